@@ -1,0 +1,121 @@
+"""The command line: thin over the pipeline, the store and the exports."""
+from __future__ import annotations
+
+import os
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from sitroom import pipeline
+from sitroom.store.db import Store, StoreError
+
+app = typer.Typer(help="sitroom: sourced, reconciled, geolocated facts from crisis reporting.",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+err = Console(stderr=True)
+
+
+class _State:
+    db: str = "sitroom.db"
+
+
+state = _State()
+
+
+@app.callback()
+def main(db: Annotated[str, typer.Option(
+        "--db", envvar="SITROOM_DB",
+        help="SQLite file (default ./sitroom.db) or a database URL (postgresql://...).")] = "sitroom.db") -> None:
+    state.db = db
+
+
+def _store() -> Store:
+    try:
+        return Store(state.db)
+    except Exception as exc:  # a bad path or URL: say which and why
+        err.print(f"[red]error:[/] cannot open store {state.db!r}: {exc}")
+        raise typer.Exit(2)
+
+
+@app.command()
+def analyze(
+    reports: Annotated[list[str], typer.Argument(help="Files, folders, JSON Lines, URLs or feeds.")],
+    offline: Annotated[bool, typer.Option("--offline", help="Do not fetch URLs.")] = False,
+) -> None:
+    """Archive REPORTS and extract what each one says."""
+    store = _store()
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=False) as progress:
+        t_in = progress.add_task("archiving", total=None)
+        result = pipeline.ingest(reports, store, online=not offline,
+                                 on_item=lambda origin: progress.advance(t_in))
+        progress.update(t_in, total=progress.tasks[t_in].completed)
+        pending = len(store.pending_ids())
+        t_ex = progress.add_task("extracting", total=pending)
+        pipeline.extract_pending(store, result, on_source=lambda sid: progress.advance(t_ex))
+    for e in result.errors:
+        err.print(f"[red]error:[/] {e.origin}: {e.problem}")
+    console.print(f"{len(result.added)} new source(s), {len(result.duplicates)} already archived, "
+                  f"{len(result.extracted)} extracted, {len(result.skipped)} skipped, "
+                  f"{len(result.errors)} failed -> {store.url}")
+    if result.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sources() -> None:
+    """List archived sources with what was extracted from each."""
+    rows = _store().sources()
+    table = Table("id", "external id", "outlet", "published", "lang", "status", "places", "dates",
+                  "figures", "quotes", "title")
+    for r in rows:
+        pub = r["first_published"] or r["published"]
+        table.add_row(str(r["id"]), r["external_id"] or "", r["outlet"] or "", str(pub or ""),
+                      r["language"] or "", r["status"], *(str(r[k]) for k in ("places", "dates", "figures", "quotes")),
+                      (r["title"] or r["origin"])[:60])
+    console.print(table)
+
+
+@app.command()
+def show(source_id: Annotated[str, typer.Argument(help="Source id or the input's external id.")]) -> None:
+    """Show one source: metadata, and every fact with the sentence it came from."""
+    from sitroom.report.source import render_source  # rich rendering lives with the reports
+
+    store = _store()
+    try:
+        source = store.find_source(source_id)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(1)
+    render_source(console, source, store.facts(source.id) if source.status == "done" else None)
+
+
+class ExportFormat(str, Enum):
+    eval = "eval"
+    jsonl = "jsonl"
+
+
+@app.command()
+def export(
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="eval: the interchange format; jsonl: everything with offsets.")] = ExportFormat.jsonl,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Write what the store holds."""
+    from sitroom.export import eval as eval_export, jsonl
+
+    store = _store()
+    writer = {ExportFormat.eval: eval_export.write, ExportFormat.jsonl: jsonl.write}[format]
+    target = output or Path("/dev/stdout")
+    n = writer(store, target)
+    if output:
+        err.print(f"wrote {n} record(s) to {output}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    app()

@@ -1,0 +1,1 @@
+"""Exports: one module per output family, each a view of the store."""

@@ -1,0 +1,80 @@
+"""The evaluation interchange format (``../shared/eval/SCHEMA.md``), a view of the store."""
+from __future__ import annotations
+
+import json
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from sitroom.models import DocumentFacts, Source
+from sitroom.store.db import Store
+
+
+def article_id(source: Source) -> str:
+    return source.external_id or str(source.id)
+
+
+def _key(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text or "")
+    return " ".join("".join(c for c in text if not unicodedata.combining(c)).lower().split())
+
+
+def article_record(source: Source) -> dict[str, Any]:
+    m = source.meta
+    published = m.first_published or m.published  # the story's date, not the repost's
+    return {"id": article_id(source), "url": m.url, "outlet": m.outlet,
+            "published": published.isoformat() if published else None,
+            "language": m.language, "title": m.title, "syndicated_from": m.syndicated_from}
+
+
+def document_records(aid: str, facts: DocumentFacts) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list] = {"figures": [], "places": [], "dates": [], "quotes": []}
+    seen: set = set()
+    for f in facts.figures:  # one entry per distinct (value, category)
+        if (k := ("f", f.value, f.category)) in seen:
+            continue
+        seen.add(k)
+        out["figures"].append({
+            "article": aid, "value": f.value, "low": f.low, "high": f.high, "qualifier": f.qualifier,
+            "category": f.category, "subject": f.subject, "incident": None,
+            "as_of": f.as_of.isoformat() if f.as_of else None, "attributed_to": f.attributed_to,
+            "cue": f.cue, "sentence": f.sentence, "start": f.start, "end": f.end})
+    for p in facts.places:  # one entry per distinct surface form
+        if (k := ("p", _key(p.surface))) in seen:
+            continue
+        seen.add(k)
+        out["places"].append({
+            "article": aid, "surface": p.surface, "name": p.name, "country": p.country,
+            "lat": p.lat, "lon": p.lon, "kind": p.kind, "precision": p.precision,
+            "start": p.start, "end": p.end})
+    for d in facts.dates:
+        if (k := ("d", _key(d.surface))) in seen:
+            continue
+        seen.add(k)
+        out["dates"].append({"article": aid, "surface": d.surface, "value": d.value, "refers_to": None,
+                             "precision": d.precision, "start": d.start, "end": d.end})
+    for q in facts.quotes:
+        words = q.text.split()
+        out["quotes"].append({
+            "article": aid, "speaker": q.speaker, "speaker_role": q.speaker_role, "kind": q.kind,
+            "medium": q.medium, "starts_with": " ".join(words[:5]), "text": q.text,
+            "start": q.start, "end": q.end})
+    return out
+
+
+def build(store: Store, corpus: str = "sitroom") -> dict[str, Any]:
+    doc: dict[str, Any] = {"corpus": corpus, "articles": [], "figures": [], "incidents": [],
+                           "quotes": [], "places": [], "dates": []}
+    for source in store.iter_sources():
+        doc["articles"].append(article_record(source))
+        if source.status != "done":
+            continue
+        for name, rows in document_records(article_id(source), store.facts(source.id)).items():
+            doc[name].extend(rows)
+    return doc
+
+
+def write(store: Store, path: Path) -> int:
+    doc = build(store)
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    return len(doc["articles"])

@@ -1,0 +1,1 @@
+"""Per-document extraction: one module per kind of fact, registered in document.py."""

@@ -1,0 +1,8 @@
+"""Placeholder: replaced by the real places extractor."""
+from __future__ import annotations
+
+from sitroom.extract.context import DocContext
+
+
+def extract(ctx: DocContext) -> list:
+    return []

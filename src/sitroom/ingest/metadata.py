@@ -1,0 +1,137 @@
+"""Find a source's metadata in its text when the input lacks it.
+
+Title, author and date come from the header lines pasted pages keep ("Headline",
+"Byline", "28 September 2023", "Friday 22 September 2023, by SURNAME Given"). A
+republished page names its origin in words ("Date first published: ...", "This article
+first appeared in X", "Republished from X") or in a credit block at its foot (an outlet
+name above the original URL); both give ``syndicated_from`` and ``first_published``.
+What the input states wins over what is inferred.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+from functools import lru_cache
+from urllib.parse import urlparse
+
+import dateparser
+
+from sitroom.models import Metadata
+
+_MONTHS = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+           r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?")
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+DATE_RE = re.compile(
+    _WEEKDAY + r"(?:\d{1,2}(?:st|nd|rd|th)?\s+" + _MONTHS + r",?\s+\d{4}"
+    r"|" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{4}-\d{2}-\d{2})",
+    re.IGNORECASE,
+)
+_FIRST_PUBLISHED = re.compile(
+    r"(?:date\s+)?(?:first|originally)\s+(?:published|appeared|posted)"
+    r"(?:\s+(?:in|on|by|at)\s+(?P<outlet>[^:,.()\n]{2,60}?))?"
+    r"(?:\s*(?:on|:|-|,)\s*|\s+)(?P<date>" + DATE_RE.pattern + r")",
+    re.IGNORECASE,
+)
+_ORIGIN_OUTLET = re.compile(
+    r"(?:(?:this\s+(?:article|story|piece)\s+)?(?:was\s+)?(?:first|originally)\s+"
+    r"(?:published|appeared|ran)\s+(?:in|on|by|at)|republished\s+(?:from|with\s+permission\s+(?:of|from))"
+    r"|reprinted\s+from|cross-posted\s+from)\s+(?:the\s+)?"
+    r"(?P<outlet>[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*){0,5})",
+)
+_BY = re.compile(r"\bby\s+(?P<name>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})")
+_NAME_LINE = re.compile(r"^(?:By\s+)?(?P<name>[A-Z][a-z'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})$")
+_URL = re.compile(r"<?(https?://[^\s>]+)>?")
+_HEADER_PARAS = 5
+
+
+def find_metadata(raw_text: str, clean: str, given: Metadata) -> Metadata:
+    """``given`` (from the input or the HTML) completed from the text."""
+    paras = [p.strip() for p in clean.split("\n\n") if p.strip()]
+    header = paras[:_HEADER_PARAS]
+    found = Metadata()
+    if paras and _looks_like_title(paras[0]):
+        found.title = paras[0]
+    found.author = _author(header, found.title)
+    for p in header:
+        m = DATE_RE.search(p)
+        if m and (d := parse_date(m.group(0))):
+            found.published = d
+            break
+    if m := _FIRST_PUBLISHED.search(raw_text):
+        found.first_published = parse_date(m.group("date"))
+        if m.group("outlet"):
+            found.syndicated_from = m.group("outlet").strip()
+    if m := _ORIGIN_OUTLET.search(raw_text):
+        found.syndicated_from = found.syndicated_from or m.group("outlet").strip()
+    credit = _credit_block(raw_text, given.url)
+    if credit:
+        name, url = credit
+        found.syndicated_from = found.syndicated_from or name
+        found.syndicated_url = url
+    out = replace(given)
+    for f in ("title", "author", "published", "first_published", "syndicated_from", "syndicated_url"):
+        if getattr(out, f) is None:
+            setattr(out, f, getattr(found, f))
+    if out.outlet is None and out.url:
+        out.outlet = urlparse(out.url).netloc.removeprefix("www.") or None
+    if out.syndicated_from and out.outlet and _same_outlet(out.syndicated_from, out.outlet):
+        out.syndicated_from = None  # a page crediting itself is not a republication
+    return out
+
+
+def _looks_like_title(p: str) -> bool:
+    return len(p) <= 200 and "\n" not in p and not DATE_RE.fullmatch(p) and not p.endswith((".", ","))
+
+
+def _author(header: list[str], title: str | None) -> str | None:
+    for p in header:
+        if p == title:
+            continue
+        if m := _NAME_LINE.match(p):
+            return m.group("name")
+        if DATE_RE.search(p) and (m := _BY.search(p)):
+            return person_name(m.group("name"))
+    return None
+
+
+def person_name(name: str) -> str:
+    """Bylines that give the surname first in capitals ("PHIPPS Mike") -> "Mike Phipps"."""
+    parts = name.split()
+    caps = [w for w in parts if w.isupper() and len(w) > 1]
+    if caps and len(caps) < len(parts):
+        rest = [w for w in parts if w not in caps]
+        return " ".join(rest + [w.capitalize() for w in caps])
+    return name
+
+
+def _credit_block(raw_text: str, page_url: str | None) -> tuple[str, str] | None:
+    """An outlet name on its own line above a URL, at the foot of the page."""
+    lines = [ln.strip() for ln in raw_text.strip().splitlines() if ln.strip()]
+    tail = lines[-4:]
+    for i in range(len(tail) - 1, 0, -1):
+        m = _URL.fullmatch(tail[i])
+        if not m:
+            continue
+        name = tail[i - 1]
+        url = m.group(1)
+        if page_url and urlparse(page_url).netloc == urlparse(url).netloc:
+            return None
+        words = name.split()
+        if 1 <= len(words) <= 6 and name[0].isupper() and not name.endswith((".", ":", "?", "!")):
+            return name, url
+    return None
+
+
+def _same_outlet(a: str, b: str) -> bool:
+    norm = lambda s: re.sub(r"[^a-z0-9]", "", s.lower())
+    na, nb = norm(a), norm(b)
+    return bool(na) and (na in nb or nb in na)
+
+
+@lru_cache(maxsize=4096)
+def parse_date(text: str) -> date | None:
+    d = dateparser.parse(text, languages=["en"],
+                         settings={"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first"})
+    return d.date() if d else None

@@ -1,0 +1,1 @@
+"""Human-facing views of the store: terminal pages now, situation reports later."""

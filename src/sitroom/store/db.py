@@ -1,0 +1,196 @@
+"""The store: the only module that speaks SQL.
+
+SQLite is the embedded default (a file path); a ``postgresql://`` URL selects a server.
+Each write is one transaction, so an interrupted run leaves either a whole source (and
+later its whole set of facts) or nothing of it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from sitroom.models import DocumentFacts, Metadata, Source
+from sitroom.store import migrations
+from sitroom.store.schema import FACT_TABLES, sources
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+def database_url(db: str) -> str:
+    """A SQLite path or any SQLAlchemy URL."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def _encode_offsets(offsets: list[int]) -> str:
+    """Run-length: [[clean_start, raw_start, length], ...] for runs of consecutive offsets."""
+    runs: list[list[int]] = []
+    for i, o in enumerate(offsets):
+        if runs and o == runs[-1][1] + runs[-1][2] and i == runs[-1][0] + runs[-1][2]:
+            runs[-1][2] += 1
+        else:
+            runs.append([i, o, 1])
+    return json.dumps(runs, separators=(",", ":"))
+
+
+def _decode_offsets(data: str) -> list[int]:
+    out: list[int] = []
+    for _, raw, n in json.loads(data):
+        out.extend(range(raw, raw + n))
+    return out
+
+
+class Store:
+    def __init__(self, db: str = "sitroom.db"):
+        self.url = database_url(db)
+        kwargs = {}
+        if self.url.startswith("sqlite"):
+            kwargs["connect_args"] = {"timeout": 30}
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.url.startswith("sqlite"):
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        migrations.upgrade(self.engine)
+
+    # ------------------------------------------------------------ sources
+
+    def add_source(self, source: Source) -> tuple[int, bool]:
+        """Archive a source; returns (id, created). Identical content is stored once."""
+        with self.engine.begin() as conn:
+            existing = conn.execute(select(sources.c.id).where(sources.c.sha256 == source.sha256)).scalar()
+            if existing is not None:
+                return existing, False
+            try:
+                sid = conn.execute(insert(sources).values(**_source_row(source))).inserted_primary_key[0]
+            except IntegrityError:  # a concurrent writer archived it first
+                conn.rollback()
+                return self.source_id_by_hash(source.sha256), False
+        return sid, True
+
+    def source_id_by_hash(self, sha256: str) -> int:
+        with self.engine.connect() as conn:
+            return conn.execute(select(sources.c.id).where(sources.c.sha256 == sha256)).scalar_one()
+
+    def pending_ids(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(sources.c.id).where(sources.c.status == "pending")
+                                     .order_by(sources.c.id)).scalars())
+
+    def get_source(self, source_id: int) -> Source:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().first()
+        if row is None:
+            raise StoreError(f"no source with id {source_id}")
+        return _row_source(row)
+
+    def find_source(self, ref: str) -> Source:
+        """By numeric id or by the input's external id."""
+        with self.engine.connect() as conn:
+            row = None
+            if ref.isdigit():
+                row = conn.execute(select(sources).where(sources.c.id == int(ref))).mappings().first()
+            if row is None:
+                row = conn.execute(select(sources).where(sources.c.external_id == ref)
+                                   .order_by(sources.c.id.desc())).mappings().first()
+        if row is None:
+            raise StoreError(f"no source with id or external id {ref!r}")
+        return _row_source(row)
+
+    def sources(self) -> list[dict]:
+        """Source listing with fact counts (for tables, not for pipelines)."""
+        cols = [sources.c[n] for n in ("id", "external_id", "origin", "outlet", "title", "published",
+                                       "first_published", "syndicated_from", "language", "status", "note")]
+        with self.engine.connect() as conn:
+            rows = [dict(r) for r in conn.execute(select(*cols).order_by(sources.c.id)).mappings()]
+            for name, (table, _) in FACT_TABLES.items():
+                counts = dict(conn.execute(select(table.c.source_id, func.count())
+                                           .group_by(table.c.source_id)).all())
+                for r in rows:
+                    r[name] = counts.get(r["id"], 0)
+        return rows
+
+    def iter_sources(self) -> Iterator[Source]:
+        for sid in self.source_ids():
+            yield self.get_source(sid)
+
+    def source_ids(self) -> list[int]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(sources.c.id).order_by(sources.c.id)).scalars())
+
+    # ------------------------------------------------------------ facts
+
+    def save_facts(self, source_id: int, facts: DocumentFacts) -> None:
+        """Replace a source's facts and mark it done, in one transaction."""
+        with self.engine.begin() as conn:
+            for name, (table, _) in FACT_TABLES.items():
+                conn.execute(table.delete().where(table.c.source_id == source_id))
+                rows = []
+                for rec in getattr(facts, name):
+                    row = dataclasses.asdict(rec)
+                    row["source_id"] = source_id
+                    rows.append(row)
+                if rows:
+                    conn.execute(insert(table), rows)
+            conn.execute(update(sources).where(sources.c.id == source_id)
+                         .values(status="done", language=facts.language, note=None, analyzed_at=_now()))
+
+    def mark_skipped(self, source_id: int, language: str | None, note: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(sources).where(sources.c.id == source_id)
+                         .values(status="skipped", language=language, note=note, analyzed_at=_now()))
+
+    def facts(self, source_id: int) -> DocumentFacts:
+        with self.engine.connect() as conn:
+            lang = conn.execute(select(sources.c.language).where(sources.c.id == source_id)).scalar()
+            out = DocumentFacts(language=lang or "und")
+            for name, (table, rec) in FACT_TABLES.items():
+                rows = conn.execute(select(table).where(table.c.source_id == source_id)
+                                    .order_by(table.c.start, table.c.id)).mappings()
+                setattr(out, name, [_row_record(rec, r) for r in rows])
+        return out
+
+
+def _row_record(rec: type, row) -> object:
+    names = {f.name for f in dataclasses.fields(rec)}
+    return rec(**{k: v for k, v in row.items() if k in names})
+
+
+def _source_row(s: Source) -> dict:
+    m = s.meta
+    return dict(external_id=s.external_id, origin=s.origin, sha256=s.sha256, captured_at=s.captured_at,
+                content_type=s.content_type, raw=s.raw, raw_text=s.raw_text, text=s.text,
+                offsets=_encode_offsets(s.offsets), title=m.title, author=m.author, outlet=m.outlet,
+                url=m.url, published=m.published, first_published=m.first_published,
+                syndicated_from=m.syndicated_from, syndicated_url=m.syndicated_url,
+                language=m.language, status="pending")
+
+
+def _row_source(r) -> Source:
+    meta = Metadata(title=r["title"], author=r["author"], outlet=r["outlet"], url=r["url"],
+                    published=r["published"], first_published=r["first_published"],
+                    syndicated_from=r["syndicated_from"], syndicated_url=r["syndicated_url"],
+                    language=r["language"])
+    return Source(id=r["id"], external_id=r["external_id"], origin=r["origin"], sha256=r["sha256"],
+                  captured_at=r["captured_at"], content_type=r["content_type"], raw=r["raw"],
+                  raw_text=r["raw_text"], text=r["text"], offsets=_decode_offsets(r["offsets"]),
+                  meta=meta, status=r["status"], note=r["note"])
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()

@@ -1,0 +1,38 @@
+"""Schema migrations: an ordered list of steps, each applied once and recorded.
+
+A step is a function of a connection; append new ones, never edit applied ones.
+(Alembic would be the choice for a bigger schema; ours is small and must also upgrade
+stores that users keep on their laptops, with no tool to run by hand.)
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+
+from sqlalchemy import Connection, Engine, inspect, select
+
+from sitroom.store.schema import metadata, schema_version
+
+
+def _v1_initial(conn: Connection) -> None:
+    metadata.create_all(conn)
+
+
+STEPS: list[Callable[[Connection], None]] = [_v1_initial]
+
+
+def current_version(conn: Connection) -> int:
+    if not inspect(conn).has_table("schema_version"):
+        return 0
+    return conn.execute(select(schema_version.c.version).order_by(schema_version.c.version.desc())).scalar() or 0
+
+
+def upgrade(engine: Engine) -> int:
+    with engine.begin() as conn:
+        have = current_version(conn)
+        if have > len(STEPS):
+            raise RuntimeError(f"store schema version {have} is newer than this sitroom ({len(STEPS)}): upgrade sitroom")
+        for version, step in enumerate(STEPS[have:], start=have + 1):
+            step(conn)
+            conn.execute(schema_version.insert().values(version=version, applied_at=datetime.now(timezone.utc)))
+        return len(STEPS)

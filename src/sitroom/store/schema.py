@@ -1,0 +1,78 @@
+"""Tables. Fact tables are derived from the typed records in ``models.py`` so that a
+field added to a record is a column (plus a migration), never a second definition."""
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from datetime import date, datetime
+
+from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+                        MetaData, String, Table, Text, UniqueConstraint)
+
+from sitroom import models
+
+metadata = MetaData()
+
+schema_version = Table(
+    "schema_version", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("applied_at", DateTime, nullable=False),
+)
+
+sources = Table(
+    "sources", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("external_id", String(512)),
+    Column("origin", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("captured_at", DateTime, nullable=False),
+    Column("content_type", String(100), nullable=False),
+    Column("raw", LargeBinary, nullable=False),        # the bytes as received
+    Column("raw_text", Text, nullable=False),          # decoded (HTML: extracted article)
+    Column("text", Text, nullable=False),              # clean text
+    Column("offsets", Text, nullable=False),           # clean -> raw_text map, run-length JSON
+    Column("title", Text), Column("author", Text), Column("outlet", Text), Column("url", Text),
+    Column("published", Date), Column("first_published", Date),
+    Column("syndicated_from", Text), Column("syndicated_url", Text),
+    Column("language", String(16)),
+    # pending: archived, not yet extracted; done: facts stored; skipped: not extracted
+    # (with the reason in ``note``, e.g. a language the pipeline does not read yet)
+    Column("status", String(16), nullable=False, default="pending"),
+    Column("note", Text),
+    Column("analyzed_at", DateTime),
+    UniqueConstraint("sha256", name="uq_sources_sha256"),
+)
+Index("ix_sources_external_id", sources.c.external_id)
+
+_SQL_TYPES = {int: Integer, float: Float, str: Text, date: Date, datetime: DateTime}
+
+
+def _column_type(tp) -> type:
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _column_type(args[0])
+    if origin is typing.Literal:
+        return String(32)
+    return _SQL_TYPES[tp]
+
+
+def fact_table(name: str, record: type) -> Table:
+    hints = typing.get_type_hints(record)
+    cols = [Column("id", Integer, primary_key=True),
+            Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False)]
+    for f in dataclasses.fields(record):
+        if f.name == "source_id":
+            continue
+        cols.append(Column(f.name, _column_type(hints[f.name])))
+    table = Table(name, metadata, *cols)
+    Index(f"ix_{name}_source", table.c.source_id)
+    return table
+
+
+FACT_TABLES: dict[str, tuple[Table, type]] = {
+    name: (fact_table(name, rec), rec)
+    for name, rec in [("entities", models.Entity), ("places", models.Place), ("dates", models.TimeExpr),
+                      ("figures", models.Figure), ("quotes", models.Quote)]
+}
