@@ -64,7 +64,7 @@ def find_metadata(raw_text: str, clean: str, given: Metadata) -> Metadata:
         if m.group("outlet"):
             found.syndicated_from = m.group("outlet").strip()
     if m := _ORIGIN_OUTLET.search(raw_text):
-        found.syndicated_from = found.syndicated_from or m.group("outlet").strip()
+        found.syndicated_from = found.syndicated_from or m.group("outlet").strip().rstrip(".")
     credit = _credit_block(raw_text, given.url)
     if credit:
         name, url = credit
