@@ -15,8 +15,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from sitroom.export.eval import document_records
+from sitroom.export.eval import document_records, incident_record
 from sitroom.extract.document import extract_document
+from sitroom.fuse.incidents import MentionRef, merge
 from sitroom.ingest.clean import clean_text
 from sitroom.ingest.metadata import find_metadata
 from sitroom.models import Metadata
@@ -34,6 +35,7 @@ def load_scorer(path: Path):
 def predict(corpus: Path) -> dict:
     pred = {"corpus": corpus.name, "articles": [], "figures": [], "incidents": [], "quotes": [],
             "places": [], "dates": []}
+    refs: list[MentionRef] = []
     for line in corpus.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
@@ -48,6 +50,9 @@ def predict(corpus: Path) -> dict:
         facts = extract_document(clean.text, published, meta.title)
         for name, rows in document_records(rec["id"], facts).items():
             pred[name].extend(rows)
+        refs.extend(MentionRef(mention=m, source_id=0, article=rec["id"], origin_group=rec["id"],
+                               published=published, outlet=meta.outlet) for m in facts.events)
+    pred["incidents"] = [incident_record(inc) for inc in merge(refs)]
     return pred
 
 
@@ -70,6 +75,10 @@ def main() -> int:
             continue
         if not k.endswith((".tp",)):
             print(f"{k:40s} {v}")
+    if args.diff and args.section == "incidents":
+        for x in pred["incidents"]:
+            print(x["event_type"], "|", x["sub_event_type"], "|", x["label"], x["date_start"], x["date_end"],
+                  x["mentions"], x["killed"])
     if args.diff and args.section in ("places", "dates", "figures", "quotes"):
         key = {"places": lambda x: scorer.norm(x.get("surface")), "dates": lambda x: scorer.norm(x.get("surface")),
                "figures": lambda x: (x.get("value"), x.get("category")),

@@ -17,7 +17,7 @@ from sitroom.store.db import Store, StoreError
 app = typer.Typer(help="sitroom: sourced, reconciled, geolocated facts from crisis reporting.",
                   no_args_is_help=True, add_completion=False)
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 class _State:
@@ -63,7 +63,7 @@ def analyze(
         err.print(f"[red]error:[/] {e.origin}: {e.problem}")
     console.print(f"{len(result.added)} new source(s), {len(result.duplicates)} already archived, "
                   f"{len(result.extracted)} extracted, {len(result.skipped)} skipped, "
-                  f"{len(result.errors)} failed -> {store.url}")
+                  f"{len(result.errors)} failed -> {store.url}", soft_wrap=True)
     if result.errors:
         raise typer.Exit(1)
 

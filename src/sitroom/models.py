@@ -97,6 +97,11 @@ class Source:
     status: str = "pending"          # pending | done | skipped
     note: str | None = None          # why a source was skipped
 
+    @property
+    def article_id(self) -> str:
+        """The id users know a source by: the input's own id, else ours."""
+        return self.external_id or str(self.id)
+
 
 # ---------------------------------------------------------------- extract
 
@@ -166,6 +171,29 @@ class Quote(Fact):
 
 
 @dataclass(kw_only=True)
+class EventMention(Fact):
+    """One report, in one sentence, that something happened: typed with ACLED's event
+    types and sub-types, with where, when, who and the tolls given with it."""
+
+    trigger: str                     # the word that names the happening ("shelled", "blast")
+    event_type: str                  # ACLED event type
+    sub_event_type: str              # ACLED sub-event type
+    label: str                       # short description for listings
+    actors: str = ""                 # "; "-separated actor names, perpetrator first
+    place: str | None = None
+    country: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    geo_precision: GeoPrecision = "region"
+    date_start: date | None = None
+    date_end: date | None = None
+    date_precision: Literal["day", "week", "month", "year"] = "week"
+    killed: int | None = None
+    injured: int | None = None
+    stance: Literal["asserted", "denied", "unconfirmed", "claimed"] = "asserted"
+
+
+@dataclass(kw_only=True)
 class DocumentFacts:
     """Everything extracted from one source."""
 
@@ -175,3 +203,4 @@ class DocumentFacts:
     dates: list[TimeExpr] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)

@@ -6,12 +6,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from sitroom.fuse import picture
+from sitroom.fuse.incidents import Incident
 from sitroom.models import DocumentFacts, Source
 from sitroom.store.db import Store
-
-
-def article_id(source: Source) -> str:
-    return source.external_id or str(source.id)
 
 
 def _key(text: str) -> str:
@@ -22,7 +20,7 @@ def _key(text: str) -> str:
 def article_record(source: Source) -> dict[str, Any]:
     m = source.meta
     published = m.first_published or m.published  # the story's date, not the repost's
-    return {"id": article_id(source), "url": m.url, "outlet": m.outlet,
+    return {"id": source.article_id, "url": m.url, "outlet": m.outlet,
             "published": published.isoformat() if published else None,
             "language": m.language, "title": m.title, "syndicated_from": m.syndicated_from}
 
@@ -62,6 +60,19 @@ def document_records(aid: str, facts: DocumentFacts) -> dict[str, list[dict[str,
     return out
 
 
+def incident_record(inc: Incident) -> dict[str, Any]:
+    iso = lambda d: d.isoformat() if d else None
+    return {"id": inc.id, "event_type": inc.event_type, "sub_event_type": inc.sub_event_type, "label": inc.label,
+            "date_start": iso(inc.date_start), "date_end": iso(inc.date_end or inc.date_start),
+            "date_precision": inc.date_precision if inc.date_precision in ("day", "week", "month") else "month",
+            "location": {"name": inc.place, "country": inc.country, "lat": inc.lat, "lon": inc.lon,
+                         "precision": inc.geo_precision},
+            "actors": inc.actors,
+            "killed": {"low": inc.killed_low, "high": inc.killed_high},
+            "injured": {"low": inc.injured_low, "high": inc.injured_high},
+            "mentions": inc.articles, "sources_independent": inc.independent_sources}
+
+
 def build(store: Store, corpus: str = "sitroom") -> dict[str, Any]:
     doc: dict[str, Any] = {"corpus": corpus, "articles": [], "figures": [], "incidents": [],
                            "quotes": [], "places": [], "dates": []}
@@ -69,8 +80,9 @@ def build(store: Store, corpus: str = "sitroom") -> dict[str, Any]:
         doc["articles"].append(article_record(source))
         if source.status != "done":
             continue
-        for name, rows in document_records(article_id(source), store.facts(source.id)).items():
+        for name, rows in document_records(source.article_id, store.facts(source.id)).items():
             doc[name].extend(rows)
+    doc["incidents"] = [incident_record(inc) for inc in picture.build(store).incidents]
     return doc
 
 

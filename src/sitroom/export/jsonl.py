@@ -8,11 +8,10 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from sitroom.export.eval import article_id
 from sitroom.models import CleanText
 from sitroom.store.db import Store
 
-FACT_KINDS = ("entities", "places", "dates", "figures", "quotes")
+FACT_KINDS = ("entities", "places", "dates", "figures", "quotes", "events")
 
 
 def _plain(value: Any) -> Any:
@@ -25,7 +24,7 @@ def records(store: Store) -> Iterator[dict[str, Any]]:
     """A "source" record per source, then one record per fact (type = its kind)."""
     for s in store.iter_sources():
         meta = {k: _plain(v) for k, v in dataclasses.asdict(s.meta).items()}
-        yield {"type": "source", "source_id": s.id, "article": article_id(s), "origin": s.origin,
+        yield {"type": "source", "source_id": s.id, "article": s.article_id, "origin": s.origin,
                "sha256": s.sha256, "captured_at": _plain(s.captured_at), "content_type": s.content_type,
                "status": s.status, "note": s.note, **meta, "text": s.text}
         if s.status != "done":
@@ -36,7 +35,7 @@ def records(store: Store) -> Iterator[dict[str, Any]]:
             for rec in getattr(facts, kind):
                 row = {k: _plain(v) for k, v in dataclasses.asdict(rec).items()}
                 row["raw_start"], row["raw_end"] = clean.raw_span(rec.start, rec.end)
-                yield {"type": kind[:-1] if kind != "entities" else "entity", "article": article_id(s), **row}
+                yield {"type": kind[:-1] if kind != "entities" else "entity", "article": s.article_id, **row}
 
 
 def write(store: Store, path: Path) -> int:

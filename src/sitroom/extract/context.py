@@ -6,7 +6,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span
 
-from sitroom.models import Entity, Figure, Place, Quote, TimeExpr
+from sitroom.models import Entity, EventMention, Figure, Place, Quote, TimeExpr
 
 
 @dataclass
@@ -22,6 +22,7 @@ class DocContext:
     dates: list[TimeExpr] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    events: list[EventMention] = field(default_factory=list)
 
     def sentence_of(self, start: int, end: int | None = None) -> Span:
         """The spaCy sentence containing char ``start``."""

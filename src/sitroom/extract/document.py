@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from sitroom.extract import dates, entities, figures, places, quotes
+from sitroom.extract import dates, entities, events, figures, places, quotes
 from sitroom.extract.context import DocContext
 from sitroom.extract.nlp import english
 from sitroom.models import DocumentFacts
@@ -21,6 +21,7 @@ EXTRACTORS: list[tuple[str, Callable[[DocContext], list]]] = [
     ("dates", dates.extract),
     ("figures", figures.extract),
     ("quotes", quotes.extract),
+    ("events", events.extract),
 ]
 
 
@@ -37,4 +38,5 @@ def extract_document(text: str, published: date | None, title: str | None = None
     for attr, fn in EXTRACTORS:
         setattr(ctx, attr, fn(ctx))
     return DocumentFacts(language=language, entities=ctx.entities, places=ctx.places,
-                         dates=ctx.dates, figures=ctx.figures, quotes=ctx.quotes)
+                         dates=ctx.dates, figures=ctx.figures, quotes=ctx.quotes,
+                         events=ctx.events)

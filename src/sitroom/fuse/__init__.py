@@ -1,0 +1,1 @@
+"""Across sources: independence of sources, incidents, figure series, grading, comparison."""

@@ -147,6 +147,13 @@ class Store:
             conn.execute(update(sources).where(sources.c.id == source_id)
                          .values(status="skipped", language=language, note=note, analyzed_at=_now()))
 
+    def all_facts(self, kind: str) -> Iterator[object]:
+        """Every stored fact of one kind (a FACT_TABLES name), with source_id set."""
+        table, rec = FACT_TABLES[kind]
+        with self.engine.connect() as conn:
+            for row in conn.execute(select(table).order_by(table.c.source_id, table.c.start)).mappings():
+                yield _row_record(rec, row)
+
     def facts(self, source_id: int) -> DocumentFacts:
         with self.engine.connect() as conn:
             lang = conn.execute(select(sources.c.language).where(sources.c.id == source_id)).scalar()
@@ -159,7 +166,7 @@ class Store:
 
 
 def _row_record(rec: type, row) -> object:
-    names = {f.name for f in dataclasses.fields(rec)}
+    names = {f.name for f in dataclasses.fields(rec)}  # source_id is a field of every Fact
     return rec(**{k: v for k, v in row.items() if k in names})
 
 

@@ -74,5 +74,6 @@ def fact_table(name: str, record: type) -> Table:
 FACT_TABLES: dict[str, tuple[Table, type]] = {
     name: (fact_table(name, rec), rec)
     for name, rec in [("entities", models.Entity), ("places", models.Place), ("dates", models.TimeExpr),
-                      ("figures", models.Figure), ("quotes", models.Quote)]
+                      ("figures", models.Figure), ("quotes", models.Quote),
+                      ("events", models.EventMention)]
 }

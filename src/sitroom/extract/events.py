@@ -1,0 +1,280 @@
+"""Incident mentions: sentences that report something happening, typed as ACLED does.
+
+No library codes news text into ACLED's event taxonomy (POLECAT/PLOVER coders need
+models we cannot ship), so this is our own: a lexicon of trigger words for each of the
+25 sub-event types, read over the dependency parse. The trigger's sentence gives the
+place (the most specific place near the trigger, else the document's main area), the
+date (the sentence's time expression, else the narrative's last one, else the
+publication week), the actors (forces and groups named as agent or subject) and the
+tolls (killed / injured figures in the sentence or in the toll sentence that follows).
+Denials, hedges ("unconfirmed reports") and threats or plans are told apart from
+assertions, and background history (events years before publication) is left out.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from spacy.tokens import Span, Token
+
+from sitroom.extract.context import DocContext
+from sitroom.models import EventMention, Figure, Place, TimeExpr
+
+BATTLE, REMOTE, VAC = "Battles", "Explosions/Remote violence", "Violence against civilians"
+PROTEST, RIOT, STRAT = "Protests", "Riots", "Strategic developments"
+
+# lemma -> (event type, sub-event type, parts of speech it may have)
+TRIGGERS: dict[str, tuple[str, str, set[str]]] = {
+    **{w: (REMOTE, "Shelling/artillery/missile attack", {"VERB", "NOUN"}) for w in (
+        "shell", "shelling", "bombard", "bombardment", "barrage", "rocket", "missile", "mortar",
+        "artillery")},
+    **{w: (REMOTE, "Air/drone strike", {"VERB", "NOUN"}) for w in ("airstrike", "air-strike", "warplane", "drone")},
+    **{w: (REMOTE, "Remote explosive/landmine/IED", {"NOUN"}) for w in ("landmine", "ied")},
+    "grenade": (REMOTE, "Grenade", {"NOUN"}),
+    **{w: (BATTLE, "Armed clash", {"VERB", "NOUN"}) for w in (
+        "clash", "fighting", "firefight", "battle", "skirmish", "offensive", "assault", "counteroffensive")},
+    **{w: (BATTLE, "Government regains territory", {"VERB"}) for w in ("recapture", "retake", "regain", "liberate")},
+    **{w: (BATTLE, "Non-state actor overtakes territory", {"VERB"}) for w in ("overrun",)},
+    **{w: (VAC, "Abduction/forced disappearance", {"VERB", "NOUN"}) for w in ("abduct", "kidnap", "abduction")},
+    **{w: (VAC, "Sexual violence", {"VERB", "NOUN"}) for w in ("rape",)},
+    **{w: (VAC, "Attack", {"VERB", "NOUN"}) for w in ("massacre", "execute", "lynch")},
+    **{w: (PROTEST, "Peaceful protest", {"VERB", "NOUN"}) for w in (
+        "protest", "protester", "protestor", "demonstration", "demonstrator", "rally", "march", "sit-in")},
+    **{w: (RIOT, "Violent demonstration", {"VERB", "NOUN"}) for w in ("riot", "rioter")},
+    **{w: (STRAT, "Agreement", {"VERB", "NOUN"}) for w in ("ceasefire", "truce", "armistice", "surrender")},
+    **{w: (STRAT, "Arrests", {"VERB", "NOUN"}) for w in ("arrest", "detain", "detention")},
+    **{w: (STRAT, "Looting/property destruction", {"VERB", "NOUN"}) for w in ("loot", "looting", "torch", "demolish")},
+    **{w: (STRAT, "Other", {"VERB", "NOUN"}) for w in (
+        "blockade", "blockaded", "explode", "explosion", "blast", "encircle", "surround", "besiege", "siege")},
+    **{w: (STRAT, "Change to group/activity", {"VERB", "NOUN"}) for w in ("dissolve", "disband", "dissolution")},
+}
+# Multi-word triggers, matched on the sentence text.
+PHRASES: list[tuple[re.Pattern, str, str]] = [
+    (re.compile(r"\b(?:air|drone)[ -]?(?:strike|raid|attack)s?\b", re.I), REMOTE, "Air/drone strike"),
+    (re.compile(r"\bsuicide (?:bomb|bomber|bombing|attack)s?\b", re.I), REMOTE, "Suicide bomb"),
+    (re.compile(r"\b(?:roadside|car) bombs?\b|\bimprovised explosive\b", re.I), REMOTE, "Remote explosive/landmine/IED"),
+    (re.compile(r"\b(?:opened|open|opening) fire\b|\bfired (?:on|at|upon)\b|\bexchanged? (?:of )?fire\b", re.I),
+     BATTLE, "Armed clash"),
+    (re.compile(r"\b(?:was|were|been|being) shot\b|\bshot (?:dead|at)\b", re.I), VAC, "Attack"),
+    (re.compile(r"\btear ?gas\b|\bdispersed (?:the )?(?:protest|crowd|demonstrat)", re.I), PROTEST, "Protest with intervention"),
+    (re.compile(r"\b(?:military|armed) (?:offensive|operation|intervention)\b", re.I), BATTLE, "Armed clash"),
+]
+# Government forces taking ground: the offensive is a territorial one.
+_REGAIN = re.compile(r"\b(?:regain\w*|retak\w*|recaptur\w*|took control|take control|claimed (?:complete )?victory|forced .* to surrender)\b", re.I)
+_CIVILIAN_TARGET = re.compile(r"\b(?:civilians?|residents?|villagers?|women|children|families|column|refugees|cars)\b", re.I)
+_DENY = {"deny", "refute", "reject", "dismiss"}
+_HEDGE = re.compile(r"\b(?:unconfirmed|unverified|reportedly|allegedly|rumou?rs?)\b", re.I)
+_CLAIM = {"claim", "allege"}
+_IRREALIS = {"threaten", "plan", "fear", "warn", "hope", "prepare", "vow", "risk", "seek", "want", "threat"}
+_MODAL = {"will", "would", "could", "might", "may", "should", "can", "must", "shall"}
+_FORCE = re.compile(
+    r"\b(?:[A-Z][\w'-]+\s+){1,3}(?:forces|troops|army|military|soldiers|police|border guards|militias?|"
+    r"rebels|fighters|peacekeepers|gunmen|protesters|government|authorities|officials)\b")
+_ANAPHOR = re.compile(r"\b(?:the|that|this) (?:blast|explosion|attack|strike|shelling|bombardment|"
+                      r"fighting|offensive|assault|clashes|violence|massacre)\b|\bfatalities\b", re.I)
+_HISTORY_DAYS = 366
+
+
+def extract(ctx: DocContext) -> list[EventMention]:
+    out: list[EventMention] = []
+    main = _main_place(ctx.places)
+    last_date: TimeExpr | None = None
+    sents = list(ctx.doc.sents)
+    for i, sent in enumerate(sents):
+        s_dates = [d for d in ctx.dates if sent.start_char <= d.start < sent.end_char]
+        if s_dates:
+            last_date = s_dates[-1]
+        if sent.text.count("\n\n"):  # a new paragraph resets the narrative date
+            last_date = s_dates[-1] if s_dates else None
+        found: dict[str, EventMention] = {}
+        for trig, etype, sub in _triggers(sent):
+            stance = _stance(trig, sent)
+            if stance is None:
+                continue
+            mention = _mention(ctx, sent, trig, etype, sub, stance, s_dates, last_date, main)
+            if mention is None:
+                continue
+            prev = found.get(etype)
+            if prev is None or _rank(mention) > _rank(prev):
+                found[etype] = mention
+        for m in found.values():
+            _attach_tolls(ctx, m, sent, sents[i + 1:i + 3])
+            out.append(m)
+    return out
+
+
+def _triggers(sent: Span) -> list[tuple[Token | Span, str, str]]:
+    hits: list[tuple[Token | Span, str, str]] = []
+    for tok in sent:
+        if tok.lemma_.lower() in ("attack", "strike") and tok.pos_ in ("VERB", "NOUN"):
+            typed = _attack_type(tok)
+            if typed:
+                etype, sub = typed
+                if etype == BATTLE and _REGAIN.search(sent.text):
+                    sub = "Government regains territory"
+                hits.append((tok, etype, sub))
+            continue
+        entry = TRIGGERS.get(tok.lemma_.lower()) or TRIGGERS.get(tok.lower_)
+        if entry and tok.pos_ in entry[2]:
+            etype, sub, _ = entry
+            if sub == "Armed clash" and etype == BATTLE and _REGAIN.search(sent.text):
+                sub = "Government regains territory"
+            if etype == REMOTE and tok.lemma_.lower() in ("drone", "missile", "rocket") and tok.pos_ == "NOUN" \
+                    and not any(c.lemma_ in ("strike", "attack", "hit", "fire", "launch") for c in (tok.head, *tok.children)):
+                continue  # "drones" as equipment, not an attack
+            hits.append((tok, etype, sub))
+    for pat, etype, sub in PHRASES:
+        for m in pat.finditer(sent.text):
+            span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
+            if span is not None:
+                if etype == BATTLE and _REGAIN.search(sent.text):
+                    sub = "Government regains territory"
+                if etype == BATTLE and sub == "Armed clash" and "fire" in m.group(0).lower() \
+                        and _CIVILIAN_TARGET.search(sent.text[m.end():m.end() + 60]):
+                    etype, sub = VAC, "Attack"
+                hits.append((span, etype, sub))
+    return hits
+
+
+_FORCES = re.compile(r"\b(?:forces|troops|army|military|soldiers|positions|fighters|units|peacekeepers|"
+                     r"separatists|rebels|militias?|guards)\b", re.I)
+
+
+def _attack_type(tok: Token) -> tuple[str, str] | None:
+    """"attacked civilians" is violence against civilians; "struck Armenian forces" a battle."""
+    targets = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+    targets += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against") for g in c.children]
+    text = " ".join(" ".join(t.text for t in c.subtree) for c in targets)
+    if not text:
+        return None
+    if _CIVILIAN_TARGET.search(text) and not _FORCES.search(text):
+        return VAC, "Attack"
+    if _FORCES.search(text):
+        return BATTLE, "Armed clash"
+    return None
+
+
+def _head(trig: Token | Span) -> Token:
+    return trig.root if isinstance(trig, Span) else trig
+
+
+def _stance(trig: Token | Span, sent: Span) -> str | None:
+    """asserted / denied / unconfirmed / claimed, or None for threats, plans and negations."""
+    tok = _head(trig)
+    if any(c.dep_ == "neg" for c in tok.children):
+        return None
+    chain = [tok, *tok.ancestors]
+    if any(a.lemma_ in _MODAL for t in chain[:2] for a in t.children if a.dep_ == "aux"):
+        return None
+    lemmas = {t.lemma_.lower() for t in chain}
+    if lemmas & _IRREALIS or (tok.dep_ in ("pobj", "dobj") and tok.head.lemma_ in _IRREALIS):
+        return None
+    if lemmas & _DENY:
+        return "denied"
+    if _HEDGE.search(sent.text):
+        return "unconfirmed"
+    if lemmas & _CLAIM:
+        return "claimed"
+    return "asserted"
+
+
+def _mention(ctx: DocContext, sent: Span, trig, etype: str, sub: str, stance: str,
+             s_dates: list[TimeExpr], last_date: TimeExpr | None, main: Place | None) -> EventMention | None:
+    tok = _head(trig)
+    when = _nearest(s_dates, tok.idx) or last_date
+    d0, d1, prec = _when(ctx, when)
+    if d1 and ctx.published and (ctx.published - d1).days > _HISTORY_DAYS:
+        return None  # background history, not a current incident
+    place, gprec = _where(ctx, sent, tok, main)
+    trig_text = trig.text if isinstance(trig, Span) else tok.text
+    label = f"{sub} in {place.name}" if place else sub
+    return EventMention(
+        start=tok.idx, end=tok.idx + len(tok.text), sentence=sent.text.strip(), trigger=trig_text,
+        event_type=etype, sub_event_type=sub, label=label, actors="; ".join(_actors(sent)),
+        place=place.name if place else None, country=place.country if place else None,
+        lat=place.lat if place else None, lon=place.lon if place else None, geo_precision=gprec,
+        date_start=d0, date_end=d1, date_precision=prec, stance=stance)
+
+
+def _nearest(dates: list[TimeExpr], pos: int) -> TimeExpr | None:
+    return min(dates, key=lambda d: abs(d.start - pos)) if dates else None
+
+
+def _when(ctx: DocContext, t: TimeExpr | None) -> tuple[date | None, date | None, str]:
+    if t is not None:
+        span = (t.date_end - t.date_start).days
+        prec = "day" if span == 0 else "week" if span <= 7 else "month" if span <= 31 else "year"
+        return t.date_start, t.date_end, prec
+    if ctx.published:  # undated report of something recent: the week before publication
+        return ctx.published - timedelta(days=6), ctx.published, "week"
+    return None, None, "week"
+
+
+_SPECIFIC = {"facility": 0, "settlement": 1, "route": 2, "other": 2, "water": 3, "region": 4, "country": 5}
+
+
+def _where(ctx: DocContext, sent: Span, tok: Token, main: Place | None) -> tuple[Place | None, str]:
+    here = [p for p in ctx.places if sent.start_char <= p.start < sent.end_char and p.lat is not None]
+    # where people fled *to* is not where it happened
+    here = [p for p in here if not _is_destination(ctx, p, tok)] or []
+    if here:
+        best = min(here, key=lambda p: (_SPECIFIC.get(p.kind, 3), abs(p.start - tok.idx)))
+        prec = "point" if best.kind in ("settlement", "facility", "other") and best.precision == "point" else \
+            "near" if best.kind in ("settlement", "facility", "other", "route") else \
+            "country" if best.kind == "country" else "region"
+        return best, prec
+    return main, ("region" if main and main.kind != "country" else "country")
+
+
+def _is_destination(ctx: DocContext, p: Place, tok: Token) -> bool:
+    before = ctx.text[max(0, p.start - 12):p.start].lower()
+    return bool(re.search(r"\b(?:to|towards|into|reach(?:ed)?)\s+(?:the\s+)?$", before)) and tok.lemma_ not in (
+        "flee", "march")
+
+
+def _main_place(places: list[Place]) -> Place | None:
+    """The document's main area: the most mentioned sub-national region or settlement."""
+    counts: dict[str, tuple[int, Place]] = {}
+    for p in places:
+        if p.lat is None or p.kind == "country":
+            continue
+        n, _ = counts.get(p.name, (0, p))
+        counts[p.name] = (n + 1, p)
+    if counts:
+        return max(counts.values(), key=lambda t: (t[0], t[1].kind == "region"))[1]
+    countries = [p for p in places if p.lat is not None]
+    return countries[0] if countries else None
+
+
+def _actors(sent: Span) -> list[str]:
+    seen: list[str] = []
+    for m in _FORCE.finditer(sent.text):
+        name = m.group(0).strip()
+        name = re.sub(r"^(?:The|A|An|Both|Some|His|Her|Their|Its)\s+", "", name)
+        if name and name not in seen:
+            seen.append(name)
+    return seen[:3]
+
+
+def _attach_tolls(ctx: DocContext, m: EventMention, sent: Span, following: list[Span]) -> None:
+    """Killed / injured figures in the sentence, or in a toll sentence that follows it."""
+    if m.stance != "asserted" and m.stance != "unconfirmed":
+        return
+    candidates = [f for f in ctx.figures if sent.start_char <= f.start < sent.end_char]
+    if not any(f.category in ("killed", "injured") for f in candidates):
+        for nxt in following:
+            if any(t.lemma_.lower() in TRIGGERS for t in nxt) and not _ANAPHOR.search(nxt.text):
+                break
+            figs = [f for f in ctx.figures if nxt.start_char <= f.start < nxt.end_char]
+            if any(f.category in ("killed", "injured") for f in figs):
+                candidates = figs
+                break
+    for f in candidates:
+        if f.category == "killed":
+            m.killed = max(m.killed or 0, f.value)
+        elif f.category == "injured":
+            m.injured = max(m.injured or 0, f.value)
+
+
+def _rank(m: EventMention) -> tuple:
+    return (m.place is not None, m.killed is not None, m.sub_event_type != "Other")

@@ -1,0 +1,29 @@
+"""The reconciled picture of a store: its sources' independence and its incidents."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sitroom.fuse.incidents import Incident, MentionRef, merge
+from sitroom.fuse.independence import SourceText, origin_groups
+from sitroom.models import EventMention, Source
+from sitroom.store.db import Store
+
+
+@dataclass
+class Picture:
+    sources: dict[int, Source]
+    groups: dict[int, str]            # source id -> independence group
+    incidents: list[Incident]
+
+
+def build(store: Store) -> Picture:
+    sources = {s.id: s for s in store.iter_sources()}
+    groups = origin_groups([SourceText(source_id=s.id, text=s.text, outlet=s.meta.outlet,
+                                       syndicated_from=s.meta.syndicated_from) for s in sources.values()])
+    refs = []
+    for m in store.all_facts("events"):
+        assert isinstance(m, EventMention)
+        s = sources[m.source_id]
+        refs.append(MentionRef(mention=m, source_id=s.id, article=s.article_id, origin_group=groups[s.id],
+                               published=s.meta.first_published or s.meta.published, outlet=s.meta.outlet))
+    return Picture(sources=sources, groups=groups, incidents=merge(refs))
