@@ -96,6 +96,32 @@ def show(source_id: Annotated[str, typer.Argument(help="Source id or the input's
     render_source(console, source, store.facts(source.id) if source.status == "done" else None)
 
 
+@app.command()
+def incidents(
+    detail: Annotated[bool, typer.Option("--detail", help="Show every mention and the toll reasoning.")] = False,
+) -> None:
+    """Incidents merged across sources, with low/best/high tolls and their grade."""
+    from sitroom.fuse import grading, picture
+
+    pic = picture.build(_store())
+    table = Table("id", "date", "type", "where", "killed (low/best/high)", "injured", "grade", "sources", "label")
+    rng = lambda lo, best, hi: "" if lo is None else f"{lo}/{best}/{hi}"
+    for inc in pic.incidents:
+        g = grading.grade(inc)
+        when = str(inc.date_start or "") + ("" if inc.date_end in (None, inc.date_start) else f"..{inc.date_end}")
+        table.add_row(inc.id, when, inc.sub_event_type, inc.place or "", rng(inc.killed_low, inc.killed_best, inc.killed_high),
+                      rng(inc.injured_low, inc.injured_best, inc.injured_high), g.grade,
+                      f"{g.independent_sources} ({len(inc.articles)} art.)", inc.label[:50])
+    console.print(table)
+    if detail:
+        for inc in pic.incidents:
+            console.print(f"\n[bold]{inc.id}[/] {inc.label} — {grading.grade(inc).reason}")
+            for t in inc.toll_trail:
+                console.print(f"  toll: {t.article} ({t.outlet or '?'}, {t.published or '?'}): killed {t.killed}, injured {t.injured}")
+            for m in inc.mentions:
+                console.print(f"  [{m.mention.stance}] {m.article}: {m.mention.sentence[:160]}")
+
+
 class ExportFormat(str, Enum):
     eval = "eval"
     jsonl = "jsonl"

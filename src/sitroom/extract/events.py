@@ -63,6 +63,8 @@ PHRASES: list[tuple[re.Pattern, str, str]] = [
 _REGAIN = re.compile(r"\b(?:regain\w*|retak\w*|recaptur\w*|took control|take control|claimed (?:complete )?victory|forced .* to surrender)\b", re.I)
 _CIVILIAN_TARGET = re.compile(r"\b(?:civilians?|residents?|villagers?|women|children|families|column|refugees|cars)\b", re.I)
 _DENY = {"deny", "refute", "reject", "dismiss"}
+_DENIAL_OF = re.compile(r"\b(?:denied|denies|deny|rejected|refuted|dismissed)\b.{0,60}\b(?:the|this|that) "
+                        r"(?:attack|strike|shelling|killing|massacre|incident|blast|explosion|report|claims?)\b", re.I)
 _HEDGE = re.compile(r"\b(?:unconfirmed|unverified|reportedly|allegedly|rumou?rs?)\b", re.I)
 _CLAIM = {"claim", "allege"}
 _IRREALIS = {"threaten", "plan", "fear", "warn", "hope", "prepare", "vow", "risk", "seek", "want", "threat"}
@@ -80,26 +82,40 @@ def extract(ctx: DocContext) -> list[EventMention]:
     main = _main_place(ctx.places)
     last_date: TimeExpr | None = None
     sents = list(ctx.doc.sents)
+    prev_end = 0
     for i, sent in enumerate(sents):
-        s_dates = [d for d in ctx.dates if sent.start_char <= d.start < sent.end_char]
-        if s_dates:
-            last_date = s_dates[-1]
-        if sent.text.count("\n\n"):  # a new paragraph resets the narrative date
-            last_date = s_dates[-1] if s_dates else None
+        if "\n\n" in ctx.text[prev_end:sent.start_char + 1]:
+            last_date = None  # a new paragraph: the narrative date no longer holds
+        prev_end = sent.end_char
+        s_dates = [d for d in ctx.dates if sent.start_char <= d.start < sent.end_char
+                   and not _about_speech(ctx, d)]
         found: dict[str, EventMention] = {}
-        for trig, etype, sub in _triggers(sent):
+        hits = _triggers(sent)
+        denied_prev = None
+        if not hits and out and _DENIAL_OF.search(sent.text):
+            # "X denied responsibility for the attack": a denial of what was just reported
+            denied_prev = out[-1]
+            hits = [(t, denied_prev.event_type, denied_prev.sub_event_type) for t in sent
+                    if t.lemma_.lower() in _DENY][:1]
+        for trig, etype, sub in hits:
             stance = _stance(trig, sent)
             if stance is None:
                 continue
             mention = _mention(ctx, sent, trig, etype, sub, stance, s_dates, last_date, main)
             if mention is None:
                 continue
+            if denied_prev is not None:
+                for f in ("place", "country", "lat", "lon", "geo_precision", "date_start", "date_end",
+                          "date_precision", "label"):
+                    setattr(mention, f, getattr(denied_prev, f))
             prev = found.get(etype)
             if prev is None or _rank(mention) > _rank(prev):
                 found[etype] = mention
         for m in found.values():
             _attach_tolls(ctx, m, sent, sents[i + 1:i + 3])
             out.append(m)
+        if s_dates:
+            last_date = s_dates[-1]
     return out
 
 
@@ -194,6 +210,20 @@ def _mention(ctx: DocContext, sent: Span, trig, etype: str, sub: str, stance: st
         place=place.name if place else None, country=place.country if place else None,
         lat=place.lat if place else None, lon=place.lon if place else None, geo_precision=gprec,
         date_start=d0, date_end=d1, date_precision=prec, stance=stance)
+
+
+_SPEECH = {"say", "tell", "report", "announce", "add", "state", "confirm", "write", "tweet", "claim"}
+
+
+def _about_speech(ctx: DocContext, d: TimeExpr) -> bool:
+    """"..., officials said on Wednesday": the date of the telling, not of the event."""
+    span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
+    if span is None:
+        return False
+    for tok in span.root.ancestors:
+        if tok.pos_ in ("VERB", "AUX"):
+            return tok.lemma_.lower() in _SPEECH
+    return False
 
 
 def _nearest(dates: list[TimeExpr], pos: int) -> TimeExpr | None:

@@ -145,7 +145,7 @@ def merge(refs: list[MentionRef]) -> list[Incident]:
     groups: dict[int, list[MentionRef]] = defaultdict(list)
     for i, r in enumerate(refs):
         groups[find(i)].append(r)
-    incidents = [_incident(g) for g in groups.values() if any(r.mention.stance != "denied" for r in g)]
+    incidents = [_incident(g) for g in groups.values()]
     incidents.sort(key=lambda inc: (inc.date_start or date.min, inc.label))
     for n, inc in enumerate(incidents, 1):
         inc.id = f"i{n:04d}"
