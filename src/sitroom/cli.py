@@ -125,18 +125,22 @@ def incidents(
 class ExportFormat(str, Enum):
     eval = "eval"
     jsonl = "jsonl"
+    geojson = "geojson"
+    acled = "acled"
 
 
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="eval: the interchange format; jsonl: everything with offsets.")] = ExportFormat.jsonl,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="eval: the interchange format; jsonl: everything with offsets; geojson: incidents; acled: ACLED-style CSV.")] = ExportFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
 ) -> None:
     """Write what the store holds."""
-    from sitroom.export import eval as eval_export, jsonl
+    from sitroom.export import acled, geojson, jsonl
+    from sitroom.export import eval as eval_export
 
     store = _store()
-    writer = {ExportFormat.eval: eval_export.write, ExportFormat.jsonl: jsonl.write}[format]
+    writer = {ExportFormat.eval: eval_export.write, ExportFormat.jsonl: jsonl.write,
+              ExportFormat.geojson: geojson.write, ExportFormat.acled: acled.write}[format]
     target = output or Path("/dev/stdout")
     n = writer(store, target)
     if output:
