@@ -1,0 +1,70 @@
+"""Places on texts of our own: lookup, aliases, disambiguation, misspellings, fallbacks."""
+from datetime import date
+
+from sitroom.extract import places
+from sitroom.extract.document import parse
+from sitroom.extract.gazetteer import Gazetteer, load_user_places
+
+
+def found(text):
+    ctx = parse(text, date(2024, 5, 1))
+    return {p.surface: p for p in places.extract(ctx)}
+
+
+def test_countries_cities_regions_and_aliases():
+    got = found("Shells fell on Kharkiv and Donetsk. In Ukraine's Donbas, residents of Kramatorsk fled west. "
+                "The UK and the US condemned the strikes.")
+    assert got["Kharkiv"].country == "UA" and got["Kharkiv"].kind == "settlement"
+    assert got["Ukraine"].kind == "country" and got["Donbas"].kind == "region"
+    assert abs(got["Kramatorsk"].lat - 48.72) < 0.2
+    assert got["UK"].country == "GB" and got["US"].country == "US"
+
+
+def test_ambiguous_name_goes_to_the_document_region():
+    # Paris, Texas would be far away: the document is about France
+    got = found("Protesters gathered in Lyon and Marseille. Police in Paris arrested dozens.")
+    assert got["Paris"].country == "FR"
+
+
+def test_people_and_organisations_are_not_places():
+    got = found("President Ilham Aliyev met Samantha Power. Human Rights Watch and NATO issued statements, "
+                "Miller said.")
+    assert got == {}
+
+
+def test_misspelt_town_near_the_document_places():
+    got = found("Fighting was reported around Kramatorsk and Sloviansk. The town of Sloviyansk was shelled.")
+    assert got["Sloviyansk"].name.lower().startswith("slov") and got["Sloviyansk"].country == "UA"
+
+
+def test_unknown_village_gets_the_enclosing_area():
+    got = found("In North Darfur, gunmen attacked the village of Zzqarta overnight.")
+    p = got["Zzqarta"]
+    assert p.kind == "settlement" and p.precision == "region" and p.country == "SD"
+    assert p.gazetteer_id is None and p.confidence < 1
+
+
+def test_square_located_by_its_city_and_routes_by_name():
+    got = found("Thousands rallied in Kyiv's Independence Square. Trucks queued at the Rafah crossing.")
+    assert got["Independence Square"].precision == "near" and got["Independence Square"].country == "UA"
+    assert got["Rafah crossing"].kind == "route"
+
+
+def test_provenance():
+    text = "Aid reached Goma on Monday."
+    (p,) = places.extract(parse(text, None))
+    assert text[p.start:p.end] == "Goma" and p.sentence == text and p.country == "CD"
+
+
+def test_user_places_file(tmp_path):
+    csv = tmp_path / "places.csv"
+    csv.write_text("name,aliases,country,lat,lon,kind\nCamp Zeta,Zeta camp,SD,13.1,24.2,settlement\n")
+    g = Gazetteer({})
+    g.add(load_user_places(csv))
+    (e,) = g.lookup("Zeta camp")
+    assert (e.name, e.lat, e.country) == ("Camp Zeta", 13.1, "SD")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,lat,lon\nX,north,1\n")
+    import pytest
+    with pytest.raises(ValueError, match="bad.csv line 2"):
+        load_user_places(bad)
