@@ -34,6 +34,10 @@ SETTLEMENT_CUES = re.compile(r"\b(?:village|town|city|hamlet|settlement|capital|
 REGION_CUES = re.compile(r"^\s+(?:region|province|oblast|governorate|state|district)\b", re.I)
 PLACE_PREPS = {"in", "at", "near", "from", "to", "into", "outside", "towards", "toward", "around", "across",
                "through", "via", "of", "inside", "between", "and", "over", "on", "for", "against", "with"}
+NAMED_FACILITY = {"Square": "other", "Street": "other", "Avenue": "other", "Park": "other", "Airport": "facility",
+                  "Bridge": "route", "Crossing": "route", "Stadium": "facility", "Hospital": "facility",
+                  "Mosque": "facility", "Church": "facility", "Cathedral": "facility", "Market": "facility",
+                  "Prison": "facility", "Camp": "settlement", "Dam": "facility", "Port": "facility"}
 PLACE_VERBS = {"reach", "enter", "leave", "shell", "capture", "strike", "hit", "bomb", "attack", "besiege",
                "surround", "seize", "liberate", "visit", "evacuate", "storm", "retake", "recapture", "encircle",
                "bombard", "occupy", "flee", "return", "cross", "raid", "target"}
@@ -131,7 +135,10 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                     cands = g.lookup(surface)
                 if not cands:
                     continue
-                if not _acceptable(ctx, run[i], run[j - 1], surface, cands, ent_label):
+                if run[-1].text in NAMED_FACILITY and j <= len(run) - 1 and i == 0:
+                    continue  # "Independence Square": the whole run names one facility
+                partial = i > 0 or j < len(run)
+                if not _acceptable(ctx, run[i], run[j - 1], surface, cands, ent_label, partial):
                     continue
                 m = _Mention(start=start, end=end, surface=surface, cands=cands,
                              labelled=any(ent_label.get(t.i) is not None and ent_label[t.i].label_ in ("GPE", "LOC", "FAC")
@@ -149,7 +156,7 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
 
 
 def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands: tuple[Entry, ...],
-                ent_label: dict) -> bool:
+                ent_label: dict, partial: bool = False) -> bool:
     doc = ctx.doc
     prev = doc[first.i - 1] if first.i > 0 else None
     nxt_text = ctx.text[last.idx + len(last.text):last.idx + len(last.text) + 20]
@@ -175,6 +182,9 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
         return False  # also used as a common word in this text
     if ent is not None and ent.label_ in ("GPE", "LOC", "FAC"):
         return True
+    labelled = ent is not None and ent.label_ in ("GPE", "LOC", "FAC")
+    if partial and not labelled:
+        return False  # a town's name inside a longer name ("Labour Hub") is part of that name
     if max(c.population for c in cands) >= 100_000 and (ent is None or ent.label_ != "PERSON"):
         return True
     if prev is not None and (prev.lower_ in PLACE_PREPS or prev.lemma_ in PLACE_VERBS or SETTLEMENT_CUES.search(ctx.text[max(0, first.idx - 25):first.idx])):
@@ -210,10 +220,10 @@ def _unknown(ctx: DocContext, g: Gazetteer, run: list[Token], i: int) -> _Mentio
     surface = ctx.text[start:end]
     before = ctx.text[max(0, start - 25):start]
     after = ctx.text[end:end + 16]
-    square = re.match(r"^\s*(Square|Airport|Bridge|Crossing)\b", surface.split()[-1]) and len(surface.split()) > 1
+    square = surface.split()[-1] in NAMED_FACILITY and len(surface.split()) > 1
     if square:
         return _Mention(start=start, end=end, surface=surface, cands=(), unknown=True,
-                        kind_hint="other" if surface.split()[-1] == "Square" else "facility")
+                        kind_hint=NAMED_FACILITY[surface.split()[-1]])
     fw = re.match(r"^\s+(corridor|crossing|bridge)\b", after)
     if fw:  # a misspelt named route: fuzzy against our table of areas
         hit = _fuzzy_area(g, surface + " " + fw.group(1))
