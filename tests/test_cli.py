@@ -8,7 +8,7 @@ from sitroom import pipeline
 from sitroom.cli import app
 from sitroom.store.db import Store
 
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "240"})
 
 
 def run(*args):

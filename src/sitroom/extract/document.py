@@ -16,8 +16,8 @@ from sitroom.models import DocumentFacts
 
 # (context attribute, extractor): run in this order
 EXTRACTORS: list[tuple[str, Callable[[DocContext], list]]] = [
-    ("entities", entities.extract),
     ("places", places.extract),
+    ("entities", entities.extract),
     ("dates", dates.extract),
     ("figures", figures.extract),
     ("quotes", quotes.extract),

@@ -269,14 +269,16 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[Place]:
         main = _main_area(ms, chosen)
         main_pt = (main.lat, main.lon) if main is not None and main.kind != "country" else None
     # a small far-away town that only shares a name with a word of the text is not a place here
+    far = set()
     for m in ms:
         e = chosen.get(m.surface)
         others = [(o.lat, o.lon) for k, o in chosen.items() if k != m.surface and o.kind != "country"]
         if e is not None and e.kind == "settlement" and e.population < 100_000 and not m.kind_hint \
                 and min((km((e.lat, e.lon), a) for a in others), default=0) > 800:
-            m.cands = ()
-            del chosen[m.surface]
-    ms = [m for m in ms if m.cands or m.unknown]
+            far.add(m.surface)
+    for surface in far:
+        del chosen[surface]
+    ms = [m for m in ms if m.surface not in far]
     # misspelt names in a place context: fuzzy match against places near the anchors
     for m in ms:
         if m.unknown and m.kind_hint == "settlement" and anchors:
