@@ -112,6 +112,8 @@ def extract(ctx: DocContext) -> list[EventMention]:
             if prev is None or _rank(mention) > _rank(prev):
                 found[etype] = mention
         for m in found.values():
+            if m.sub_event_type == "Other" and _part_of_attack(m, out):
+                continue  # "we heard explosions": the blasts of an attack already reported
             _attach_tolls(ctx, m, sent, sents[i + 1:i + 3])
             out.append(m)
         if s_dates:
@@ -304,6 +306,16 @@ def _attach_tolls(ctx: DocContext, m: EventMention, sent: Span, following: list[
             m.killed = max(m.killed or 0, f.value)
         elif f.category == "injured":
             m.injured = max(m.injured or 0, f.value)
+
+
+_BLAST = {"explode", "explosion", "blast"}
+
+
+def _part_of_attack(m: EventMention, earlier: list[EventMention]) -> bool:
+    if m.trigger.lower() not in {"explosions", "explosion", "blast", "blasts", "exploded", "explode"}:
+        return False
+    return any(e.event_type in (REMOTE, BATTLE) and e.place == m.place and e.date_start == m.date_start
+               for e in earlier)
 
 
 def _rank(m: EventMention) -> tuple:

@@ -229,6 +229,8 @@ def _tally(tok: Token) -> str | None:
                         return cat
                     if t.lower_ == "death":
                         return "killed"
+                if subj.lemma_.lower() == "toll":
+                    return "killed"  # a toll without a qualifier is a death toll
         return None
     return None
 
@@ -357,7 +359,9 @@ def _as_of(ctx: DocContext, sent: Span, start: int, category: str) -> object:
 
 
 def _dates_in(ctx: DocContext, sent: Span) -> list[TimeExpr]:
-    return [d for d in ctx.dates if sent.start_char <= d.start < sent.end_char and d.precision in ("day", "week")]
+    # "since 20 September" starts a running count: the count itself is as of publication
+    return [d for d in ctx.dates if sent.start_char <= d.start < sent.end_char and d.precision in ("day", "week")
+            and not re.match(r"(?i)(?:since|from|starting)\b", d.surface)]
 
 
 def _cue(text: str, start: int, end: int, s0: int, s1: int) -> str:

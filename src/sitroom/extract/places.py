@@ -183,7 +183,7 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
     if ent is not None and ent.label_ in ("GPE", "LOC", "FAC"):
         return True
     labelled = ent is not None and ent.label_ in ("GPE", "LOC", "FAC")
-    if partial and not labelled:
+    if partial and not strong:
         return False  # a town's name inside a longer name ("Labour Hub") is part of that name
     if max(c.population for c in cands) >= 100_000 and (ent is None or ent.label_ != "PERSON"):
         return True
@@ -316,6 +316,8 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[Place]:
 def _score(c: Entry, m: _Mention, countries: Counter, anchors: list[tuple[float, float]],
            main_pt: tuple[float, float] | None = None) -> float:
     s = math.log10(c.population + 10)
+    if norm(c.name) == norm(m.surface):
+        s += 1.5  # the place's own name rather than one of its alternate names
     if main_pt is not None and c.kind != "country" and km((c.lat, c.lon), main_pt) < 75:
         s += 4  # inside the area the document is about
     if c.country and c.country in countries:
