@@ -49,6 +49,10 @@ TITLES = {"president", "mr", "mrs", "ms", "dr", "minister", "general", "gen", "c
 SPEECH_AFTER = re.compile(r"^\s*(?:said|says|told|tweeted|wrote|added|stated|declared|announced|replied|"
                           r"claimed|argued|noted|warned|urged|called|has|had|is|was)\b")
 FUZZY_MIN = 85.0
+_COMMON = {"we", "it", "he", "she", "they", "us", "may", "will", "can", "power", "hope", "unity", "victory",
+           "liberty", "independence", "union", "republic", "west", "east", "north", "south", "central",
+           "southern", "northern", "eastern", "western", "media", "police", "army", "state", "city", "new",
+           "now", "today", "here", "there", "all", "one", "best", "good", "great", "grand", "royal", "national"}
 NEAR_KM = 250.0
 
 
@@ -173,6 +177,8 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
         return False
     if strong:
         return True
+    if first is last and (first.is_stop or first.lower_ in _COMMON):
+        return False  # "We", "May", "Power": common words that are also towns somewhere
     # a settlement-only name: needs the look of a place
     if SPEECH_AFTER.match(nxt_text) and not (ent is not None and ent.label_ in ("GPE", "LOC", "FAC")):
         return False
