@@ -52,7 +52,7 @@ def predict(corpus: Path) -> dict:
             pred[name].extend(rows)
         refs.extend(MentionRef(mention=m, source_id=0, article=rec["id"], origin_group=rec["id"],
                                published=published, outlet=meta.outlet) for m in facts.events)
-    pred["incidents"] = [incident_record(inc) for inc in merge(refs)]
+    pred["incidents"] = [incident_record(inc) for inc in merge(refs, asserted_only=True)]
     return pred
 
 

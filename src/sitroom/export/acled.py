@@ -21,7 +21,7 @@ _DISORDER = {"Protests": "Demonstrations", "Riots": "Demonstrations", "Strategic
 
 
 def write(store: Store, path: Path) -> int:
-    pic = picture.build(store)
+    pic = picture.build(store, asserted_only=True)
     n = 0
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)

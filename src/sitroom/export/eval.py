@@ -82,7 +82,7 @@ def build(store: Store, corpus: str = "sitroom") -> dict[str, Any]:
             continue
         for name, rows in document_records(source.article_id, store.facts(source.id)).items():
             doc[name].extend(rows)
-    doc["incidents"] = [incident_record(inc) for inc in picture.build(store).incidents]
+    doc["incidents"] = [incident_record(inc) for inc in picture.build(store, asserted_only=True).incidents]
     return doc
 
 

@@ -60,14 +60,16 @@ PHRASES: list[tuple[re.Pattern, str, str]] = [
     (re.compile(r"\b(?:military|armed) (?:offensive|operation|intervention)\b", re.I), BATTLE, "Armed clash"),
 ]
 # Government forces taking ground: the offensive is a territorial one.
-_REGAIN = re.compile(r"\b(?:regain\w*|retak\w*|recaptur\w*|took control|take control|claimed (?:complete )?victory|forced .* to surrender)\b", re.I)
+_REGAIN = re.compile(r"\b(?:regain\w*|retak\w*|recaptur\w*|took control|take control|claimed (?:complete )?victory|"
+                     r"forced .* to surrender|surrender)\b", re.I)
 _CIVILIAN_TARGET = re.compile(r"\b(?:civilians?|residents?|villagers?|women|children|families|column|refugees|cars)\b", re.I)
 _DENY = {"deny", "refute", "reject", "dismiss"}
 _DENIAL_OF = re.compile(r"\b(?:denied|denies|deny|rejected|refuted|dismissed)\b.{0,60}\b(?:the|this|that) "
                         r"(?:attack|strike|shelling|killing|massacre|incident|blast|explosion|report|claims?)\b", re.I)
 _HEDGE = re.compile(r"\b(?:unconfirmed|unverified|reportedly|allegedly|rumou?rs?)\b", re.I)
 _CLAIM = {"claim", "allege"}
-_IRREALIS = {"threaten", "plan", "fear", "warn", "hope", "prepare", "vow", "risk", "seek", "want", "threat"}
+_IRREALIS = {"threaten", "plan", "fear", "warn", "hope", "prepare", "vow", "risk", "seek", "want", "threat",
+             "maintain", "respect", "urge", "demand", "propose", "negotiate", "prevent", "avoid", "halt"}
 _MODAL = {"will", "would", "could", "might", "may", "should", "can", "must", "shall"}
 _FORCE = re.compile(
     r"\b(?:[A-Z][\w'-]+\s+){1,3}(?:forces|troops|army|military|soldiers|police|border guards|militias?|"
@@ -75,6 +77,7 @@ _FORCE = re.compile(
 _ANAPHOR = re.compile(r"\b(?:the|that|this) (?:blast|explosion|attack|strike|shelling|bombardment|"
                       r"fighting|offensive|assault|clashes|violence|massacre)\b|\bfatalities\b", re.I)
 _HISTORY_DAYS = 366
+_BLAST = {"explode", "explosion", "blast"}
 
 
 def extract(ctx: DocContext) -> list[EventMention]:
@@ -83,12 +86,20 @@ def extract(ctx: DocContext) -> list[EventMention]:
     last_date: TimeExpr | None = None
     sents = list(ctx.doc.sents)
     prev_end = 0
+    para = 0
+    para_of: list[int] = []
+    for sent in sents:
+        if "\n" in ctx.text[prev_end:sent.start_char + 1]:
+            para += 1
+        para_of.append(para)
+        prev_end = sent.start_char + len(sent.text.rstrip())
     for i, sent in enumerate(sents):
-        if "\n\n" in ctx.text[prev_end:sent.start_char + 1]:
+        if i and para_of[i] != para_of[i - 1]:
             last_date = None  # a new paragraph: the narrative date no longer holds
-        prev_end = sent.end_char
+        # years are background ("in 2020"): incidents are dated to the day, week or month
         s_dates = [d for d in ctx.dates if sent.start_char <= d.start < sent.end_char
-                   and not _about_speech(ctx, d)]
+                   and not _about_speech(ctx, d) and d.precision not in ("year", "decade")]
+        nearby = [sents[j] for j in (i - 1, i + 1) if 0 <= j < len(sents) and para_of[j] == para_of[i]]
         found: dict[str, EventMention] = {}
         hits = _triggers(sent)
         denied_prev = None
@@ -101,9 +112,11 @@ def extract(ctx: DocContext) -> list[EventMention]:
             stance = _stance(trig, sent)
             if stance is None:
                 continue
-            mention = _mention(ctx, sent, trig, etype, sub, stance, s_dates, last_date, main)
+            mention = _mention(ctx, sent, trig, etype, sub, stance, s_dates, last_date, main, nearby)
             if mention is None:
                 continue
+            if denied_prev is None and not s_dates and _anaphoric(trig) and (ante := _antecedent(out, etype)):
+                denied_prev = ante  # "the blockade": the one reported before
             if denied_prev is not None:
                 for f in ("place", "country", "lat", "lon", "geo_precision", "date_start", "date_end",
                           "date_precision", "label"):
@@ -116,6 +129,7 @@ def extract(ctx: DocContext) -> list[EventMention]:
                 continue  # "we heard explosions": the blasts of an attack already reported
             _attach_tolls(ctx, m, sent, sents[i + 1:i + 3])
             out.append(m)
+            out.extend(_coordinated(ctx, m, sent))
         if s_dates:
             last_date = s_dates[-1]
     return out
@@ -133,7 +147,7 @@ def _triggers(sent: Span) -> list[tuple[Token | Span, str, str]]:
                 hits.append((tok, etype, sub))
             continue
         entry = TRIGGERS.get(tok.lemma_.lower()) or TRIGGERS.get(tok.lower_)
-        if entry and tok.pos_ in entry[2]:
+        if entry and tok.pos_ in entry[2] and tok.dep_ != "amod":  # "surrounding territories"
             etype, sub, _ = entry
             if sub == "Armed clash" and etype == BATTLE and _REGAIN.search(sent.text):
                 sub = "Government regains territory"
@@ -197,13 +211,18 @@ def _stance(trig: Token | Span, sent: Span) -> str | None:
 
 
 def _mention(ctx: DocContext, sent: Span, trig, etype: str, sub: str, stance: str,
-             s_dates: list[TimeExpr], last_date: TimeExpr | None, main: Place | None) -> EventMention | None:
+             s_dates: list[TimeExpr], last_date: TimeExpr | None, main: Place | None,
+             nearby: list[Span]) -> EventMention | None:
     tok = _head(trig)
+    if _time_reference(tok) or _of_a_place(ctx, tok, sub):
+        return None
+    if sub == "Other" and tok.lemma_.lower() in _BLAST and _WEAPONS.search(_paragraph(ctx, sent)):
+        etype, sub = REMOTE, "Shelling/artillery/missile attack"  # blasts amid missiles and shells
     when = _nearest(s_dates, tok.idx) or last_date
     d0, d1, prec = _when(ctx, when)
     if d1 and ctx.published and (ctx.published - d1).days > _HISTORY_DAYS:
         return None  # background history, not a current incident
-    place, gprec = _where(ctx, sent, tok, main)
+    place, gprec = _where(ctx, sent, tok, main, nearby)
     trig_text = trig.text if isinstance(trig, Span) else tok.text
     label = f"{sub} in {place.name}" if place else sub
     return EventMention(
@@ -234,21 +253,97 @@ def _nearest(dates: list[TimeExpr], pos: int) -> TimeExpr | None:
 
 def _when(ctx: DocContext, t: TimeExpr | None) -> tuple[date | None, date | None, str]:
     if t is not None:
-        span = (t.date_end - t.date_start).days
-        prec = "day" if span == 0 else "week" if span <= 7 else "month" if span <= 31 else "year"
-        return t.date_start, t.date_end, prec
-    if ctx.published:  # undated report of something recent: the week before publication
-        return ctx.published - timedelta(days=6), ctx.published, "week"
+        start, end = t.date_start, t.date_end
+        if re.match(r"(?i)(?:since|from|starting)\b", t.surface):
+            end = max(end, ctx.published or end)  # "since June": from then until the report
+        span = (end - start).days
+        prec = "day" if span == 0 else "week" if span <= 8 else "month" if span <= 31 else "year"
+        return start, end, prec
+    if ctx.published:  # an undated report of something recent: within the week before publication
+        return ctx.published - timedelta(days=7), ctx.published, "week"
     return None, None, "week"
+
+
+_WEAPONS = re.compile(r"\b(?:missiles?|rockets?|shell(?:s|ing|ed)?|mortars?|artillery|drones?|bombs?|bombing|"
+                      r"air ?strikes?|Smerch|Grad|Iskander|HIMARS|Shahed|Kalibr|Uragan|Tochka)\b")
+_TIME_HEADS = {"preceding", "following", "after", "before", "since", "during", "ahead", "until", "prior"}
+_DEFINITE = {"the", "this", "that", "its"}
+
+
+def _paragraph(ctx: DocContext, sent: Span) -> str:
+    a = ctx.text.rfind("\n", 0, sent.start_char) + 1
+    b = ctx.text.find("\n", sent.end_char)
+    return ctx.text[a:b if b >= 0 else len(ctx.text)]
+
+
+def _time_reference(tok: Token) -> bool:
+    """"in the weeks preceding the offensive", "after the blast": a time reference, not a report."""
+    if tok.pos_ != "NOUN":
+        return False
+    head = tok.head
+    if tok.dep_ in ("pobj", "dobj") and head.lower_ in _TIME_HEADS:
+        return True
+    return False
+
+
+def _of_a_place(ctx: DocContext, tok: Token, sub: str) -> bool:
+    """"the dissolution of the Soviet Union": a state's history, not a group's change of activity."""
+    if sub != "Change to group/activity":
+        return False
+    for c in tok.children:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            for o in c.children:
+                if any(p.start <= o.idx < p.end for p in ctx.places):
+                    return True
+    return False
+
+
+def _anaphoric(trig) -> bool:
+    tok = _head(trig)
+    return tok.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in tok.children)
+
+
+def _antecedent(out: list[EventMention], etype: str) -> EventMention | None:
+    for m in reversed(out[-6:]):
+        if m.event_type == etype:
+            return m
+    return None
+
+
+def _coordinated(ctx: DocContext, m: EventMention, sent: Span) -> list[EventMention]:
+    """"the towns of A and B are surrounded": one mention per place."""
+    here = [p for p in ctx.places if sent.start_char <= p.start < sent.end_char and p.kind == "settlement"]
+    out = []
+    for a, b in zip(here, here[1:]):
+        if re.fullmatch(r"\s*(?:,|and|, and)\s*", ctx.text[a.end:b.start]):
+            other = b if a.name == m.place else a if b.name == m.place else None
+            if other is not None and other.name != m.place:
+                clone = EventMention(**{**m.__dict__})
+                clone.place, clone.country, clone.lat, clone.lon = other.name, other.country, other.lat, other.lon
+                clone.geo_precision = "point" if other.precision == "point" else "near"
+                clone.label = f"{m.sub_event_type} in {other.name}"
+                out.append(clone)
+    return out
 
 
 _SPECIFIC = {"facility": 0, "settlement": 1, "route": 2, "other": 2, "water": 3, "region": 4, "country": 5}
 
 
-def _where(ctx: DocContext, sent: Span, tok: Token, main: Place | None) -> tuple[Place | None, str]:
-    here = [p for p in ctx.places if sent.start_char <= p.start < sent.end_char and p.lat is not None]
-    # where people fled *to* is not where it happened
-    here = [p for p in here if not _is_destination(ctx, p, tok)] or []
+def _where(ctx: DocContext, sent: Span, tok: Token, main: Place | None,
+           nearby: list[Span] = ()) -> tuple[Place | None, str]:
+    def located(s: Span) -> list[Place]:
+        found = [p for p in ctx.places if s.start_char <= p.start < s.end_char and p.lat is not None]
+        # where people fled *to* is not where it happened
+        return [p for p in found if not _is_destination(ctx, p, tok)]
+
+    here = located(sent)
+    if not any(p.kind != "country" for p in here):
+        # the narrative's place: the sentence before or after, in the same paragraph
+        for other in nearby:
+            near = [p for p in located(other) if p.kind in ("settlement", "facility", "other", "route")]
+            if near:
+                here = near[-1:] if other.start < sent.start else near[:1]
+                break
     if here:
         best = min(here, key=lambda p: (_SPECIFIC.get(p.kind, 3), abs(p.start - tok.idx)))
         prec = "point" if best.kind in ("settlement", "facility", "other") and best.precision == "point" else \
@@ -306,9 +401,6 @@ def _attach_tolls(ctx: DocContext, m: EventMention, sent: Span, following: list[
             m.killed = max(m.killed or 0, f.value)
         elif f.category == "injured":
             m.injured = max(m.injured or 0, f.value)
-
-
-_BLAST = {"explode", "explosion", "blast"}
 
 
 def _part_of_attack(m: EventMention, earlier: list[EventMention]) -> bool:

@@ -101,8 +101,9 @@ def same_incident(a: EventMention, b: EventMention) -> bool:
         return True
     if a.lat is None or b.lat is None:
         return a.place is None and b.place is None
-    # an area-level location only matches the same area (named above), not any point in it
-    if a.geo_precision in ("region", "country") or b.geo_precision in ("region", "country"):
+    # only two points are compared by distance: an area, or a place located by the area
+    # around it, matches the same name only (two unknown villages share their region's centre)
+    if a.geo_precision != "point" or b.geo_precision != "point":
         return False
     return km(a.lat, a.lon, b.lat, b.lon) <= MAX_KM
 
@@ -126,8 +127,10 @@ def _blocks(refs: list[MentionRef]) -> Iterable[list[int]]:
     return blocks.values()
 
 
-def merge(refs: list[MentionRef]) -> list[Incident]:
-    """Group mentions into incidents (denials join the incident they deny)."""
+def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incident]:
+    """Group mentions into incidents (denials join the incident they deny). With
+    ``asserted_only``, incidents that rest only on denials or unconfirmed reports are left out
+    (what an event dataset codes)."""
     parent = list(range(len(refs)))
 
     def find(i: int) -> int:
@@ -145,7 +148,8 @@ def merge(refs: list[MentionRef]) -> list[Incident]:
     groups: dict[int, list[MentionRef]] = defaultdict(list)
     for i, r in enumerate(refs):
         groups[find(i)].append(r)
-    incidents = [_incident(g) for g in groups.values()]
+    incidents = [_incident(g) for g in groups.values()
+                 if not asserted_only or any(r.mention.stance in ("asserted", "claimed") for r in g)]
     incidents.sort(key=lambda inc: (inc.date_start or date.min, inc.label))
     for n, inc in enumerate(incidents, 1):
         inc.id = f"i{n:04d}"

@@ -16,7 +16,7 @@ class Picture:
     incidents: list[Incident]
 
 
-def build(store: Store) -> Picture:
+def build(store: Store, *, asserted_only: bool = False) -> Picture:
     sources = {s.id: s for s in store.iter_sources()}
     groups = origin_groups([SourceText(source_id=s.id, text=s.text, outlet=s.meta.outlet,
                                        syndicated_from=s.meta.syndicated_from) for s in sources.values()])
@@ -26,4 +26,4 @@ def build(store: Store) -> Picture:
         s = sources[m.source_id]
         refs.append(MentionRef(mention=m, source_id=s.id, article=s.article_id, origin_group=groups[s.id],
                                published=s.meta.first_published or s.meta.published, outlet=s.meta.outlet))
-    return Picture(sources=sources, groups=groups, incidents=merge(refs))
+    return Picture(sources=sources, groups=groups, incidents=merge(refs, asserted_only=asserted_only))
