@@ -122,27 +122,88 @@ def incidents(
                 console.print(f"  [{m.mention.stance}] {m.article}: {m.mention.sentence[:160]}")
 
 
+@app.command()
+def figures(
+    series_: Annotated[str, typer.Option("--series", help="Category: killed, injured, displaced, arrived, ...")] = "displaced",
+) -> None:
+    """A count over time, per source and party, with flags on drops and same-day contradictions."""
+    from sitroom.fuse import picture, series
+
+    store = _store()
+    pic = picture.build(store)
+    ser = series.build(list(store.all_facts("figures")), pic.sources, series_)
+    table = Table("as of", "value", "qualifier", "given by", "article", "stock", "flags", "sentence")
+    for p in ser.points:
+        table.add_row(str(p.as_of or "?"), f"{p.value:,}", p.qualifier, p.party, p.article, "yes" if p.stock else "",
+                      "; ".join(p.flags), p.sentence[:80])
+    console.print(table)
+
+
+@app.command()
+def compare() -> None:
+    """What each outlet reports that others do not, whom it names, and the words it uses."""
+    from sitroom.fuse import picture
+    from sitroom.fuse.compare import compare as compare_outlets
+
+    store = _store()
+    pic = picture.build(store)
+    for v in compare_outlets(pic, list(store.all_facts("figures"))):
+        console.rule(f"[bold]{v.outlet}[/] ({len(v.articles)} article(s))")
+        console.print(f"incidents reported: {len(v.incidents)}; reported by others but not here: {len(v.omits)}")
+        for o in v.omits[:10]:
+            console.print(f"  [dim]omits[/] {o}")
+        if v.figures:
+            console.print("figures: " + "; ".join(f"{k} {sorted(set(vals))}" for k, vals in sorted(v.figures.items())))
+        if v.responsible:
+            console.print("names as responsible: " + ", ".join(f"{a} ({n})" for a, n in v.responsible.most_common(5)))
+        if v.loaded_terms:
+            console.print("loaded terms: " + ", ".join(f"{t} ({n})" for t, n in v.loaded_terms.most_common(10)))
+        if v.scare_quotes:
+            console.print("in scare quotes: " + ", ".join(f"“{t}”" for t, _ in v.scare_quotes.most_common(8)))
+
+
+@app.command()
+def report(
+    output: Annotated[Path, typer.Option("-o", "--output", help="sitrep.html or sitrep.md")] = Path("sitrep.html"),
+    title: Annotated[str, typer.Option("--title")] = "Situation report",
+) -> None:
+    """Write a situation report (HTML with map and charts, or Markdown), every statement cited."""
+    from sitroom.report import sitrep
+
+    r = sitrep.build(_store(), title)
+    text = sitrep.markdown(r) if output.suffix.lower() in (".md", ".markdown") else sitrep.to_html(r)
+    output.write_text(text, encoding="utf-8")
+    err.print(f"wrote {output} ({len(r.timeline)} incident(s), {len(r.citations.items)} cited sentence(s))")
+
+
 class ExportFormat(str, Enum):
     eval = "eval"
     jsonl = "jsonl"
     geojson = "geojson"
     acled = "acled"
+    csv = "csv"
 
 
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="eval: the interchange format; jsonl: everything with offsets; geojson: incidents; acled: ACLED-style CSV.")] = ExportFormat.jsonl,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="eval: the interchange format; jsonl: everything with offsets; geojson: incidents; acled: ACLED-style CSV; csv: one kind of fact.")] = ExportFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    kind: Annotated[str, typer.Option("--kind", help="For csv: figures, quotes, places, dates, entities or events.")] = "figures",
 ) -> None:
     """Write what the store holds."""
-    from sitroom.export import acled, geojson, jsonl
+    from sitroom.export import acled, facts_csv, geojson, jsonl
     from sitroom.export import eval as eval_export
 
     store = _store()
     writer = {ExportFormat.eval: eval_export.write, ExportFormat.jsonl: jsonl.write,
-              ExportFormat.geojson: geojson.write, ExportFormat.acled: acled.write}[format]
+              ExportFormat.geojson: geojson.write, ExportFormat.acled: acled.write,
+              ExportFormat.csv: lambda st, path: facts_csv.write(st, path, kind)}[format]
     target = output or Path("/dev/stdout")
-    n = writer(store, target)
+    try:
+        n = writer(store, target)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(2)
     if output:
         err.print(f"wrote {n} record(s) to {output}")
 
