@@ -8,8 +8,10 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from sitroom import pipeline
 from sitroom.store.db import Store, StoreError
@@ -25,6 +27,11 @@ class _State:
 
 
 state = _State()
+
+
+def _row(table: Table, *cells: object) -> None:
+    """Cells as plain text: what articles say is never read as console markup."""
+    table.add_row(*(c if isinstance(c, Text) else Text(str(c)) for c in cells))
 
 
 @app.callback()
@@ -60,7 +67,7 @@ def analyze(
         t_ex = progress.add_task("extracting", total=pending)
         pipeline.extract_pending(store, result, on_source=lambda sid: progress.advance(t_ex))
     for e in result.errors:
-        err.print(f"[red]error:[/] {e.origin}: {e.problem}")
+        err.print(f"[red]error:[/] {escape(e.origin)}: {escape(e.problem)}")
     console.print(f"{len(result.added)} new source(s), {len(result.duplicates)} already archived, "
                   f"{len(result.extracted)} extracted, {len(result.skipped)} skipped, "
                   f"{len(result.errors)} failed -> {store.url}", soft_wrap=True)
@@ -76,7 +83,7 @@ def sources() -> None:
                   "figures", "quotes", "title")
     for r in rows:
         pub = r["first_published"] or r["published"]
-        table.add_row(str(r["id"]), r["external_id"] or "", r["outlet"] or "", str(pub or ""),
+        _row(table, str(r["id"]), r["external_id"] or "", r["outlet"] or "", str(pub or ""),
                       r["language"] or "", r["status"], *(str(r[k]) for k in ("places", "dates", "figures", "quotes")),
                       (r["title"] or r["origin"])[:60])
     console.print(table)
@@ -109,17 +116,18 @@ def incidents(
     for inc in pic.incidents:
         g = grading.grade(inc)
         when = str(inc.date_start or "") + ("" if inc.date_end in (None, inc.date_start) else f"..{inc.date_end}")
-        table.add_row(inc.id, when, inc.sub_event_type, inc.place or "", rng(inc.killed_low, inc.killed_best, inc.killed_high),
+        _row(table, inc.id, when, inc.sub_event_type, inc.place or "", rng(inc.killed_low, inc.killed_best, inc.killed_high),
                       rng(inc.injured_low, inc.injured_best, inc.injured_high), g.grade,
                       f"{g.independent_sources} ({len(inc.articles)} art.)", inc.label[:50])
     console.print(table)
     if detail:
         for inc in pic.incidents:
-            console.print(f"\n[bold]{inc.id}[/] {inc.label} — {grading.grade(inc).reason}")
+            console.print(f"\n[bold]{inc.id}[/] {escape(inc.label)} — {escape(grading.grade(inc).reason)}")
             for t in inc.toll_trail:
-                console.print(f"  toll: {t.article} ({t.outlet or '?'}, {t.published or '?'}): killed {t.killed}, injured {t.injured}")
+                console.print(escape(f"  toll: {t.article} ({t.outlet or '?'}, {t.published or '?'}): "
+                                     f"killed {t.killed}, injured {t.injured}"))
             for m in inc.mentions:
-                console.print(f"  [{m.mention.stance}] {m.article}: {m.mention.sentence[:160]}")
+                console.print(escape(f"  [{m.mention.stance}] {m.article}: {m.mention.sentence[:160]}"))
 
 
 @app.command()
@@ -131,10 +139,10 @@ def figures(
 
     store = _store()
     pic = picture.build(store)
-    ser = series.build(list(store.all_facts("figures")), pic.sources, series_)
+    ser = series.build(list(store.all_facts("figures")), pic.sources, series_, pic.incident_of)
     table = Table("as of", "value", "qualifier", "given by", "article", "stock", "flags", "sentence")
     for p in ser.points:
-        table.add_row(str(p.as_of or "?"), f"{p.value:,}", p.qualifier, p.party, p.article, "yes" if p.stock else "",
+        _row(table, str(p.as_of or "?"), f"{p.value:,}", p.qualifier, p.party, p.article, "yes" if p.stock else "",
                       "; ".join(p.flags), p.sentence[:80])
     console.print(table)
 
@@ -148,18 +156,18 @@ def compare() -> None:
     store = _store()
     pic = picture.build(store)
     for v in compare_outlets(pic, list(store.all_facts("figures"))):
-        console.rule(f"[bold]{v.outlet}[/] ({len(v.articles)} article(s))")
+        console.rule(f"[bold]{escape(v.outlet)}[/] ({len(v.articles)} article(s))")
         console.print(f"incidents reported: {len(v.incidents)}; reported by others but not here: {len(v.omits)}")
         for o in v.omits[:10]:
-            console.print(f"  [dim]omits[/] {o}")
+            console.print(f"  [dim]omits[/] {escape(o)}")
         if v.figures:
             console.print("figures: " + "; ".join(f"{k} {sorted(set(vals))}" for k, vals in sorted(v.figures.items())))
         if v.responsible:
-            console.print("names as responsible: " + ", ".join(f"{a} ({n})" for a, n in v.responsible.most_common(5)))
+            console.print(escape("names as responsible: " + ", ".join(f"{a} ({n})" for a, n in v.responsible.most_common(5))))
         if v.loaded_terms:
-            console.print("loaded terms: " + ", ".join(f"{t} ({n})" for t, n in v.loaded_terms.most_common(10)))
+            console.print(escape("loaded terms: " + ", ".join(f"{t} ({n})" for t, n in v.loaded_terms.most_common(10))))
         if v.scare_quotes:
-            console.print("in scare quotes: " + ", ".join(f"“{t}”" for t, _ in v.scare_quotes.most_common(8)))
+            console.print(escape("in scare quotes: " + ", ".join(f"“{t}”" for t, _ in v.scare_quotes.most_common(8))))
 
 
 @app.command()

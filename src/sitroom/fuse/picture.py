@@ -1,7 +1,7 @@
 """The reconciled picture of a store: its sources' independence and its incidents."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitroom.fuse.incidents import Incident, MentionRef, merge
 from sitroom.fuse.independence import SourceText, origin_groups
@@ -15,6 +15,12 @@ class Picture:
     groups: dict[int, str]            # source id -> independence group
     incidents: list[Incident]
 
+    by_sentence: dict[tuple[int, str], str] = field(default_factory=dict)
+
+    def incident_of(self, source_id: int, sentence: str) -> str | None:
+        """The incident a sentence of a source reports (for linking its figures)."""
+        return self.by_sentence.get((source_id, sentence))
+
 
 def build(store: Store, *, asserted_only: bool = False) -> Picture:
     sources = {s.id: s for s in store.iter_sources()}
@@ -26,4 +32,12 @@ def build(store: Store, *, asserted_only: bool = False) -> Picture:
         s = sources[m.source_id]
         refs.append(MentionRef(mention=m, source_id=s.id, article=s.article_id, origin_group=groups[s.id],
                                published=s.meta.first_published or s.meta.published, outlet=s.meta.outlet))
-    return Picture(sources=sources, groups=groups, incidents=merge(refs, asserted_only=asserted_only))
+    incidents = merge(refs, asserted_only=asserted_only)
+    by_sentence: dict[tuple[int, str], str] = {}
+    for inc in incidents:
+        for r in inc.mentions:
+            by_sentence.setdefault((r.source_id, r.mention.sentence), inc.id)
+            for t in inc.toll_trail:  # the sentence that gave a toll belongs to the incident too
+                if t.article == r.article:
+                    by_sentence.setdefault((r.source_id, t.sentence), inc.id)
+    return Picture(sources=sources, groups=groups, incidents=incidents, by_sentence=by_sentence)

@@ -9,6 +9,7 @@ more than a quarter apart for the same day.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,6 +30,7 @@ class Point:
     outlet: str | None
     sentence: str
     stock: bool                # a running total (vs a flow in a period)
+    incident: str | None = None  # the incident the count is about, when known
     flags: list[str] = field(default_factory=list)
 
 
@@ -47,7 +49,8 @@ _STOCK_WORDS = ("have fled", "has fled", "had fled", "since", "so far", "in tota
                 "have been killed", "have died", "have arrived", "have been displaced", "to date", "risen to", "rose to")
 
 
-def build(figures: list[Figure], sources: dict[int, Source], category: str) -> Series:
+def build(figures: list[Figure], sources: dict[int, Source], category: str,
+          incident_of: Callable[[int, str], str | None] | None = None) -> Series:
     points = []
     for f in figures:
         if f.category != category:
@@ -57,7 +60,8 @@ def build(figures: list[Figure], sources: dict[int, Source], category: str) -> S
         points.append(Point(as_of=f.as_of, value=f.value, low=f.low, high=f.high, qualifier=f.qualifier,
                             party=f.attributed_to or s.meta.outlet or s.article_id, article=s.article_id,
                             outlet=s.meta.outlet, sentence=f.sentence,
-                            stock=category in ("population",) or any(w in low_sentence for w in _STOCK_WORDS)))
+                            stock=category in ("population",) or any(w in low_sentence for w in _STOCK_WORDS),
+                            incident=incident_of(f.source_id, f.sentence) if incident_of else None))
     points.sort(key=lambda p: (p.as_of or date.min, p.value))
     _flag(points)
     return Series(category=category, points=points)
@@ -71,11 +75,12 @@ def _flag(points: list[Point]) -> None:
         for a, b in zip(ps, ps[1:]):
             if b.stock and a.stock and b.as_of and a.as_of and b.as_of > a.as_of and b.value < a.value:
                 b.flags.append(f"goes down from {a.value:,} ({a.as_of}) by the same party")
-    by_day: dict[date, list[Point]] = defaultdict(list)
+    # counts of one incident (or of the crisis as a whole) given for the same day
+    by_day: dict[tuple, list[Point]] = defaultdict(list)
     for p in points:
         if p.as_of:
-            by_day[p.as_of].append(p)
-    for day, ps in by_day.items():
+            by_day[(p.as_of, p.incident)].append(p)
+    for (day, _), ps in by_day.items():
         parties = {p.party for p in ps}
         if len(parties) < 2:
             continue

@@ -61,7 +61,7 @@ def build(store: Store, title: str = "Situation report") -> Report:
     outlet = {s.article_id: s.meta.outlet for s in pic.sources.values()}
     key, contradictions, all_series = [], [], []
     for cat in CATEGORIES:
-        ser = series.build(figures, pic.sources, cat)
+        ser = series.build(figures, pic.sources, cat, pic.incident_of)
         if not ser.points:
             continue
         all_series.append(ser)

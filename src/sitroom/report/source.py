@@ -31,7 +31,7 @@ def render_source(console: Console, source: Source, facts: DocumentFacts | None)
                          ("republished from", m.syndicated_from), ("language", m.language),
                          ("status", source.status + (f" ({source.note})" if source.note else ""))]:
         if value not in (None, ""):
-            meta.add_row(Text(label, style="dim"), str(value))
+            meta.add_row(Text(label, style="dim"), Text(str(value)))
     console.print(meta)
     if facts is None:
         return
@@ -51,5 +51,5 @@ def render_source(console: Console, source: Source, facts: DocumentFacts | None)
         table.add_column("in the sentence", ratio=1)
         for item in items:
             what, resolved = describe(item)
-            table.add_row(what, resolved, _in_sentence(item, source))
+            table.add_row(Text(what), Text(resolved), _in_sentence(item, source))
         console.print(table)
