@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -108,29 +107,31 @@ def same_incident(a: EventMention, b: EventMention) -> bool:
     return km(a.lat, a.lon, b.lat, b.lon) <= MAX_KM
 
 
-def _blocks(refs: list[MentionRef]) -> Iterable[list[int]]:
-    """Mentions sharing event type and an ISO week touched by their date range."""
-    blocks: dict[tuple, list[int]] = defaultdict(list)
-    for i, r in enumerate(refs):
-        m = r.mention
-        if not m.date_start:
-            blocks[(m.event_type, None)].append(i)
-            continue
-        d, end = m.date_start - SLACK, (m.date_end or m.date_start) + SLACK
-        weeks = set()
-        while d <= end and len(weeks) < 8:  # long ranges: their first weeks suffice as keys
-            weeks.add(d.isocalendar()[:2])
-            d += timedelta(days=7)
-        weeks.add(end.isocalendar()[:2])
-        for w in weeks:
-            blocks[(m.event_type, w)].append(i)
-    return blocks.values()
+def _weeks(m: EventMention) -> set[tuple[int, int]]:
+    """ISO weeks touched by a mention's date range (with slack); long ranges: first weeks."""
+    d, end = m.date_start - SLACK, (m.date_end or m.date_start) + SLACK
+    weeks = set()
+    while d <= end and len(weeks) < 8:
+        weeks.add(d.isocalendar()[:2])
+        d += timedelta(days=7)
+    weeks.add(end.isocalendar()[:2])
+    return weeks
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    # half a degree of latitude (55 km) by one of longitude: neighbours cover MAX_KM everywhere
+    # but near the poles
+    return int(math.floor(lat * 2)), int(math.floor(lon))
 
 
 def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incident]:
     """Group mentions into incidents (denials join the incident they deny). With
     ``asserted_only``, incidents that rest only on denials or unconfirmed reports are left out
-    (what an event dataset codes)."""
+    (what an event dataset codes).
+
+    Blocking: a mention is compared only with earlier mentions of its event type, in a week
+    its date range touches, either of the same place name or in a neighbouring grid cell.
+    """
     parent = list(range(len(refs)))
 
     def find(i: int) -> int:
@@ -139,12 +140,25 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
             i = parent[i]
         return i
 
-    for block in _blocks(refs):
-        for x in range(len(block)):
-            for y in range(x + 1, len(block)):
-                i, j = block[x], block[y]
-                if find(i) != find(j) and same_incident(refs[i].mention, refs[j].mention):
-                    parent[find(i)] = find(j)
+    index: dict[tuple, list[int]] = defaultdict(list)
+    for i, r in enumerate(refs):
+        m = r.mention
+        weeks = _weeks(m) if m.date_start else {None}
+        point = m.geo_precision == "point" and m.lat is not None
+        for w in weeks:
+            keys = [(m.event_type, w, "name", m.place)]
+            if point:
+                cy, cx = _cell(m.lat, m.lon)
+                near = [(m.event_type, w, "cell", (cy + dy, cx + dx)) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+            else:
+                near = []
+            for key in keys + near:
+                for j in index.get(key, ()):
+                    if find(i) != find(j) and same_incident(m, refs[j].mention):
+                        parent[find(i)] = find(j)
+            index[keys[0]].append(i)
+            if point:
+                index[(m.event_type, w, "cell", _cell(m.lat, m.lon))].append(i)
     groups: dict[int, list[MentionRef]] = defaultdict(list)
     for i, r in enumerate(refs):
         groups[find(i)].append(r)
