@@ -50,3 +50,7 @@ def test_dates_floor(scores):
 def test_quotes_floor(scores):
     assert scores["quotes"]["found"]["f1"] >= 0.7
     assert scores["quotes"]["speaker_agrees"] >= 0.8
+
+
+def test_incidents_floor(scores):
+    assert scores["incidents"]["found"]["f1"] >= 0.6

@@ -401,6 +401,13 @@ def _attach_tolls(ctx: DocContext, m: EventMention, sent: Span, following: list[
             m.killed = max(m.killed or 0, f.value)
         elif f.category == "injured":
             m.injured = max(m.injured or 0, f.value)
+    if m.killed is None or m.injured is None:
+        for vm in _VAGUE_TOLL.finditer(sent.text):
+            value = VAGUE[vm.group("amount").lower()]
+            if vm.group("what").lower() in ("killed", "dead", "died", "killing", "fatalities", "deaths"):
+                m.killed = m.killed if m.killed is not None else value
+            else:
+                m.injured = m.injured if m.injured is not None else value
 
 
 def _part_of_attack(m: EventMention, earlier: list[EventMention]) -> bool:
@@ -408,6 +415,16 @@ def _part_of_attack(m: EventMention, earlier: list[EventMention]) -> bool:
         return False
     return any(e.event_type in (REMOTE, BATTLE) and e.place == m.place and e.date_start == m.date_start
                for e in earlier)
+
+
+# Vague amounts where a number is needed, after ACLED's practice of coding the lowest
+# number the words allow ("dozens" at least 12, "hundreds" at least 100).
+VAGUE = {"a few": 3, "several": 3, "some": 3, "many": 10, "dozens": 12, "scores": 20, "hundreds": 100,
+         "thousands": 1000}
+_VAGUE_TOLL = re.compile(
+    r"\b(?P<amount>a few|several|many|dozens|scores|hundreds|thousands)\s+(?:of\s+)?(?:more\s+)?"
+    r"(?:\w+\s+){0,2}?(?:(?:were|have been|had been|are)\s+)?(?P<what>killed|dead|died|killing|wounded|injured|"
+    r"hurt|fatalities|deaths|injuries)\b", re.I)
 
 
 def _rank(m: EventMention) -> tuple:
