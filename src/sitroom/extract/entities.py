@@ -1,124 +1,552 @@
 """People and organisations, with their aliases and roles within the document.
 
-spaCy's entities are the start; on top of them: a later "Aliyev" or "President Aliyev"
-resolves to the "Ilham Aliyev" named before, "Agency for International Development
-(USAID)" makes USAID an alias, bylines' "SURNAME Given" are put in reading order, and a
-role is read from the title words before a name ("Turkish President", "State
-Department spokesman") or from an apposition ("X, a builder,"; "Azerbaijan's
-president, X"). Names that the gazetteer knows as places are not made people.
+Candidates come from spaCy's entities and from rules, because the small model often
+mislabels names from outside the English-speaking world:
+
+* title words before a run of capitalised words make a person ("Health Minister Jane
+  Doe", "Ambassador to the UN John Smith");
+* a capitalised word with an apposition of a role or an age ("Nour, a nurse,";
+  "Nour, 34,") or the subject/object of a verb of saying ("said Nour") is a person;
+* a byline's "SURNAME Given" is put in reading order ("SMITH Jane" -> "Jane Smith").
+
+Within a document, a later "Doe", "Ms Doe" or "Minister Doe" resolves to the "Jane Doe"
+named in full (and so does an earlier one); a surname the model took for a place or an
+organisation becomes the person. "Agency for Relief (AFR)" makes AFR an alias. A role is
+read from the title words before a name ("Kenyan Health Minister"), from an apposition
+after it ("X, a builder,") or before it ("Kenya's health minister, X,"), and is shared
+by every mention of the same person. Spans the place extractor took, or that follow
+"in"/"to"/"village of", are not made people.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from sitroom.extract.context import DocContext
 from sitroom.models import Entity
 
+# words that make a title or a role (lower case); the head of a role phrase is one of these
 ROLE_WORDS = {
     "president", "prime", "minister", "spokesman", "spokeswoman", "spokesperson", "chief", "head", "leader",
-    "ambassador", "secretary", "general", "commander", "governor", "mayor", "chair", "chairman", "chairwoman",
-    "director", "envoy", "representative", "official", "officer", "captain", "colonel", "lieutenant", "sergeant",
-    "activist", "journalist", "reporter", "analyst", "researcher", "professor", "doctor", "nurse", "driver",
-    "builder", "farmer", "teacher", "resident", "priest", "imam", "bishop", "king", "queen", "prince", "senator",
-    "deputy", "adviser", "advisor", "negotiator", "chancellor", "premier", "foreign", "defence", "defense",
-    "interior", "state", "department", "high", "vice", "former", "military", "army", "navy", "ombudsman",
-    "commissioner", "coordinator", "founder", "member", "lawmaker", "mp", "witness", "survivor", "worker",
-    "volunteer", "medic", "paramedic", "student", "father", "mother", "son", "daughter", "woman", "man",
+    "ambassador", "secretary", "secretary-general", "general", "commander", "governor", "mayor", "chair",
+    "chairman", "chairwoman", "chairperson", "director", "director-general", "envoy", "representative",
+    "official", "officer", "captain", "colonel", "lieutenant", "sergeant", "major", "brigadier", "marshal",
+    "admiral", "activist", "journalist", "reporter", "correspondent", "analyst", "researcher", "professor",
+    "doctor", "surgeon", "nurse", "driver", "builder", "farmer", "teacher", "resident", "priest", "imam",
+    "bishop", "pope", "patriarch", "rabbi", "cleric", "king", "queen", "prince", "princess", "sheikh", "emir",
+    "senator", "congressman", "congresswoman", "deputy", "adviser", "advisor", "negotiator", "chancellor",
+    "premier", "ombudsman", "commissioner", "coordinator", "founder", "co-founder", "member", "lawmaker", "mp",
+    "witness", "survivor", "worker", "volunteer", "medic", "paramedic", "student", "shopkeeper", "fisherman",
+    "engineer", "lawyer", "judge", "prosecutor", "diplomat", "economist", "expert", "historian", "scientist",
+    "manager", "coordinator", "administrator", "superintendent", "inspector", "chief-of-staff", "strongman",
+    "warlord", "militant", "fighter", "soldier", "policeman", "policewoman", "rescuer", "firefighter",
+    "pilot", "mother", "father", "grandmother", "grandfather", "widow", "refugee", "villager", "vendor",
+    "trader", "labourer", "laborer", "mechanic", "pastor", "monk", "nun", "councillor", "councilor",
+    "speaker", "presidential", "ministerial", "vice", "high", "foreign", "defence", "defense", "interior",
+    "state", "department", "former", "acting", "interim", "military", "army", "navy", "general-secretary",
+    "president-elect", "vice-president", "mufti", "ayatollah", "rapporteur", "representative",
 }
-_BYLINE_CAPS = re.compile(r"^([A-Z][A-Z'-]+)\s+([A-Z][a-z][\w'-]*)$")
-_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9&.-]{1,10})\)")
+# words that are titles but never a whole role on their own
+_WEAK_ROLE = {"high", "foreign", "defence", "defense", "interior", "state", "department", "former", "acting",
+              "interim", "military", "army", "navy", "vice", "prime", "presidential", "ministerial"}
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "mx", "prof", "gen", "col", "lt",
+              "capt", "sgt", "maj", "rev", "sen", "rep", "gov", "pres", "st"}
+PARTICLES = {"al", "el", "bin", "ibn", "van", "von", "der", "de", "da", "di", "du", "la", "le", "abu", "abd",
+             "ben", "bint", "dos", "das", "del", "y", "ould", "ag", "mac", "ter", "den"}
+PLACE_PREPS = {"in", "to", "from", "near", "at", "into", "outside", "across", "towards", "toward", "through",
+               "around", "via", "reach", "reached", "entered", "fled", "left", "leave", "shelled", "bombed"}
+PLACE_NOUNS = {"village", "town", "city", "region", "province", "district", "state", "capital", "port",
+               "island", "valley", "river", "camp", "county", "republic", "enclave", "neighbourhood",
+               "neighborhood", "suburb", "area", "municipality", "governorate", "oblast"}
+SAY_LEMMAS = {"say", "tell", "add", "tweet", "write", "explain", "recall", "insist", "warn", "ask", "reply",
+              "answer", "continue", "describe", "claim", "state", "declare", "announce", "urge"}
+ORG_WORDS = {"centre", "center", "institute", "council", "court", "committee", "movement", "agency", "ministry",
+             "organisation", "organization", "party", "union", "front", "fund", "bank", "programme", "program",
+             "commission", "foundation", "watch", "association", "society", "university", "network", "alliance",
+             "federation", "corporation", "company", "authority", "department", "office", "service", "brigade",
+             "brigades", "battalion", "corps", "forces", "army", "police", "guard", "coalition", "crescent",
+             "cross", "mission", "assembly", "parliament", "tribunal", "observatory", "board", "bureau"}
+_BYLINE = re.compile(r"(?:^|\bby\s+|\n)([A-Z][A-Z'’-]{2,}(?:\s[A-Z][A-Z'’-]{2,})?)\s+([A-Z][a-z][\w'’-]+)\b")
+_POSS = re.compile(r"(?:'s|’s|'|’)$")
+
+
+@dataclass
+class _Cand:
+    start: int          # char offsets of the name proper (titles excluded)
+    end: int
+    label: str
+    name: str           # cleaned surface of the name
+    canonical: str | None = None
 
 
 def extract(ctx: DocContext) -> list[Entity]:
-    from sitroom.extract.gazetteer import gazetteer
-
-    g = gazetteer()
+    doc = ctx.doc
+    cands = _candidates(ctx)
+    cands = _resolve(ctx, cands)
+    roles: dict[str, str] = {}
     out: list[Entity] = []
-    people: list[str] = []             # full names seen so far, for surname resolution
-    aliases: dict[str, str] = {}       # acronym -> organisation
-    for ent in ctx.doc.ents:
-        if ent.label_ not in ("PERSON", "ORG", "NORP"):
+    for c in cands:
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        if span is None or len(span) == 0:
             continue
-        text = ent.text.strip(" '’s")
-        if not text or not text[0].isupper():
-            continue
-        label = ent.label_
-        if label in ("PERSON", "ORG") and any(p.start <= ent.start_char < p.end for p in ctx.places):
-            continue  # "in Stepanakert": a place the model took for a person
-        if label == "PERSON" and len(ent) == 1 and g.lookup(text) and _placey(ent):
-            continue
-        canonical = text
-        if label == "PERSON":
-            m = _BYLINE_CAPS.match(text)
-            if m:
-                canonical = f"{m.group(2)} {m.group(1).capitalize()}"
-            canonical = _strip_titles(canonical)
-            if not canonical:
-                continue
-            full = _full_name(canonical, people)
-            if full != canonical:
-                canonical = full
-            elif " " in canonical and canonical not in people:
-                people.append(canonical)
-        elif label == "ORG":
-            after = ctx.text[ent.end_char:ent.end_char + 14]
-            am = _ACRONYM.match(after.lstrip())
-            if am:
-                aliases[am.group(1)] = text
-            canonical = aliases.get(text, text)
-        out.append(Entity(start=ent.start_char, end=ent.end_char, sentence=ent.sent.text.strip(), text=ent.text,
-                          label=label if label in ("PERSON", "ORG", "NORP") else "OTHER", canonical=canonical,
-                          role=role_of(ent) if label == "PERSON" else None))
+        role = role_of(span) if c.label == "PERSON" else None
+        if role and c.canonical not in roles:
+            roles[c.canonical] = role
+        out.append(Entity(start=c.start, end=c.end, sentence=span.sent.text.strip(), text=ctx.text[c.start:c.end],
+                          label=c.label, canonical=c.canonical, role=role))
+    for e in out:  # a person's role, once read, holds for every mention of them
+        if e.role is None and e.label == "PERSON":
+            e.role = roles.get(e.canonical)
     return out
 
 
-def _placey(ent: Span) -> bool:
-    prev = ent.doc[ent.start - 1] if ent.start > 0 else None
-    return prev is not None and prev.lower_ in {"in", "to", "from", "of", "near", "at", "into", "outside"}
+# ---------------------------------------------------------------- candidates
 
 
-def _strip_titles(name: str) -> str:
-    words = name.split()
-    while words and words[0].lower().rstrip(".") in ROLE_WORDS | {"mr", "mrs", "ms", "dr", "first", "rank"}:
-        words = words[1:]
-    return " ".join(words)
+def _is_name_token(tok: Token) -> bool:
+    """A capitalised word that can be part of a person's name: not an acronym, title or honorific."""
+    t = tok.text
+    if not t[:1].isupper() or (t.isupper() and len(t) > 1):
+        return False
+    if tok.lower_ in ROLE_WORDS or tok.lower_.rstrip(".") in HONORIFICS or tok.lower_ in _NOT_NAMES:
+        return False
+    return re.fullmatch(r"[^\W\d_][\w'’.-]*", t) is not None
 
 
-def _full_name(name: str, people: list[str]) -> str:
-    """"Aliyev" -> "Ilham Aliyev" when the document named him in full before."""
-    last = name.split()[-1]
-    for full in reversed(people):
-        if full.split()[-1] == last and len(full) > len(name):
-            return full
+_NOT_NAMES = {"the", "a", "an", "in", "on", "at", "this", "that", "these", "those", "he", "she", "it", "they", "we",
+              "i", "you", "his", "her", "their", "our", "my", "but", "and", "or", "if", "when", "after", "before",
+              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+              "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+              "yesterday", "today", "tomorrow", "last", "next", "according", "meanwhile", "however", "also"}
+
+
+def _name_run(doc: Doc, i: int) -> tuple[int, int] | None:
+    """The run of name tokens starting at token ``i`` (particles like "al-" or "bin" allowed inside)."""
+    j = i
+    while j < len(doc):
+        tok = doc[j]
+        if _is_name_token(tok) and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "GPE") or \
+                (tok.lower_ in PARTICLES and j > i and j + 1 < len(doc) and (_is_name_token(doc[j + 1]) or (
+                    doc[j + 1].text == "-" and j + 2 < len(doc) and _is_name_token(doc[j + 2])))):
+            j += 1
+            continue
+        if tok.text in ("-",) and j > i and j + 1 < len(doc) and _is_name_token(doc[j + 1]) and not tok.whitespace_ \
+                and not doc[j - 1].whitespace_:
+            j += 1
+            continue
+        break
+    while j > i and doc[j - 1].lower_ in PARTICLES:
+        j -= 1
+    return (i, j) if j > i else None
+
+
+def _candidates(ctx: DocContext) -> list[_Cand]:
+    doc, text = ctx.doc, ctx.text
+    out: list[_Cand] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, label: str) -> None:
+        name = _clean(text[start:end], label)
+        if not name:
+            return
+        # keep the offsets of the cleaned name
+        off = text.find(name, start, end)
+        if off >= 0:
+            start, end = off, off + len(name)
+        clash = [k for k, (a, b) in enumerate(taken) if a < end and start < b]
+        if clash:
+            # a longer name that contains the ones taken replaces them ("Jane" + "Doe-Smith")
+            if all(start <= taken[k][0] and taken[k][1] <= end and (start, end) != taken[k] for k in clash) \
+                    and all(out[k].label == label for k in clash):
+                for k in sorted(clash, reverse=True):
+                    del taken[k]
+                    del out[k]
+            else:
+                return
+        taken.append((start, end))
+        out.append(_Cand(start=start, end=end, label=label, name=name))
+
+    # bylines: "SMITH Jane"
+    for m in _BYLINE.finditer(text):
+        sur, given = m.group(1), m.group(2)
+        if len(sur) > 2 and any(ch in "AEIOUY" for ch in sur):
+            c = _Cand(start=m.start(1), end=m.end(2), label="PERSON", name=f"{given} {sur.title()}")
+            taken.append((c.start, c.end))
+            out.append(c)
+
+    # "Agency for Relief (AFR)": the expansion and the acronym are organisations
+    for m in re.finditer(r"\(([A-Z][A-Za-z0-9&.]{1,11})\)", text):
+        before = text[max(0, m.start() - 160):m.start()].rstrip()
+        long = _expansion(before, m.group(1).replace(".", ""))
+        if long:
+            s0 = m.start() - (len(text[:m.start()]) - len(text[:m.start()].rstrip())) - len(long)
+            if text[s0:s0 + len(long)] == long:
+                add(s0, s0 + len(long), "ORG")
+                add(m.start(1), m.end(1), "ORG")
+
+    # "Centre for Policy Studies", "Socialist Movement": capitalised runs with an organisation word
+    i = 0
+    while i < len(doc):
+        if not doc[i].text[:1].isupper() or doc[i].is_sent_start and doc[i].lower_ in _NOT_NAMES:
+            i += 1
+            continue
+        j = i
+        while j < len(doc) and (doc[j].text[:1].isupper() and not doc[j].is_punct or
+                                doc[j].lower_ in ("of", "for", "and", "on", "the", "&") and j + 1 < len(doc)
+                                and doc[j + 1].text[:1].isupper() and j > i):
+            j += 1
+        words = [t.lower_ for t in doc[i:j]]
+        if j - i >= 2 and any(w in ORG_WORDS for w in words) and doc[i].lower_ != "the":
+            add(doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), "ORG")
+        i = max(j, i + 1)
+
+    # title words + a capitalised name: "Health Minister Jane Doe", "Ambassador to the UN John Smith"
+    for tok in doc:
+        if tok.lower_ not in ROLE_WORDS or tok.lower_ in _WEAK_ROLE:
+            continue
+        j = tok.i + 1
+        if j < len(doc) and doc[j].text in ("-",):
+            continue
+        run = _name_run(doc, j)
+        if run is None:
+            # "Ambassador to the US John Smith": skip a short "to the X" / "of X" complement
+            k = j
+            if k < len(doc) and doc[k].lower_ in ("to", "of", "for") and tok.text[:1].isupper():
+                k += 1
+                if k < len(doc) and doc[k].lower_ == "the":
+                    k += 1
+                while k < len(doc) and doc[k].text[:1].isupper() and doc[k].text.isupper():
+                    k += 1
+                run = _name_run(doc, k) if k > j + 1 else None
+        if run is None:
+            continue
+        a, b = run
+        if b - a > 4 or any(doc[x].ent_type_ in ("ORG", "GPE", "NORP") and doc[x].ent_iob_ == "B" and
+                            doc[x].ent_type_ != "PERSON" and b - a == 1 for x in range(a, b)):
+            continue
+        if b - a == 1 and not tok.text[:1].isupper():
+            continue  # "the minister Smith"? too weak alone
+        if doc[a].text[:1].isupper() and (b - a >= 2 or tok.text[:1].isupper()):
+            add(doc[a].idx, doc[b - 1].idx + len(doc[b - 1]), "PERSON")
+
+    place_names = {ctx.text[p.start:p.end] for p in ctx.places} | {p.surface for p in ctx.places}
+    # spaCy's entities
+    for ent in doc.ents:
+        label = ent.label_
+        if label not in ("PERSON", "ORG", "NORP"):
+            continue
+        s, e = ent.start_char, ent.end_char
+        if "(" in ent.text:  # "Agency for Relief (AFR": the name ends before the bracket
+            e = s + len(ent.text[:ent.text.index("(")].rstrip())
+            if e <= s:
+                continue
+        if label in ("PERSON", "ORG") and "," in ent.text:
+            # "Kharkiv, Jane Doe": an apposition run together by the model
+            head, _, tail = ent.text.rpartition(",")
+            tail_s = s + len(head) + 1 + (len(tail) - len(tail.lstrip()))
+            if len(tail.split()) >= 2 and all(w[:1].isupper() for w in tail.split()):
+                add(tail_s, e, "PERSON")
+            continue
+        if label == "PERSON" and _placey(ctx, ent):
+            continue
+        if label in ("PERSON", "ORG") and (any(p.start <= s and e <= p.end for p in ctx.places)
+                                           or _clean(ent.text, label) in place_names):
+            continue
+        if label == "PERSON":
+            words = ent.text.split()
+            if words and (words[0].lower() in ROLE_WORDS and len(words) == 1):
+                continue
+            if len(ent) == 1 and ent.end < len(doc) and doc[ent.end].lower_ in ROLE_WORDS and \
+                    not doc[ent.end].text[:1].isupper():
+                continue  # "Gang leader X": a modifier of a title, not a name
+            # "Gang leader Jane Doe" / "President Doe": keep the name after the title words
+            k = ent.start
+            while k < ent.end and (doc[k].lower_ in ROLE_WORDS or doc[k].lower_.rstrip(".") in HONORIFICS
+                                   or (doc[k].pos_ != "PROPN" and k + 1 < ent.end and doc[k + 1].lower_ in ROLE_WORDS)):
+                k += 1
+            if k >= ent.end:
+                continue
+            s = doc[k].idx
+        if label == "ORG" and _placey(ctx, ent) and len(ent) == 1:
+            continue
+        add(s, e, label)
+
+    # a capitalised word with a role or an age in apposition, or that speaks: "Nour, a nurse,"
+    for tok in doc:
+        if tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "NORP", "DATE", "TIME") or not _is_name_token(tok):
+            continue
+        if any(a <= tok.idx < b for a, b in taken) or any(p.start <= tok.idx < p.end for p in ctx.places) \
+                or tok.text in place_names:
+            continue
+        run = _name_run(doc, tok.i)
+        if run is None or (tok.i > 0 and _is_name_token(doc[tok.i - 1]) and doc[tok.i - 1].pos_ == "PROPN"):
+            continue
+        a, b = run
+        if b - a > 3 or _placey_tok(doc, a):
+            continue
+        last = doc[b - 1]
+        if _appos_person(doc, b) or _speaks(last):
+            add(doc[a].idx, last.idx + len(last), "PERSON")
+    # later mentions of a surname or an acronym the model missed: "Doe left", "AFR said"
+    surnames = {_surname_key(c.name.split()[-1]): c for c in out if c.label == "PERSON" and len(c.name.split()) >= 2}
+    acronyms = {c.name for c in out if c.label == "ORG" and c.name.isupper() and len(c.name) >= 2}
+    for tok in doc:
+        if any(a <= tok.idx < b for a, b in taken) or not tok.text[:1].isupper():
+            continue
+        if tok.text in acronyms:
+            add(tok.idx, tok.idx + len(tok.text), "ORG")
+        elif _is_name_token(tok) and _surname_key(tok.text) in surnames and len(tok.text) > 2 \
+                and not (tok.i + 1 < len(doc) and _is_name_token(doc[tok.i + 1])):
+            add(tok.idx, tok.idx + len(tok.text), "PERSON")
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+def _appos_person(doc: Doc, b: int) -> bool:
+    """A name ending before token ``b`` is followed by ", a builder," or ", 34,"."""
+    if b + 1 >= len(doc) or doc[b].text != ",":
+        return False
+    nxt = doc[b + 1]
+    if nxt.like_num and b + 2 < len(doc) and doc[b + 2].text in (",", ")") and nxt.text.isdigit() and \
+            5 <= int(nxt.text) <= 110:
+        return True
+    if nxt.lower_ in ("a", "an", "the", "who", "whose"):
+        for t in doc[b + 2:b + 9]:
+            if t.text in (",", ".", ";") or t.is_sent_start:
+                break
+            if t.lower_ in ROLE_WORDS and t.lower_ not in _WEAK_ROLE or re.fullmatch(r"\d+-year-old", t.lower_) \
+                    or t.lower_ in ("year", "old") or (nxt.lower_ in ("who", "whose")):
+                return True
+    return False
+
+
+def _speaks(tok: Token) -> bool:
+    head = tok.head
+    return tok.dep_ in ("nsubj",) and head.lemma_.lower() in SAY_LEMMAS and head.pos_ in ("VERB", "AUX") \
+        and tok.ent_type_ not in ("GPE", "LOC", "FAC")
+
+
+def _placey_tok(doc: Doc, i: int) -> bool:
+    j = i - 1
+    if j >= 0 and doc[j].lower_ == "the":
+        j -= 1
+    if j < 0:
+        return False
+    prev = doc[j]
+    if prev.lower_ in PLACE_PREPS:
+        return True
+    if prev.lower_ == "of" and j > 0 and doc[j - 1].lower_ in PLACE_NOUNS:
+        return True
+    return prev.lower_ in PLACE_NOUNS and prev.i + 1 == i
+
+
+def _placey(ctx: DocContext, ent: Span) -> bool:
+    """A span the model called a person that reads as a place: "in X", "village of X"."""
+    if not _placey_tok(ctx.doc, ent.start):
+        return False
+    from sitroom.extract.gazetteer import gazetteer
+
+    return len(ent) == 1 or bool(gazetteer().lookup(ent.text)) or ctx.doc[ent.start - 1].lower_ in PLACE_NOUNS \
+        or ctx.doc[ent.start - 1].lower_ == "of"
+
+
+def _clean(name: str, label: str) -> str:
+    name = name.strip(" \n\t,.;:\"“”'‘’()")
+    name = _POSS.sub("", name).strip()
+    name = re.sub(r"^(?:[Tt]he|[Aa]n?)\s+", "", name)
+    if label == "PERSON":
+        words = name.split()
+        while words and (words[0].lower().rstrip(".") in HONORIFICS or words[0].lower() in ROLE_WORDS):
+            words = words[1:]
+        name = " ".join(words)
+    if not name or not name[0].isupper():
+        return ""
     return name
 
 
+# ---------------------------------------------------------------- aliases
+
+
+def _surname_key(word: str) -> str:
+    w = word.lower().replace("’", "'")
+    w = re.sub(r"^(?:al|el|ad|ar|as|an|at|az)-", "", w)
+    return w
+
+
+def _resolve(ctx: DocContext, cands: list[_Cand]) -> list[_Cand]:
+    text = ctx.text
+    full: list[_Cand] = [c for c in cands if c.label == "PERSON" and len(c.name.split()) >= 2]
+    by_last: dict[str, list[_Cand]] = {}
+    for c in full:
+        by_last.setdefault(_surname_key(c.name.split()[-1]), []).append(c)
+
+    def full_for(c: _Cand) -> str | None:
+        words = c.name.split()
+        key = _surname_key(words[-1])
+        options = [f for f in by_last.get(key, []) if f is not c and len(f.name) > len(c.name)
+                   and (len(words) == 1 or f.name.endswith(c.name) or words[0] == f.name.split()[0])]
+        if not options:
+            if len(words) == 1:  # "Doe" after "Jane Doe Smith"? a given name alone: "Jane" -> "Jane Doe"
+                options = [f for f in full if f.name.split()[0] == words[0] and f.start < c.start]
+                if len(options) > 1 and len({o.name for o in options}) > 1:
+                    return None
+            if not options:
+                return None
+        before = [f for f in options if f.start < c.start]
+        pick = before[-1] if before else options[0]
+        return pick.canonical or pick.name
+
+    # acronyms: "Agency for Relief (AFR)"
+    aliases: dict[str, str] = {}
+    for m in re.finditer(r"\(([A-Z][A-Za-z0-9&.]{1,11})\)", text):
+        acr = m.group(1).replace(".", "")
+        long = _expansion(text[max(0, m.start() - 160):m.start()].rstrip(), acr)
+        if long:
+            aliases[acr] = long
+    for c in cands:
+        if c.label == "PERSON":
+            c.canonical = full_for(c) or c.name
+        elif c.label == "ORG":
+            if c.name in aliases:
+                c.canonical = aliases[c.name]
+            else:
+                c.canonical = c.name
+            if len(c.name.split()) <= 2 and (f := full_for(c)) and \
+                    _surname_key(c.name.split()[-1]) == _surname_key(f.split()[-1]):
+                c.label, c.canonical = "PERSON", f  # the model called a person's surname an organisation
+        else:
+            c.canonical = c.name
+    # an organisation named in full, then by its acronym alone: one canonical name
+    for c in cands:
+        if c.label == "ORG":
+            for acr, long in aliases.items():
+                if c.name == long or c.name.endswith(long):
+                    c.canonical = long
+    return cands
+
+
+_SMALL = {"of", "for", "the", "and", "on", "in", "to", "de", "des", "du", "la", "le", "et", "sans", "&"}
+
+
+def _expansion(before: str, acr: str) -> str | None:
+    """The words before "(ACR)" whose initials spell the acronym: "Agency for Relief" for AFR."""
+    words = before.split()
+    letters = ""
+    take: list[str] = []
+    for w in reversed(words[-14:]):
+        clean = w.strip(",;:\"“”")
+        if not clean:
+            break
+        take.insert(0, clean)
+        if clean.lower() in _SMALL:
+            if clean[:1].isupper() and clean.lower() in ("sans",):
+                letters = clean[0] + letters
+            continue
+        if not clean[:1].isupper():
+            return None
+        letters = (clean if clean.isupper() and len(clean) <= 3 else clean[0]) + letters
+        if letters.upper() == acr.upper():
+            return " ".join(take)
+        if len(letters) > len(acr) or not acr.upper().endswith(letters.upper()):
+            return None
+    return None
+
+
+# ---------------------------------------------------------------- roles
+
+
+def _trim_role(words: list[str]) -> str | None:
+    while words and words[0].lower() in ("a", "an", "the", ",", "and", "its", "his", "her", "their"):
+        words = words[1:]
+    while words and words[-1] in (",", "-", "—", "the", "of", "to"):
+        words = words[:-1]
+    if not words:
+        return None
+    role = " ".join(words)
+    role = re.sub(r"\s+(['’]s)\b", r"\1", role)
+    role = re.sub(r"\s*-\s*", "-", role)
+    role = re.sub(r"^\d+-year-old\s+", "", role)
+    if not any(w.lower().strip("'’s") in ROLE_WORDS - _WEAK_ROLE or w.lower() in ROLE_WORDS - _WEAK_ROLE
+               for w in re.split(r"[\s-]", role)):
+        return None
+    return role if len(role) <= 90 else None
+
+
 def role_of(ent: Span) -> str | None:
-    """Title words before the name, or an apposition after it."""
+    """Title words before the name, an apposition after it, or a role phrase it is the apposition of."""
     doc = ent.doc
+    # 1. title words before: "Kenya's Health Minister", "Ambassador to the US", "UN Secretary-General"
     words: list[Token] = []
     i = ent.start - 1
-    while i >= 0 and (doc[i].lower_ in ROLE_WORDS or (doc[i].pos_ in ("PROPN", "ADJ") and doc[i].text[:1].isupper()
-                                                       and doc[i].ent_type_ in ("NORP", "GPE", "ORG", ""))
-                      or doc[i].dep_ == "compound") and doc[i].text not in (",", "."):
-        if doc[i].is_sent_start and doc[i].lower_ not in ROLE_WORDS and doc[i].ent_type_ == "":
+    while i >= 0:
+        t = doc[i]
+        low = t.lower_
+        if t.is_sent_start and low not in ROLE_WORDS and not t.text[:1].isupper():
             break
-        words.insert(0, doc[i])
+        if t.is_sent_start and t.text[:1].isupper() and words and words[0].lower_ in ROLE_WORDS:
+            words.insert(0, t)
+            break
+        ok = (low in ROLE_WORDS or low.rstrip(".") in HONORIFICS
+              or (t.text[:1].isupper() and t.pos_ in ("PROPN", "ADJ", "NOUN") and not t.is_sent_start)
+              or (t.text[:1].isupper() and t.is_sent_start and (t.ent_type_ in ("NORP", "GPE", "ORG") or low in ROLE_WORDS))
+              or t.text in ("-",) and not t.whitespace_
+              or (t.dep_ in ("compound", "amod") and t.pos_ in ("NOUN", "ADJ") and t.head.i >= i and words)
+              or t.text in ("'s", "’s") and i > 0 and doc[i - 1].ent_type_ in ("GPE", "ORG", "NORP")
+              or low in ("of", "to", "for", "the") and words and words[0].text[:1].isupper()
+              and any(x.lower_ in ROLE_WORDS for x in doc[max(0, i - 3):i]))
+        if not ok or t.is_punct and t.text != "-":
+            break
+        if t.ent_type_ == "PERSON" and t.lower_ not in ROLE_WORDS:
+            break
+        words.insert(0, t)
         i -= 1
-    while words and words[0].lower_ not in ROLE_WORDS and words[0].ent_type_ not in ("NORP", "GPE", "ORG"):
+    while words and words[0].lower_ in ("of", "to", "for", "the", "-", "'s", "’s"):
         words.pop(0)
-    if any(w.lower_ in ROLE_WORDS for w in words):
-        return " ".join(w.text for w in words)
-    # "X, a 69-year-old driver who ...," / "X, the Chair of ...,"
-    root = ent.root
-    for c in root.children:
-        if c.dep_ == "appos":
-            phrase = [t for t in c.subtree if t.dep_ not in ("relcl",) and not any(a.dep_ == "relcl" for a in t.ancestors if a in c.subtree)]
-            text = " ".join(t.text for t in phrase).strip(" ,")
-            text = re.sub(r"^(?:a|an|the)\s+", "", text)
-            text = re.sub(r"^\d+\s*-\s*year\s*-\s*old\s+", "", text)
-            if text and len(text) < 80:
-                return text
-    return None
+    while words and words[0].lower_.rstrip(".") in HONORIFICS:
+        words.pop(0)
+    title = None
+    if any(w.lower_ in ROLE_WORDS - _WEAK_ROLE for w in words):
+        text = "".join(w.text_with_ws for w in words).strip()
+        title = _trim_role(text.replace(" - ", "-").split())
+        if title and " " in title:
+            return title
+        # a bare rank ("General X") gives way to a fuller role in apposition before it
+    # 2. apposition after: "X, a 69-year-old driver who ...," / "X, the chair of ...,"
+    j = ent.end
+    if j < len(doc) and doc[j].text == ",":
+        k = j + 1
+        buf: list[Token] = []
+        while k < len(doc) and doc[k].text not in (",", ".", ";", ":", "(", "—", "–", "\"", "“", "”") \
+                and doc[k].lower_ not in ("who", "whose", "which", "said", "says", "told", "and") \
+                and not doc[k].is_sent_start and len(buf) < 14:
+            buf.append(doc[k])
+            k += 1
+        if buf and buf[0].lower_ in ("a", "an", "the") or buf and (buf[0].text[:1].isupper() and
+                                                                   any(t.text in ("'s", "’s") for t in buf[:4])):
+            r = _trim_role([t.text for t in buf])
+            if r:
+                return r
+    # 3. a role phrase the name is in apposition to: "Kenya's health minister, X,"
+    k0 = ent.start
+    while k0 > 0 and (doc[k0 - 1].lower_ in ROLE_WORDS or doc[k0 - 1].lower_.rstrip(".") in HONORIFICS):
+        k0 -= 1
+    if k0 >= 2 and doc[k0 - 1].text == ",":
+        k = k0 - 2
+        buf = []
+        while k >= 0 and doc[k].text not in (",", ".", ";", ":", "\"", "“", "”") and len(buf) < 12:
+            buf.insert(0, doc[k])
+            if doc[k].is_sent_start:
+                break
+            if doc[k].pos_ in ("VERB", "AUX") or doc[k].lower_ in ("and", "but", "by", "with", "said", "that"):
+                buf.pop(0)
+                break
+            k -= 1
+        if buf and buf[-1].lower_ in ROLE_WORDS - _WEAK_ROLE | {"official", "spokesman", "spokeswoman"} or \
+                buf and any(t.lower_ in ROLE_WORDS - _WEAK_ROLE for t in buf[-4:]) and buf[-1].pos_ in ("NOUN", "PROPN"):
+            text = "".join(t.text_with_ws for t in buf).strip()
+            r = _trim_role(text.split())
+            if r:
+                return r
+    return title

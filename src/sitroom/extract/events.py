@@ -115,8 +115,9 @@ def extract(ctx: DocContext) -> list[EventMention]:
             mention = _mention(ctx, sent, trig, etype, sub, stance, s_dates, last_date, main, nearby)
             if mention is None:
                 continue
-            if denied_prev is None and not s_dates and _anaphoric(trig) and (ante := _antecedent(out, etype)):
-                denied_prev = ante  # "the blockade": the one reported before
+            if denied_prev is None and not s_dates and (_anaphoric(trig) or stance == "denied") \
+                    and (ante := _antecedent(out, etype)):
+                denied_prev = ante  # "the blockade", "denied that they shelled": the one reported before
             if denied_prev is not None:
                 for f in ("place", "country", "lat", "lon", "geo_precision", "date_start", "date_end",
                           "date_precision", "label"):
@@ -346,10 +347,14 @@ def _where(ctx: DocContext, sent: Span, tok: Token, main: Place | None,
                 break
     if here:
         best = min(here, key=lambda p: (_SPECIFIC.get(p.kind, 3), abs(p.start - tok.idx)))
-        prec = "point" if best.kind in ("settlement", "facility", "other") and best.precision == "point" else \
-            "near" if best.kind in ("settlement", "facility", "other", "route") else \
-            "country" if best.kind == "country" else "region"
-        return best, prec
+        if best.kind == "country":
+            return best, "country"
+        if best.kind in ("settlement", "facility", "other", "route"):
+            # a point; "near" for a facility placed at its town or a route; "region" for a
+            # place the gazetteer lacks, located at the centre of the area around it
+            return best, {"point": "point", "near": "near", "admin": "near"}.get(best.precision, "region") \
+                if best.kind != "route" else "near"
+        return best, "region"
     return main, ("region" if main and main.kind != "country" else "country")
 
 

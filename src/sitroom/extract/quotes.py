@@ -26,7 +26,7 @@ SPEECH = {"say", "tell", "tweet", "write", "add", "declare", "state", "ask", "re
           "stress", "emphasise", "emphasize", "point", "assert", "allege", "predict", "promise", "vow", "pledge",
           "complain", "describe", "call", "propose", "order", "accuse", "demand", "boast", "hail", "echo",
           "condemn", "denounce", "lash", "appeal", "mention", "indicate", "estimate", "fear", "hope", "think",
-          "know", "charge", "maintain", "concede", "observe", "reiterate", "repeat", "dub", "term", "label", "brand"}
+          "know", "charge", "maintain", "concede", "threaten", "observe", "reiterate", "repeat", "dub", "term", "label", "brand"}
 # verbs whose clause is reported speech (a subset: "know", "hope" etc. only with a quote)
 REPORTING = {"say", "tell", "state", "declare", "deny", "claim", "insist", "warn", "argue", "confirm", "admit",
              "acknowledge", "suggest", "agree", "report", "announce", "add", "note", "point", "stress", "assert",
@@ -103,7 +103,8 @@ def extract(ctx: DocContext) -> list[Quote]:
             prev_attr = attr
             prev_end = q.end
             prev_after = _attribution_after(ctx, q, sent)
-        out.extend(_reported(ctx, state, sent, qs))
+        over = [q for q in spans if q.start < sent.end_char and sent.start_char < q.end]
+        out.extend(_reported(ctx, state, sent, over, [o for o in out if sent.start_char <= o.start < sent.end_char]))
         state.observe(sent)
     out.sort(key=lambda x: x.start)
     return out
@@ -114,8 +115,11 @@ def extract(ctx: DocContext) -> list[Quote]:
 
 def _quote_spans(text: str) -> list[_Q]:
     out: list[_Q] = []
-    for m in re.finditer(r"“([^”“\n]{1,2000})”|\"([^\"\n]{1,2000})\"", text):
-        g = 1 if m.group(1) is not None else 2
+    # a quotation that runs over paragraphs leaves each but the last open and opens the next one again
+    pat = (r"“([^”“\n]{1,2000}(?:\n+“[^”“\n]{1,2000})+)”|\"([^\"\n]{1,2000}(?:\n+\"[^\"\n]{1,2000})+)\""
+           r"|“([^”“\n]{1,2000})”|\"([^\"\n]{1,2000})\"")
+    for m in re.finditer(pat, text):
+        g = next(k for k in (1, 2, 3, 4) if m.group(k) is not None)
         a, b = m.start(g), m.end(g)
         inner = text[a:b]
         lead = len(inner) - len(inner.lstrip())
@@ -153,7 +157,34 @@ class _Speakers:
     def person(self) -> tuple[str, str | None] | None:
         return self.people[-1] if self.people else None
 
-    def pronoun(self, low: str) -> tuple[str, str | None] | None:
+    def pronoun(self, low: str, at: int | None = None) -> tuple[str, str | None] | None:
+        """The person a "he"/"she" at char ``at`` refers to: the last compatible person named before it,
+        preferring, sentence by sentence going back, one who is a subject."""
+        if at is None:
+            return self._pronoun_seen(low)
+        want_female = low in ("she", "her")
+        doc = self.ctx.doc
+        sent = self.ctx.sentence_of(at)
+        for _ in range(5):
+            people = [e for e in self.ents if e.label == "PERSON" and sent.start_char <= e.start < min(sent.end_char, at)]
+            if people:
+                fits = [e for e in people if _female(e.canonical) == want_female] or \
+                       [e for e in people if _female(e.canonical) is None]
+                if fits:
+                    def subj(e: Entity) -> bool:
+                        span = doc.char_span(e.start, e.end, alignment_mode="expand")
+                        r = span.root if span is not None else None
+                        return r is not None and (r.dep_ in ("nsubj", "nsubjpass") or
+                                                  (r.dep_ == "appos" and r.head.dep_ in ("nsubj", "nsubjpass")))
+                    best = [e for e in fits if subj(e)] or fits
+                    pick = best[-1] if sent.start_char <= at < sent.end_char else best[0]
+                    return pick.canonical, pick.role
+            if sent.start == 0:
+                break
+            sent = doc[sent.start - 1].sent
+        return self._pronoun_seen(low)
+
+    def _pronoun_seen(self, low: str) -> tuple[str, str | None] | None:
         want_female = low in ("she", "her")
         recent = list(reversed(self.people[-4:]))
         for name, role in recent:  # a likely match of gender first, then anyone unknown
@@ -204,7 +235,7 @@ def _subject(verb: Token) -> Token | None:
             return c
     # "..., stating that" / "replied by accusing": the subject of the verb it hangs from
     t = verb
-    while t.dep_ in ("advcl", "xcomp", "conj", "acl", "pcomp", "prep") and t.head is not t:
+    while t.dep_ in ("advcl", "xcomp", "conj", "acl", "pcomp", "prep") and t.head.i != t.i:
         t = t.head
         if t.pos_ in ("VERB", "AUX"):
             return _subject(t)
@@ -225,43 +256,134 @@ def _speaker_of(ctx: DocContext, state: _Speakers, verb: Token) -> tuple[str | N
         return None, None
     low = subj.lower_
     if low in PRONOUNS:
-        return state.pronoun(low) or (None, None)
+        return state.pronoun(low, subj.idx) or (None, None)
     if low in ORG_PRONOUNS:
         if subj.dep_ == "nsubj" and low == "which":
             return _noun_phrase_speaker(state, subj.head.head) if subj.head.head is not None else (None, None)
         return state.group if state.group else (state.person if low == "they" and state.person else (None, None))
+    if low == "one" and not list(subj.children):
+        # "Other analysts agree. One pointed out that ...": one of the group named just before
+        sent = subj.sent
+        if sent.start > 0:
+            prev = ctx.doc[sent.start - 1].sent
+            for t in prev:
+                if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ == "NNS":
+                    return f"unnamed {t.lemma_.lower()}", t.lemma_.lower()
+        return None, None
     if low in ("one", "who", "whose"):
         return None, None
     return _noun_phrase_speaker(state, subj)
 
 
+LOWER_SPEAKERS = COLLECTIVE | {"civilian", "resident", "source", "witness", "analyst", "expert", "survivor",
+                               "refugee", "statement", "report", "doctor", "medic", "media", "medium", "agency",
+                               "group", "organisation", "organization", "charity", "police", "rescuer", "worker",
+                               "activist", "observer", "monitor", "villager", "people", "spokesman", "spokeswoman",
+                               "spokesperson", "official", "ministry", "office", "council", "court", "committee",
+                               "mission", "junta", "regime", "administration", "coalition", "commission", "paramedic",
+                               "volunteer", "journalist", "reporter", "correspondent", "diplomat", "mother", "father",
+                               "farmer", "teacher", "student", "nurse", "engineer", "relative", "family", "neighbour",
+                               "neighbor", "fighter", "soldier", "commander", "militant", "rebel", "protester",
+                               "demonstrator", "leader", "lawmaker", "prosecutor", "investigator", "inspector"}
+ORG_NOUNS = {"agency", "group", "organisation", "organization", "charity", "ministry", "office", "council", "court",
+             "committee", "mission", "movement", "company", "firm", "party", "union", "bank", "fund", "body",
+             "institute", "department", "network", "alliance", "coalition", "commission", "statement", "report",
+             "think-tank", "tank", "broadcaster", "newspaper", "agency", "operator", "authority", "service"}
+PERSON_HEADS = ROLE_WORDS
+
+
 def _noun_phrase_speaker(state: _Speakers, tok: Token) -> tuple[str | None, str | None]:
     """A subject phrase as (speaker, role): a named person or organisation inside it wins."""
-    phrase = [t for t in tok.subtree if t.dep_ not in ("appos", "relcl", "punct", "det", "acl")
-              and not any(a.dep_ in ("appos", "relcl", "acl") and a in tok.subtree and a is not tok for a in t.ancestors
+    sub = list(tok.subtree)
+    phrase = [t for t in sub if t.dep_ not in ("appos", "relcl", "punct", "det", "acl")
+              and not any(a.dep_ in ("appos", "relcl", "acl") and a in sub and a.i != tok.i for a in t.ancestors
                           if a.i != tok.i)]
+    appos = [t for t in sub if t.dep_ == "appos" and (t.head.i == tok.i or tok.lower_ in PERSON_HEADS)]
     ents = [state.entity_at(t) for t in phrase]
+    for ap in appos:  # "Sudan's army chief, General X," / "X, a builder,"
+        ents += [state.entity_at(t) for t in ap.subtree if t.dep_ not in ("relcl",)]
     names = [e for e in ents if e is not None and e.label in ("PERSON", "ORG")]
+    head_ent = state.entity_at(tok)
     if names:
-        e = max(names, key=lambda e: (e.label == "PERSON", len(e.canonical)))
-        role = e.role
-        if role is None:
-            rest = " ".join(t.text for t in phrase if not (e.start <= t.idx < e.end)).strip()
-            if rest and any(w.lower() in ROLE_WORDS for w in rest.split()):
-                role = rest
+        persons = [e for e in names if e.label == "PERSON"]
+        orgs = [e for e in names if e.label == "ORG"]
+        if persons and (head_ent is not None and head_ent.label == "PERSON" or tok.lower_ in PERSON_HEADS
+                        or any(e.start <= ap.idx < e.end for ap in appos for e in persons)
+                        or tok.lemma_.lower() not in ORG_NOUNS | COLLECTIVE):
+            e = persons[0] if head_ent is None or head_ent.label != "PERSON" else head_ent
+            return e.canonical, e.role or _rest_role(state, phrase, e)
+        e = head_ent if head_ent is not None and head_ent.label == "ORG" else (orgs or names)[0]
+        role = None
+        if tok.lower_ in PERSON_HEADS and head_ent is None:  # "a spokesman for the ministry"
+            role = tok.text
         return e.canonical, role
     text = " ".join(t.text for t in phrase).strip()
-    text = re.sub(r"^(?:[Tt]he|[Aa]n?|[Ss]ome|[Tt]hese|[Tt]hose)\s+", "", text)
+    text = re.sub(r"\s+(['’]s)\b", r"\1", text)
+    text = re.sub(r"^(?:[Tt]he|[Aa]n?|[Ss]ome|[Tt]hese|[Tt]hose|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)\s+", "", text)
     if not text or text.lower() in PRONOUNS | ORG_PRONOUNS:
         return None, None
     words = text.split()
     if words[0].lower() in DEMONYMS and words[-1].lower() in GOVERNMENT and len(words) <= 4:
         return f"Government of {DEMONYMS[words[0].lower()]}", text
-    if text[0].islower() and tok.lemma_.lower() not in COLLECTIVE | {"civilian", "resident", "source", "witness",
-                                                                    "analyst", "expert", "survivor", "refugee",
-                                                                    "statement", "report", "doctor", "medic"}:
+    low = tok.lemma_.lower()
+    if tok.tag_ == "NN" and low in ORG_NOUNS and len(words) == 1 and state.group and \
+            any(c.lower_ in ("the", "its", "this") for c in tok.children):
+        return state.group  # "the agency said": the organisation named before
+    if low in ("regime", "government", "administration") and any(t.dep_ == "poss" for t in tok.children):
+        poss = next(t for t in tok.children if t.dep_ == "poss")
+        pe = state.entity_at(poss)
+        if poss.lower_ == "whose" and tok.head.dep_ == "relcl":
+            pe = state.entity_at(tok.head.head)
+        elif poss.lower_ in ("his", "her"):
+            got = state.pronoun("she" if poss.lower_ == "her" else "he", poss.idx)
+            pe = next((e for e in state.ents if got and e.canonical == got[0]), None)
+        if pe is not None and pe.label == "PERSON":
+            country = _country_of_role(pe.role)
+            if country:
+                return f"Government of {country}", f"{pe.canonical}'s {tok.text}"
+            return f"{pe.canonical}'s {tok.text}", None
+    if low in ROLE_WORDS and tok.tag_ == "NN" and len(words) <= 3:
+        # "the president said": the person named before with that role
+        for e in reversed([e for e in state.ents if e.label == "PERSON" and e.start < tok.idx and e.role]):
+            if low in e.role.lower().split():
+                return e.canonical, e.role
+        return text, text
+    if text[0].islower() and low not in LOWER_SPEAKERS and not (tok.tag_ == "NNS" and len(words) <= 4):
+        return None, None
+    if len(words) > 8:
         return None, None
     return text, None
+
+
+def _rest_role(state: _Speakers, phrase: list[Token], e: Entity) -> str | None:
+    rest = " ".join(t.text for t in phrase if not (e.start <= t.idx < e.end)).strip()
+    if rest and any(w.lower() in ROLE_WORDS for w in rest.split()) and len(rest.split()) <= 8:
+        return re.sub(r"\s+(['’]s)\b", r"\1", rest)
+    return None
+
+
+def _country_of_role(role: str | None) -> str | None:
+    if not role:
+        return None
+    for w in re.findall(r"[A-Za-z.]+", role):
+        if w.lower() in DEMONYMS:
+            return DEMONYMS[w.lower()]
+    m = re.search(r"\b(?:of|for) ([A-Z][a-z]+)", role) or re.search(r"\b([A-Z][a-z]+)['’]s\b", role)
+    return m.group(1) if m else None
+
+
+PLATFORMS = (
+    (r"\bon Telegram\b|\bTelegram (?:channel|post|message)", "Telegram"),
+    (r"\bon (?:X|Twitter)\b|\b(?:X|Twitter) (?:post|account)\b", "Twitter"),
+    (r"\bon Facebook\b|\bFacebook post\b", "Facebook"),
+    (r"\bon Instagram\b", "Instagram"),
+    (r"\bon (?:his|her|their|its) website\b", "website"),
+    (r"\btelevised (?:address|speech|statement)|address to the nation|national address", "televised address"),
+    (r"\bpress conference\b|\bnews conference\b|\bbriefing\b", "press conference"),
+    (r"\bin an interview\b|\binterview with\b", "interview"),
+    (r"\bin a (?:written |joint |short |brief )?statement\b|\bstatement (?:said|read)\b|\bstatement\b", "statement"),
+    (r"\bin a (?:video|speech|letter|report|post)\b", None),
+)
 
 
 def _medium(ctx: DocContext, verb: Token | None, sent: Span) -> str | None:
@@ -269,22 +391,18 @@ def _medium(ctx: DocContext, verb: Token | None, sent: Span) -> str | None:
     if verb is not None:
         lem = verb.lemma_.lower()
         if lem == "tell":
-            objs = [c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")]
-            for o in objs:
+            for o in (c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")):
                 phrase = " ".join(t.text for t in o.subtree)
-                if MEDIA.search(phrase):
+                if MEDIA.search(phrase) or (o.pos_ == "PROPN" and o.ent_type_ == "ORG"):
                     return f"told {phrase}"
-        if lem in ("tweet", "post"):
-            return "tweeted" if lem == "tweet" else "posted"
-        if lem == "write":
-            return "written"
-    for pat, name in ((r"televised address|televised speech|address to the nation", "televised address"),
-                      (r"\bon Telegram\b", "Telegram"), (r"\bon (?:X|Twitter)\b", "Twitter"),
-                      (r"\bin a statement\b|\bstatement\b", "statement"), (r"\bpress conference\b", "press conference"),
-                      (r"\binterview\b", "interview")):
-        if re.search(pat, s):
-            return name
-    m = re.search(r"\btold ((?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)*|international media|reporters|journalists)", s)
+    for pat, name in PLATFORMS:
+        m = re.search(pat, s)
+        if m:
+            return name or m.group(0).replace("in a ", "").replace("in an ", "")
+    if verb is not None and verb.lemma_.lower() in ("tweet", "post"):
+        return "tweeted" if verb.lemma_.lower() == "tweet" else "posted"
+    m = re.search(r"\btold ((?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)*|international media|local media|reporters|"
+                  r"journalists|the media)", s)
     if m:
         return f"told {m.group(1)}"
     return None
@@ -337,7 +455,7 @@ def _governing_speech_verb(ctx: DocContext, q: _Q, qs: list[_Q]) -> Token | None
         return None
     t = span.root
     for _ in range(6):
-        if t.head is t:
+        if t.head.i == t.i:
             return None
         came_as = t.dep_
         t = t.head
@@ -347,6 +465,10 @@ def _governing_speech_verb(ctx: DocContext, q: _Q, qs: list[_Q]) -> Token | None
             return t
         if t.lemma_.lower() == "be":
             # "in what X called an "operation"": the copula of a "what"-clause
+            said = [c for c in t.children if c.dep_ in ("csubj", "nsubj", "ccomp") and c.lemma_.lower() in SPEECH
+                    and any(w.lower_ == "what" for w in c.subtree)]
+            if said:
+                return said[0]
             if any(c.lower_ == "what" for c in t.subtree):
                 continue
             return None
@@ -385,56 +507,134 @@ def _previous_speaker(ctx: DocContext, state: _Speakers, sent: Span):
 # ---------------------------------------------------------------- reported
 
 
-def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q]) -> list[Quote]:
-    out: list[Quote] = []
+_CUT = re.compile(r",?\s+(?:while|whereas|but|although|though)\s|;\s|\s[—–]\s|,\s(?:according to|citing)\s")
+ACCORDING = re.compile(r"\b[Aa]ccording to ((?:the |a |an )?[^,.;]{2,80}?)(?:,\s*|\.|$)")
+DENY_LIKE = {"deny", "admit", "acknowledge", "confirm", "report", "describe", "recall", "suggest", "propose",
+             "threaten", "promise", "pledge", "vow", "reject", "dismiss"}
+URGE_LIKE = {"urge", "ask", "call", "appeal", "implore", "press", "encourage", "beg", "warn", "tell", "order",
+             "instruct", "advise", "request"}
+
+
+def _span_quote(ctx: DocContext, sent: Span, a: int, b: int, speaker: str, role: str | None, medium: str | None,
+                qs: list[_Q]) -> Quote | None:
     text = ctx.text
-    m = re.search(r"\b[Aa]ccording to ([^,]{3,80}),\s*", sent.text)
-    if m:
-        who_span = ctx.doc.char_span(sent.start_char + m.start(1), sent.start_char + m.end(1), alignment_mode="expand")
-        speaker = None
-        if who_span is not None:
-            speaker, role = _noun_phrase_speaker(state, who_span.root)
+    body = text[a:b]
+    m = _CUT.search(body)
+    if m and m.start() > 10:
+        body = body[:m.start()]
+    lead = re.match(r"^(?:that\s+|,\s*|:\s*)+", body)
+    if lead:
+        a += lead.end()
+        body = body[lead.end():]
+    body = body.rstrip(" ,.;:\"“”")
+    if len(body.split()) < 2 or not speaker:
+        return None
+    return Quote(start=a, end=a + len(body), sentence=sent.text.strip(), text=body, speaker=speaker,
+                 speaker_role=role, kind="indirect", medium=medium)
+
+
+def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q], direct: list[Quote]) -> list[Quote]:
+    out: list[Quote] = []
+
+    def covered(a: int, b: int, speaker: str | None = None) -> bool:
+        """The clause holds a direct quote of the same speaker already taken: that quote stands for it."""
+        return any(a <= d.start < b and (speaker is None or d.speaker == speaker) for d in direct) or \
+            any(a <= q.start < b and q.end - q.start > 40 and
+                not any(d.start == q.start and d.speaker != speaker for d in direct) for q in qs)
+
+    for m in ACCORDING.finditer(sent.text):
+        who = sent.start_char + m.start(1), sent.start_char + m.end(1)
+        span = ctx.doc.char_span(*who, alignment_mode="expand")
+        speaker, role = _noun_phrase_speaker(state, span.root) if span is not None else (None, None)
         if speaker is None:
-            speaker, role = re.sub(r"^the\s+", "", m.group(1)), None
-        a = sent.start_char + m.end()
-        b = sent.end_char
-        body = text[a:b].rstrip(" .")
-        if len(body.split()) >= 3:
-            out.append(Quote(start=a, end=a + len(body), sentence=sent.text.strip(), text=body, speaker=speaker,
-                             speaker_role=role, kind="indirect", medium=None))
+            speaker, role = re.sub(r"^(?:the|a|an)\s+", "", m.group(1)).strip(), None
+        if m.start() <= 2:  # "According to X, <claim>."
+            a, b = sent.start_char + m.end(), sent.end_char
+        else:  # "<claim>, according to X."
+            a, b = sent.start_char, sent.start_char + m.start()
+            lead = re.match(r"^[\s\"“]*", ctx.text[a:b])
+            a += lead.end() if lead else 0
+        if not covered(a, b):
+            q = _span_quote(ctx, sent, a, b, speaker, role, _medium(ctx, None, sent), qs)
+            if q:
+                out.append(q)
     for verb in sent:
         lemma = verb.lemma_.lower()
         if verb.pos_ not in ("VERB", "AUX") or _in_quotes(verb, qs):
             continue
-        clause = None
+        toks: list[Token] = []
         if lemma in REPORTING or (lemma == "point" and any(c.lower_ == "out" for c in verb.children)):
             comps = [c for c in verb.children if c.dep_ == "ccomp"]
+            if not comps:
+                # "said in a statement that ...": a "that" clause the parser hung elsewhere
+                for t in sent[verb.i - sent.start + 1: verb.i - sent.start + 9]:
+                    if t.lower_ == "that" and t.dep_ == "mark" and verb in t.head.ancestors:
+                        comps = [t.head]
+                        break
             if comps:
-                clause = comps[0]
-        elif lemma == "call" and any(c.dep_ == "prep" and c.lower_ == "on" for c in verb.children):
-            prep = next(c for c in verb.children if c.dep_ == "prep" and c.lower_ == "on")
-            objs = [c for c in prep.children if c.dep_ == "pobj"]
+                toks = sorted(comps[0].subtree, key=lambda t: t.i)
+                if comps[0].i < verb.i:
+                    # "<claim>, officials said." - the clause before the verb of saying
+                    if verb.i + 3 < sent.end and not any(t.is_punct for t in sent[verb.i - sent.start:]
+                                                        if t.i < sent.end - 1 and t.text in (",", ";")):
+                        pass
+                    toks = [t for t in toks if t.i < verb.i]
+                else:
+                    toks = [t for t in toks if t.i > verb.i]
+            elif lemma in DENY_LIKE | {"deny"}:
+                toks = _gerund_object(verb)
+        elif lemma in DENY_LIKE:
+            toks = _gerund_object(verb)
+        if not toks and lemma in URGE_LIKE:
+            toks = _urged(verb)
+        if not toks and lemma == "call":
+            for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"):
+                toks = sorted(prep.subtree, key=lambda t: t.i)[1:]
+        if not toks and lemma in ("claim", "proclaim"):
+            objs = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
             if objs:
-                clause = objs[0]
-        if clause is None:
-            continue
-        toks = sorted(clause.subtree, key=lambda t: t.i)
-        toks = [t for t in toks if t.i > verb.i or lemma == "call"]
+                toks = sorted(objs[0].subtree, key=lambda t: t.i)
         while toks and (toks[0].dep_ == "mark" or toks[0].is_punct):
             toks = toks[1:]
-        if lemma == "call":
-            toks += [t for c in verb.children if c.dep_ in ("xcomp", "advcl") and c.i > clause.i for t in c.subtree]
-            toks.sort(key=lambda t: t.i)
-        if len(toks) < 3:
+        if len(toks) < 2:
             continue
         a, b = toks[0].idx, toks[-1].idx + len(toks[-1].text)
         inner = sum(1 for t in toks if _in_quotes(t, qs))
         if inner > len(toks) / 2:
-            continue  # the clause is a direct quote, counted above
+            continue  # the clause is a direct quote, counted as one
         speaker, role = _speaker_of(ctx, state, verb)
-        if speaker is None:
+        if speaker is None or covered(a, b, speaker):
             continue
-        body = text[a:b].rstrip(" ,.")
-        out.append(Quote(start=a, end=a + len(body), sentence=sent.text.strip(), text=body, speaker=speaker,
-                         speaker_role=role, kind="indirect", medium=_medium(ctx, verb, sent)))
+        q = _span_quote(ctx, sent, a, b, speaker, role, _medium(ctx, verb, sent), qs)
+        if q and not any(o.start == q.start for o in out):
+            out.append(q)
     return out
+
+
+def _gerund_object(verb: Token) -> list[Token]:
+    """ "denied targeting civilians" -> "targeting civilians"."""
+    for c in verb.children:
+        if c.dep_ in ("xcomp", "dobj", "pcomp") and c.tag_ == "VBG" and c.i > verb.i:
+            return sorted(c.subtree, key=lambda t: t.i)
+    return []
+
+
+def _urged(verb: Token) -> list[Token]:
+    """ "urged the council to act", "called on both sides to open corridors": object and infinitive."""
+    obj = None
+    for c in verb.children:
+        if c.dep_ in ("dobj", "dative") and c.i > verb.i:
+            obj = c
+        elif c.dep_ == "prep" and c.lower_ in ("on", "upon") and verb.lemma_.lower() in ("call", "appeal"):
+            objs = [x for x in c.children if x.dep_ == "pobj"]
+            obj = objs[0] if objs else None
+    if obj is None:
+        return []
+    comp = [c for c in list(verb.children) + list(obj.children) if c.dep_ in ("xcomp", "advcl", "ccomp", "acl")
+            and c.i > obj.i and any(x.lower_ == "to" and x.dep_ == "aux" for x in c.children)]
+    if not comp:
+        return []
+    toks = [t for t in obj.subtree if t.i < comp[0].i or t in comp[0].subtree] + list(comp[0].subtree)
+    seen: dict[int, Token] = {t.i: t for t in toks}
+    # and "..., and on the world to impose sanctions": one quote from the first object on
+    return sorted(seen.values(), key=lambda t: t.i)

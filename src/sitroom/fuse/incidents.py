@@ -100,9 +100,10 @@ def same_incident(a: EventMention, b: EventMention) -> bool:
         return True
     if a.lat is None or b.lat is None:
         return a.place is None and b.place is None
-    # only two points are compared by distance: an area, or a place located by the area
-    # around it, matches the same name only (two unknown villages share their region's centre)
-    if a.geo_precision != "point" or b.geo_precision != "point":
+    # points (and facilities placed at their town) are compared by distance; an area, or a
+    # place located by the area around it, matches the same name only (two unknown villages
+    # share their region's centre)
+    if a.geo_precision not in ("point", "near") or b.geo_precision not in ("point", "near"):
         return False
     return km(a.lat, a.lon, b.lat, b.lon) <= MAX_KM
 
