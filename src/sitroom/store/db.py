@@ -25,7 +25,9 @@ class StoreError(RuntimeError):
 
 
 def database_url(db: str) -> str:
-    """A SQLite path or any SQLAlchemy URL."""
+    """A SQLite path, a ``postgresql://`` URL (read with psycopg 3) or any SQLAlchemy URL."""
+    if db.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
     if "://" in db:
         return db
     return f"sqlite:///{Path(db).expanduser()}"
