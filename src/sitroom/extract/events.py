@@ -85,6 +85,7 @@ def extract(ctx: DocContext) -> list[EventMention]:
     main = _main_place(ctx.places)
     last_date: TimeExpr | None = None
     sents = list(ctx.doc.sents)
+    undated: set[int] = set()
     prev_end = 0
     para = 0
     para_of: list[int] = []
@@ -118,6 +119,8 @@ def extract(ctx: DocContext) -> list[EventMention]:
             if denied_prev is None and not s_dates and (_anaphoric(trig) or stance == "denied") \
                     and (ante := _antecedent(out, etype)):
                 denied_prev = ante  # "the blockade", "denied that they shelled": the one reported before
+            if denied_prev is None and not s_dates and last_date is None:
+                undated.add(id(mention))
             if denied_prev is not None:
                 for f in ("place", "country", "lat", "lon", "geo_precision", "date_start", "date_end",
                           "date_precision", "label"):
@@ -133,7 +136,21 @@ def extract(ctx: DocContext) -> list[EventMention]:
             out.extend(_coordinated(ctx, m, sent))
         if s_dates:
             last_date = s_dates[-1]
+    _date_undated(out, undated)
     return out
+
+
+def _date_undated(out: list[EventMention], undated: set[int]) -> None:
+    """A headline or a summary sentence without a date reports the happening the article
+    dates elsewhere: the same type at the same place. Left undated (a week before
+    publication), it would bridge unrelated incidents when merged."""
+    for m in out:
+        if id(m) not in undated:
+            continue
+        for d in out:
+            if id(d) not in undated and d.event_type == m.event_type and d.place == m.place and d.date_start:
+                m.date_start, m.date_end, m.date_precision = d.date_start, d.date_end, d.date_precision
+                break
 
 
 def _triggers(sent: Span) -> list[tuple[Token | Span, str, str]]:
@@ -147,12 +164,14 @@ def _triggers(sent: Span) -> list[tuple[Token | Span, str, str]]:
                     sub = "Government regains territory"
                 hits.append((tok, etype, sub))
             continue
-        entry = TRIGGERS.get(tok.lemma_.lower()) or TRIGGERS.get(tok.lower_)
-        if entry and tok.pos_ in entry[2] and tok.dep_ != "amod":  # "surrounding territories"
+        entry = TRIGGERS.get(tok.lemma_.lower()) or TRIGGERS.get(tok.lower_) or TRIGGERS.get(tok.lower_.rstrip("s"))
+        # a capitalised first word ("Drones struck ...") is often tagged a proper noun
+        pos = "NOUN" if tok.pos_ == "PROPN" and tok.is_sent_start else tok.pos_
+        if entry and pos in entry[2] and tok.dep_ != "amod":  # "surrounding territories"
             etype, sub, _ = entry
             if sub == "Armed clash" and etype == BATTLE and _REGAIN.search(sent.text):
                 sub = "Government regains territory"
-            if etype == REMOTE and tok.lemma_.lower() in ("drone", "missile", "rocket") and tok.pos_ == "NOUN" \
+            if etype == REMOTE and tok.lower_.rstrip("s") in ("drone", "missile", "rocket") and pos == "NOUN" \
                     and not any(c.lemma_ in ("strike", "attack", "hit", "fire", "launch") for c in (tok.head, *tok.children)):
                 continue  # "drones" as equipment, not an attack
             hits.append((tok, etype, sub))
