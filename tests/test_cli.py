@@ -95,3 +95,22 @@ def test_interrupted_run_resumes_from_the_archive(tmp_path, demo_reports):
 def test_show_unknown_source(tmp_path):
     r = run("--db", tmp_path / "s.db", "show", "no-such")
     assert r.exit_code == 1 and "no-such" in r.output
+
+
+def test_a_failing_extractor_leaves_the_source_pending_and_the_rest_done(tmp_path, demo_reports, monkeypatch):
+    """An extractor registered by a user that raises on one document: that document stays
+    archived and pending, the others are extracted, the run reports it and exits 1."""
+    from sitroom.extract import document
+
+    def fragile(ctx):
+        if "donkeys" in ctx.text:
+            raise RuntimeError("cannot read this one")
+        return []
+
+    monkeypatch.setattr(document, "EXTRACTORS", [*document.EXTRACTORS, ("quotes", fragile)])
+    db = tmp_path / "s.db"
+    r = run("--db", db, "analyze", demo_reports / "wire.jsonl")
+    assert r.exit_code == 1 and "cannot read this one" in r.output and "line 3" in r.output
+    store = Store(str(db))
+    status = {s["external_id"]: s["status"] for s in store.sources()}
+    assert status == {"demo-01": "done", "demo-02": "done", "demo-03": "pending"}

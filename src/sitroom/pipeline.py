@@ -89,9 +89,15 @@ def extract_pending(store: Store, result: AnalyzeResult | None = None,
             result.skipped.append(sid)
         else:
             published = source.meta.first_published or source.meta.published
-            facts = extract_document(source.text, published, source.meta.title, language=lang)
-            store.save_facts(sid, facts)
-            result.extracted.append(sid)
+            try:
+                facts = extract_document(source.text, published, source.meta.title, language=lang)
+            except Exception as exc:  # one document must not stop the run; it stays pending
+                result.errors.append(InputError(origin=source.origin,
+                                                problem=f"extraction failed ({exc.__class__.__name__}: {exc}); "
+                                                        "the source is archived and will be retried"))
+            else:
+                store.save_facts(sid, facts)
+                result.extracted.append(sid)
         if on_source:
             on_source(sid)
     return result
