@@ -13,6 +13,7 @@ reasoning (which source gave which number on which day) is kept as ``toll_trail`
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import statistics
 from collections import defaultdict
@@ -166,9 +167,16 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
     incidents = [_incident(g) for g in groups.values()
                  if not asserted_only or any(r.mention.stance in ("asserted", "claimed") for r in g)]
     incidents.sort(key=lambda inc: (inc.date_start or date.min, inc.label))
-    for n, inc in enumerate(incidents, 1):
-        inc.id = f"i{n:04d}"
+    for inc in incidents:
+        inc.id = stable_id(inc.mentions)
     return incidents
+
+
+def stable_id(group: list[MentionRef]) -> str:
+    """An id that survives re-analysis and new sources: named after the group's first
+    mention (article and offset), which stays the first while that report is held."""
+    first = min(f"{r.article}\x00{r.mention.start:09d}" for r in group)
+    return "i" + hashlib.sha1(first.encode()).hexdigest()[:10]
 
 
 def _incident(group: list[MentionRef]) -> Incident:

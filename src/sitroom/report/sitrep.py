@@ -119,7 +119,7 @@ def _e(s: object) -> str:
     return html.escape(str(s), quote=True)
 
 
-def _svg_map(pic: Picture, width: int = 640, height: int = 400) -> str:
+def svg_map(pic: Picture, width: int = 640, height: int = 400, link=lambda inc: f"#{inc.id}") -> str:
     pts = [i for i in pic.incidents if i.lat is not None]
     if not pts:
         return "<p>No located incidents.</p>"
@@ -138,7 +138,7 @@ def _svg_map(pic: Picture, width: int = 640, height: int = 400) -> str:
         g += step
     for inc in pts:
         r = 5 + min(20, (inc.killed_best or 0) ** 0.5)
-        parts.append(f'<a href="#{_e(inc.id)}"><circle cx="{x(inc.lon):.1f}" cy="{y(inc.lat):.1f}" r="{r:.1f}" '
+        parts.append(f'<a href="{_e(link(inc))}"><circle cx="{x(inc.lon):.1f}" cy="{y(inc.lat):.1f}" r="{r:.1f}" '
                      f'fill="{COLOURS.get(inc.event_type, "#555")}" fill-opacity="0.6" stroke="#333">'
                      f'<title>{_e(inc.label)} ({_e(inc.date_start)})</title></circle></a>')
     names = {}
@@ -150,7 +150,7 @@ def _svg_map(pic: Picture, width: int = 640, height: int = 400) -> str:
     return "".join(parts)
 
 
-def _svg_series(ser: series.Series, width: int = 640, height: int = 220) -> str:
+def svg_series(ser: series.Series, width: int = 640, height: int = 220) -> str:
     pts = [p for p in ser.points if p.as_of]
     if not pts:
         return ""
@@ -191,7 +191,7 @@ def to_html(r: Report) -> str:
             lis.append(f"<li{aid}>{_e(s.text)}{refs}</li>")
         return "<ul>" + "".join(lis) + "</ul>"
 
-    charts = "".join(f"<h3>{_e(s.category.capitalize())}</h3>{_svg_series(s)}" for s in r.series)
+    charts = "".join(f"<h3>{_e(s.category.capitalize())}</h3>{svg_series(s)}" for s in r.series)
     cites = "".join(f'<li id="c{n}"><b>{_e(a)}</b> ({_e(o or "?")}): “{_e(sentence)}”</li>'
                     for n, (a, sentence, o) in enumerate(r.citations.items, 1))
     return f"""<!DOCTYPE html>
@@ -202,7 +202,7 @@ h1{{margin-bottom:0}} li{{margin:.3rem 0}} sup a{{text-decoration:none}} #citati
 </head><body>
 <h1>{_e(r.title)}</h1><p>Generated {_e(r.generated.isoformat())} from {len(r.pic.sources)} source(s).</p>
 <h2>Key figures</h2>{items(r.key_figures)}
-<h2>Map of incidents</h2>{_svg_map(r.pic)}
+<h2>Map of incidents</h2>{svg_map(r.pic)}
 <h2>Figures over time</h2>{charts or "<p>No dated figures.</p>"}
 <h2>Incident timeline</h2>{items(r.timeline, [i.id for i in r.pic.incidents])}
 <h2>Open contradictions</h2>{items(r.contradictions)}

@@ -81,6 +81,12 @@ class Store:
         with self.engine.connect() as conn:
             return conn.execute(select(sources.c.id).where(sources.c.sha256 == sha256)).scalar_one()
 
+    def fingerprint(self) -> tuple:
+        """Changes whenever a source is added or (re-)extracted: for caching derived views."""
+        with self.engine.connect() as conn:
+            return tuple(conn.execute(select(func.count(sources.c.id), func.max(sources.c.id),
+                                             func.max(sources.c.analyzed_at))).one())
+
     def pending_ids(self) -> list[int]:
         with self.engine.connect() as conn:
             return list(conn.execute(select(sources.c.id).where(sources.c.status == "pending")

@@ -1,0 +1,235 @@
+"""The REST API (FastAPI, described by OpenAPI at /openapi.json) and the web pages.
+
+Both read the store; the cross-source picture is built once per state of the store (its
+fingerprint changes when sources are added or re-extracted) and reused between requests.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from fastapi import FastAPI, HTTPException, Query
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel
+
+from sitroom.fuse import grading, picture, series
+from sitroom.fuse.incidents import Incident
+from sitroom.store.db import Store, StoreError
+
+
+class SourceOut(BaseModel):
+    id: int
+    article: str
+    origin: str
+    sha256: str
+    captured_at: str
+    outlet: str | None
+    title: str | None
+    author: str | None
+    url: str | None
+    published: date | None
+    first_published: date | None
+    syndicated_from: str | None
+    language: str | None
+    status: str
+    independence_group: str | None = None
+
+
+class MentionOut(BaseModel):
+    article: str
+    source_id: int
+    stance: str
+    trigger: str
+    sentence: str
+    start: int
+    end: int
+
+
+class TollOut(BaseModel):
+    article: str
+    outlet: str | None
+    published: date | None
+    killed: int | None
+    injured: int | None
+    sentence: str
+
+
+class IncidentOut(BaseModel):
+    id: str
+    event_type: str
+    sub_event_type: str
+    label: str
+    date_start: date | None
+    date_end: date | None
+    date_precision: str
+    place: str | None
+    country: str | None
+    lat: float | None
+    lon: float | None
+    geo_precision: str
+    actors: list[str]
+    killed_low: int | None
+    killed_best: int | None
+    killed_high: int | None
+    injured_low: int | None
+    injured_best: int | None
+    injured_high: int | None
+    grade: str
+    grade_reason: str
+    independent_sources: int
+    articles: list[str]
+    mentions: list[MentionOut] | None = None
+    toll_trail: list[TollOut] | None = None
+
+
+class PointOut(BaseModel):
+    as_of: date | None
+    value: int
+    qualifier: str
+    party: str
+    article: str
+    stock: bool
+    incident: str | None
+    flags: list[str]
+    sentence: str
+
+
+class Views:
+    """The store and its cached cross-source picture."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._pic: picture.Picture | None = None
+
+    def picture(self) -> picture.Picture:
+        key = self.store.fingerprint()
+        with self._lock:
+            if key != self._key or self._pic is None:
+                self._pic, self._key = picture.build(self.store), key
+            return self._pic
+
+
+def incident_out(inc: Incident, detail: bool = False) -> IncidentOut:
+    g = grading.grade(inc)
+    out = IncidentOut(
+        id=inc.id, event_type=inc.event_type, sub_event_type=inc.sub_event_type, label=inc.label,
+        date_start=inc.date_start, date_end=inc.date_end, date_precision=inc.date_precision, place=inc.place,
+        country=inc.country, lat=inc.lat, lon=inc.lon, geo_precision=inc.geo_precision, actors=inc.actors,
+        killed_low=inc.killed_low, killed_best=inc.killed_best, killed_high=inc.killed_high,
+        injured_low=inc.injured_low, injured_best=inc.injured_best, injured_high=inc.injured_high,
+        grade=g.grade, grade_reason=g.reason, independent_sources=g.independent_sources, articles=inc.articles)
+    if detail:
+        out.mentions = [MentionOut(article=m.article, source_id=m.source_id, stance=m.mention.stance,
+                                   trigger=m.mention.trigger, sentence=m.mention.sentence, start=m.mention.start,
+                                   end=m.mention.end) for m in inc.mentions]
+        out.toll_trail = [TollOut(**t.__dict__) for t in inc.toll_trail]
+    return out
+
+
+def filter_incidents(pic: picture.Picture, *, event_type: str | None = None, since: date | None = None,
+                     until: date | None = None, q: str | None = None, grade: str | None = None,
+                     outlet: str | None = None, place: str | None = None, actor: str | None = None) -> list[Incident]:
+    out = []
+    for inc in pic.incidents:
+        if event_type and inc.event_type != event_type:
+            continue
+        if since and (inc.date_end or inc.date_start or date.max) < since:
+            continue
+        if until and (inc.date_start or date.min) > until:
+            continue
+        if place and (inc.place or "").lower() != place.lower():
+            continue
+        if actor and not any(actor.lower() in a.lower() for a in inc.actors):
+            continue
+        if outlet and not any((m.outlet or "").lower() == outlet.lower() for m in inc.mentions):
+            continue
+        if grade and grading.grade(inc).grade != grade:
+            continue
+        if q:
+            needle = q.lower()
+            hay = " ".join([inc.label, inc.place or "", *(m.mention.sentence for m in inc.mentions)]).lower()
+            if needle not in hay:
+                continue
+        out.append(inc)
+    return out
+
+
+def source_out(pic: picture.Picture, sid: int) -> SourceOut:
+    s = pic.sources.get(sid)
+    if s is None:
+        raise HTTPException(404, f"no source {sid}")
+    m = s.meta
+    return SourceOut(id=s.id, article=s.article_id, origin=s.origin, sha256=s.sha256,
+                     captured_at=s.captured_at.isoformat(), outlet=m.outlet, title=m.title, author=m.author,
+                     url=m.url, published=m.published, first_published=m.first_published,
+                     syndicated_from=m.syndicated_from, language=m.language, status=s.status,
+                     independence_group=pic.groups.get(s.id))
+
+
+def create_app(db: str = "sitroom.db") -> FastAPI:
+    from sitroom.web import pages
+
+    try:
+        store = Store(db)
+    except Exception as exc:
+        raise StoreError(f"cannot open store {db!r}: {exc}") from exc
+    views = Views(store)
+    app = FastAPI(title="sitroom", version="0.1.0",
+                  description="Sourced, reconciled, geolocated facts from crisis reporting.")
+
+    @app.get("/api/sources", response_model=list[SourceOut], tags=["sources"])
+    def list_sources() -> list[SourceOut]:
+        pic = views.picture()
+        return [source_out(pic, sid) for sid in sorted(pic.sources)]
+
+    @app.get("/api/sources/{source_id}", response_model=SourceOut, tags=["sources"])
+    def get_source(source_id: int) -> SourceOut:
+        return source_out(views.picture(), source_id)
+
+    @app.get("/api/sources/{source_id}/raw", response_class=PlainTextResponse, tags=["sources"],
+             summary="The archived original, always as plain text (never rendered as HTML)")
+    def get_raw(source_id: int) -> PlainTextResponse:
+        try:
+            s = store.get_source(source_id)
+        except StoreError as exc:
+            raise HTTPException(404, str(exc))
+        return PlainTextResponse(s.raw.decode("utf-8", "replace"),
+                                 headers={"Content-Disposition": f'attachment; filename="source-{source_id}.txt"',
+                                          "X-Content-SHA256": s.sha256})
+
+    @app.get("/api/incidents", response_model=list[IncidentOut], tags=["incidents"])
+    def list_incidents(event_type: str | None = None, since: date | None = None, until: date | None = None,
+                       q: str | None = Query(None, description="free text in labels, places and sentences"),
+                       grade: str | None = None, outlet: str | None = None, place: str | None = None,
+                       actor: str | None = None, limit: int = Query(1000, le=100_000), offset: int = 0) -> list[IncidentOut]:
+        found = filter_incidents(views.picture(), event_type=event_type, since=since, until=until, q=q, grade=grade,
+                                 outlet=outlet, place=place, actor=actor)
+        return [incident_out(i) for i in found[offset:offset + limit]]
+
+    @app.get("/api/incidents/{incident_id}", response_model=IncidentOut, tags=["incidents"])
+    def get_incident(incident_id: str) -> IncidentOut:
+        inc = next((i for i in views.picture().incidents if i.id == incident_id), None)
+        if inc is None:
+            raise HTTPException(404, f"no incident {incident_id}")
+        return incident_out(inc, detail=True)
+
+    @app.get("/api/map.geojson", tags=["incidents"], summary="Located incidents as a GeoJSON FeatureCollection")
+    def map_geojson(event_type: str | None = None, since: date | None = None, until: date | None = None,
+                    q: str | None = None) -> dict:
+        found = filter_incidents(views.picture(), event_type=event_type, since=since, until=until, q=q)
+        return {"type": "FeatureCollection", "features": [
+            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
+             "properties": incident_out(i).model_dump(mode="json")}
+            for i in found if i.lat is not None]}
+
+    @app.get("/api/figures/{category}", response_model=list[PointOut], tags=["figures"])
+    def figure_series(category: str) -> list[PointOut]:
+        pic = views.picture()
+        ser = series.build(list(store.all_facts("figures")), pic.sources, category, pic.incident_of)
+        return [PointOut(as_of=p.as_of, value=p.value, qualifier=p.qualifier, party=p.party, article=p.article,
+                         stock=p.stock, incident=p.incident, flags=p.flags, sentence=p.sentence) for p in ser.points]
+
+    pages.mount(app, views)
+    return app

@@ -1,0 +1,104 @@
+"""Server-rendered pages over the API's views.
+
+Every string from an article reaches the page through Jinja2's autoescaping, or through
+``highlight`` which escapes each piece itself: nothing an article contains can run as
+script. The map is inline SVG drawn from the incidents' coordinates, so it renders with
+no network; the archived original is only ever served as plain text.
+"""
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from sitroom.fuse import grading, series
+from sitroom.report.sitrep import svg_map, svg_series
+
+TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                        autoescape=select_autoescape(["html"]))
+EVENT_TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
+               "Strategic developments"]
+CSP = "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+
+
+def highlight(text: str, spans: list[tuple[int, int, str]]) -> Markup:
+    """``text`` with each (start, end, kind) span marked; every piece escaped."""
+    out, pos = [], 0
+    for start, end, kind in sorted(spans):
+        if start < pos or end <= start:
+            continue
+        out.append(html.escape(text[pos:start]))
+        out.append(f'<mark class="{html.escape(kind)}">{html.escape(text[start:end])}</mark>')
+        pos = end
+    out.append(html.escape(text[pos:]))
+    return Markup("".join(out).replace("\n\n", "<br><br>"))
+
+
+def _page(name: str, **ctx) -> HTMLResponse:
+    return HTMLResponse(TEMPLATES.get_template(name).render(**ctx), headers={"Content-Security-Policy": CSP})
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise HTTPException(400, f"not a YYYY-MM-DD date: {value!r}")
+
+
+def mount(app: FastAPI, views) -> None:
+    from sitroom.api.app import filter_incidents
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def index(request: Request, event_type: str | None = None, since: str | None = None, until: str | None = None,
+              q: str | None = None, grade: str | None = None, outlet: str | None = None) -> HTMLResponse:
+        pic = views.picture()
+        found = filter_incidents(pic, event_type=event_type or None, since=_date(since), until=_date(until),
+                                 q=q or None, grade=grade or None, outlet=outlet or None)
+        shown = type(pic)(sources=pic.sources, groups=pic.groups, incidents=found)
+        outlets = sorted({s.meta.outlet for s in pic.sources.values() if s.meta.outlet})
+        rows = [(i, grading.grade(i)) for i in found]
+        return _page("index.html", map=Markup(svg_map(shown, width=900, height=480, link=lambda i: f"/incidents/{i.id}")), rows=rows, event_types=EVENT_TYPES,
+                     grades=grading.GRADES, outlets=outlets, f={"event_type": event_type, "since": since,
+                                                              "until": until, "q": q, "grade": grade, "outlet": outlet},
+                     total=len(pic.incidents))
+
+    @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
+    def incident_page(incident_id: str) -> HTMLResponse:
+        pic = views.picture()
+        inc = next((i for i in pic.incidents if i.id == incident_id), None)
+        if inc is None:
+            raise HTTPException(404, f"no incident {incident_id}")
+        mentions = []
+        for m in inc.mentions:
+            s = m.mention.sentence
+            at = s.find(m.mention.trigger)
+            spans = [(at, at + len(m.mention.trigger), "trigger")] if at >= 0 else []
+            mentions.append((m, highlight(s, spans)))
+        return _page("incident.html", inc=inc, g=grading.grade(inc), mentions=mentions)
+
+    @app.get("/sources/{source_id}", response_class=HTMLResponse, include_in_schema=False)
+    def source_page(source_id: int) -> HTMLResponse:
+        pic = views.picture()
+        s = pic.sources.get(source_id)
+        if s is None:
+            raise HTTPException(404, f"no source {source_id}")
+        facts = views.store.facts(source_id) if s.status == "done" else None
+        spans = []
+        if facts:
+            for kind in ("places", "dates", "figures", "quotes"):
+                spans += [(f.start, f.end, kind) for f in getattr(facts, kind)]
+        same_story = [o for sid, o in pic.sources.items() if sid != s.id and pic.groups.get(sid) == pic.groups.get(s.id)]
+        return _page("source.html", s=s, text=highlight(s.text, spans), facts=facts, same_story=same_story)
+
+    @app.get("/figures", response_class=HTMLResponse, include_in_schema=False)
+    def figures_page(category: str = "displaced") -> HTMLResponse:
+        pic = views.picture()
+        ser = series.build(list(views.store.all_facts("figures")), pic.sources, category, pic.incident_of)
+        return _page("figures.html", ser=ser, chart=Markup(svg_series(ser)), category=category,
+                     categories=["killed", "injured", "displaced", "arrived", "evacuated", "missing", "detained",
+                                 "population"])
