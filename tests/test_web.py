@@ -84,3 +84,10 @@ def test_article_markup_is_shown_as_text_never_run(client):
         assert "<script>alert" not in body and "<img src=x" not in body
     raw = client.get(f"/api/sources/{src['id']}/raw")
     assert raw.headers["content-type"].startswith("text/plain") and "attachment" in raw.headers["content-disposition"]
+
+
+def test_no_page_loads_remote_assets(client):
+    assert client.get("/docs").status_code == 404  # Swagger UI would load from a CDN
+    for path in ("/", "/figures"):
+        body = client.get(path).text
+        assert "https://" not in body and "http://" not in body.replace("http://www.w3.org", "")

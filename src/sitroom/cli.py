@@ -189,13 +189,13 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
 ) -> None:
-    """Serve the web app and the REST API (OpenAPI at /docs) over the store."""
+    """Serve the web app and the REST API (described at /openapi.json) over the store."""
     import uvicorn
 
     from sitroom.api.app import create_app
 
     _store()  # a clear error for a bad --db before the server starts
-    console.print(f"sitroom on http://{host}:{port}/ (API docs at /docs), store {state.db}")
+    console.print(f"sitroom on http://{host}:{port}/ (API described at /openapi.json), store {state.db}")
     uvicorn.run(create_app(state.db), host=host, port=port, log_level="warning")
 
 

@@ -176,7 +176,9 @@ def create_app(db: str = "sitroom.db") -> FastAPI:
     except Exception as exc:
         raise StoreError(f"cannot open store {db!r}: {exc}") from exc
     views = Views(store)
-    app = FastAPI(title="sitroom", version="0.1.0",
+    # no Swagger/ReDoc pages: they load their assets from a CDN, and sitroom works offline;
+    # the description itself is at /openapi.json
+    app = FastAPI(title="sitroom", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Sourced, reconciled, geolocated facts from crisis reporting.")
 
     @app.get("/api/sources", response_model=list[SourceOut], tags=["sources"])
