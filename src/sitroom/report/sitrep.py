@@ -141,11 +141,15 @@ def svg_map(pic: Picture, width: int = 640, height: int = 400, link=lambda inc: 
         parts.append(f'<a href="{_e(link(inc))}"><circle cx="{x(inc.lon):.1f}" cy="{y(inc.lat):.1f}" r="{r:.1f}" '
                      f'fill="{COLOURS.get(inc.event_type, "#555")}" fill-opacity="0.6" stroke="#333">'
                      f'<title>{_e(inc.label)} ({_e(inc.date_start)})</title></circle></a>')
-    names = {}
+    # one label per spot: places at (nearly) the same coordinates share it
+    spots: dict[tuple[float, float], list[str]] = {}
     for inc in pts:
-        names.setdefault(inc.place, inc)
-    for place, inc in names.items():
-        parts.append(f'<text x="{x(inc.lon) + 8:.1f}" y="{y(inc.lat) - 6:.1f}" font-size="11">{_e(place)}</text>')
+        names = spots.setdefault((round(inc.lat, 1), round(inc.lon, 1)), [])
+        if inc.place and inc.place not in names:
+            names.append(inc.place)
+    for (lat, lon), names in spots.items():
+        label = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
+        parts.append(f'<text x="{x(lon) + 8:.1f}" y="{y(lat) - 6:.1f}" font-size="11">{_e(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
