@@ -15,8 +15,10 @@ pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
+_DBS: dict[str, str] = {}
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 
@@ -44,7 +46,9 @@ def server():
         if srv.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}"
+    _DBS[url] = db
+    yield url
     srv.should_exit = True
     thread.join(5)
     shutil.rmtree(tmp, ignore_errors=True)
@@ -67,6 +71,21 @@ def browser():
     shutil.rmtree(profile, ignore_errors=True)
 
 
+def submit(browser, css: str) -> None:
+    """Click a submit button and wait for the next page (a click returns before it loads)."""
+    old = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.CSS_SELECTOR, css).click()
+
+    def next_page_loaded(driver) -> bool:
+        try:
+            old.tag_name  # still the old document
+            return False
+        except WebDriverException:  # stale, or "node does not belong to the document"
+            return driver.execute_script("return document.readyState") == "complete"
+
+    WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(next_page_loaded)
+
+
 def test_map_shows_incidents_and_a_filter_narrows_them(server, browser):
     browser.get(server + "/")
     circles = browser.find_elements(By.CSS_SELECTOR, "#map svg circle")
@@ -74,7 +93,7 @@ def test_map_shows_incidents_and_a_filter_narrows_them(server, browser):
     assert len(circles) >= 5 and len(rows) >= 5
     browser.save_screenshot(str(ROOT / "docs" / "map.png"))     # the README shows it
     Select(browser.find_element(By.NAME, "event_type")).select_by_visible_text("Explosions/Remote violence")
-    browser.find_element(By.CSS_SELECTOR, "form.filters button").click()
+    submit(browser, "form.filters button")
     narrowed = browser.find_elements(By.CSS_SELECTOR, "#incidents tr.incident")
     assert 0 < len(narrowed) < len(rows)
     assert all("Shelling" in r.text or "strike" in r.text.lower() for r in narrowed)
@@ -82,9 +101,61 @@ def test_map_shows_incidents_and_a_filter_narrows_them(server, browser):
 
 def test_incident_page_highlights_its_sentences(server, browser):
     browser.get(server + "/")
-    browser.find_element(By.CSS_SELECTOR, "#incidents tr.incident a").click()
+    submit(browser, "#incidents tr.incident a")
     marks = browser.find_elements(By.CSS_SELECTOR, "#mentions mark.trigger")
     assert marks and all(m.text for m in marks)
-    browser.find_element(By.CSS_SELECTOR, "#mentions a").click()
+    submit(browser, "#mentions a")
     assert browser.find_elements(By.CSS_SELECTOR, "#text mark.places")
     assert "SHA-256" in browser.find_element(By.ID, "meta").text
+
+
+@pytest.fixture(scope="module")
+def accounts(server):
+    from sitroom.store.db import Store
+
+    db = server_db(server)
+    store = Store(db)
+    store.add_user("ana", "analyst", "analyst-pass")
+    store.add_user("vic", "viewer", "viewer-pass")
+
+
+def server_db(url: str) -> str:
+    return _DBS[url]
+
+
+def log_in(browser, server, name, password):
+    browser.delete_all_cookies()
+    browser.get(server + "/login")
+    browser.find_element(By.NAME, "name").send_keys(name)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    submit(browser, "#login button")
+
+
+def test_review_edit_persists_and_is_audited(server, browser, accounts):
+    log_in(browser, server, "ana", "analyst-pass")
+    browser.get(server + "/")
+    link = browser.find_element(By.CSS_SELECTOR, "#incidents tr.incident a")
+    href = link.get_attribute("href")
+    submit(browser, "#incidents tr.incident a")
+    Select(browser.find_element(By.NAME, "action")).select_by_visible_text("edit")
+    browser.find_element(By.NAME, "label").send_keys("Checked against hospital lists")
+    browser.find_element(By.NAME, "note").send_keys("two sources agree")
+    submit(browser, "#review button")
+    browser.get(href)  # a fresh load: the edit is stored, not just shown
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Checked against hospital lists"
+    assert browser.find_element(By.ID, "review").text == "edited by ana"
+    browser.get(server + "/audit")
+    assert "ana" in browser.find_element(By.ID, "audit").text and "two sources agree" in browser.page_source
+
+
+def test_a_viewers_edit_is_refused(server, browser, accounts):
+    log_in(browser, server, "vic", "viewer-pass")
+    browser.get(server + "/")
+    submit(browser, "#incidents tr.incident a")
+    before = browser.find_element(By.TAG_NAME, "h1").text
+    Select(browser.find_element(By.NAME, "action")).select_by_visible_text("reject")
+    submit(browser, "#review button")
+    assert browser.find_element(By.ID, "error").text == "403"
+    browser.back()
+    browser.refresh()
+    assert browser.find_element(By.TAG_NAME, "h1").text == before

@@ -5,6 +5,7 @@ from sqlalchemy import create_engine, text
 from typer.testing import CliRunner
 
 from sitroom.cli import app
+from sitroom.store import migrations
 from sitroom.store.db import Store, database_url
 
 
@@ -43,4 +44,4 @@ def test_schema_version_on_postgres(postgres_url):
     Store(url)
     store = Store(url)  # reopening applies nothing twice
     with store.engine.connect() as conn:
-        assert conn.execute(text("select count(*) from schema_version")).scalar() == 1
+        assert conn.execute(text("select count(*) from schema_version")).scalar() == len(migrations.STEPS)

@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from sitroom.models import DocumentFacts, Figure, Metadata, Place, Source
+from sitroom.store import migrations
 from sitroom.store.db import Store, StoreError
 from sitroom.store.schema import sources
 
@@ -69,4 +70,4 @@ def test_schema_version_recorded_and_reopen_is_idempotent(tmp_path):
     store = Store(path)
     with store.engine.connect() as conn:
         assert conn.execute(select(sources.c.id)).all() == []
-        assert conn.exec_driver_sql("select max(version) from schema_version").scalar() == 1
+        assert conn.exec_driver_sql("select max(version) from schema_version").scalar() == len(migrations.STEPS)

@@ -51,16 +51,19 @@ def _store() -> Store:
 
 @app.command()
 def analyze(
-    reports: Annotated[list[str], typer.Argument(help="Files, folders, JSON Lines, URLs or feeds.")],
+    reports: Annotated[Optional[list[str]], typer.Argument(help="Files, folders, JSON Lines, URLs or feeds.")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Do not fetch URLs.")] = False,
+    reextract: Annotated[bool, typer.Option("--reextract", help="Extract every archived source again.")] = False,
 ) -> None:
     """Archive REPORTS and extract what each one says."""
     store = _store()
+    if reextract:
+        store.mark_all_pending()
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with Progress(*columns, console=err, transient=False) as progress:
         t_in = progress.add_task("archiving", total=None)
-        result = pipeline.ingest(reports, store, online=not offline,
+        result = pipeline.ingest(reports or [], store, online=not offline,
                                  on_item=lambda origin: progress.advance(t_in))
         progress.update(t_in, total=progress.tasks[t_in].completed)
         pending = len(store.pending_ids())
@@ -174,14 +177,35 @@ def compare() -> None:
 def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="sitrep.html or sitrep.md")] = Path("sitrep.html"),
     title: Annotated[str, typer.Option("--title")] = "Situation report",
+    reviewed_only: Annotated[bool, typer.Option("--reviewed-only", help="Only incidents an analyst accepted or edited.")] = False,
 ) -> None:
     """Write a situation report (HTML with map and charts, or Markdown), every statement cited."""
     from sitroom.report import sitrep
 
-    r = sitrep.build(_store(), title)
+    r = sitrep.build(_store(), title, reviewed_only)
     text = sitrep.markdown(r) if output.suffix.lower() in (".md", ".markdown") else sitrep.to_html(r)
     output.write_text(text, encoding="utf-8")
     err.print(f"wrote {output} ({len(r.timeline)} incident(s), {len(r.citations.items)} cited sentence(s))")
+
+
+users_app = typer.Typer(help="Who may look (viewer) and who may review (analyst, admin).", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "viewer",
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
+                                          help="At least 8 characters.")] = "",
+) -> None:
+    """Add a user of the web app."""
+    try:
+        user = _store().add_user(name, role, password)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2)
+    console.print(f"added {escape(user.name)} ({user.role})")
 
 
 @app.command()
@@ -212,14 +236,17 @@ def export(
     format: Annotated[ExportFormat, typer.Option("--format", "-f", help="eval: the interchange format; jsonl: everything with offsets; geojson: incidents; acled: ACLED-style CSV; csv: one kind of fact.")] = ExportFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     kind: Annotated[str, typer.Option("--kind", help="For csv: figures, quotes, places, dates, entities or events.")] = "figures",
+    reviewed_only: Annotated[bool, typer.Option("--reviewed-only", help="Only incidents an analyst accepted or edited (eval, acled, geojson).")] = False,
 ) -> None:
     """Write what the store holds."""
     from sitroom.export import acled, facts_csv, geojson, jsonl
     from sitroom.export import eval as eval_export
 
     store = _store()
-    writer = {ExportFormat.eval: eval_export.write, ExportFormat.jsonl: jsonl.write,
-              ExportFormat.geojson: geojson.write, ExportFormat.acled: acled.write,
+    writer = {ExportFormat.eval: lambda st, path: eval_export.write(st, path, reviewed_only),
+              ExportFormat.jsonl: jsonl.write,
+              ExportFormat.geojson: lambda st, path: geojson.write(st, path, reviewed_only),
+              ExportFormat.acled: lambda st, path: acled.write(st, path, reviewed_only),
               ExportFormat.csv: lambda st, path: facts_csv.write(st, path, kind)}[format]
     target = output or Path("/dev/stdout")
     try:

@@ -8,13 +8,15 @@ from __future__ import annotations
 import threading
 from datetime import date
 
-from fastapi import FastAPI, HTTPException, Query
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.responses import PlainTextResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from sitroom.fuse import grading, picture, series
+from sitroom.fuse import grading, picture, review, series
 from sitroom.fuse.incidents import Incident
-from sitroom.store.db import Store, StoreError
+from sitroom.store.db import Store, StoreError, User
+
+SESSION_COOKIE = "sitroom_session"
 
 
 class SourceOut(BaseModel):
@@ -78,6 +80,7 @@ class IncidentOut(BaseModel):
     grade_reason: str
     independent_sources: int
     articles: list[str]
+    review: str | None = None
     mentions: list[MentionOut] | None = None
     toll_trail: list[TollOut] | None = None
 
@@ -94,21 +97,74 @@ class PointOut(BaseModel):
     sentence: str
 
 
+class LoginIn(BaseModel):
+    name: str
+    password: str
+
+
+class ReviewIn(BaseModel):
+    action: str = Field(description="accept | edit | reject | merge | split")
+    data: dict = Field(default_factory=dict, description='edit: fields; merge: {"into": ID}; split: {"articles": [...]}')
+    note: str | None = None
+
+
+class ReviewOut(BaseModel):
+    id: int
+    target: str
+    action: str
+    data: dict
+    user_name: str
+    at: str
+    note: str | None
+
+
+def current_user(store: Store, request: Request) -> User | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    auth = request.headers.get("authorization", "")
+    if auth.lower().startswith("bearer "):
+        token = auth[7:].strip()
+    return store.user_for(token)
+
+
+def record_review(views: "Views", user: User | None, incident_id: str, body: ReviewIn) -> ReviewOut:
+    """The one way a review is made, from the API and from the pages."""
+    if user is None:
+        raise HTTPException(401, "log in to review")
+    if not user.can_review:
+        raise HTTPException(403, f"{user.name} is a {user.role}: viewers cannot change anything")
+    if not any(i.id == incident_id for i in views.picture(everything=True).incidents):
+        raise HTTPException(404, f"no incident {incident_id}")
+    try:
+        review.check(body.action, body.data)
+    except ValueError as exc:
+        raise HTTPException(422, str(exc))
+    r = views.store.add_review(user, f"incident:{incident_id}", body.action, body.data, body.note)
+    views.invalidate()
+    return ReviewOut(id=r.id, target=r.target, action=r.action, data=r.data, user_name=r.user_name,
+                     at=r.at.isoformat(), note=r.note)
+
+
 class Views:
     """The store and its cached cross-source picture."""
 
     def __init__(self, store: Store):
         self.store = store
         self._lock = threading.Lock()
-        self._key: tuple | None = None
-        self._pic: picture.Picture | None = None
+        self._cache: dict[bool, tuple[tuple, picture.Picture]] = {}
 
-    def picture(self) -> picture.Picture:
-        key = self.store.fingerprint()
+    def picture(self, everything: bool = False) -> picture.Picture:
+        """The picture (``everything``: with rejected incidents), rebuilt when the store changes."""
+        key = (*self.store.fingerprint(), len(self.store.reviews()))
         with self._lock:
-            if key != self._key or self._pic is None:
-                self._pic, self._key = picture.build(self.store), key
-            return self._pic
+            hit = self._cache.get(everything)
+            if hit is None or hit[0] != key:
+                hit = (key, picture.build(self.store, include_rejected=everything))
+                self._cache[everything] = hit
+            return hit[1]
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cache.clear()
 
 
 def incident_out(inc: Incident, detail: bool = False) -> IncidentOut:
@@ -119,7 +175,8 @@ def incident_out(inc: Incident, detail: bool = False) -> IncidentOut:
         country=inc.country, lat=inc.lat, lon=inc.lon, geo_precision=inc.geo_precision, actors=inc.actors,
         killed_low=inc.killed_low, killed_best=inc.killed_best, killed_high=inc.killed_high,
         injured_low=inc.injured_low, injured_best=inc.injured_best, injured_high=inc.injured_high,
-        grade=g.grade, grade_reason=g.reason, independent_sources=g.independent_sources, articles=inc.articles)
+        grade=g.grade, grade_reason=g.reason, independent_sources=g.independent_sources, articles=inc.articles,
+        review=inc.review)
     if detail:
         out.mentions = [MentionOut(article=m.article, source_id=m.source_id, stance=m.mention.stance,
                                    trigger=m.mention.trigger, sentence=m.mention.sentence, start=m.mention.start,
@@ -212,7 +269,7 @@ def create_app(db: str = "sitroom.db") -> FastAPI:
 
     @app.get("/api/incidents/{incident_id}", response_model=IncidentOut, tags=["incidents"])
     def get_incident(incident_id: str) -> IncidentOut:
-        inc = next((i for i in views.picture().incidents if i.id == incident_id), None)
+        inc = next((i for i in views.picture(everything=True).incidents if i.id == incident_id), None)
         if inc is None:
             raise HTTPException(404, f"no incident {incident_id}")
         return incident_out(inc, detail=True)
@@ -232,6 +289,25 @@ def create_app(db: str = "sitroom.db") -> FastAPI:
         ser = series.build(list(store.all_facts("figures")), pic.sources, category, pic.incident_of)
         return [PointOut(as_of=p.as_of, value=p.value, qualifier=p.qualifier, party=p.party, article=p.article,
                          stock=p.stock, incident=p.incident, flags=p.flags, sentence=p.sentence) for p in ser.points]
+
+    def user(request: Request) -> User | None:
+        return current_user(store, request)
+
+    @app.post("/api/login", tags=["review"], summary="A session token for Authorization: Bearer")
+    def login(body: LoginIn) -> dict:
+        token = store.login(body.name, body.password)
+        if token is None:
+            raise HTTPException(401, "wrong name or password")
+        return {"token": token}
+
+    @app.post("/api/incidents/{incident_id}/review", response_model=ReviewOut, tags=["review"])
+    def review_incident(incident_id: str, body: ReviewIn, who: User | None = Depends(user)) -> ReviewOut:
+        return record_review(views, who, incident_id, body)
+
+    @app.get("/api/audit", response_model=list[ReviewOut], tags=["review"], summary="Every review decision")
+    def audit() -> list[ReviewOut]:
+        return [ReviewOut(id=r.id, target=r.target, action=r.action, data=r.data, user_name=r.user_name,
+                          at=r.at.isoformat(), note=r.note) for r in store.reviews()]
 
     pages.mount(app, views)
     return app

@@ -20,8 +20,8 @@ _GEO = {"point": 1, "near": 2, "admin": 2, "region": 3, "country": 3}
 _DISORDER = {"Protests": "Demonstrations", "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
 
 
-def write(store: Store, path: Path) -> int:
-    pic = picture.build(store, asserted_only=True)
+def write(store: Store, path: Path, reviewed_only: bool = False) -> int:
+    pic = picture.build(store, asserted_only=True, reviewed_only=reviewed_only)
     n = 0
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)

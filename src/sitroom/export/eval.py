@@ -73,7 +73,7 @@ def incident_record(inc: Incident) -> dict[str, Any]:
             "mentions": inc.articles, "sources_independent": inc.independent_sources}
 
 
-def build(store: Store, corpus: str = "sitroom") -> dict[str, Any]:
+def build(store: Store, corpus: str = "sitroom", reviewed_only: bool = False) -> dict[str, Any]:
     doc: dict[str, Any] = {"corpus": corpus, "articles": [], "figures": [], "incidents": [],
                            "quotes": [], "places": [], "dates": []}
     for source in store.iter_sources():
@@ -82,11 +82,11 @@ def build(store: Store, corpus: str = "sitroom") -> dict[str, Any]:
             continue
         for name, rows in document_records(source.article_id, store.facts(source.id)).items():
             doc[name].extend(rows)
-    doc["incidents"] = [incident_record(inc) for inc in picture.build(store, asserted_only=True).incidents]
+    doc["incidents"] = [incident_record(inc) for inc in picture.build(store, asserted_only=True, reviewed_only=reviewed_only).incidents]
     return doc
 
 
-def write(store: Store, path: Path) -> int:
-    doc = build(store)
+def write(store: Store, path: Path, reviewed_only: bool = False) -> int:
+    doc = build(store, reviewed_only=reviewed_only)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     return len(doc["articles"])

@@ -9,9 +9,9 @@ from sitroom.fuse import grading, picture
 from sitroom.store.db import Store
 
 
-def collection(store: Store) -> dict[str, Any]:
+def collection(store: Store, reviewed_only: bool = False) -> dict[str, Any]:
     features = []
-    for inc in picture.build(store).incidents:
+    for inc in picture.build(store, reviewed_only=reviewed_only).incidents:
         if inc.lat is None or inc.lon is None:
             continue
         g = grading.grade(inc)
@@ -32,7 +32,7 @@ def collection(store: Store) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
-def write(store: Store, path: Path) -> int:
-    fc = collection(store)
+def write(store: Store, path: Path, reviewed_only: bool = False) -> int:
+    fc = collection(store, reviewed_only)
     path.write_text(json.dumps(fc, ensure_ascii=False), encoding="utf-8")
     return len(fc["features"])

@@ -72,6 +72,7 @@ class Incident:
     injured_high: int | None = None
     mentions: list[MentionRef] = field(default_factory=list)
     toll_trail: list[TollReport] = field(default_factory=list)
+    review: str | None = None          # "accepted by ana", "rejected by ...": see fuse/review.py
 
     @property
     def articles(self) -> list[str]:
@@ -201,6 +202,15 @@ def _incident(group: list[MentionRef]) -> Incident:
                    actors=actors, mentions=group)
     _tolls(inc, group)
     return inc
+
+
+def recompute_tolls(inc: Incident) -> None:
+    """Tolls from the incident's current reports (after a merge or split by an analyst)."""
+    inc.toll_trail = []
+    for what in ("killed", "injured"):
+        for k in ("low", "best", "high"):
+            setattr(inc, f"{what}_{k}", None)
+    _tolls(inc, inc.mentions)
 
 
 def _tolls(inc: Incident, group: list[MentionRef]) -> None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sitroom.fuse import review
 from sitroom.fuse.incidents import Incident, MentionRef, merge
 from sitroom.fuse.independence import SourceText, origin_groups
 from sitroom.models import EventMention, Source
@@ -22,7 +23,10 @@ class Picture:
         return self.by_sentence.get((source_id, sentence))
 
 
-def build(store: Store, *, asserted_only: bool = False) -> Picture:
+def build(store: Store, *, asserted_only: bool = False, reviewed_only: bool = False,
+          include_rejected: bool = False) -> Picture:
+    """The picture with analysts' reviews applied. ``reviewed_only``: only incidents an
+    analyst accepted or edited; rejected ones are left out unless ``include_rejected``."""
     sources = {s.id: s for s in store.iter_sources()}
     groups = origin_groups([SourceText(source_id=s.id, text=s.text, outlet=s.meta.outlet,
                                        syndicated_from=s.meta.syndicated_from) for s in sources.values()])
@@ -32,7 +36,11 @@ def build(store: Store, *, asserted_only: bool = False) -> Picture:
         s = sources[m.source_id]
         refs.append(MentionRef(mention=m, source_id=s.id, article=s.article_id, origin_group=groups[s.id],
                                published=s.meta.first_published or s.meta.published, outlet=s.meta.outlet))
-    incidents = merge(refs, asserted_only=asserted_only)
+    incidents = review.apply(merge(refs, asserted_only=asserted_only), store.reviews())
+    if not include_rejected:
+        incidents = [i for i in incidents if not (i.review or "").startswith("rejected")]
+    if reviewed_only:
+        incidents = [i for i in incidents if (i.review or "").startswith(("accepted", "edited", "split"))]
     by_sentence: dict[tuple[int, str], str] = {}
     for inc in incidents:
         for r in inc.mentions:

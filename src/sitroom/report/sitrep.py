@@ -54,8 +54,8 @@ class Report:
     series: list[series.Series]
 
 
-def build(store: Store, title: str = "Situation report") -> Report:
-    pic = picture.build(store)
+def build(store: Store, title: str = "Situation report", reviewed_only: bool = False) -> Report:
+    pic = picture.build(store, reviewed_only=reviewed_only)
     figures = list(store.all_facts("figures"))
     cites = Citations()
     outlet = {s.article_id: s.meta.outlet for s in pic.sources.values()}

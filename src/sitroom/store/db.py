@@ -7,7 +7,10 @@ later its whole set of facts) or nothing of it.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
 import json
+import secrets
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,7 +20,9 @@ from sqlalchemy.exc import IntegrityError
 
 from sitroom.models import DocumentFacts, Metadata, Source
 from sitroom.store import migrations
-from sitroom.store.schema import FACT_TABLES, sources
+from sitroom.store.schema import FACT_TABLES, reviews, sessions, sources, users
+
+ROLES = ("viewer", "analyst", "admin")
 
 
 class StoreError(RuntimeError):
@@ -150,6 +155,11 @@ class Store:
             conn.execute(update(sources).where(sources.c.id == source_id)
                          .values(status="done", language=facts.language, note=None, analyzed_at=_now()))
 
+    def mark_all_pending(self) -> int:
+        """Queue every source for extraction again (after an upgrade of the extractors)."""
+        with self.engine.begin() as conn:
+            return conn.execute(update(sources).values(status="pending", note=None)).rowcount
+
     def mark_skipped(self, source_id: int, language: str | None, note: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(sources).where(sources.c.id == source_id)
@@ -162,6 +172,58 @@ class Store:
             for row in conn.execute(select(table).order_by(table.c.source_id, table.c.start)).mappings():
                 yield _row_record(rec, row)
 
+    # ------------------------------------------------------------ users and review
+
+    def add_user(self, name: str, role: str, password: str) -> User:
+        if role not in ROLES:
+            raise StoreError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+        if not name or len(password) < 8:
+            raise StoreError("a user needs a name and a password of 8 characters or more")
+        salt = secrets.token_bytes(16)
+        with self.engine.begin() as conn:
+            if conn.execute(select(users.c.id).where(users.c.name == name)).first():
+                raise StoreError(f"user {name!r} exists already")
+            uid = conn.execute(insert(users).values(name=name, role=role, password_hash=_hash(password, salt),
+                                                    salt=salt.hex(), created_at=_now())).inserted_primary_key[0]
+        return User(id=uid, name=name, role=role)
+
+    def login(self, name: str, password: str) -> str | None:
+        """A new session token, or None for a wrong name or password."""
+        with self.engine.begin() as conn:
+            row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
+            if row is None or not hmac.compare_digest(row["password_hash"], _hash(password, bytes.fromhex(row["salt"]))):
+                return None
+            token = secrets.token_hex(32)
+            conn.execute(insert(sessions).values(token=token, user_id=row["id"], created_at=_now()))
+        return token
+
+    def user_for(self, token: str | None) -> User | None:
+        if not token:
+            return None
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users.c.id, users.c.name, users.c.role)
+                               .join(sessions, sessions.c.user_id == users.c.id)
+                               .where(sessions.c.token == token)).mappings().first()
+        return User(**row) if row else None
+
+    def add_review(self, user: User, target: str, action: str, data: dict | None = None,
+                   note: str | None = None) -> Review:
+        if not user.can_review:
+            raise PermissionError(f"{user.name} is a {user.role}: only analysts and admins review")
+        at = _now()
+        with self.engine.begin() as conn:
+            rid = conn.execute(insert(reviews).values(target=target, action=action, data=json.dumps(data or {}),
+                                                      user_name=user.name, at=at, note=note)).inserted_primary_key[0]
+        return Review(id=rid, target=target, action=action, data=data or {}, user_name=user.name, at=at, note=note)
+
+    def reviews(self, target: str | None = None) -> list[Review]:
+        q = select(reviews).order_by(reviews.c.id)
+        if target:
+            q = q.where(reviews.c.target == target)
+        with self.engine.connect() as conn:
+            return [Review(id=r["id"], target=r["target"], action=r["action"], data=json.loads(r["data"] or "{}"),
+                           user_name=r["user_name"], at=r["at"], note=r["note"]) for r in conn.execute(q).mappings()]
+
     def facts(self, source_id: int) -> DocumentFacts:
         with self.engine.connect() as conn:
             lang = conn.execute(select(sources.c.language).where(sources.c.id == source_id)).scalar()
@@ -171,6 +233,32 @@ class Store:
                                     .order_by(table.c.start, table.c.id)).mappings()
                 setattr(out, name, [_row_record(rec, r) for r in rows])
         return out
+
+
+@dataclasses.dataclass(kw_only=True)
+class User:
+    id: int
+    name: str
+    role: str
+
+    @property
+    def can_review(self) -> bool:
+        return self.role in ("analyst", "admin")
+
+
+@dataclasses.dataclass(kw_only=True)
+class Review:
+    id: int
+    target: str
+    action: str
+    data: dict
+    user_name: str
+    at: datetime
+    note: str | None = None
+
+
+def _hash(password: str, salt: bytes) -> str:
+    return hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1).hex()
 
 
 def _row_record(rec: type, row) -> object:

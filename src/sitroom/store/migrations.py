@@ -18,7 +18,13 @@ def _v1_initial(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
-STEPS: list[Callable[[Connection], None]] = [_v1_initial]
+def _v2_review(conn: Connection) -> None:
+    from sitroom.store.schema import reviews, sessions, users
+
+    metadata.create_all(conn, tables=[users, sessions, reviews])
+
+
+STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review]
 
 
 def current_version(conn: Connection) -> int:

@@ -77,3 +77,37 @@ FACT_TABLES: dict[str, tuple[Table, type]] = {
                       ("figures", models.Figure), ("quotes", models.Quote),
                       ("events", models.EventMention)]
 }
+
+
+# ---------------------------------------------------------------- people and review
+
+users = Table(
+    "users", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),          # viewer | analyst | admin
+    Column("password_hash", String(128), nullable=False),  # scrypt, hex
+    Column("salt", String(64), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+sessions = Table(
+    "sessions", metadata,
+    Column("token", String(64), primary_key=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+# The audit log: every review decision, never updated or deleted. Targets are stable
+# (an incident's id derives from its first report), so decisions survive re-analysis.
+reviews = Table(
+    "reviews", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("target", String(200), nullable=False),        # "incident:i0a1b2c3d4e"
+    Column("action", String(16), nullable=False),         # accept | reject | edit | merge | split
+    Column("data", Text, nullable=False, default="{}"),   # JSON: edited fields, merge target, ...
+    Column("user_name", String(100), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("note", Text),
+)
+Index("ix_reviews_target", reviews.c.target)

@@ -11,8 +11,10 @@ import html
 from datetime import date
 from pathlib import Path
 
+from urllib.parse import parse_qs
+
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
@@ -39,8 +41,9 @@ def highlight(text: str, spans: list[tuple[int, int, str]]) -> Markup:
     return Markup("".join(out).replace("\n\n", "<br><br>"))
 
 
-def _page(name: str, **ctx) -> HTMLResponse:
-    return HTMLResponse(TEMPLATES.get_template(name).render(**ctx), headers={"Content-Security-Policy": CSP})
+def _page(name: str, status: int = 200, **ctx) -> HTMLResponse:
+    return HTMLResponse(TEMPLATES.get_template(name).render(**ctx), status_code=status,
+                        headers={"Content-Security-Policy": CSP})
 
 
 def _date(value: str | None) -> date | None:
@@ -50,8 +53,59 @@ def _date(value: str | None) -> date | None:
         raise HTTPException(400, f"not a YYYY-MM-DD date: {value!r}")
 
 
+async def _form(request: Request) -> dict[str, str]:
+    body = (await request.body()).decode("utf-8", "replace")
+    return {k: v[-1] for k, v in parse_qs(body).items()}
+
+
 def mount(app: FastAPI, views) -> None:
-    from sitroom.api.app import filter_incidents
+    from sitroom.api.app import SESSION_COOKIE, ReviewIn, current_user, filter_incidents, record_review
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_page(request: Request, failed: int = 0) -> HTMLResponse:
+        return _page("login.html", failed=failed, user=current_user(views.store, request))
+
+    @app.post("/login", include_in_schema=False)
+    async def login_submit(request: Request):
+        f = await _form(request)
+        token = views.store.login(f.get("name", ""), f.get("password", ""))
+        if token is None:
+            return RedirectResponse("/login?failed=1", status_code=303)
+        resp = RedirectResponse("/", status_code=303)
+        # SameSite=Strict: no other site can post a review with this cookie
+        resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
+        return resp
+
+    @app.post("/logout", include_in_schema=False)
+    def logout():
+        resp = RedirectResponse("/", status_code=303)
+        resp.delete_cookie(SESSION_COOKIE)
+        return resp
+
+    @app.post("/incidents/{incident_id}/review", include_in_schema=False)
+    async def review_submit(incident_id: str, request: Request):
+        f = await _form(request)
+        action = f.get("action", "")
+        data: dict = {}
+        if action == "edit":
+            for k in ("label", "killed_low", "killed_high", "injured_low", "injured_high", "event_type", "sub_event_type"):
+                v = f.get(k, "").strip()
+                if v:
+                    data[k] = int(v) if k.startswith(("killed", "injured")) and v.isdigit() else v
+        elif action == "merge":
+            data = {"into": f.get("into", "").strip()}
+        elif action == "split":
+            data = {"articles": [a.strip() for a in f.get("articles", "").split(",") if a.strip()]}
+        try:
+            record_review(views, current_user(views.store, request), incident_id,
+                          ReviewIn(action=action, data=data, note=f.get("note") or None))
+        except HTTPException as exc:
+            return _page("error.html", status=exc.status_code, code=exc.status_code, message=exc.detail)
+        return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+    @app.get("/audit", response_class=HTMLResponse, include_in_schema=False)
+    def audit_page() -> HTMLResponse:
+        return _page("audit.html", reviews=list(reversed(views.store.reviews())))
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request, event_type: str | None = None, since: str | None = None, until: str | None = None,
@@ -68,8 +122,8 @@ def mount(app: FastAPI, views) -> None:
                      total=len(pic.incidents))
 
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
-    def incident_page(incident_id: str) -> HTMLResponse:
-        pic = views.picture()
+    def incident_page(incident_id: str, request: Request) -> HTMLResponse:
+        pic = views.picture(everything=True)
         inc = next((i for i in pic.incidents if i.id == incident_id), None)
         if inc is None:
             raise HTTPException(404, f"no incident {incident_id}")
@@ -79,7 +133,9 @@ def mount(app: FastAPI, views) -> None:
             at = s.find(m.mention.trigger)
             spans = [(at, at + len(m.mention.trigger), "trigger")] if at >= 0 else []
             mentions.append((m, highlight(s, spans)))
-        return _page("incident.html", inc=inc, g=grading.grade(inc), mentions=mentions)
+        return _page("incident.html", inc=inc, g=grading.grade(inc), mentions=mentions,
+                     user=current_user(views.store, request), history=views.store.reviews(f"incident:{inc.id}"),
+                     event_types=EVENT_TYPES)
 
     @app.get("/sources/{source_id}", response_class=HTMLResponse, include_in_schema=False)
     def source_page(source_id: int) -> HTMLResponse:

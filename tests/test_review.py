@@ -1,0 +1,115 @@
+"""Review: users and roles, decisions in an audit log that survive re-analysis, exports
+limited to reviewed incidents (real store, real API)."""
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from sitroom import pipeline
+from sitroom.api.app import create_app
+from sitroom.cli import app as cli
+from sitroom.store.db import Store, StoreError
+
+STORY = Path(__file__).parent / "fixtures" / "story.jsonl"
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = str(tmp_path / "s.db")
+    store = Store(path)
+    assert pipeline.analyze([str(STORY)], store, online=False).ok
+    store.add_user("ana", "analyst", "analyst-pass")
+    store.add_user("vic", "viewer", "viewer-pass")
+    return path
+
+
+def login(client, name, password):
+    r = client.post("/api/login", json={"name": name, "password": password})
+    assert r.status_code == 200
+    return {"Authorization": f"Bearer {r.json()['token']}"}
+
+
+def kherson(client):
+    return next(i for i in client.get("/api/incidents").json() if i["place"] == "Kherson")
+
+
+def test_roles_and_passwords(db):
+    store = Store(db)
+    with pytest.raises(StoreError, match="role"):
+        store.add_user("x", "boss", "long-enough")
+    with pytest.raises(StoreError, match="8 characters"):
+        store.add_user("y", "viewer", "short")
+    assert store.login("ana", "wrong-pass") is None
+
+
+def test_analyst_edit_persists_in_the_audit_log_and_survives_reanalysis(db):
+    client = TestClient(create_app(db))
+    auth = login(client, "ana", "analyst-pass")
+    inc = kherson(client)
+    r = client.post(f"/api/incidents/{inc['id']}/review", headers=auth,
+                    json={"action": "edit", "data": {"label": "Shelling of Kherson central market", "killed_high": 14},
+                          "note": "hospital list of 5 March"})
+    assert r.status_code == 200
+    got = client.get(f"/api/incidents/{inc['id']}").json()
+    assert got["label"] == "Shelling of Kherson central market" and got["killed_high"] == 14
+    assert got["review"] == "edited by ana"
+    log = client.get("/api/audit").json()
+    assert log[-1]["user_name"] == "ana" and log[-1]["action"] == "edit" and log[-1]["note"]
+    # re-analysis from scratch: the same reports, the same incident id, the decision still applies
+    r = CliRunner().invoke(cli, ["--db", db, "analyze", "--reextract"])
+    assert r.exit_code == 0 and "6 extracted" in r.output
+    again = TestClient(create_app(db)).get(f"/api/incidents/{inc['id']}").json()
+    assert again["label"] == "Shelling of Kherson central market"
+
+
+def test_viewer_and_anonymous_cannot_change_anything(db):
+    client = TestClient(create_app(db))
+    inc = kherson(client)
+    body = {"action": "reject", "data": {}}
+    assert client.post(f"/api/incidents/{inc['id']}/review", json=body).status_code == 401
+    r = client.post(f"/api/incidents/{inc['id']}/review", json=body, headers=login(client, "vic", "viewer-pass"))
+    assert r.status_code == 403 and "viewer" in r.json()["detail"]
+    assert client.get("/api/audit").json() == []
+
+
+def test_bad_review_requests_are_named(db):
+    client = TestClient(create_app(db))
+    auth = login(client, "ana", "analyst-pass")
+    inc = kherson(client)
+    r = client.post(f"/api/incidents/{inc['id']}/review", headers=auth, json={"action": "edit", "data": {"sql": 1}})
+    assert r.status_code == 422 and "sql" in r.json()["detail"]
+    assert client.post("/api/incidents/nope/review", headers=auth, json={"action": "accept"}).status_code == 404
+
+
+def test_reject_merge_split_and_reviewed_only_exports(db, tmp_path):
+    client = TestClient(create_app(db))
+    auth = login(client, "ana", "analyst-pass")
+    incs = client.get("/api/incidents").json()
+    target = kherson(client)
+    others = [i for i in incs if i["id"] != target["id"]]
+    if others:
+        client.post(f"/api/incidents/{others[0]['id']}/review", headers=auth, json={"action": "reject"})
+        assert others[0]["id"] not in {i["id"] for i in client.get("/api/incidents").json()}
+    r = client.post(f"/api/incidents/{target['id']}/review", headers=auth,
+                    json={"action": "split", "data": {"articles": ["story-indep-2"]}})
+    assert r.status_code == 200
+    after = client.get("/api/incidents").json()
+    split = [i for i in after if i["articles"] == ["story-indep-2"]]
+    assert split and "story-indep-2" not in client.get(f"/api/incidents/{target['id']}").json()["articles"]
+    client.post(f"/api/incidents/{split[0]['id']}/review", headers=auth,
+                json={"action": "merge", "data": {"into": target["id"]}})
+    assert "story-indep-2" in client.get(f"/api/incidents/{target['id']}").json()["articles"]
+    client.post(f"/api/incidents/{target['id']}/review", headers=auth, json={"action": "accept"})
+    out = tmp_path / "pred.json"
+    r = CliRunner().invoke(cli, ["--db", db, "export", "--format", "eval", "--reviewed-only", "-o", str(out)])
+    assert r.exit_code == 0
+    assert [i["id"] for i in json.loads(out.read_text())["incidents"]] == [target["id"]]
+
+
+def test_users_command(db):
+    r = CliRunner().invoke(cli, ["--db", db, "users", "add", "adm", "--role", "admin", "--password", "admin-pass"])
+    assert r.exit_code == 0 and "adm (admin)" in r.output
+    r = CliRunner().invoke(cli, ["--db", db, "users", "add", "adm", "--role", "admin", "--password", "admin-pass"])
+    assert r.exit_code == 2 and "exists" in r.output
