@@ -71,6 +71,8 @@ def test_pages_render_map_filter_incident_and_source(client):
     page = client.get(f"/sources/{sid}").text
     assert "SHA-256" in page and '<mark class="places">' in page
     assert client.get("/figures", params={"category": "killed"}).status_code == 200
+    page = client.get("/compare").text
+    assert "River Post" in page and "Hostile Gazette" in page
 
 
 def test_article_markup_is_shown_as_text_never_run(client):

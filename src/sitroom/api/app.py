@@ -278,9 +278,12 @@ def create_app(db: str = "sitroom.db") -> FastAPI:
     def map_geojson(event_type: str | None = None, since: date | None = None, until: date | None = None,
                     q: str | None = None) -> dict:
         found = filter_incidents(views.picture(), event_type=event_type, since=since, until=until, q=q)
+        # plain dicts, the few properties a map draws: this endpoint returns thousands of features
         return {"type": "FeatureCollection", "features": [
             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},
-             "properties": incident_out(i).model_dump(mode="json")}
+             "properties": {"id": i.id, "event_type": i.event_type, "sub_event_type": i.sub_event_type,
+                            "label": i.label, "date_start": i.date_start.isoformat() if i.date_start else None,
+                            "place": i.place, "killed_best": i.killed_best, "grade": grading.grade(i).grade}}
             for i in found if i.lat is not None]}
 
     @app.get("/api/figures/{category}", response_model=list[PointOut], tags=["figures"])

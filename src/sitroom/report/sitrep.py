@@ -154,6 +154,36 @@ def svg_map(pic: Picture, width: int = 640, height: int = 400, link=lambda inc: 
     return "".join(parts)
 
 
+def svg_timeline(pic: Picture, width: int = 900, height: int = 170, link=lambda inc: f"#{inc.id}") -> str:
+    """Incidents on a time axis, one row per event type, sized by toll."""
+    pts = [i for i in pic.incidents if i.date_start]
+    if not pts:
+        return ""
+    d0, d1 = min(i.date_start for i in pts), max(i.date_end or i.date_start for i in pts)
+    span = max(1, (d1 - d0).days)
+    types = list(COLOURS)
+    x = lambda d: 150 + (d - d0).days / span * (width - 170)
+    row = lambda t: 18 + types.index(t) * ((height - 40) / max(1, len(types) - 1)) if t in types else height - 20
+    parts = [f'<svg role="img" aria-label="Timeline of incidents" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" style="background:#fff;border:1px solid #ddd">']
+    for t in types:
+        parts.append(f'<text x="4" y="{row(t) + 4:.1f}" font-size="10" fill="{COLOURS[t]}">{_e(t[:24])}</text>'
+                     f'<line x1="150" y1="{row(t):.1f}" x2="{width - 20}" y2="{row(t):.1f}" stroke="#eee"/>')
+    parts.append(f'<text x="150" y="{height - 4}" font-size="10">{d0}</text>'
+                 f'<text x="{width - 90}" y="{height - 4}" font-size="10">{d1}</text>')
+    for inc in pts:
+        x0, x1 = x(inc.date_start), x(inc.date_end or inc.date_start)
+        r = 3 + min(10, (inc.killed_best or 0) ** 0.5)
+        colour = COLOURS.get(inc.event_type, "#555")
+        if x1 - x0 > 2:
+            parts.append(f'<line x1="{x0:.1f}" y1="{row(inc.event_type):.1f}" x2="{x1:.1f}" y2="{row(inc.event_type):.1f}" '
+                         f'stroke="{colour}" stroke-width="3" stroke-opacity="0.5"/>')
+        parts.append(f'<a href="{_e(link(inc))}"><circle cx="{x0:.1f}" cy="{row(inc.event_type):.1f}" r="{r:.1f}" '
+                     f'fill="{colour}" fill-opacity="0.7"><title>{_e(inc.label)} ({_e(inc.date_start)})</title></circle></a>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def svg_series(ser: series.Series, width: int = 640, height: int = 220) -> str:
     pts = [p for p in ser.points if p.as_of]
     if not pts:
@@ -207,6 +237,7 @@ h1{{margin-bottom:0}} li{{margin:.3rem 0}} sup a{{text-decoration:none}} #citati
 <h1>{_e(r.title)}</h1><p>Generated {_e(r.generated.isoformat())} from {len(r.pic.sources)} source(s).</p>
 <h2>Key figures</h2>{items(r.key_figures)}
 <h2>Map of incidents</h2>{svg_map(r.pic)}
+<h2>Timeline</h2>{svg_timeline(r.pic, width=640)}
 <h2>Figures over time</h2>{charts or "<p>No dated figures.</p>"}
 <h2>Incident timeline</h2>{items(r.timeline, [i.id for i in r.pic.incidents])}
 <h2>Open contradictions</h2>{items(r.contradictions)}

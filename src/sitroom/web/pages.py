@@ -19,7 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from sitroom.fuse import grading, series
-from sitroom.report.sitrep import svg_map, svg_series
+from sitroom.report.sitrep import svg_map, svg_series, svg_timeline
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(["html"]))
@@ -116,7 +116,9 @@ def mount(app: FastAPI, views) -> None:
         shown = type(pic)(sources=pic.sources, groups=pic.groups, incidents=found)
         outlets = sorted({s.meta.outlet for s in pic.sources.values() if s.meta.outlet})
         rows = [(i, grading.grade(i)) for i in found]
-        return _page("index.html", map=Markup(svg_map(shown, width=900, height=480, link=lambda i: f"/incidents/{i.id}")), rows=rows, event_types=EVENT_TYPES,
+        link = lambda i: f"/incidents/{i.id}"  # noqa: E731
+        return _page("index.html", map=Markup(svg_map(shown, width=900, height=480, link=link)),
+                     timeline=Markup(svg_timeline(shown, link=link)), rows=rows, event_types=EVENT_TYPES,
                      grades=grading.GRADES, outlets=outlets, f={"event_type": event_type, "since": since,
                                                               "until": until, "q": q, "grade": grade, "outlet": outlet},
                      total=len(pic.incidents))
@@ -150,6 +152,13 @@ def mount(app: FastAPI, views) -> None:
                 spans += [(f.start, f.end, kind) for f in getattr(facts, kind)]
         same_story = [o for sid, o in pic.sources.items() if sid != s.id and pic.groups.get(sid) == pic.groups.get(s.id)]
         return _page("source.html", s=s, text=highlight(s.text, spans), facts=facts, same_story=same_story)
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare_page() -> HTMLResponse:
+        from sitroom.fuse.compare import compare
+
+        pic = views.picture()
+        return _page("compare.html", views_=compare(pic, list(views.store.all_facts("figures"))))
 
     @app.get("/figures", response_class=HTMLResponse, include_in_schema=False)
     def figures_page(category: str = "displaced") -> HTMLResponse:
