@@ -168,15 +168,20 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
     incidents = [_incident(g) for g in groups.values()
                  if not asserted_only or any(r.mention.stance in ("asserted", "claimed") for r in g)]
     incidents.sort(key=lambda inc: (inc.date_start or date.min, inc.label))
+    seen: set[str] = set()
     for inc in incidents:
         inc.id = stable_id(inc.mentions)
+        while inc.id in seen:  # never two incidents with one id, whatever the reports
+            inc.id += "x"
+        seen.add(inc.id)
     return incidents
 
 
 def stable_id(group: list[MentionRef]) -> str:
     """An id that survives re-analysis and new sources: named after the group's first
     mention (article and offset), which stays the first while that report is held."""
-    first = min(f"{r.article}\x00{r.mention.start:09d}" for r in group)
+    # the place too: one sentence can report the same happening in two places ("A and B")
+    first = min(f"{r.article}\x00{r.mention.start:09d}\x00{r.mention.place}" for r in group)
     return "i" + hashlib.sha1(first.encode()).hexdigest()[:10]
 
 
