@@ -45,11 +45,14 @@ def render_source(console: Console, source: Source, facts: DocumentFacts | None)
     for name, items, describe in sections:
         if not items:
             continue
-        table = Table(title=f"{name} ({len(items)})", title_justify="left", show_lines=False, expand=True)
-        table.add_column("what", max_width=28)
-        table.add_column("resolved", max_width=48)
-        table.add_column("in the sentence", ratio=1)
+        console.print(Text(f"\n{name} ({len(items)})", style="bold"))
         for item in items:
             what, resolved = describe(item)
-            table.add_row(Text(what), Text(resolved), _in_sentence(item, source))
-        console.print(table)
+            line = Text("  ")
+            line.append(what, style="bold")
+            line.append(" → " + resolved)
+            console.print(line)
+            quote = Text("      “")
+            quote.append_text(_in_sentence(item, source, width=max(40, console.width - 10)))
+            quote.append("”")
+            console.print(quote, style="dim")
