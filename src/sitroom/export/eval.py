@@ -25,7 +25,8 @@ def article_record(source: Source) -> dict[str, Any]:
             "language": m.language, "title": m.title, "syndicated_from": m.syndicated_from}
 
 
-def document_records(aid: str, facts: DocumentFacts) -> dict[str, list[dict[str, Any]]]:
+def document_records(aid: str, facts: DocumentFacts,
+                     incident_of=lambda source_id, sentence: None) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list] = {"figures": [], "places": [], "dates": [], "quotes": []}
     seen: set = set()
     for f in facts.figures:  # one entry per distinct (value, category)
@@ -34,7 +35,7 @@ def document_records(aid: str, facts: DocumentFacts) -> dict[str, list[dict[str,
         seen.add(k)
         out["figures"].append({
             "article": aid, "value": f.value, "low": f.low, "high": f.high, "qualifier": f.qualifier,
-            "category": f.category, "subject": f.subject, "incident": None,
+            "category": f.category, "subject": f.subject, "incident": incident_of(f.source_id, f.sentence),
             "as_of": f.as_of.isoformat() if f.as_of else None, "attributed_to": f.attributed_to,
             "cue": f.cue, "sentence": f.sentence, "start": f.start, "end": f.end})
     for p in facts.places:  # one entry per distinct surface form
@@ -76,13 +77,17 @@ def incident_record(inc: Incident) -> dict[str, Any]:
 def build(store: Store, corpus: str = "sitroom", reviewed_only: bool = False) -> dict[str, Any]:
     doc: dict[str, Any] = {"corpus": corpus, "articles": [], "figures": [], "incidents": [],
                            "quotes": [], "places": [], "dates": []}
-    for source in store.iter_sources():
+    pic = picture.build(store, asserted_only=True, reviewed_only=reviewed_only)
+    for source in pic.sources.values():
         doc["articles"].append(article_record(source))
         if source.status != "done":
             continue
-        for name, rows in document_records(source.article_id, store.facts(source.id)).items():
+        facts = store.facts(source.id)
+        for f in facts.figures:
+            f.source_id = source.id
+        for name, rows in document_records(source.article_id, facts, pic.incident_of).items():
             doc[name].extend(rows)
-    doc["incidents"] = [incident_record(inc) for inc in picture.build(store, asserted_only=True, reviewed_only=reviewed_only).incidents]
+    doc["incidents"] = [incident_record(inc) for inc in pic.incidents]
     return doc
 
 
