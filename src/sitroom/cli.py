@@ -1,7 +1,6 @@
 """The command line: thin over the pipeline, the store and the exports."""
 from __future__ import annotations
 
-import os
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from spacy.tokens import Span, Token
 
 from sitroom.extract.context import DocContext
-from sitroom.models import EventMention, Figure, Place, TimeExpr
+from sitroom.models import EventMention, Place, TimeExpr
 
 BATTLE, REMOTE, VAC = "Battles", "Explosions/Remote violence", "Violence against civilians"
 PROTEST, RIOT, STRAT = "Protests", "Riots", "Strategic developments"

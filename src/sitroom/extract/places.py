@@ -378,7 +378,7 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[Place]:
                 and min((km((e.lat, e.lon), a) for a in others), default=0) > 800:
             if m.kind_hint == "settlement":
                 m.cands, m.unknown = (), True
-                far_named = chosen.pop(m.surface, None)
+                chosen.pop(m.surface, None)
             elif not m.kind_hint:
                 far.add(m.surface)
     for surface in far:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from sitroom.fuse import grading, picture, series
 from sitroom.fuse.picture import Picture
@@ -58,7 +58,6 @@ def build(store: Store, title: str = "Situation report", reviewed_only: bool = F
     pic = picture.build(store, reviewed_only=reviewed_only)
     figures = list(store.all_facts("figures"))
     cites = Citations()
-    outlet = {s.article_id: s.meta.outlet for s in pic.sources.values()}
     key, contradictions, all_series = [], [], []
     for cat in CATEGORIES:
         ser = series.build(figures, pic.sources, cat, pic.incident_of)
