@@ -8,6 +8,7 @@ mailed. All text from articles is escaped: a report never runs what a page conta
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -125,6 +126,16 @@ def svg_map(pic: Picture, width: int = 640, height: int = 400, link=lambda inc: 
     lats, lons = [i.lat for i in pts], [i.lon for i in pts]
     pad = 0.5
     la0, la1, lo0, lo1 = min(lats) - pad, max(lats) + pad, min(lons) - pad, max(lons) + pad
+    # keep the shape of the ground: a degree of longitude is cos(latitude) of one of latitude
+    k = math.cos(math.radians((la0 + la1) / 2)) or 1.0
+    want = (width - 40) / (height - 40)           # width over height of the drawing
+    have = (lo1 - lo0) * k / (la1 - la0)
+    if have < want:   # too narrow: widen the longitudes
+        extra = ((la1 - la0) * want / k - (lo1 - lo0)) / 2
+        lo0, lo1 = lo0 - extra, lo1 + extra
+    else:             # too flat: heighten the latitudes
+        extra = ((lo1 - lo0) * k / want - (la1 - la0)) / 2
+        la0, la1 = la0 - extra, la1 + extra
     x = lambda lon: 20 + (lon - lo0) / (lo1 - lo0) * (width - 40)
     y = lambda lat: 20 + (la1 - lat) / (la1 - la0) * (height - 40)
     parts = [f'<svg role="img" aria-label="Map of incidents" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
@@ -148,7 +159,10 @@ def svg_map(pic: Picture, width: int = 640, height: int = 400, link=lambda inc: 
             names.append(inc.place)
     for (lat, lon), names in spots.items():
         label = ", ".join(names[:3]) + (f" +{len(names) - 3}" if len(names) > 3 else "")
-        parts.append(f'<text x="{x(lon) + 8:.1f}" y="{y(lat) - 6:.1f}" font-size="11">{_e(label)}</text>')
+        right = x(lon) > width * 0.65  # labels near the right edge go to the left of their spot
+        anchor = ' text-anchor="end"' if right else ""
+        parts.append(f'<text x="{x(lon) + (-8 if right else 8):.1f}" y="{y(lat) - 6:.1f}" font-size="11"'
+                     f'{anchor}>{_e(label)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
