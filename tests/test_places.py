@@ -68,3 +68,14 @@ def test_user_places_file(tmp_path):
     import pytest
     with pytest.raises(ValueError, match="bad.csv line 2"):
         load_user_places(bad)
+
+
+def test_places_and_dates_in_other_languages():
+    """Reports in other languages: the gazetteer's Latin and Cyrillic names, dateparser's dates."""
+    from sitroom.extract.document import extract_document
+
+    de = extract_document("Am 3. März 2024 wurden in Charkiw fünf Menschen getötet.", date(2024, 3, 5), language="de")
+    assert [(p.name, p.country) for p in de.places] == [("Kharkiv", "UA")]
+    assert [d.value for d in de.dates] == ["2024-03-03"] and de.figures == [] and de.quotes == []
+    ru = extract_document("Удар по Одессе. Обстрел Харькова продолжается.", date(2024, 3, 5), language="ru")
+    assert ru.quotes == []  # nothing read as English

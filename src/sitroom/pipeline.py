@@ -19,8 +19,9 @@ from sitroom.ingest.readers import iter_inputs
 from sitroom.models import InputError, Metadata, RawInput, Source
 from sitroom.store.db import Store
 
-# Languages the extraction pipeline reads; others are archived, not misread as English.
-EXTRACTED_LANGUAGES = {"en"}
+# English gets every extractor; these other languages get places and dates (see
+# extract/document.py); any other language is archived and tagged, not misread as English.
+EXTRACTED_LANGUAGES = {"en", "fr", "de", "es", "it", "pt", "ru", "uk", "pl", "nl", "tr", "ro"}
 
 
 @dataclass
@@ -85,7 +86,7 @@ def extract_pending(store: Store, result: AnalyzeResult | None = None,
         source = store.get_source(sid)
         lang = source.meta.language or "und"
         if lang not in EXTRACTED_LANGUAGES:
-            store.mark_skipped(sid, lang, f"language {lang!r}: extraction reads English only for now")
+            store.mark_skipped(sid, lang, f"language {lang!r}: not read yet (archived and tagged only)")
             result.skipped.append(sid)
         else:
             published = source.meta.first_published or source.meta.published

@@ -11,7 +11,7 @@ from datetime import date
 
 from sitroom.extract import dates, entities, events, figures, places, quotes
 from sitroom.extract.context import DocContext
-from sitroom.extract.nlp import english
+from sitroom.extract.nlp import english, tokenizer_for
 from sitroom.models import DocumentFacts
 
 # (context attribute, extractor): run in this order
@@ -25,18 +25,26 @@ EXTRACTORS: list[tuple[str, Callable[[DocContext], list]]] = [
 ]
 
 
+# What runs on languages the English model does not read: the gazetteer finds places by
+# their names in Latin and Cyrillic scripts, and dates are read with dateparser's
+# multilingual data; figures, quotes and incidents need a parser and wait for one.
+MULTILINGUAL = ("places", "dates")
+
+
 def parse(text: str, published: date | None, title: str | None = None,
           language: str = "en") -> DocContext:
-    return DocContext(text=text, doc=english()(text), published=published,
-                      language=language, title=title)
+    nlp = english() if language == "en" else tokenizer_for(language)
+    return DocContext(text=text, doc=nlp(text), published=published, language=language, title=title)
 
 
 def extract_document(text: str, published: date | None, title: str | None = None,
                      language: str = "en", ctx: DocContext | None = None) -> DocumentFacts:
-    """All facts of one clean English text. ``ctx`` lets a caller reuse a parse."""
+    """All facts of one clean text (for other languages than English, places and dates).
+    ``ctx`` lets a caller reuse a parse."""
     ctx = ctx or parse(text, published, title, language)
     for attr, fn in EXTRACTORS:
-        setattr(ctx, attr, fn(ctx))
+        if language == "en" or attr in MULTILINGUAL:
+            setattr(ctx, attr, fn(ctx))
     return DocumentFacts(language=language, entities=ctx.entities, places=ctx.places,
                          dates=ctx.dates, figures=ctx.figures, quotes=ctx.quotes,
                          events=ctx.events)

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 # Common short names and aliases users write for countries.
 COUNTRY_ALIASES = {
     "US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "America": "US", "United States of America": "US",
@@ -81,7 +81,9 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def _latin(s: str) -> bool:
-    return all(ord(c) < 0x250 or not c.isalpha() for c in s)
+    """Names in the scripts the extractors read: Latin, and Cyrillic (Russian and
+    Ukrainian reports); other scripts' names would only grow the index for now."""
+    return all(ord(c) < 0x250 or 0x400 <= ord(c) < 0x530 or not c.isalpha() for c in s)
 
 
 class Gazetteer:

