@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -81,13 +82,16 @@ def analyze(
 def sources() -> None:
     """List archived sources with what was extracted from each."""
     rows = _store().sources()
-    table = Table("id", "external id", "outlet", "published", "lang", "status", "places", "dates",
-                  "figures", "quotes", "title")
+    # fits 80 columns: the id users know (the input's, else ours), then what matters most
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
+    for name, width in (("id", 10), ("outlet", 14), ("published", 10), ("status", 7), ("pl/da/fi/qu", 11)):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", min_width=width, max_width=width)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", min_width=10, max_width=max(10, console.width - 68))
     for r in rows:
         pub = r["first_published"] or r["published"]
-        _row(table, str(r["id"]), r["external_id"] or "", r["outlet"] or "", str(pub or ""),
-                      r["language"] or "", r["status"], *(str(r[k]) for k in ("places", "dates", "figures", "quotes")),
-                      (r["title"] or r["origin"])[:60])
+        status = r["status"] if r["language"] in (None, "en") else f"{r['status']}·{r['language']}"
+        _row(table, r["external_id"] or str(r["id"]), r["outlet"] or "", str(pub or ""), status,
+             "/".join(str(r[k]) for k in ("places", "dates", "figures", "quotes")), r["title"] or r["origin"])
     console.print(table)
 
 
