@@ -16,8 +16,9 @@ class NotAnArticle(ValueError):
 
 def article_from_html(html: str, url: str | None = None) -> tuple[str, Metadata]:
     """(text with paragraphs separated by blank lines, metadata) or NotAnArticle."""
-    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
-                               favor_precision=True, deduplicate=True)
+    # no deduplicate=True: its cache spans documents and would strip from a second page the
+    # paragraphs it shares with a first (wire copy, or the same page fetched again)
+    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False, favor_precision=True)
     if not text or len(text) < MIN_ARTICLE_CHARS or text.count(" ") < 30:
         raise NotAnArticle("no article text found (is this a news article page?)")
     doc = trafilatura.extract_metadata(html, default_url=url)
