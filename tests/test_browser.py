@@ -86,16 +86,28 @@ def submit(browser, css: str) -> None:
     WebDriverWait(browser, 15, ignored_exceptions=(WebDriverException,)).until(next_page_loaded)
 
 
+def map_count(browser) -> int:
+    """Incidents the Leaflet map drew (it fetches them from the API after the page loads)."""
+    WebDriverWait(browser, 15).until(
+        lambda d: d.find_element(By.ID, "leaflet-map").get_attribute("data-count") is not None)
+    return int(browser.find_element(By.ID, "leaflet-map").get_attribute("data-count"))
+
+
 def test_map_shows_incidents_and_a_filter_narrows_them(server, browser):
     browser.get(server + "/")
-    circles = browser.find_elements(By.CSS_SELECTOR, "#map svg circle")
     rows = browser.find_elements(By.CSS_SELECTOR, "#incidents tr.incident")
-    assert len(circles) >= 5 and len(rows) >= 5
+    assert map_count(browser) >= 5 and len(rows) >= 5
+    # markers (alone or in clusters) and the bundled country outlines are on the map
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".marker-cluster, path.incident-marker"))
+    WebDriverWait(browser, 15).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".leaflet-overlay-pane path")) > 50)
+    time.sleep(0.5)  # let the outlines finish painting before the picture
     browser.save_screenshot(str(ROOT / "docs" / "map.png"))     # the README shows it
+    total = map_count(browser)
     Select(browser.find_element(By.NAME, "event_type")).select_by_visible_text("Explosions/Remote violence")
     submit(browser, "form.filters button")
     narrowed = browser.find_elements(By.CSS_SELECTOR, "#incidents tr.incident")
     assert 0 < len(narrowed) < len(rows)
+    assert 0 < map_count(browser) < total
     assert all("Shelling" in r.text or "strike" in r.text.lower() for r in narrowed)
 
 

@@ -8,6 +8,7 @@ no network; the archived original is only ever served as plain text.
 from __future__ import annotations
 
 import html
+import os
 from datetime import date
 from pathlib import Path
 
@@ -25,7 +26,20 @@ TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templat
                         autoescape=select_autoescape(["html"]))
 EVENT_TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
                "Strategic developments"]
-CSP = "default-src 'self'; script-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+# Scripts only from this server (our map and the map libraries it serves); none inline, none
+# from an article. connect-src 'self' lets the map fetch the API; tiles only when configured.
+CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+STATIC = Path(__file__).parent / "static"
+
+
+def vendor_dir() -> Path | None:
+    """The npm packages of the web app (``npm install`` at the repository root), if installed."""
+    env = os.environ.get("SITROOM_WEB_ASSETS")
+    for cand in ([Path(env)] if env else []) + [Path.cwd() / "node_modules",
+                                                 Path(__file__).resolve().parents[3] / "node_modules"]:
+        if (cand / "leaflet" / "dist" / "leaflet.js").exists():
+            return cand
+    return None
 
 
 def highlight(text: str, spans: list[tuple[int, int, str]]) -> Markup:
@@ -58,8 +72,35 @@ async def _form(request: Request) -> dict[str, str]:
     return {k: v[-1] for k, v in parse_qs(body).items()}
 
 
+VENDOR_FILES = {  # what the page loads, from which package's folder
+    "leaflet.js": "leaflet/dist/leaflet.js", "leaflet.css": "leaflet/dist/leaflet.css",
+    "markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
+    "MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
+    "topojson-client.js": "topojson-client/dist/topojson-client.min.js",
+    "countries-110m.json": "world-atlas/countries-110m.json",
+}
+
+
 def mount(app: FastAPI, views) -> None:
+    from fastapi.responses import FileResponse
+
     from sitroom.api.app import SESSION_COOKIE, ReviewIn, current_user, filter_incidents, record_review
+
+    vendor = vendor_dir()
+
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: str):
+        path = STATIC / name
+        if name not in {p.name for p in STATIC.iterdir()}:
+            raise HTTPException(404, "no such file")
+        return FileResponse(path)
+
+    @app.get("/vendor/{name}", include_in_schema=False)
+    def vendored(name: str):
+        if vendor is None or name not in VENDOR_FILES:
+            raise HTTPException(404, "map assets are not installed (npm install at the repository root)")
+        return FileResponse(vendor / VENDOR_FILES[name])
 
     @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
     def login_page(request: Request, failed: int = 0) -> HTMLResponse:
@@ -117,7 +158,13 @@ def mount(app: FastAPI, views) -> None:
         outlets = sorted({s.meta.outlet for s in pic.sources.values() if s.meta.outlet})
         rows = [(i, grading.grade(i)) for i in found]
         link = lambda i: f"/incidents/{i.id}"  # noqa: E731
-        return _page("index.html", map=Markup(svg_map(shown, width=900, height=480, link=link)),
+        from urllib.parse import urlencode
+
+        api = "/api/map.geojson?" + urlencode({k: v for k, v in {"event_type": event_type, "since": since,
+                                                                  "until": until, "q": q}.items() if v})
+        return _page("index.html", leaflet=vendor is not None, map_src=api,
+                     tiles=os.environ.get("SITROOM_TILES", ""),
+                     map=Markup(svg_map(shown, width=900, height=480, link=link)),
                      timeline=Markup(svg_timeline(shown, link=link)), rows=rows, event_types=EVENT_TYPES,
                      grades=grading.GRADES, outlets=outlets, f={"event_type": event_type, "since": since,
                                                               "until": until, "q": q, "grade": grade, "outlet": outlet},
