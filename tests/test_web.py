@@ -94,3 +94,13 @@ def test_no_page_loads_remote_assets(client):
     for path in ("/", "/figures"):
         body = client.get(path).text
         assert "https://" not in body and "http://" not in body.replace("http://www.w3.org", "")
+
+
+def test_full_text_search_uses_the_index(client, tmp_path):
+    # words of a reporting sentence, in another case and without its accents' help
+    hits = client.get("/api/incidents", params={"q": "VOLUNTEERS reached"}).json()
+    assert hits and all(i["place"] == "Kherson" for i in hits)
+    assert client.get("/api/incidents", params={"q": "\"unbalanced quote"}).status_code == 200
+    assert client.get("/api/incidents", params={"q": "zzzz-nothing"}).json() == []
+    narrowed = client.get("/", params={"place": "Kherson", "actor": "no-such-actor"}).text
+    assert "0 of" in narrowed

@@ -187,7 +187,11 @@ def incident_out(inc: Incident, detail: bool = False) -> IncidentOut:
 
 def filter_incidents(pic: picture.Picture, *, event_type: str | None = None, since: date | None = None,
                      until: date | None = None, q: str | None = None, grade: str | None = None,
-                     outlet: str | None = None, place: str | None = None, actor: str | None = None) -> list[Incident]:
+                     outlet: str | None = None, place: str | None = None, actor: str | None = None,
+                     store: Store | None = None) -> list[Incident]:
+    """Incidents passing every given filter. ``q``: the words anywhere in a report of the
+    incident (SQLite's FTS5 index when ``store`` has one), or in its label and place."""
+    hits = store.search_sentences(q) if (q and store is not None) else None
     out = []
     for inc in pic.incidents:
         if event_type and inc.event_type != event_type:
@@ -206,8 +210,12 @@ def filter_incidents(pic: picture.Picture, *, event_type: str | None = None, sin
             continue
         if q:
             needle = q.lower()
-            hay = " ".join([inc.label, inc.place or "", *(m.mention.sentence for m in inc.mentions)]).lower()
-            if needle not in hay:
+            in_label = needle in f"{inc.label} {inc.place or ''}".lower()
+            if hits is not None:
+                found = in_label or any((m.source_id, m.mention.start) in hits for m in inc.mentions)
+            else:
+                found = in_label or any(needle in m.mention.sentence.lower() for m in inc.mentions)
+            if not found:
                 continue
         out.append(inc)
     return out
@@ -264,7 +272,7 @@ def create_app(db: str = "sitroom.db") -> FastAPI:
                        grade: str | None = None, outlet: str | None = None, place: str | None = None,
                        actor: str | None = None, limit: int = Query(1000, le=100_000), offset: int = 0) -> list[IncidentOut]:
         found = filter_incidents(views.picture(), event_type=event_type, since=since, until=until, q=q, grade=grade,
-                                 outlet=outlet, place=place, actor=actor)
+                                 outlet=outlet, place=place, actor=actor, store=store)
         return [incident_out(i) for i in found[offset:offset + limit]]
 
     @app.get("/api/incidents/{incident_id}", response_model=IncidentOut, tags=["incidents"])
@@ -276,8 +284,10 @@ def create_app(db: str = "sitroom.db") -> FastAPI:
 
     @app.get("/api/map.geojson", tags=["incidents"], summary="Located incidents as a GeoJSON FeatureCollection")
     def map_geojson(event_type: str | None = None, since: date | None = None, until: date | None = None,
-                    q: str | None = None) -> dict:
-        found = filter_incidents(views.picture(), event_type=event_type, since=since, until=until, q=q)
+                    q: str | None = None, grade: str | None = None, outlet: str | None = None,
+                    place: str | None = None, actor: str | None = None) -> dict:
+        found = filter_incidents(views.picture(), event_type=event_type, since=since, until=until, q=q, grade=grade,
+                                 outlet=outlet, place=place, actor=actor, store=store)
         # plain dicts, the few properties a map draws: this endpoint returns thousands of features
         return {"type": "FeatureCollection", "features": [
             {"type": "Feature", "geometry": {"type": "Point", "coordinates": [i.lon, i.lat]},

@@ -152,8 +152,31 @@ class Store:
                     rows.append(row)
                 if rows:
                     conn.execute(insert(table), rows)
+            if self.has_fts:  # the search index follows the incident sentences
+                conn.exec_driver_sql("DELETE FROM events_fts WHERE source_id = ?", (source_id,))
+                if facts.events:
+                    conn.exec_driver_sql("INSERT INTO events_fts (sentence, source_id, start) VALUES (?, ?, ?)",
+                                         [(e.sentence, source_id, e.start) for e in facts.events])
             conn.execute(update(sources).where(sources.c.id == source_id)
                          .values(status="done", language=facts.language, note=None, analyzed_at=_now()))
+
+    @property
+    def has_fts(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def search_sentences(self, query: str) -> set[tuple[int, int]] | None:
+        """(source id, offset) of incident sentences matching ``query`` (every word, accents
+        and case ignored), or None where the database has no full-text index."""
+        if not self.has_fts:
+            return None
+        words = [w.replace('"', '""') for w in query.split() if w.strip()]
+        if not words:
+            return set()
+        match = " ".join(f'"{w}"' for w in words)
+        with self.engine.connect() as conn:
+            rows = conn.exec_driver_sql("SELECT source_id, start FROM events_fts WHERE events_fts MATCH ?",
+                                        (match,)).all()
+        return {(int(a), int(b)) for a, b in rows}
 
     def mark_all_pending(self) -> int:
         """Queue every source for extraction again (after an upgrade of the extractors)."""

@@ -24,7 +24,17 @@ def _v2_review(conn: Connection) -> None:
     metadata.create_all(conn, tables=[users, sessions, reviews])
 
 
-STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review]
+def _v3_search(conn: Connection) -> None:
+    """Full-text search over the sentences that report incidents (SQLite's FTS5; on other
+    databases the search falls back to matching text in memory)."""
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("CREATE VIRTUAL TABLE IF NOT EXISTS events_fts USING fts5("
+                         "sentence, source_id UNINDEXED, start UNINDEXED, tokenize='unicode61 remove_diacritics 2')")
+    conn.exec_driver_sql("INSERT INTO events_fts (sentence, source_id, start) SELECT sentence, source_id, start FROM events")
+
+
+STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search]
 
 
 def current_version(conn: Connection) -> int:

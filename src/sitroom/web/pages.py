@@ -150,24 +150,26 @@ def mount(app: FastAPI, views) -> None:
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request, event_type: str | None = None, since: str | None = None, until: str | None = None,
-              q: str | None = None, grade: str | None = None, outlet: str | None = None) -> HTMLResponse:
+              q: str | None = None, grade: str | None = None, outlet: str | None = None,
+              actor: str | None = None, place: str | None = None) -> HTMLResponse:
         pic = views.picture()
         found = filter_incidents(pic, event_type=event_type or None, since=_date(since), until=_date(until),
-                                 q=q or None, grade=grade or None, outlet=outlet or None)
+                                 q=q or None, grade=grade or None, outlet=outlet or None, actor=actor or None,
+                                 place=place or None, store=views.store)
         shown = type(pic)(sources=pic.sources, groups=pic.groups, incidents=found)
         outlets = sorted({s.meta.outlet for s in pic.sources.values() if s.meta.outlet})
         rows = [(i, grading.grade(i)) for i in found]
         link = lambda i: f"/incidents/{i.id}"  # noqa: E731
         from urllib.parse import urlencode
 
-        api = "/api/map.geojson?" + urlencode({k: v for k, v in {"event_type": event_type, "since": since,
-                                                                  "until": until, "q": q}.items() if v})
+        filters = {"event_type": event_type, "since": since, "until": until, "q": q, "grade": grade,
+                   "outlet": outlet, "actor": actor, "place": place}
+        api = "/api/map.geojson?" + urlencode({k: v for k, v in filters.items() if v})
         return _page("index.html", leaflet=vendor is not None, map_src=api,
                      tiles=os.environ.get("SITROOM_TILES", ""),
                      map=Markup(svg_map(shown, width=900, height=480, link=link)),
                      timeline=Markup(svg_timeline(shown, link=link)), rows=rows, event_types=EVENT_TYPES,
-                     grades=grading.GRADES, outlets=outlets, f={"event_type": event_type, "since": since,
-                                                              "until": until, "q": q, "grade": grade, "outlet": outlet},
+                     grades=grading.GRADES, outlets=outlets, f=filters,
                      total=len(pic.incidents))
 
     @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
