@@ -113,3 +113,46 @@ def test_users_command(db):
     assert r.exit_code == 0 and "adm (admin)" in r.output
     r = CliRunner().invoke(cli, ["--db", db, "users", "add", "adm", "--role", "admin", "--password", "admin-pass"])
     assert r.exit_code == 2 and "exists" in r.output
+
+
+def test_fact_review_rejects_and_edits_facts_in_exports(db, tmp_path):
+    client = TestClient(create_app(db))
+    auth = login(client, "ana", "analyst-pass")
+    store = Store(db)
+    src = next(s for s in store.iter_sources() if s.external_id == "story-indep-1")
+    figs = store.facts(src.id).figures
+    twelve = next(f for f in figs if f.value == 12)
+    url = f"/api/sources/{src.id}/facts/figures/{twelve.start}/{twelve.end}/review"
+    assert client.post(url, json={"action": "edit", "data": {"value": 13}}).status_code == 401
+    r = client.post(url, headers=auth, json={"action": "edit", "data": {"value": 13}, "note": "hospital recount"})
+    assert r.status_code == 200
+    bad = client.post(url, headers=auth, json={"action": "edit", "data": {"sentence": "x"}})
+    assert bad.status_code == 422 and "sentence" in bad.json()["detail"]
+    out = tmp_path / "facts.jsonl"
+    assert CliRunner().invoke(cli, ["--db", db, "export", "--format", "jsonl", "-o", str(out)]).exit_code == 0
+    values = [json.loads(x)["value"] for x in out.read_text().splitlines()
+              if json.loads(x)["type"] == "figure" and json.loads(x)["article"] == "story-indep-1"]
+    assert 13 in values and 12 in values  # one of the two "12"s was edited
+    client.post(url, headers=auth, json={"action": "reject"})
+    assert CliRunner().invoke(cli, ["--db", db, "export", "--format", "jsonl", "-o", str(out)]).exit_code == 0
+    values = [json.loads(x)["value"] for x in out.read_text().splitlines()
+              if json.loads(x)["type"] == "figure" and json.loads(x)["article"] == "story-indep-1"]
+    assert 13 not in values and values.count(12) == 1
+    assert client.get("/api/audit").json()[-1]["target"].startswith("fact:figures:")
+
+
+def test_fact_review_from_the_source_page(db):
+    client = TestClient(create_app(db))
+    r = client.post("/login", content="name=ana&password=analyst-pass",
+                    headers={"content-type": "application/x-www-form-urlencoded"}, follow_redirects=False)
+    assert r.status_code == 303
+    store = Store(db)
+    src = next(s for s in store.iter_sources() if s.external_id == "story-orig")
+    page = client.get(f"/sources/{src.id}").text
+    assert 'id="fact-review"' in page
+    place = store.facts(src.id).places[0]
+    before = page.count('<mark class="places">')
+    r = client.post(f"/sources/{src.id}/review", content=f"fact=places:{place.start}:{place.end}&action=reject",
+                    headers={"content-type": "application/x-www-form-urlencoded"}, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get(f"/sources/{src.id}").text.count('<mark class="places">') == before - 1

@@ -106,7 +106,9 @@ def show(source_id: Annotated[str, typer.Argument(help="Source id or the input's
     except StoreError as exc:
         err.print(f"[red]error:[/] {exc}")
         raise typer.Exit(1)
-    render_source(console, source, store.facts(source.id) if source.status == "done" else None)
+    from sitroom.fuse.review import reviewed_facts
+
+    render_source(console, source, reviewed_facts(store, source) if source.status == "done" else None)
 
 
 @app.command()

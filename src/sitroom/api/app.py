@@ -144,6 +144,26 @@ def record_review(views: "Views", user: User | None, incident_id: str, body: Rev
                      at=r.at.isoformat(), note=r.note)
 
 
+def record_fact_review(views: "Views", user: User | None, source_id: int, kind: str, start: int, end: int,
+                       body: ReviewIn) -> ReviewOut:
+    """Accept, edit or reject one fact of a source (known by its span)."""
+    if user is None:
+        raise HTTPException(401, "log in to review")
+    if not user.can_review:
+        raise HTTPException(403, f"{user.name} is a {user.role}: viewers cannot change anything")
+    try:
+        review.check_fact(kind, body.action, body.data)
+        source = views.store.get_source(source_id)
+    except (ValueError, StoreError) as exc:
+        raise HTTPException(422 if isinstance(exc, ValueError) else 404, str(exc))
+    if not any(f.start == start and f.end == end for f in getattr(views.store.facts(source_id), kind)):
+        raise HTTPException(404, f"source {source_id} has no {kind} fact at {start}-{end}")
+    r = views.store.add_review(user, review.fact_target(source, kind, start, end), body.action, body.data, body.note)
+    views.invalidate()
+    return ReviewOut(id=r.id, target=r.target, action=r.action, data=r.data, user_name=r.user_name,
+                     at=r.at.isoformat(), note=r.note)
+
+
 class Views:
     """The store and its cached cross-source picture."""
 
@@ -316,6 +336,12 @@ def create_app(db: str = "sitroom.db") -> FastAPI:
     @app.post("/api/incidents/{incident_id}/review", response_model=ReviewOut, tags=["review"])
     def review_incident(incident_id: str, body: ReviewIn, who: User | None = Depends(user)) -> ReviewOut:
         return record_review(views, who, incident_id, body)
+
+    @app.post("/api/sources/{source_id}/facts/{kind}/{start}/{end}/review", response_model=ReviewOut,
+              tags=["review"], summary="Accept, edit or reject one extracted fact")
+    def review_fact(source_id: int, kind: str, start: int, end: int, body: ReviewIn,
+                    who: User | None = Depends(user)) -> ReviewOut:
+        return record_fact_review(views, who, source_id, kind, start, end, body)
 
     @app.get("/api/audit", response_model=list[ReviewOut], tags=["review"], summary="Every review decision")
     def audit() -> list[ReviewOut]:

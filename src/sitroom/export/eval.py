@@ -8,6 +8,7 @@ from typing import Any
 
 from sitroom.fuse import picture
 from sitroom.fuse.incidents import Incident
+from sitroom.fuse.review import reviewed_facts
 from sitroom.models import DocumentFacts, Source
 from sitroom.store.db import Store
 
@@ -78,11 +79,12 @@ def build(store: Store, corpus: str = "sitroom", reviewed_only: bool = False) ->
     doc: dict[str, Any] = {"corpus": corpus, "articles": [], "figures": [], "incidents": [],
                            "quotes": [], "places": [], "dates": []}
     pic = picture.build(store, asserted_only=True, reviewed_only=reviewed_only)
+    reviews = store.reviews()
     for source in pic.sources.values():
         doc["articles"].append(article_record(source))
         if source.status != "done":
             continue
-        facts = store.facts(source.id)
+        facts = reviewed_facts(store, source, reviews)
         for f in facts.figures:
             f.source_id = source.id
         for name, rows in document_records(source.article_id, facts, pic.incident_of).items():

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from sitroom.fuse.review import reviewed_facts
 from sitroom.models import CleanText
 from sitroom.store.db import Store
 
@@ -22,6 +23,7 @@ def _plain(value: Any) -> Any:
 
 def records(store: Store) -> Iterator[dict[str, Any]]:
     """A "source" record per source, then one record per fact (type = its kind)."""
+    reviews = store.reviews()
     for s in store.iter_sources():
         meta = {k: _plain(v) for k, v in dataclasses.asdict(s.meta).items()}
         yield {"type": "source", "source_id": s.id, "article": s.article_id, "origin": s.origin,
@@ -29,7 +31,7 @@ def records(store: Store) -> Iterator[dict[str, Any]]:
                "status": s.status, "note": s.note, **meta, "text": s.text}
         if s.status != "done":
             continue
-        facts = store.facts(s.id)
+        facts = reviewed_facts(store, s, reviews)
         clean = CleanText(text=s.text, offsets=s.offsets)
         for kind in FACT_KINDS:
             for rec in getattr(facts, kind):

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from sitroom.fuse import grading, series
+from sitroom.fuse.review import reviewed_facts
 from sitroom.report.sitrep import svg_map, svg_series, svg_timeline
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
@@ -85,7 +86,8 @@ VENDOR_FILES = {  # what the page loads, from which package's folder
 def mount(app: FastAPI, views) -> None:
     from fastapi.responses import FileResponse
 
-    from sitroom.api.app import SESSION_COOKIE, ReviewIn, current_user, filter_incidents, record_review
+    from sitroom.api.app import (SESSION_COOKIE, ReviewIn, current_user, filter_incidents, record_fact_review,
+                                 record_review)
 
     vendor = vendor_dir()
 
@@ -144,6 +146,32 @@ def mount(app: FastAPI, views) -> None:
             return _page("error.html", status=exc.status_code, code=exc.status_code, message=exc.detail)
         return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
 
+    @app.post("/sources/{source_id}/review", include_in_schema=False)
+    async def fact_review_submit(source_id: int, request: Request):
+        f = await _form(request)
+        try:
+            kind, start, end = f.get("fact", "::").split(":")
+            start_i, end_i = int(start), int(end)
+        except ValueError:
+            return _page("error.html", status=422, code=422, message="choose a fact to review")
+        action, data = f.get("action", ""), {}
+        if action == "edit" and f.get("field"):
+            value: object = f.get("value", "")
+            if f["field"] in ("value", "low", "high"):
+                value = int(value) if str(value).isdigit() else value
+            elif f["field"] in ("lat", "lon"):
+                try:
+                    value = float(value)
+                except ValueError:
+                    pass
+            data = {f["field"]: value}
+        try:
+            record_fact_review(views, current_user(views.store, request), source_id, kind, start_i, end_i,
+                               ReviewIn(action=action, data=data, note=f.get("note") or None))
+        except HTTPException as exc:
+            return _page("error.html", status=exc.status_code, code=exc.status_code, message=exc.detail)
+        return RedirectResponse(f"/sources/{source_id}", status_code=303)
+
     @app.get("/audit", response_class=HTMLResponse, include_in_schema=False)
     def audit_page() -> HTMLResponse:
         return _page("audit.html", reviews=list(reversed(views.store.reviews())))
@@ -189,18 +217,21 @@ def mount(app: FastAPI, views) -> None:
                      event_types=EVENT_TYPES)
 
     @app.get("/sources/{source_id}", response_class=HTMLResponse, include_in_schema=False)
-    def source_page(source_id: int) -> HTMLResponse:
+    def source_page(source_id: int, request: Request) -> HTMLResponse:
         pic = views.picture()
         s = pic.sources.get(source_id)
         if s is None:
             raise HTTPException(404, f"no source {source_id}")
-        facts = views.store.facts(source_id) if s.status == "done" else None
+        facts = reviewed_facts(views.store, s) if s.status == "done" else None
         spans = []
         if facts:
             for kind in ("places", "dates", "figures", "quotes"):
                 spans += [(f.start, f.end, kind) for f in getattr(facts, kind)]
         same_story = [o for sid, o in pic.sources.items() if sid != s.id and pic.groups.get(sid) == pic.groups.get(s.id)]
-        return _page("source.html", s=s, text=highlight(s.text, spans), facts=facts, same_story=same_story)
+        choices = [(f"{kind}:{f.start}:{f.end}", f"{kind[:-1]} · {s.text[f.start:f.end][:60]}")
+                   for kind in ("figures", "places", "dates", "quotes") for f in (getattr(facts, kind) if facts else [])]
+        return _page("source.html", s=s, text=highlight(s.text, spans), facts=facts, same_story=same_story,
+                     user=current_user(views.store, request), choices=choices)
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare_page() -> HTMLResponse:
