@@ -178,10 +178,11 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
 
 
 def stable_id(group: list[MentionRef]) -> str:
-    """An id that survives re-analysis and new sources: named after the group's first
-    mention (article and offset), which stays the first while that report is held."""
-    # the place too: one sentence can report the same happening in two places ("A and B")
-    first = min(f"{r.article}\x00{r.mention.start:09d}\x00{r.mention.place}" for r in group)
+    """An id that survives re-analysis and new sources: named after the mention of the
+    earliest-archived source (sources are numbered as they arrive, so a later report that
+    joins the incident does not rename it), its offset and place (one sentence can report
+    the same happening in two places, "A and B")."""
+    first = min(f"{r.source_id:012d}\x00{r.article}\x00{r.mention.start:09d}\x00{r.mention.place}" for r in group)
     return "i" + hashlib.sha1(first.encode()).hexdigest()[:10]
 
 

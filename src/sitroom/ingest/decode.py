@@ -8,7 +8,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 
 # longest first: the UTF-32-LE BOM starts with the UTF-16-LE one
 _BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -19,6 +19,7 @@ _BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (code
 _PREFERRED = ["utf_8", "cp1252", "cp1251", "cp1250", "iso8859_15", "latin_1", "koi8_r", "koi8_u", "cp1253",
               "cp1254", "cp1256", "cp1255", "cp1257", "iso8859_2", "iso8859_5", "gb18030", "gbk", "big5",
               "shift_jis", "euc_jp", "euc_kr"]
+_PREFERRED = [codecs.lookup(name).name for name in _PREFERRED]  # as _codec() names them
 
 _CHARSET_IN_MARKUP = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""",
@@ -97,9 +98,9 @@ def _detect(raw: bytes) -> str:
     if least > 20:
         raise ValueError(NOT_TEXT)
 
-    def rank(m) -> tuple[float, int]:
+    def rank(m: CharsetMatch) -> tuple[float, int]:
         enc = _codec(m.encoding) or m.encoding
-        pref = next((i for i, p in enumerate(_PREFERRED) if _codec(p) == enc), len(_PREFERRED))
+        pref = _PREFERRED.index(enc) if enc in _PREFERRED else len(_PREFERRED)
         return (-m.percent_coherence, pref)
 
     best = min((m for m in matches if m.percent_chaos <= least + 1.0), key=rank)

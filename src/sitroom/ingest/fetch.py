@@ -8,7 +8,7 @@ from __future__ import annotations
 import socket
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 
 import httpx
@@ -50,27 +50,27 @@ def fetch(url: str, *, timeout: float = 20.0, max_bytes: int = 10_000_000) -> Fe
     """
     deadline = time.monotonic() + timeout
     try:
-        with httpx.Client(follow_redirects=True, timeout=timeout, max_redirects=10,
-                          headers={"User-Agent": USER_AGENT, "Accept": ACCEPT}) as client:
-            with client.stream("GET", url) as resp:
-                if resp.status_code >= 400:
-                    raise FetchError(url, f"HTTP {resp.status_code} {_phrase(resp)}".rstrip())
-                declared = resp.headers.get("content-length", "")
-                if declared.isdigit() and int(declared) > max_bytes:
-                    raise FetchError(url, f"too large ({int(declared):,} bytes; the limit is {max_bytes:,})")
-                chunks, size = [], 0
-                for chunk in resp.iter_bytes():
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise FetchError(url, f"too large (over {max_bytes:,} bytes)")
-                    if time.monotonic() > deadline:
-                        raise FetchError(url, f"timed out after {timeout:g} s")
-                    chunks.append(chunk)
-                ctype = resp.headers.get("content-type", "")
-                return Fetched(url=url, final_url=str(resp.url), status=resp.status_code,
-                               content_type=ctype.split(";")[0].strip().lower(),
-                               charset=resp.charset_encoding, raw=b"".join(chunks),
-                               fetched_at=datetime.now(timezone.utc).replace(tzinfo=None))
+        with (httpx.Client(follow_redirects=True, timeout=timeout, max_redirects=10,
+                           headers={"User-Agent": USER_AGENT, "Accept": ACCEPT}) as client,
+              client.stream("GET", url) as resp):
+            if resp.status_code >= 400:
+                raise FetchError(url, f"HTTP {resp.status_code} {_phrase(resp)}".rstrip())
+            declared = resp.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise FetchError(url, f"too large ({int(declared):,} bytes; the limit is {max_bytes:,})")
+            chunks, size = [], 0
+            for chunk in resp.iter_bytes():
+                size += len(chunk)
+                if size > max_bytes:
+                    raise FetchError(url, f"too large (over {max_bytes:,} bytes)")
+                if time.monotonic() > deadline:
+                    raise FetchError(url, f"timed out after {timeout:g} s")
+                chunks.append(chunk)
+            ctype = resp.headers.get("content-type", "")
+            return Fetched(url=url, final_url=str(resp.url), status=resp.status_code,
+                           content_type=ctype.split(";")[0].strip().lower(),
+                           charset=resp.charset_encoding, raw=b"".join(chunks),
+                           fetched_at=datetime.now(UTC).replace(tzinfo=None))
     except httpx.TimeoutException:
         raise FetchError(url, f"timed out after {timeout:g} s") from None
     except httpx.TooManyRedirects:

@@ -1,15 +1,28 @@
 """Turn what the user names (files, folders, JSON Lines, URLs, feeds) into raw inputs.
 
 Each input comes out as a ``RawInput`` (the bytes as received plus what the reader
-knew) or an ``InputError`` naming it and the problem; one bad input never stops the
-others.
+knew: for HTML the extracted article text, for text files the decoded text) or an
+``InputError`` naming it and the problem; one bad input never stops the others.
+
+A spec is
+  * a file: ``.txt`` ``.md`` ``.markdown`` (text), ``.html`` ``.htm`` (article page),
+    ``.jsonl`` ``.json`` (records of ``{"id","url","outlet","published","title","text"}``),
+    ``.xml`` ``.rss`` ``.atom`` (a feed whose entries are fetched); any other name is
+    sniffed (a feed, HTML, or else text);
+  * a folder: those files inside it, recursively, in sorted order, hidden ones skipped;
+  * an http(s) URL: a page, a text file, JSON Lines, or an RSS/Atom feed, told apart by
+    content type and by sniffing the body.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+import os
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urljoin
 
 import feedparser
 
@@ -18,144 +31,378 @@ from sitroom.ingest.fetch import FetchError, fetch
 from sitroom.ingest.html import NotAnArticle, article_from_html
 from sitroom.models import InputError, RawInput
 
-TEXT_EXT = {".txt": "text/plain", ".text": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
-HTML_EXT = {".html", ".htm", ".xhtml"}
-JSONL_EXT = {".jsonl", ".ndjson", ".json"}
-FEED_EXT = {".rss", ".atom", ".xml"}
-KNOWN_EXT = set(TEXT_EXT) | HTML_EXT | JSONL_EXT | FEED_EXT
-FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/xml", "text/xml", "application/rdf+xml"}
-
 Item = RawInput | InputError
+Kind = Literal["text", "markdown", "html", "jsonl", "json", "feed"]
+
+EXTENSIONS: dict[str, Kind] = {
+    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+    ".html": "html", ".htm": "html", ".xhtml": "html",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
+    ".xml": "feed", ".rss": "feed", ".atom": "feed",
+}
+TEXT_TYPES = {"text": "text/plain", "markdown": "text/markdown"}
+HTML_TYPES = {"text/html", "application/xhtml+xml"}
+FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+xml"}
+XML_TYPES = {"application/xml", "text/xml"}
+JSONL_TYPES = {"application/jsonl", "application/x-jsonl", "application/x-ndjson", "application/json-lines",
+               "application/jsonlines"}
+# served for anything by some hosts (raw file hosts, misconfigured servers): trust the body
+VAGUE_TYPES = {"", "text/plain", "application/octet-stream", "binary/octet-stream"}
+
+MAX_FILE_BYTES = 50_000_000   # far beyond any article; JSON Lines files are streamed instead
+EMPTY = "empty document"
+OFFLINE = "offline mode: URL not fetched"
+RECORD_KEYS = ("id", "url", "outlet", "published", "title", "author", "text")
 
 
 def iter_inputs(specs: Sequence[str], *, online: bool = True) -> Iterator[Item]:
+    """Every input the specs name, in order, as RawInput or InputError."""
     for spec in specs:
-        if spec.startswith(("http://", "https://")):
-            if not online:
-                yield InputError(origin=spec, problem="offline mode: URL not fetched")
-            else:
-                yield from read_url(spec)
+        spec = spec.strip()
+        if not spec:  # Path("") is the current folder: never read that by accident
+            yield InputError(origin="(blank)", problem="an input name is blank")
             continue
-        path = Path(spec)
+        if _is_url(spec):
+            yield from read_url(spec, online=online)
+            continue
+        path = Path(spec).expanduser()
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*")
-                           if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts))
-            for p in files:
-                if p.suffix.lower() in KNOWN_EXT:
-                    yield from read_file(p)
+            yield from read_directory(path, online=online)
         else:
-            yield from read_file(path)
+            yield from read_file(path, online=online)
 
 
-def read_file(path: Path) -> Iterator[Item]:
+# ---------------------------------------------------------------- files and folders
+
+
+def read_directory(root: Path, *, online: bool = True) -> Iterator[Item]:
+    """The inputs in a folder and its subfolders, sorted by path, hidden ones skipped."""
+    found: list[Path] = []
+    errors: list[InputError] = []
+
+    def unreadable(exc: OSError) -> None:
+        errors.append(InputError(origin=str(exc.filename or root), problem=f"cannot read: {_os_reason(exc)}"))
+
+    # os.walk does not follow symlinked folders: no cycles, nothing read twice
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # .git, .cache, ...
+        found += [Path(dirpath, f) for f in filenames
+                  if not f.startswith(".") and Path(f).suffix.lower() in EXTENSIONS]
+    if not found and not errors:
+        yield InputError(origin=str(root), problem="no inputs in this folder (looked for "
+                         + " ".join(sorted(EXTENSIONS)) + ")")
+    # sorted by path parts: a folder's files stay together, in the same order on every system
+    for path in sorted(found, key=lambda p: p.relative_to(root).parts):
+        yield from read_file(path, online=online)
+    yield from errors
+
+
+def read_file(path: Path, *, online: bool = True) -> Iterator[Item]:
+    """The input(s) one file holds: one for a page or text, one per record for JSON."""
     origin = str(path)
+    kind = EXTENSIONS.get(path.suffix.lower())
     try:
+        size = path.stat().st_size
+        if not path.is_file():
+            yield InputError(origin=origin, problem="not a regular file or a folder")
+            return
+        if kind == "jsonl" or (kind == "json" and size > MAX_FILE_BYTES):
+            yield from _jsonl_file(path)
+            return
+        if size > MAX_FILE_BYTES:
+            yield InputError(origin=origin, problem=f"too large for a report ({size:,} bytes)")
+            return
         raw = path.read_bytes()
     except OSError as exc:
-        yield InputError(origin=origin, problem=f"cannot read: {exc.strerror or exc}")
+        yield InputError(origin=origin, problem=f"cannot read: {_os_reason(exc)}")
         return
     if not raw.strip():
-        yield InputError(origin=origin, problem="empty document")
+        yield InputError(origin=origin, problem=EMPTY)
         return
-    ext = path.suffix.lower()
-    if ext in JSONL_EXT:
-        yield from read_jsonl(raw, origin)
-    elif ext in HTML_EXT or (ext not in KNOWN_EXT and _sniff_html(raw)):
-        yield _html_input(raw, origin, url=None)
-    elif ext in FEED_EXT:
-        yield from _feed_entries(raw, origin)
+    if kind is None:
+        kind = _sniff(raw) or "text"
+    yield from _read_bytes(raw, origin, kind, url=None, declared=None, online=online)
+
+
+def _read_bytes(raw: bytes, origin: str, kind: Kind, *, url: str | None, declared: str | None,
+                online: bool) -> Iterator[Item]:
+    if kind == "html":
+        yield _html_input(raw, origin, url=url, declared=declared)
+    elif kind == "feed":
+        yield from _feed_entries(raw, origin, online=online)
+    elif kind == "jsonl":
+        yield from _records(_split_lines(raw), origin)
+    elif kind == "json":
+        yield from _json_document(raw, origin)
     else:
-        yield RawInput(origin=origin, raw=raw, content_type=TEXT_EXT.get(ext, "text/plain"))
+        yield _text_input(raw, origin, TEXT_TYPES[kind], url=url, declared=declared)
 
 
-def _sniff_html(raw: bytes) -> bool:
-    head = raw[:1024].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html")) or b"<body" in head
-
-
-def _html_input(raw: bytes, origin: str, url: str | None, declared: str | None = None) -> Item:
+def _text_input(raw: bytes, origin: str, content_type: str, *, url: str | None = None,
+                declared: str | None = None) -> Item:
+    # decoded here rather than later so that binary and empty files are named at intake
     try:
-        html = decode_bytes(raw, origin, declared)
-        text, meta = article_from_html(html, url)
-    except (ValueError, NotAnArticle) as exc:
+        text = decode_bytes(raw, origin, declared)
+    except ValueError as exc:
+        return InputError(origin=origin, problem=str(exc))
+    if not text.strip():
+        return InputError(origin=origin, problem=EMPTY)
+    return RawInput(origin=origin, raw=raw, content_type=content_type, url=url, text=text)
+
+
+def _html_input(raw: bytes, origin: str, *, url: str | None, declared: str | None = None) -> Item:
+    try:
+        text, meta = article_from_html(raw, url, declared=declared)
+    except (ValueError, NotAnArticle) as exc:  # not text, or not an article
         return InputError(origin=origin, problem=str(exc))
     return RawInput(origin=origin, raw=raw, content_type="text/html", url=meta.url or url, outlet=meta.outlet,
                     title=meta.title, published=meta.published, author=meta.author, text=text)
 
 
+# ---------------------------------------------------------------- JSON Lines and JSON
+
+
 def read_jsonl(raw: bytes, origin: str) -> Iterator[Item]:
+    """One RawInput per JSON Lines record in ``raw``; an InputError per bad line."""
+    if not raw.strip():
+        yield InputError(origin=origin, problem=EMPTY)
+        return
+    yield from _records(_split_lines(raw), origin)
+
+
+def _jsonl_file(path: Path) -> Iterator[Item]:
+    # streamed: a collection can be far larger than memory wants to hold at once
+    with path.open("rb") as f:  # binary lines end at b"\n" only (U+2028 may sit inside a string)
+        seen = False
+        for item in _records(enumerate(f, 1), str(path)):
+            seen = True
+            yield item
+    if not seen:
+        yield InputError(origin=str(path), problem=EMPTY)
+
+
+def _split_lines(raw: bytes) -> Iterable[tuple[int, bytes]]:
+    return enumerate(raw.split(b"\n"), 1)
+
+
+def _records(lines: Iterable[tuple[int, bytes]], origin: str) -> Iterator[Item]:
+    for n, line in lines:
+        line = line.rstrip(b"\r\n")
+        if n == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")  # a UTF-8 BOM some editors write
+        if not line.strip():
+            continue
+        where = f"{origin} line {n}"
+        try:
+            rec = json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            yield InputError(origin=where, problem="not UTF-8 (JSON Lines files must be UTF-8)")
+            continue
+        except json.JSONDecodeError as exc:
+            yield InputError(origin=where, problem=f"malformed JSON ({exc.msg} at column {exc.colno})")
+            continue
+        yield _record_input(rec, line, where)
+
+
+def _json_document(raw: bytes, origin: str) -> Iterator[Item]:
+    """A .json file: one record, an array of records, or (commonly) JSON Lines."""
     try:
         text = decode_bytes(raw, origin)
     except ValueError as exc:
         yield InputError(origin=origin, problem=str(exc))
         return
-    for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{origin} line {n}"
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield InputError(origin=where, problem=f"malformed JSON ({exc.msg} at column {exc.colno})")
-            continue
-        problem = _check_record(rec)
-        if problem:
-            yield InputError(origin=where, problem=problem)
-            continue
-        try:
-            published = date.fromisoformat(rec["published"][:10]) if rec.get("published") else None
-        except ValueError:
-            yield InputError(origin=where, problem=f"'published' is not a YYYY-MM-DD date: {rec['published']!r}")
-            continue
-        yield RawInput(origin=where, raw=line.encode("utf-8"), content_type="application/json",
-                       external_id=str(rec["id"]) if rec.get("id") is not None else None, url=rec.get("url"),
-                       outlet=rec.get("outlet"), title=rec.get("title"), published=published,
-                       author=rec.get("author"), text=rec["text"])
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError:  # not one JSON document: read it as JSON Lines
+        yield from _records(_split_lines(raw), origin)
+        return
+    if isinstance(doc, list):
+        if not doc:
+            yield InputError(origin=origin, problem=EMPTY + " (an empty JSON array)")
+        for i, rec in enumerate(doc, 1):
+            # each record archived on its own: its own bytes, so identical records dedupe
+            # and different ones do not share a hash
+            own = json.dumps(rec, ensure_ascii=False).encode("utf-8")
+            yield _record_input(rec, own, f"{origin} item {i}")
+    else:
+        yield _record_input(doc, raw, origin)
 
 
-def _check_record(rec: object) -> str | None:
+def _record_input(rec: Any, raw: bytes, where: str) -> Item:
+    problem = _check_record(rec)
+    if problem:
+        return InputError(origin=where, problem=problem)
+    try:
+        published = _record_date(rec.get("published"))
+    except ValueError:
+        return InputError(origin=where, problem=f"'published' is not a YYYY-MM-DD date: {rec['published']!r}")
+    return RawInput(origin=where, raw=raw, content_type="application/json",
+                    external_id=str(rec["id"]) if rec.get("id") not in (None, "") else None,
+                    url=rec.get("url") or None, outlet=rec.get("outlet") or None, title=rec.get("title") or None,
+                    published=published, author=rec.get("author") or None, text=rec["text"])
+
+
+def _check_record(rec: Any) -> str | None:
     if not isinstance(rec, dict):
-        return "a line must be a JSON object"
-    if not isinstance(rec.get("text"), str):
-        return "missing 'text' (a string)"
+        return f"a record must be a JSON object, not {_json_type(rec)}"
+    if "text" not in rec or rec["text"] is None:
+        return "missing 'text' (the report itself, a string)"
+    if not isinstance(rec["text"], str):
+        return f"'text' must be a string, not {_json_type(rec['text'])}"
     if not rec["text"].strip():
-        return "empty document ('text' is blank)"
+        return f"{EMPTY} ('text' is blank)"
     for key in ("url", "outlet", "published", "title", "author"):
         if rec.get(key) is not None and not isinstance(rec[key], str):
-            return f"'{key}' must be a string or null"
-    if rec.get("id") is not None and not isinstance(rec["id"], (str, int)):
-        return "'id' must be a string or a number"
+            return f"'{key}' must be a string or null, not {_json_type(rec[key])}"
+    if rec.get("id") is not None and (isinstance(rec["id"], bool) or not isinstance(rec["id"], (str, int))):
+        return f"'id' must be a string or a number, not {_json_type(rec['id'])}"
     return None
 
 
-def read_url(url: str) -> Iterator[Item]:
+def _record_date(value: str | None) -> date | None:
+    """"YYYY-MM-DD", or an ISO timestamp whose day is taken; ValueError otherwise."""
+    if not value or not value.strip():
+        return None
+    return date.fromisoformat(value.strip()[:10])
+
+
+def _json_type(value: Any) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "true/false", int: "a number",
+             float: "a number", type(None): "null"}
+    return names.get(type(value), type(value).__name__)
+
+
+# ---------------------------------------------------------------- URLs and feeds
+
+
+def read_url(url: str, *, online: bool = True) -> Iterator[Item]:
+    """The input(s) at a URL: a page, a text, JSON Lines, or each entry of a feed."""
+    yield from _read_url(url, online=online, feed_ok=True)
+
+
+def _read_url(url: str, *, online: bool, feed_ok: bool) -> Iterator[Item]:
+    if not online:
+        yield InputError(origin=url, problem=OFFLINE)
+        return
     try:
         page = fetch(url)
     except FetchError as exc:
         yield InputError(origin=url, problem=exc.reason)
         return
-    head = page.raw[:512].lstrip().lower()
-    if page.content_type in FEED_TYPES or head.startswith(b"<?xml") and (b"<rss" in page.raw[:2048] or b"<feed" in page.raw[:2048]):
-        yield from _feed_entries(page.raw, url)
-    elif page.content_type in ("text/html", "application/xhtml+xml") or _sniff_html(page.raw):
-        yield _html_input(page.raw, url, page.final_url, page.charset)
-    elif page.content_type.startswith("text/"):
-        yield RawInput(origin=url, raw=page.raw, content_type=page.content_type, url=page.final_url)
-    else:
-        yield InputError(origin=url, problem=f"unsupported content type {page.content_type or 'unknown'}")
-
-
-def _feed_entries(raw: bytes, origin: str) -> Iterator[Item]:
-    feed = feedparser.parse(raw)
-    if not feed.entries:
-        yield InputError(origin=origin, problem="not an RSS/Atom feed, or a feed with no entries")
+    if not page.raw.strip():
+        yield InputError(origin=url, problem=EMPTY)
         return
-    for entry in feed.entries:
-        link = entry.get("link")
+    kind = _kind_of_response(page.content_type, page.raw, page.final_url)
+    if kind is None:
+        yield InputError(origin=url, problem=f"unsupported content type {page.content_type or '(none given)'}")
+    elif kind == "feed" and not feed_ok:
+        yield InputError(origin=url, problem="a feed entry links to another feed, not to a page")
+    else:
+        yield from _read_bytes(page.raw, url, kind, url=page.final_url, declared=page.charset, online=online)
+
+
+def _kind_of_response(ctype: str, raw: bytes, final_url: str) -> Kind | None:
+    sniffed = _sniff(raw)
+    if ctype in FEED_TYPES:
+        return "html" if sniffed == "html" else "feed"
+    if ctype in HTML_TYPES:
+        return "feed" if sniffed == "feed" else "html"  # feeds are often served as text/html
+    if ctype in XML_TYPES:
+        return sniffed if sniffed in ("feed", "html") else None
+    if ctype in JSONL_TYPES or (ctype in ("application/json", *VAGUE_TYPES) and _url_ext(final_url) == "jsonl"):
+        return "jsonl"
+    if ctype == "application/json":
+        return "json"
+    if ctype in ("text/markdown", "text/x-markdown"):
+        return "markdown"
+    if ctype in VAGUE_TYPES:
+        return sniffed or (EXTENSIONS.get("." + _url_ext(final_url)) or "text")
+    if ctype.startswith("text/"):
+        return sniffed or "text"
+    return None
+
+
+def _url_ext(url: str) -> str:
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    last = path.rsplit("/", 1)[-1]
+    return last.rsplit(".", 1)[-1].lower() if "." in last else ""
+
+
+def _feed_entries(raw: bytes, origin: str, *, online: bool) -> Iterator[Item]:
+    feed = feedparser.parse(raw)  # always bytes: given a URL string, feedparser would fetch it
+    # feedparser makes "entries" of any XML with <item>s: ask for a feed's own root too
+    if not feed.get("version") and _sniff(raw) != "feed":
+        yield InputError(origin=origin, problem="not an RSS/Atom feed")
+        return
+    if not feed.entries:
+        yield InputError(origin=origin, problem="the feed has no entries")
+        return
+    outlet = _plain(feed.feed.get("title"))
+    seen: set[str] = set()
+    for n, entry in enumerate(feed.entries, 1):
+        link = (entry.get("link") or "").strip()
+        if link and _is_url(origin):
+            link = urljoin(origin, link)  # relative links are relative to the feed's own URL
+        title = _plain(entry.get("title"))
         if not link:
-            yield InputError(origin=origin, problem=f"feed entry {entry.get('title', '?')!r} has no link")
+            yield InputError(origin=f"{origin} entry {n}", problem=f"feed entry {title or '(untitled)'!r} has no link")
             continue
-        for item in read_url(link):
-            if isinstance(item, RawInput) and item.outlet is None:
-                item.outlet = feed.feed.get("title")
+        if link in seen:  # some feeds list a story twice (updated, or in two sections)
+            continue
+        seen.add(link)
+        if not _is_url(link):
+            yield InputError(origin=link, problem=f"feed entry link is not an http(s) URL (in {origin})")
+            continue
+        for item in _read_url(link, online=online, feed_ok=False):
+            if isinstance(item, RawInput):
+                # the page's own description wins; the feed fills in what the page lacks
+                item.outlet = item.outlet or outlet
+                item.title = item.title or title
+                item.author = item.author or _plain(entry.get("author"))
+                item.published = item.published or _entry_date(entry)
             yield item
+
+
+def _entry_date(entry: Any) -> date | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    return date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday) if parsed else None
+
+
+def _plain(value: str | None) -> str | None:
+    # feed titles may carry markup or entities that feedparser leaves in
+    if not value:
+        return None
+    value = " ".join(re.sub(r"<[^>]+>", " ", value).split())
+    return value or None
+
+
+# ---------------------------------------------------------------- sniffing
+
+
+_PROLOG = re.compile(rb"\A(?:\s+|\xef\xbb\xbf|<\?xml[^>]*\?>|<!--.*?-->|<!doctype\s+(?!html)[^>]*>)+",
+                     re.DOTALL | re.IGNORECASE)
+_FEED_ROOT = re.compile(rb"<(?:rss|feed|rdf:rdf)[\s>]", re.IGNORECASE)
+_HTML_START = re.compile(rb"<(?:!doctype\s+html|html|head|body|meta|title|article|main|div|p|h1)[\s>/]",
+                         re.IGNORECASE)
+
+
+def _sniff(raw: bytes) -> Kind | None:
+    """"feed" or "html" from the first tag of the body, else None (not markup)."""
+    head = raw[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 markup: look at it as ASCII
+        head = head.decode("utf-16", "ignore").encode("ascii", "ignore")
+    m = _PROLOG.match(head)
+    head = head[m.end():] if m else head
+    if _FEED_ROOT.match(head):
+        return "feed"
+    if _HTML_START.match(head):
+        return "html"
+    return None
+
+
+def _is_url(spec: str) -> bool:
+    return spec.strip().lower().startswith(("http://", "https://"))
+
+
+def _os_reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
