@@ -48,3 +48,8 @@ def test_crlf_input():
     assert c.text == "First line of a long paragraph that goes on and on and on, second line."
     i = c.text.index("second")
     assert raw[c.offsets[i]:c.offsets[i] + 6] == "second"
+
+
+def test_markdown_heading_marks_are_dropped():
+    c = clean_text("# Floods in the delta\n\n## Day two\n\nWater rose again.")
+    assert c.text.split("\n\n") == ["Floods in the delta", "Day two", "Water rose again."]

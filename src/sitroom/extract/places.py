@@ -289,6 +289,10 @@ def _facility(ctx: DocContext, m: _Mention, last: Token) -> None:
         m.end += fm.end()
         m.surface = ctx.text[m.start:m.end]
         m.kind_hint = FACILITY_WORDS.get(m.facility.split()[-1], "facility")
+        if all(c.kind == "country" for c in m.cands) and m.facility not in ("border", "crossing"):
+            # "the city's Saudi hospital", "the Turkish market": a facility named after a
+            # country stands in a town of the text, not at the country's centre
+            m.cands, m.unknown = (), True
         return
     before = ctx.text[max(0, m.start - 25):m.start]
     if SETTLEMENT_CUES.search(before):
@@ -317,6 +321,8 @@ def _unknown(ctx: DocContext, g: Gazetteer, run: list[Token], i: int) -> _Mentio
         if hit:
             return _Mention(start=start, end=end + fw.end(), surface=ctx.text[start:end + fw.end()], cands=(hit,))
     fa = FACILITY_AFTER.match(ctx.text[end:end + 40])
+    if fa and any(g.lookup(ctx.text[t.idx:end]) for t in run[1:]):
+        fa = None  # "Shelling of El Fasher market": the market of a known place, found from that place
     ents = [t.ent_type_ for t in run]
     if fa and not surface.isupper() and not any(e in ("NORP", "PERSON") and t.pos_ == "ADJ" for e, t in zip(ents, run)) \
             and not (tok.i > 0 and ctx.doc[tok.i - 1].lower_ in TITLES) and not any(t.lower_ in ORG_HEADS for t in run):

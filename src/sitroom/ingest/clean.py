@@ -81,6 +81,7 @@ def clean_text(raw: str) -> CleanText:
     # drop furniture lines (the whole line, its newline kept as paragraph separator)
     t.rewrite(re.compile(r"^[^\n]*$", re.MULTILINE),
               lambda m: [] if _is_furniture(m.group(0)) else [(m.start(), m.end())])
+    t.rewrite(re.compile(r"^#{1,6}[ \t]+", re.MULTILINE), lambda m: [])  # Markdown heading marks
     t.rewrite(_MD_LINK, lambda m: [m.span(1)])
     t.rewrite(_MD_EMPH, lambda m: [m.span(2)])
     t.rewrite(re.compile(r"<(https?://[^>\s]+)>"), lambda m: [m.span(1)])
