@@ -1,10 +1,10 @@
-"""Score the extraction on a gold-annotated corpus (default: the seeds) without a store.
+"""Score the extraction on a gold-annotated corpus (default: the seeds).
 
-    python bench/seed_scores.py [--section places] [--corpus C.jsonl --gold G.json] [--dump pred.json]
+    python bench/seed_scores.py [--section places] [--corpus C.jsonl --gold G.json] [--dump pred.json] [--diff]
 
-Runs clean -> metadata -> extract -> eval records in-process, then ../shared/eval/score.py.
-The end-to-end path (``sitroom analyze`` + ``sitroom export --format eval``) is tested in
-tests/test_seed_floors.py; this is the quick loop for working on one extractor.
+Runs the real path (``pipeline.analyze`` into a temporary SQLite store, then the eval
+export) and ../shared/eval/score.py, printing one section with ``--section``, and with
+``--diff`` the gold items missed and the predicted ones not in the gold.
 """
 from __future__ import annotations
 
@@ -12,15 +12,12 @@ import argparse
 import importlib.util
 import json
 import sys
-from datetime import date
+import tempfile
 from pathlib import Path
 
-from sitroom.export.eval import document_records, incident_record
-from sitroom.extract.document import extract_document
-from sitroom.fuse.incidents import MentionRef, merge
-from sitroom.ingest.clean import clean_text
-from sitroom.ingest.metadata import find_metadata
-from sitroom.models import Metadata
+from sitroom import pipeline
+from sitroom.export import eval as eval_export
+from sitroom.store.db import Store
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
@@ -33,27 +30,12 @@ def load_scorer(path: Path):
 
 
 def predict(corpus: Path) -> dict:
-    pred = {"corpus": corpus.name, "articles": [], "figures": [], "incidents": [], "quotes": [],
-            "places": [], "dates": []}
-    refs: list[MentionRef] = []
-    for line in corpus.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        rec = json.loads(line)
-        clean = clean_text(rec["text"])
-        given = Metadata(title=rec.get("title"), outlet=rec.get("outlet"), url=rec.get("url"),
-                         published=date.fromisoformat(rec["published"]) if rec.get("published") else None)
-        meta = find_metadata(rec["text"], clean.text, given)
-        published = meta.first_published or meta.published
-        pred["articles"].append({"id": rec["id"], "published": published.isoformat() if published else None,
-                                 "syndicated_from": meta.syndicated_from, "title": meta.title})
-        facts = extract_document(clean.text, published, meta.title)
-        for name, rows in document_records(rec["id"], facts).items():
-            pred[name].extend(rows)
-        refs.extend(MentionRef(mention=m, source_id=0, article=rec["id"], origin_group=rec["id"],
-                               published=published, outlet=meta.outlet) for m in facts.events)
-    pred["incidents"] = [incident_record(inc) for inc in merge(refs, asserted_only=True)]
-    return pred
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(str(Path(tmp) / "scores.db"))
+        result = pipeline.analyze([str(corpus)], store, online=False)
+        for e in result.errors:
+            print(f"input error: {e}", file=sys.stderr)
+        return eval_export.build(store, corpus=corpus.name)
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ fingerprint changes when sources are added or re-extracted) and reused between r
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 from datetime import date
 
@@ -170,21 +171,23 @@ class Views:
     def __init__(self, store: Store):
         self.store = store
         self._lock = threading.Lock()
-        self._cache: dict[bool, tuple[tuple, picture.Picture]] = {}
+        self._key: tuple | None = None
+        self._views: tuple[picture.Picture, picture.Picture] | None = None
 
     def picture(self, everything: bool = False) -> picture.Picture:
-        """The picture (``everything``: with rejected incidents), rebuilt when the store changes."""
-        key = (*self.store.fingerprint(), len(self.store.reviews()))
+        """The picture (``everything``: with rejected incidents), built once per state of the
+        store; the usual view is the full one less what analysts rejected."""
+        key = self.store.fingerprint()
         with self._lock:
-            hit = self._cache.get(everything)
-            if hit is None or hit[0] != key:
-                hit = (key, picture.build(self.store, include_rejected=everything))
-                self._cache[everything] = hit
-            return hit[1]
+            if self._views is None or key != self._key:
+                full = picture.build(self.store, include_rejected=True)
+                kept = dataclasses.replace(full, incidents=[i for i in full.incidents if not i.rejected])
+                self._views, self._key = (full, kept), key
+            return self._views[0] if everything else self._views[1]
 
     def invalidate(self) -> None:
         with self._lock:
-            self._cache.clear()
+            self._views = None
 
 
 def incident_out(inc: Incident, detail: bool = False) -> IncidentOut:

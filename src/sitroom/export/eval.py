@@ -85,8 +85,6 @@ def build(store: Store, corpus: str = "sitroom", reviewed_only: bool = False) ->
         if source.status != "done":
             continue
         facts = reviewed_facts(store, source, reviews)
-        for f in facts.figures:
-            f.source_id = source.id
         for name, rows in document_records(source.article_id, facts, pic.incident_of).items():
             doc[name].extend(rows)
     doc["incidents"] = [incident_record(inc) for inc in pic.incidents]

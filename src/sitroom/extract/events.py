@@ -193,7 +193,7 @@ _FORCES = re.compile(r"\b(?:forces|troops|army|military|soldiers|positions|fight
 
 
 def _attack_type(tok: Token) -> tuple[str, str] | None:
-    """"attacked civilians" is violence against civilians; "struck Armenian forces" a battle."""
+    """"attacked civilians" is violence against civilians; "struck government forces" a battle."""
     targets = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
     targets += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against") for g in c.children]
     text = " ".join(" ".join(t.text for t in c.subtree) for c in targets)

@@ -4,7 +4,7 @@ affected, and populations, read over the dependency parse.
 quantulum3 finds numbers but never links a count to people or to what happened to them
 (see notes/dependencies), so this is our own:
 
-1. find each number in the text: digits ("28,000", "1.2 million", "1.5m") and number
+1. find each number in the text: digits ("41,000", "1.2 million", "1.5m") and number
    words ("five", "forty-two", "a dozen", "two hundred and fifty", "half a million");
    vague amounts ("hundreds", "a few thousand", "tens of thousands", "dozens") are not
    numbers; ages ("69-year-old", "aged 12"), percentages, money, distances, durations,
@@ -340,7 +340,7 @@ def _token_at(ctx: DocContext, start: int, end: int) -> Token | None:
     span = ctx.doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
         return None
-    # the number's last token (in "28,000" or "1.2 million" the scale word is the head)
+    # the number's last token (in "41,000" or "1.2 million" the scale word is the head)
     nums = [t for t in span if t.like_num or t.pos_ == "NUM" or t.lower_ in _WORD_SCALES]
     return (nums or list(span))[-1]
 
@@ -507,7 +507,7 @@ def _subject_of_noun(tok: Token) -> str:
 
 
 def _population_of(noun: Token) -> str:
-    """"Karabakh's 120,000 population" -> "population of Karabakh"; "its population" -> "population"."""
+    """"Darfur's 9,000 population" -> "population of Darfur"; "its population" -> "population"."""
     owner = [c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"]
     if owner:
         doc = noun.doc
@@ -672,8 +672,8 @@ def _category_of(t: Token, arg: Token | None = None, as_noun: bool = False) -> s
 
 
 def _subject(counted: Token | None, tok: Token) -> str:
-    """Who is counted: the counted noun with its modifiers ("Russian peacekeepers",
-    "indigenous Armenians of Artsakh", "people at the fuel depot")."""
+    """Who is counted: the counted noun with its modifiers ("Ukrainian soldiers",
+    "displaced families of Tigray", "people at the market")."""
     if counted is None or counted.lemma_.lower() in ("dead", "injured", "wounded", "missing", "displaced"):
         return "people"
     if counted.lemma_.lower() == "population":

@@ -6,7 +6,7 @@ countrystatecity-countries), our own table of areas that are not settlements
 (``data/regions.tsv``: world regions, historical states, contested areas, corridors), and
 a user's own CSV (``SITROOM_PLACES`` or ``load_user_places``). Names are indexed
 normalised (case, accents and punctuation folded), with every Latin-script alternate
-name, so Stepanakert and Khankendi find the same town.
+name, so Kyiv and Kiev find the same city.
 
 The index is built once (about 15 s) and cached as a compact pickle keyed by the
 package versions and the content of the areas table (``SITROOM_CACHE``, default
@@ -64,7 +64,7 @@ class Entry(NamedTuple):
 
 
 def norm(text: str) -> str:
-    """Fold case, accents and punctuation: "Nagorno-Karabakh" == "nagorno karabakh"."""
+    """Fold case, accents and punctuation: "Port-au-Prince" == "port au prince"."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").replace("ʼ", "'").replace("ı", "i").replace("ə", "a").replace("Ə", "a")

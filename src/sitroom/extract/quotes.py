@@ -4,7 +4,7 @@ Direct quotes are the spans between quotation marks; reported speech is the clau
 verb of saying governs ("X said that ...", "X told Reuters ...", "officials denied
 that ...", "according to X, ..."). The speaker is the subject of that verb, read over
 the parse: titles and appositions become the role, pronouns go to the person or
-organisation last named, collective speakers ("Azeri officials") to the government
+organisation last named, collective speakers ("Israeli officials") to the government
 they speak for. One- to three-word quotes are scare quotes unless a speaker is said to
 have used the words ("in what X called an "operation""). A quotation that goes on after
 its attribution ('"...," she said. "..."') is one quote.

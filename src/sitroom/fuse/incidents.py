@@ -79,6 +79,15 @@ class Incident:
         return sorted({m.article for m in self.mentions})
 
     @property
+    def rejected(self) -> bool:
+        return (self.review or "").startswith("rejected")
+
+    @property
+    def reviewed(self) -> bool:
+        """Accepted, edited or split off by an analyst."""
+        return (self.review or "").startswith(("accepted", "edited", "split"))
+
+    @property
     def independent_sources(self) -> int:
         return len({m.origin_group for m in self.mentions if m.mention.stance != "denied"})
 

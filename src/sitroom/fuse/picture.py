@@ -38,9 +38,9 @@ def build(store: Store, *, asserted_only: bool = False, reviewed_only: bool = Fa
                                published=s.meta.first_published or s.meta.published, outlet=s.meta.outlet))
     incidents = review.apply(merge(refs, asserted_only=asserted_only), store.reviews())
     if not include_rejected:
-        incidents = [i for i in incidents if not (i.review or "").startswith("rejected")]
+        incidents = [i for i in incidents if not i.rejected]
     if reviewed_only:
-        incidents = [i for i in incidents if (i.review or "").startswith(("accepted", "edited", "split"))]
+        incidents = [i for i in incidents if i.reviewed]
     by_sentence: dict[tuple[int, str], str] = {}
     for inc in incidents:
         for r in inc.mentions:

@@ -32,7 +32,7 @@ _FURNITURE = re.compile(
 )
 _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^)\s]*)\)")
 _MD_EMPH = re.compile(r"(\*{1,2}|_{2})(\S(?:[^\n]*?\S)?)\1")
-# "Nagorno- Karabakh": a hyphenated name split by a hard line break.
+# "Port-au- Prince": a hyphenated name split by a hard line break.
 _HYPHEN_BREAK = re.compile(r"(?<=\w)-[ \t]*\n?[ \t]+(?=[A-Z])")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _SENT_END = re.compile(r"[.!?:;\"”’)\]…]$")

@@ -87,10 +87,12 @@ class Store:
             return conn.execute(select(sources.c.id).where(sources.c.sha256 == sha256)).scalar_one()
 
     def fingerprint(self) -> tuple:
-        """Changes whenever a source is added or (re-)extracted: for caching derived views."""
+        """Changes whenever a source is added or (re-)extracted or a review is recorded: for
+        caching derived views."""
         with self.engine.connect() as conn:
-            return tuple(conn.execute(select(func.count(sources.c.id), func.max(sources.c.id),
-                                             func.max(sources.c.analyzed_at))).one())
+            return (*conn.execute(select(func.count(sources.c.id), func.max(sources.c.id),
+                                         func.max(sources.c.analyzed_at))).one(),
+                    conn.execute(select(func.max(reviews.c.id))).scalar())
 
     def pending_ids(self) -> list[int]:
         with self.engine.connect() as conn:
@@ -131,8 +133,10 @@ class Store:
         return rows
 
     def iter_sources(self) -> Iterator[Source]:
-        for sid in self.source_ids():
-            yield self.get_source(sid)
+        with self.engine.connect() as conn:  # one query, not one per source
+            rows = conn.execute(select(sources).order_by(sources.c.id)).mappings().all()
+        for row in rows:
+            yield _row_source(row)
 
     def source_ids(self) -> list[int]:
         with self.engine.connect() as conn:
