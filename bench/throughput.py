@@ -27,7 +27,9 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path, default=SHARED / "seeds" / "corpus.jsonl")
     ap.add_argument("--copies", type=int, default=10)
     args = ap.parse_args()
-    base = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
+    # JSON Lines are split at "\n" only: splitlines() also splits at U+0085, U+2028...,
+    # which JSON strings may hold unescaped
+    base = [json.loads(line) for line in args.corpus.read_text(encoding="utf-8").split("\n") if line.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "bench.jsonl"
         texts = []

@@ -99,9 +99,10 @@ def test_show_unknown_source(tmp_path):
     assert r.exit_code == 1 and "no-such" in r.output
 
 
-def test_a_failing_extractor_leaves_the_source_pending_and_the_rest_done(tmp_path, demo_reports, monkeypatch):
-    """An extractor registered by a user that raises on one document: that document stays
-    archived and pending, the others are extracted, the run reports it and exits 1."""
+def test_a_failing_extractor_costs_the_document_nothing_else(tmp_path, demo_reports, monkeypatch):
+    """An extractor registered by a user that raises on one document: that document keeps
+    every other extractor's facts and is done, the failure is recorded with the source and
+    the extractor's name, and the run warns about it."""
     from sitroom.extract import document
 
     def fragile(ctx):
@@ -112,7 +113,11 @@ def test_a_failing_extractor_leaves_the_source_pending_and_the_rest_done(tmp_pat
     monkeypatch.setattr(document, "EXTRACTORS", [*document.EXTRACTORS, ("quotes", fragile)])
     db = tmp_path / "s.db"
     r = run("--db", db, "analyze", demo_reports / "wire.jsonl")
-    assert r.exit_code == 1 and "cannot read this one" in r.output and "line 3" in r.output
+    assert r.exit_code == 0 and "cannot read this one" in r.output and "line 3" in r.output
+    assert "quotes extractor failed" in r.output
     store = Store(str(db))
     status = {s["external_id"]: s["status"] for s in store.sources()}
-    assert status == {"demo-01": "done", "demo-02": "done", "demo-03": "pending"}
+    assert status == {"demo-01": "done", "demo-02": "done", "demo-03": "done"}
+    failed = store.failures()
+    assert len(failed) == 1 and failed[0].extractor == "quotes" and "cannot read this one" in failed[0].error
+    assert store.facts(failed[0].source_id).places  # the other extractors' facts are kept

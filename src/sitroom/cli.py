@@ -71,6 +71,8 @@ def analyze(
         pipeline.extract_pending(store, result, on_source=lambda sid: progress.advance(t_ex))
     for e in result.errors:
         err.print(f"[red]error:[/] {escape(e.origin)}: {escape(e.problem)}")
+    for e in result.extractor_failures:
+        err.print(f"[yellow]warning:[/] {escape(e.origin)}: {escape(e.problem)}")
     console.print(f"{len(result.added)} new source(s), {len(result.duplicates)} already archived, "
                   f"{len(result.extracted)} extracted, {len(result.skipped)} skipped, "
                   f"{len(result.errors)} failed -> {store.url}", soft_wrap=True)

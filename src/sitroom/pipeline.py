@@ -31,6 +31,8 @@ class AnalyzeResult:
     extracted: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)     # archived, not extracted (language)
     errors: list[InputError] = field(default_factory=list)
+    # extractors that raised on a source that was otherwise extracted (its other facts kept)
+    extractor_failures: list[InputError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -99,6 +101,11 @@ def extract_pending(store: Store, result: AnalyzeResult | None = None,
             else:
                 store.save_facts(sid, facts)
                 result.extracted.append(sid)
+                result.extractor_failures.extend(
+                    InputError(origin=source.origin, problem=f"the {f.extractor} extractor failed ({f.error}"
+                                                             f"{'; at ' + f.where if f.where else ''}); "
+                                                             "the other facts are kept")
+                    for f in facts.failures)
         if on_source:
             on_source(sid)
     return result

@@ -9,7 +9,7 @@ from typing import Any
 from sitroom.fuse import picture
 from sitroom.fuse.incidents import Incident
 from sitroom.fuse.review import reviewed_facts
-from sitroom.models import DocumentFacts, Source
+from sitroom.models import NOT_LOCATIONS, DocumentFacts, Source
 from sitroom.store.db import Store
 
 
@@ -39,8 +39,8 @@ def document_records(aid: str, facts: DocumentFacts,
             "category": f.category, "subject": f.subject, "incident": incident_of(f.source_id, f.sentence),
             "as_of": f.as_of.isoformat() if f.as_of else None, "attributed_to": f.attributed_to,
             "cue": f.cue, "sentence": f.sentence, "start": f.start, "end": f.end})
-    for p in facts.places:  # one entry per distinct surface form
-        if (k := ("p", _key(p.surface))) in seen:
+    for p in facts.places:  # one entry per distinct surface form; demonyms and metonyms are not places
+        if p.kind in NOT_LOCATIONS or (k := ("p", _key(p.surface))) in seen:
             continue
         seen.add(k)
         out["places"].append({

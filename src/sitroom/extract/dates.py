@@ -36,6 +36,7 @@ from datetime import date, datetime, timedelta
 import dateparser
 
 from sitroom.extract.context import DocContext
+from sitroom.extract.rules import RuleTable, rule
 from sitroom.models import TimeExpr
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -515,62 +516,86 @@ def _c(p: str, flags: int = 0) -> re.Pattern:
     return re.compile(p, flags)
 
 
-PATTERNS: list[tuple[re.Pattern, str]] = [
+# Each rule names the _Resolver method that resolves its match (checked by tests/test_rules.py).
+RULES = RuleTable("dates.en", _Resolver, [
     # ranges of days: "from 20 to 22 September", "between 3 and 5 March 2024", "20-22 Sept"
-    (_c(r"(?P<prep>" + _LEAD + r"(?:[Ff]rom|[Bb]etween|[Oo]n|[Ii]n|[Dd]uring)\s+)?(?:the\s+)?(?P<d1>\d{1,2})" + _ORD +
+    rule(_c(r"(?P<prep>" + _LEAD + r"(?:[Ff]rom|[Bb]etween|[Oo]n|[Ii]n|[Dd]uring)\s+)?(?:the\s+)?(?P<d1>\d{1,2})" + _ORD +
         r"(?:\s+(?:of\s+)?" + _M1 + r")?(?P<sep>" + _SEP + r")(?:the\s+)?(?P<d2>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _M +
-        r"(?:,?\s+" + _Y + r")?\b"), "day_range"),
-    (_c(r"(?P<prep>" + _LEAD + r"(?:[Ff]rom|[Bb]etween|[Oo]n|[Ii]n|[Dd]uring)\s+)?" + _M1 + r"\s+(?P<d1>\d{1,2})" + _ORD +
+        r"(?:,?\s+" + _Y + r")?\b"), "day_range",
+         'from 20 to 22 September'),
+    rule(_c(r"(?P<prep>" + _LEAD + r"(?:[Ff]rom|[Bb]etween|[Oo]n|[Ii]n|[Dd]uring)\s+)?" + _M1 + r"\s+(?P<d1>\d{1,2})" + _ORD +
         r"(?P<sep>" + _SEP + r")" + r"(?:" + _M + r"\s+)?(?P<d2>\d{1,2})" + _ORD + r"\b(?:,?\s+" + _Y + r")?"
-        r"(?!\s*(?:%|per|people|km|kilomet|miles))"), "day_range_mdy"),
+        r"(?!\s*(?:%|per|people|km|kilomet|miles))"), "day_range",
+         'from June 10 to 12', name="day_range_mdy"),
     # single days
-    (_c(_PREP + r"(?P<core>" + _WD + r"(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _M + r"(?:,?\s+" + _Y + r")?)\b"),
-     "full_date"),
-    (_c(_PREP + r"(?P<core>" + _WD + _M + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+" + _Y + r")?)"
-        r"(?!\s*(?:%|per|people|km|kilomet|miles|-))"), "full_date"),
-    (_c(_PREP + r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\b"), "iso_date"),
-    (_c(_PREP + r"(?<![\d/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>(?:19|20)\d{2})\b(?![/.]\d)"), "numeric_date"),
+    rule(_c(_PREP + r"(?P<core>" + _WD + r"(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _M + r"(?:,?\s+" + _Y + r")?)\b"), "full_date",
+         'on 28 September 2023'),
+    rule(_c(_PREP + r"(?P<core>" + _WD + _M + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+" + _Y + r")?)"
+        r"(?!\s*(?:%|per|people|km|kilomet|miles|-))"), "full_date",
+         'on September 20, 2023'),
+    rule(_c(_PREP + r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})\b"), "iso_date",
+         '2023-09-20'),
+    rule(_c(_PREP + r"(?<![\d/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>(?:19|20)\d{2})\b(?![/.]\d)"), "numeric_date",
+         '20/09/2023'),
     # months
-    (_c(_PREP + _PART + _M + r",?\s+(?:of\s+)?" + _Y + r"\b"), "month_year"),
-    (_c(r"(?P<prep>" + _LEAD + r"(?:" + _PREP_WORDS + r"|[Oo]f)\s+(?:the\s+)?)?" + _PART +
-        r"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+)?" + _M + r"\b(?!\s+\d|-\d)"), "month_only"),
+    rule(_c(_PREP + _PART + _M + r",?\s+(?:of\s+)?" + _Y + r"\b"), "month_year",
+         'in October 2020'),
+    rule(_c(r"(?P<prep>" + _LEAD + r"(?:" + _PREP_WORDS + r"|[Oo]f)\s+(?:the\s+)?)?" + _PART +
+        r"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his)\s+)?" + _M + r"\b(?!\s+\d|-\d)"), "month_only",
+         'since June'),
     # years and decades
-    (_c(_PREP + r"(?:the\s+)?" + _PART + r"(?P<decade>1[0-9]{2}0|20[0-9]0)'?s\b"), "decade"),
-    (_c(r"(?P<prep>" + _LEAD + r"(?:[Ff]rom|[Bb]etween|[Ii]n|[Dd]uring|[Oo]ver)\s+(?:the\s+(?:years\s+)?)?)?"
+    rule(_c(_PREP + r"(?:the\s+)?" + _PART + r"(?P<decade>1[0-9]{2}0|20[0-9]0)'?s\b"), "decade",
+         'in the 1990s'),
+    rule(_c(r"(?P<prep>" + _LEAD + r"(?:[Ff]rom|[Bb]etween|[Ii]n|[Dd]uring|[Oo]ver)\s+(?:the\s+(?:years\s+)?)?)?"
         r"(?P<y1>1[5-9][0-9]{2}|20[0-9]{2})(?P<sep>" + _SEP + r")(?P<y2>(?:1[5-9]|20)[0-9]{2}|[0-9]{2})\b"
-        r"(?![-/.,]\d)"), "year_range"),
-    (_c(r"(?P<prep>" + _LEAD + r"(?:" + _PREP_WORDS + r"|[Oo]f|[Bb]etween|[Tt]hrough)\s+)?" + _PART +
-        r"(?:(?P<the>[Tt]he)\s+)?" + _Y + r"\b(?:\s+(?P<noun>[a-z]+))?"), "year"),
+        r"(?![-/.,]\d)"), "year_range",
+         'between 2019 and 2021'),
+    rule(_c(r"(?P<prep>" + _LEAD + r"(?:" + _PREP_WORDS + r"|[Oo]f|[Bb]etween|[Tt]hrough)\s+)?" + _PART +
+        r"(?:(?P<the>[Tt]he)\s+)?" + _Y + r"\b(?:\s+(?P<noun>[a-z]+))?"), "year",
+         'in 1991'),
     # days named relative to publication
-    (_c(r"(?P<word>(?:[Tt]he day (?:before yesterday|after tomorrow))|[Yy]esterday|[Tt]oday|[Tt]omorrow|"
-        r"[Ll]ast night|[Tt]his (?:morning|afternoon|evening)|[Tt]onight|[Oo]vernight)\b"), "day_word"),
-    (_c(r"(?:(?<=[.!?…:;\"“‘(\n]\s)|(?<=[.!?…:;\"“‘(\n])|(?<=\.\.\.\s)|^)(?P<word>Now)\b(?!\s+that\b|,?\s+(?:is|was)\b)",
-        re.M), "now"),
-    (_c(r"(?P<prep>" + _LEAD + r"(?:[Oo]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ee]arly|[Ll]ate|[Bb]efore|[Aa]fter|[Ff]rom)\s+)?"
+    rule(_c(r"(?P<word>(?:[Tt]he day (?:before yesterday|after tomorrow))|[Yy]esterday|[Tt]oday|[Tt]omorrow|"
+        r"[Ll]ast night|[Tt]his (?:morning|afternoon|evening)|[Tt]onight|[Oo]vernight)\b"), "day_word",
+         'yesterday'),
+    rule(_c(r"(?:(?<=[.!?…:;\"“‘(\n]\s)|(?<=[.!?…:;\"“‘(\n])|(?<=\.\.\.\s)|^)(?P<word>Now)\b(?!\s+that\b|,?\s+(?:is|was)\b)",
+        re.M), "now",
+         'Now the town is quiet.'),
+    rule(_c(r"(?P<prep>" + _LEAD + r"(?:[Oo]n|[Ss]ince|[Bb]y|[Uu]ntil|[Tt]ill|[Ee]arly|[Ll]ate|[Bb]efore|[Aa]fter|[Ff]rom)\s+)?"
         r"(?:(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Pp]ast)\s+)?(?P<wday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-        r"(?:\s+(?:night|morning|evening|afternoon))?\b(?!,?\s+(?:the\s+)?\d)"), "weekday"),
-    (_c(r"(?:(?:[Ee]arlier|[Ll]ater|[Ee]arly|[Ll]ate)\s+(?:in\s+)?)?(?P<the>[Tt]he\s+)?(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Pp]revious|[Pp]ast|"
-        r"[Cc]oming)\s+(?P<unit>week|weekend|month|year)\b(?!\s+of\b)"), "relative_period"),
-    (_c(r"(?:[Oo]ver|[Dd]uring|[Aa]t|[Oo]n)\s+the\s+(?P<unit>weekend)\b"), "weekend"),
-    (_c(r"\b" + _NUMW + r"\s+" + _UNIT + r"\s+(?:(?P<dir>ago|earlier|later)\b|(?P<dir2>before|after)(?=\s*[,.;)]))",
-        re.I), "ago"),
-    (_c(r"(?P<prep>" + _LEAD + r"(?:[Dd]uring|[Ii]n|[Oo]ver|[Ss]ince|[Tt]hroughout|[Bb]y|[Uu]ntil|[Ll]ate|[Ee]arly)\s+)?"
+        r"(?:\s+(?:night|morning|evening|afternoon))?\b(?!,?\s+(?:the\s+)?\d)"), "weekday",
+         'on Monday'),
+    rule(_c(r"(?:(?:[Ee]arlier|[Ll]ater|[Ee]arly|[Ll]ate)\s+(?:in\s+)?)?(?P<the>[Tt]he\s+)?(?P<rel>[Ll]ast|[Nn]ext|[Tt]his|[Pp]revious|[Pp]ast|"
+        r"[Cc]oming)\s+(?P<unit>week|weekend|month|year)\b(?!\s+of\b)"), "relative_period",
+         'last week'),
+    rule(_c(r"(?:[Oo]ver|[Dd]uring|[Aa]t|[Oo]n)\s+the\s+(?P<unit>weekend)\b"), "weekend",
+         'over the weekend'),
+    rule(_c(r"\b" + _NUMW + r"\s+" + _UNIT + r"\s+(?:(?P<dir>ago|earlier|later)\b|(?P<dir2>before|after)(?=\s*[,.;)]))",
+        re.I), "ago",
+         'two months ago'),
+    rule(_c(r"(?P<prep>" + _LEAD + r"(?:[Dd]uring|[Ii]n|[Oo]ver|[Ss]ince|[Tt]hroughout|[Bb]y|[Uu]ntil|[Ll]ate|[Ee]arly)\s+)?"
         r"(?:(?:the|early|late|mid-?)\s+)?(?:(?P<rel>[Ll]ast|[Tt]his|[Nn]ext|[Pp]ast)\s+)?(?:(?:early|late|mid-?)\s*)?"
         r"(?P<season>[Ss]pring|[Ss]ummer|[Aa]utumn|[Ww]inter)(?:\s+(?:of\s+)?" + _Y + r")?\b"
-        r"(?!\s+(?:[Oo]lympics|[Gg]ames|[Pp]alace|[Ss]chool|[Ss]olstice))"), "season"),
-    (_c(r"(?<=\bfor\s)(?:the\s+(?:past|last)\s+)?" + _DURATION_PREFIX + _NUMW + r"\s+" + _UNIT +
-        r"\b(?!\s+(?:old|of\s+age|later|earlier|ago|before|after))", re.I), "duration"),
-    (_c(r"(?:[Ii]n|[Oo]ver|[Dd]uring|[Ff]or)\s+the\s+(?:past|last)\s+" + _NUMW + r"\s+" + _UNIT + r"\b", re.I), "duration"),
-    (_c(r"(?:[Ii]n|[Oo]ver|[Dd]uring)\s+(?:the\s+)?(?P<dir>recent|past|coming|next)\s+(?:few\s+)?(?P<unit>day|week|month)s\b"
-        r"(?!\s+(?:before|preceding|after|following|leading))"), "recent"),
+        r"(?!\s+(?:[Oo]lympics|[Gg]ames|[Pp]alace|[Ss]chool|[Ss]olstice))"), "season",
+         'last summer'),
+    rule(_c(r"(?<=\bfor\s)(?:the\s+(?:past|last)\s+)?" + _DURATION_PREFIX + _NUMW + r"\s+" + _UNIT +
+        r"\b(?!\s+(?:old|of\s+age|later|earlier|ago|before|after))", re.I), "duration",
+         'for nine months'),
+    rule(_c(r"(?:[Ii]n|[Oo]ver|[Dd]uring|[Ff]or)\s+the\s+(?:past|last)\s+" + _NUMW + r"\s+" + _UNIT + r"\b", re.I), "duration",
+         'over the past three weeks'),
+    rule(_c(r"(?:[Ii]n|[Oo]ver|[Dd]uring)\s+(?:the\s+)?(?P<dir>recent|past|coming|next)\s+(?:few\s+)?(?P<unit>day|week|month)s\b"
+        r"(?!\s+(?:before|preceding|after|following|leading))"), "recent",
+         'in recent weeks'),
     # relative to the narrative
-    (_c(r"(?:(?:[Ll]ater|[Ee]arlier)\s+)?(?:[Tt]he\s+(?:next|following|previous|prior|same)\s+(?:day|morning|evening|night|week)|"
-        r"[Tt]he\s+day\s+(?:before|after)(?!\s+(?:yesterday|tomorrow))|[Tt]hat\s+(?:same\s+)?(?:day|morning|evening|night))\b"), "anaphor_day"),
-    (_c(r"(?:(?<=\bafter\s)|(?<=\bwithin\s))(?:just\s+|only\s+)?(?P<n>one|a single|two|three|four|five|\d)\s+days?(?=\s+of\s+\w)",
-        re.I), "span_of"),
-    (_c(r"(?P<prep>[Ii]n|[Oo]ver|[Dd]uring)\s+the\s+(?:(?:few|last|first)\s+)?(?P<unit>day|week|month)s\s+"
-        r"(?P<rel>preceding|before|leading up to|prior to|following|after)"), "around_event"),
-]
+    rule(_c(r"(?:(?:[Ll]ater|[Ee]arlier)\s+)?(?:[Tt]he\s+(?:next|following|previous|prior|same)\s+(?:day|morning|evening|night|week)|"
+        r"[Tt]he\s+day\s+(?:before|after)(?!\s+(?:yesterday|tomorrow))|[Tt]hat\s+(?:same\s+)?(?:day|morning|evening|night))\b"), "anaphor_day",
+         'the next day'),
+    rule(_c(r"(?:(?<=\bafter\s)|(?<=\bwithin\s))(?:just\s+|only\s+)?(?P<n>one|a single|two|three|four|five|\d)\s+days?(?=\s+of\s+\w)",
+        re.I), "span_of",
+         'after one day of fighting'),
+    rule(_c(r"(?P<prep>[Ii]n|[Oo]ver|[Dd]uring)\s+the\s+(?:(?:few|last|first)\s+)?(?P<unit>day|week|month)s\s+"
+        r"(?P<rel>preceding|before|leading up to|prior to|following|after)"), "around_event",
+         'in the weeks preceding the vote'),
+])
 
 _NOT_A_YEAR_AFTER = re.compile(r"^\s*(?:people|persons|civilians|soldiers|troops|fighters|km|kilomet|miles|metres|meters|"
                                r"tons|tonnes|dollars|euros|families|homes|houses|buildings|refugees|men|women|children|"
@@ -643,9 +668,9 @@ def extract(ctx: DocContext) -> list[TimeExpr]:
     english = (ctx.language or "en").split("-")[0].lower() == "en"
     found: list[_Hit] = []
     if english:
-        for pat, method in PATTERNS:
-            for m in pat.finditer(text):
-                hit = _english_hit(ctx, m, method)
+        for r in RULES:
+            for m in r.pattern.finditer(text):
+                hit = _english_hit(ctx, m, r.handler)
                 if hit is not None:
                     found.append(hit)
     else:
@@ -682,7 +707,7 @@ def _english_hit(ctx: DocContext, m: re.Match, method: str) -> _Hit | None:
     start, end = m.start(), m.end()
     if end - start < 3:
         return None
-    if method in ("day_range", "day_range_mdy", "year_range") and not _valid_range(m, method):
+    if method in ("day_range", "year_range") and not _valid_range(m, method):
         return None
     if method == "year":
         if not _plausible_year(ctx, m):

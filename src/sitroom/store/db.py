@@ -18,9 +18,9 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from sitroom.models import DocumentFacts, Metadata, Source
+from sitroom.models import DocumentFacts, ExtractorFailure, Metadata, Source
 from sitroom.store import migrations
-from sitroom.store.schema import FACT_TABLES, reviews, sessions, sources, users
+from sitroom.store.schema import FACT_TABLES, extraction_failures, methods, reviews, sessions, sources, users
 
 ROLES = ("viewer", "analyst", "admin")
 
@@ -145,17 +145,26 @@ class Store:
     # ------------------------------------------------------------ facts
 
     def save_facts(self, source_id: int, facts: DocumentFacts) -> None:
-        """Replace a source's facts and mark it done, in one transaction."""
+        """Replace a source's facts (and its record of extractor failures) and mark it
+        done, in one transaction. Facts are stamped with the method that made them."""
         with self.engine.begin() as conn:
+            if facts.method:
+                self._record_method(conn, facts.method)
             for name, (table, _) in FACT_TABLES.items():
                 conn.execute(table.delete().where(table.c.source_id == source_id))
                 rows = []
                 for rec in getattr(facts, name):
                     row = dataclasses.asdict(rec)
                     row["source_id"] = source_id
+                    row["method"] = row.get("method") or facts.method
                     rows.append(row)
                 if rows:
                     conn.execute(insert(table), rows)
+            conn.execute(extraction_failures.delete().where(extraction_failures.c.source_id == source_id))
+            if facts.failures:
+                conn.execute(insert(extraction_failures), [
+                    dict(source_id=source_id, extractor=f.extractor, error=f.error[:2000], where=f.where,
+                         method=f.method or facts.method, at=_now()) for f in facts.failures])
             if self.has_fts:  # the search index follows the incident sentences
                 conn.exec_driver_sql("DELETE FROM events_fts WHERE source_id = ?", (source_id,))
                 if facts.events:
@@ -163,6 +172,37 @@ class Store:
                                          [(e.sentence, source_id, e.start) for e in facts.events])
             conn.execute(update(sources).where(sources.c.id == source_id)
                          .values(status="done", language=facts.language, note=None, analyzed_at=_now()))
+
+    @staticmethod
+    def _record_method(conn, stamp: str) -> None:
+        if conn.execute(select(methods.c.stamp).where(methods.c.stamp == stamp)).first() is not None:
+            return
+        from sitroom.extract.method import current  # the method running now made the stamp
+
+        m = current()
+        if m.stamp != stamp:
+            return
+        try:
+            with conn.begin_nested():
+                conn.execute(insert(methods).values(stamp=m.stamp, version=m.version, lexicons=m.lexicons,
+                                                    code=m.code, models=m.models, first_used=_now()))
+        except IntegrityError:  # another writer recorded it first
+            pass
+
+    def methods(self) -> list[dict]:
+        """Every method stamp seen on a fact, with what it stands for."""
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(select(methods).order_by(methods.c.first_used)).mappings()]
+
+    def failures(self, source_id: int | None = None) -> list[ExtractorFailure]:
+        """Extractors that raised, per source (all sources when ``source_id`` is None)."""
+        q = select(extraction_failures).order_by(extraction_failures.c.source_id, extraction_failures.c.id)
+        if source_id is not None:
+            q = q.where(extraction_failures.c.source_id == source_id)
+        with self.engine.connect() as conn:
+            return [ExtractorFailure(extractor=r["extractor"], error=r["error"], where=r["where"] or "",
+                                     source_id=r["source_id"], method=r["method"])
+                    for r in conn.execute(q).mappings()]
 
     @property
     def has_fts(self) -> bool:
@@ -259,6 +299,7 @@ class Store:
                 rows = conn.execute(select(table).where(table.c.source_id == source_id)
                                     .order_by(table.c.start, table.c.id)).mappings()
                 setattr(out, name, [_row_record(rec, r) for r in rows])
+        out.failures = self.failures(source_id)
         return out
 
 

@@ -34,7 +34,18 @@ def _v3_search(conn: Connection) -> None:
     conn.exec_driver_sql("INSERT INTO events_fts (sentence, source_id, start) SELECT sentence, source_id, start FROM events")
 
 
-STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search]
+def _v4_method(conn: Connection) -> None:
+    """Every fact records the method that produced it; extractor failures are kept."""
+    from sitroom.store.schema import FACT_TABLES, extraction_failures, methods
+
+    metadata.create_all(conn, tables=[methods, extraction_failures])
+    insp = inspect(conn)
+    for name in FACT_TABLES:
+        if "method" not in {c["name"] for c in insp.get_columns(name)}:
+            conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN method VARCHAR(64)")
+
+
+STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search, _v4_method]
 
 
 def current_version(conn: Connection) -> int:

@@ -79,6 +79,31 @@ FACT_TABLES: dict[str, tuple[Table, type]] = {
 }
 
 
+# What each method stamp on a fact stands for (see extract/method.py).
+methods = Table(
+    "methods", metadata,
+    Column("stamp", String(64), primary_key=True),
+    Column("version", String(32), nullable=False),
+    Column("lexicons", String(64), nullable=False),
+    Column("code", String(64), nullable=False),
+    Column("models", Text, nullable=False),
+    Column("first_used", DateTime, nullable=False),
+)
+
+# An extractor that raised on a source: the source keeps the other extractors' facts.
+extraction_failures = Table(
+    "extraction_failures", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("extractor", String(32), nullable=False),
+    Column("error", Text, nullable=False),
+    Column("where", Text),
+    Column("method", String(64)),
+    Column("at", DateTime, nullable=False),
+)
+Index("ix_extraction_failures_source", extraction_failures.c.source_id)
+
+
 # ---------------------------------------------------------------- people and review
 
 users = Table(
