@@ -100,6 +100,20 @@ def extract(ctx: DocContext) -> list[Place]:
     return resolved
 
 
+def resolve_spans(ctx: DocContext, spans: list[tuple[int, int]]) -> list[Place | None]:
+    """Resolve names whose spans are given (toponym resolution alone, as the geoparsing
+    benchmarks' "gold names given" setting measures it): one Place or None per span."""
+    g = gazetteer()
+    ms = []
+    for start, end in sorted(set(spans)):
+        surface = ctx.text[start:end]
+        cands = g.lookup(surface)
+        ms.append(_Mention(start=start, end=end, surface=surface, cands=cands, unknown=not cands,
+                           labelled=True))
+    by_span = {(p.start, p.end): p for p in _resolve(ctx, g, ms)}
+    return [by_span.get((s, e)) for s, e in spans]
+
+
 # ---------------------------------------------------------------- finding
 
 
