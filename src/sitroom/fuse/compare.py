@@ -2,29 +2,30 @@
 
 For each outlet: the incidents it reports and those others report but it does not, its
 figures next to the others' for the same category, the actors it names as responsible
-(perpetrators of its incident mentions), and its loaded terms: words from a lexicon of
-contested framings ("genocide", "ethnic cleansing", "terrorists", "regime",
-"anti-terrorist operation", "liberation", ...) and phrases it puts in scare quotes.
+(perpetrators of its incident mentions), and its loaded terms: words of the lexicon of
+contested framings (``data/lexicons/loaded_terms.tsv``: atrocity, delegitimising, legitimising, euphemism,
+dehumanising, hedge; per language, read in the source's own language) and phrases it
+puts in scare quotes.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from sitroom.extract import lexicon
 from sitroom.fuse.picture import Picture
 from sitroom.models import Figure
 
-LOADED = [
-    "genocide", "ethnic cleansing", "massacre", "terrorist", "terrorists", "terrorism", "anti-terrorist operation",
-    "counter-terrorism operation", "regime", "occupation", "occupiers", "occupied", "liberation", "liberated",
-    "aggression", "aggressor", "invasion", "invaders", "separatists", "separatist", "militants", "rebels",
-    "freedom fighters", "martyrs", "puppet", "junta", "nazis", "neo-nazi", "denazification", "special military operation",
-    "apartheid", "war crimes", "crimes against humanity", "collaborators", "provocation", "so-called", "exodus",
-    "apocalypse", "fratricidal", "imperialism", "imperialist", "humanitarian catastrophe", "human shields",
-]
-_LOADED_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(LOADED, key=len, reverse=True)) + r")\b", re.I)
 _SCARE = re.compile(r"[“\"]([^”\"\n]{2,40})[”\"]")
+
+
+@functools.lru_cache(maxsize=32)
+def _loaded(lang: str) -> re.Pattern:
+    """Loaded terms of one language as whole words (Unicode word boundaries)."""
+    words = lexicon.alternation("loaded_terms", lang.split("-")[0]) or r"(?!x)x"
+    return re.compile(r"(?<!\w)(" + words + r")(?!\w)", re.I)
 
 
 @dataclass(kw_only=True)
@@ -45,7 +46,7 @@ def compare(pic: Picture, figures: list[Figure]) -> list[OutletView]:
     for sid, s in pic.sources.items():
         v = views.setdefault(outlet_of[sid], OutletView(outlet=outlet_of[sid], articles=[]))
         v.articles.append(s.article_id)
-        for m in _LOADED_RE.finditer(s.text):
+        for m in _loaded(s.meta.language or "en").finditer(s.text):
             v.loaded_terms[m.group(1).lower()] += 1
         for m in _SCARE.finditer(s.text):
             words = m.group(1).strip(" ,.")
