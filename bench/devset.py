@@ -63,13 +63,14 @@ def restrict(doc: dict, ids: set[str]) -> dict:
 
 
 def run(limit: int | None = None, slices: bool = False, only: str | None = None,
-        corpus: Path = CORPUS) -> list[BenchResult]:
+        corpus: Path = CORPUS, gold_path: Path = GOLD, label: str = "development set",
+        name: str = NAME) -> list[BenchResult]:
     if not corpus.exists():
         print(f"{corpus} is missing: rebuild the development set's texts as ../shared/devset/README.md says",
               file=sys.stderr)
         return []
     scorer = load_scorer()
-    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
     with Timer() as t:
         pred, failed = predict(corpus)
     langs: dict[str, set[str]] = {}
@@ -79,6 +80,7 @@ def run(limit: int | None = None, slices: bool = False, only: str | None = None,
               ("other languages", set().union(*(v for k, v in langs.items() if k != "en")))]
     groups += [(k, v) for k, v in sorted(langs.items()) if k != "en"]
     out = []
+    title = label
     for label, ids in groups:
         if only and label != only:
             continue
@@ -90,11 +92,19 @@ def run(limit: int | None = None, slices: bool = False, only: str | None = None,
                 continue
             if key == "mean_f1" and ids is not None:
                 continue  # the mean over lists includes incidents: whole set only
-            metrics.append(Metric(task, metric, flat.get(key), target=target if label == "en" else None))
-        out.append(BenchResult(dataset=f"development set ({label})", name=f"devset_{label.replace(' ', '_')}",
+            metrics.append(Metric(task, metric, flat.get(key),
+                                  target=target if label == "en" and name == NAME else None))
+        out.append(BenchResult(dataset=f"{title} ({label})", name=f"{name}_{label.replace(' ', '_')}",
                                metrics=metrics, docs=len(ids) if ids is not None else len(gold["articles"]),
                                failures=failed if ids is None else 0, seconds=t.seconds))
     return out
+
+
+def seeds() -> list[BenchResult]:
+    """The two seed articles: examples the extraction was first shaped on, not the target."""
+    seeds_dir = SHARED / "seeds"
+    return run(corpus=seeds_dir / "corpus.jsonl", gold_path=seeds_dir / "gold.json", label="seeds",
+               name="seeds", only="all")
 
 
 def main() -> int:

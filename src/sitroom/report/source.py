@@ -32,9 +32,17 @@ def render_source(console: Console, source: Source, facts: DocumentFacts | None)
                          ("status", source.status + (f" ({source.note})" if source.note else ""))]:
         if value not in (None, ""):
             meta.add_row(Text(label, style="dim"), Text(str(value)))
+    if facts is not None:
+        stamps = sorted({f.method for kind in ("places", "dates", "figures", "quotes", "entities", "events")
+                         for f in getattr(facts, kind) if f.method})
+        if stamps:
+            meta.add_row(Text("method", style="dim"), Text(", ".join(stamps)))
     console.print(meta)
     if facts is None:
         return
+    for f in facts.failures:  # an extractor that raised: its facts are missing, the others are here
+        console.print(Text(f"the {f.extractor} extractor failed on this source: {f.error}"
+                           f"{' (' + f.where + ')' if f.where else ''}", style="yellow"))
     sections = [
         ("places", facts.places, lambda p: (p.surface, f"{p.name} ({p.country or '?'}) {p.lat:.3f},{p.lon:.3f} {p.kind}/{p.precision}" if p.lat is not None else f"{p.name} (unresolved)")),
         ("dates", facts.dates, lambda d: (d.surface, f"{d.value} ({d.precision})")),
