@@ -2,7 +2,13 @@
 affected, and populations, read over the dependency parse.
 
 quantulum3 finds numbers but never links a count to people or to what happened to them
-(see notes/dependencies), so this is our own:
+(see notes/dependencies), so this is our own. Number words are read by text2num (right for
+en, fr, es, de); what it does not read stays ours: "a dozen", "half a million", "a
+quarter of a million", "a hundred", and the refusal of vague amounts ("a few hundred").
+Every word list is a lexicon (data/lexicons/figure_*.tsv, and the shared speech_verbs,
+titles and demonyms tables), so another language is added as rows; the patterns around
+a number (qualifiers, vague amounts, units, "according to") form the rule table
+``figures.<lang>``, built from those lexicons.
 
 1. find each number in the text: digits ("41,000", "1.2 million", "1.5m") and number
    words ("five", "forty-two", "a dozen", "two hundred and fifty", "half a million");
@@ -10,217 +16,322 @@ quantulum3 finds numbers but never links a count to people or to what happened t
    numbers; ages ("69-year-old", "aged 12"), percentages, money, distances, durations,
    years, times, ordinals and numbers inside a date expression are dropped;
 2. join ranges: "20-30", "20 to 30", "between 20 and 30", "from 20 to 30", "five or six"
-   (value = the high end, low/high set, qualifier "range"); "rose from 20 to 68" is a
-   change, not a range: the figure is 68;
+   (value = the low end, as the gold files code it, low/high set, qualifier "range");
+   "rose from 20 to 68" is a change, not a range: the figure is 68; "not 200 or 500" (the
+   second more than twice the first) are two counts;
 3. walk from the number to the noun it counts ("68 people", "five of the dead") and
    require that noun to count people (a lexicon of people nouns, demonyms, NORP
    entities), or the number to stand for people itself ("300 were arrested",
    "killing 12 and wounding 40"), or a tally to govern it ("the death toll rose to
-   1,200", "put the number of dead at 48", "a death toll of 57");
+   1,200", "put the number of dead at 48", "a death toll of 57", "injuries stood at 87");
 4. the category comes from, in order: words on the counted noun ("displaced
    families", "people killed"), the governing verb/adjective/noun, walking up
    coordination ("killed and 290 injured": the second number takes its own verb; "killed
    five soldiers and three civilians": the second noun takes the shared verb), the
    words just after the number, sub-counts ("including two children", "120 of them")
-   inheriting from the count they belong to;
+   inheriting from the count they belong to ("among the 45 dead were 12 children", "the
+   27 wounded included four officers"); a resultative takes its predicate ("left 40
+   residents wounded": not flight); a place's people with nothing said to happen to them
+   are its population ("the territory's 2 million people"), people at a place when
+   something happened are ``other`` ("4,000 people were at the station");
 5. qualifier from the words before (and just after: "or more", "or so", "-plus") the
-   number. Convention: "nearly", "almost", "close to", "just under" are ``fewer_than``
-   (the count is below the number given); "about", "around", "some", "an estimated",
-   "roughly", "approximately" are ``about``;
+   number (figure_qualifiers.tsv). Convention, as the gold files code it: "nearly",
+   "almost", "close to", "about", "around", "some", "an estimated" are ``about``;
+   "fewer than", "under", "just under" are ``fewer_than``;
 6. attribution: "according to X", "X said/told/reported ..." governing the clause
-   (subject of a verb of saying above the number, or the sentence's reporting verb),
-   and for numbers inside a direct quote, the quote's speaker found cheaply from
-   "X said: "..."", ""...," X said" patterns. None when the outlet asserts it;
+   (subject of a verb of saying above the number, or the sentence's reporting verb; not
+   through a background clause: "said ... after a missile killed 52" is the outlet's), and
+   for numbers inside a direct quote, the quote's speaker found cheaply from
+   "X said: "..."", ""...," X said" patterns (the verbs: the document's own tokens whose
+   lemma is a verb of saying). None when the outlet asserts it;
 7. as_of: the nearest date expression in the sentence (its end, so "in 2020" is the
    end of 2020; "since X" starts a running count and is ignored), else the publication
    date; standing populations have no as_of unless a date is given.
 """
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 
 from spacy.tokens import Span, Token
+from text_to_num import text2num
 
+from sitroom.extract import lexicon
 from sitroom.extract.context import DocContext
+from sitroom.extract.rules import RuleTable, rule
 from sitroom.models import Figure, TimeExpr
+
+
+# ---------------------------------------------------------------- lexicons
+
+# Every word list is a lexicon of data/lexicons (figure_*.tsv, and the shared
+# speech_verbs, titles and demonyms): another language is added as rows.
+
+
+@functools.lru_cache(maxsize=None)
+def _words(role: str, lang: str = "en") -> frozenset[str]:
+    """Closed-class words by role (figure_function_words.tsv)."""
+    return lexicon.terms("figure_function_words", lang, role=role)
+
+
+@functools.lru_cache(maxsize=None)
+def _categories(lang: str = "en") -> dict[str, tuple[str, str]]:
+    """lemma or form -> (category, condition) (figure_categories.tsv)."""
+    return {t: (r.category, r.condition) for t, r in lexicon.table("figure_categories", lang).items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _people(lang: str = "en") -> frozenset[str]:
+    """Nouns that count people, and the demonyms of the shared table (lower-cased)."""
+    return lexicon.terms("figure_people", lang) | lexicon.terms("demonyms", lang)
+
+
+@functools.lru_cache(maxsize=None)
+def _qualifier_words(lang: str = "en") -> frozenset[str]:
+    """Every word of a qualifier phrase ("at", "least", "nearly"): not part of a subject."""
+    return frozenset(w for r in lexicon.rows("figure_qualifiers", lang) for w in r.term.lower().split())
+
+
+@functools.lru_cache(maxsize=None)
+def _standing_nouns(lang: str = "en") -> frozenset[str]:
+    """People nouns a population is counted in ("residents", "people", not "members")."""
+    return lexicon.terms("figure_people", lang, standing="yes")
+
+
+@functools.lru_cache(maxsize=None)
+def _tally_nouns(lang: str = "en") -> frozenset[str]:
+    return lexicon.terms("figure_tally_nouns", lang, role="tally")
+
+
+@functools.lru_cache(maxsize=None)
+def _quantity_nouns(lang: str = "en") -> frozenset[str]:
+    return lexicon.terms("figure_tally_nouns", lang)  # tallies and quantities
+
+
+@functools.lru_cache(maxsize=None)
+def _states(lang: str = "en") -> dict[str, tuple[str, frozenset[str]]]:
+    """"in custody" -> detained, "in hospital" -> injured (figure_states.tsv)."""
+    return {t: (r.category, frozenset(r.prep.lower().split("/")))
+            for t, r in lexicon.table("figure_states", lang).items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _speech(lang: str = "en") -> frozenset[str]:
+    """Verbs whose subject gives a number: reporting verbs of speech_verbs.tsv and the
+    verbs of counting and recording of figure_source_verbs.tsv."""
+    return lexicon.terms("speech_verbs", lang, reporting="yes") | lexicon.terms("figure_source_verbs", lang)
+
+
+@functools.lru_cache(maxsize=None)
+def _speech_through(lang: str = "en") -> frozenset[str]:
+    """Source verbs under which the one who speaks may be further up ("said it counted")."""
+    return lexicon.terms("figure_source_verbs", lang, through="yes")
+
+
+@functools.lru_cache(maxsize=None)
+def _honorifics(lang: str = "en") -> frozenset[str]:
+    return lexicon.terms("titles", lang, type="honorific")
+
+
+def _alt(terms) -> str:
+    """A regular-expression alternation of phrases, longest first, any whitespace between words."""
+    out = []
+    for t in sorted(set(terms), key=lambda t: (-len(t), t)):
+        out.append(r"\s+".join(re.escape(w) for w in t.split()))
+    return "|".join(out) or r"(?!x)x"
+
 
 # ---------------------------------------------------------------- numbers
 
-_ONES = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-         "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
-         "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19}
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
-         "ninety": 90}
-_WORD_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "dozen": 12}
-_DIGIT_SCALES = {"thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "m": 1_000_000,
-                 "mn": 1_000_000, "mln": 1_000_000, "k": 1_000, "bn": 1_000_000_000}
-_W = "|".join(sorted([*_ONES, *_TENS, *_WORD_SCALES], key=len, reverse=True))
-_NUM = re.compile(
-    # digits: not part of a word, decimal, time ("10:30"), date ("7/10"), model ("Su-25") or id ("#5")
-    r"(?<![\w.,:/#№-])(?P<num>\d{1,3}(?:,\d{3})+(?![\d,]*\d)|\d+(?:\.\d+)?)(?![\d:/]|\.\d|,\d)"
-    r"(?:\s*(?P<scale>million|billion|thousand|mln|mn|bn|m|k)\b)?"
-    # words: "forty-two", "two hundred and fifty", "a dozen", "half a million"
-    r"|\b(?P<word>(?:half\s+)?(?:an?\s+)?(?:" + _W + r")(?:(?:\s+|-|\s+and\s+)(?:" + _W + r"))*)\b",
-    re.IGNORECASE)
-# a second number right after a range separator (no look-behind: "20-30")
-_NUM2 = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<scale>million|billion|thousand|mln|mn|bn|m|k)\b)?"
-                   r"|(?P<word>(?:" + _W + r")(?:(?:\s+|-|\s+and\s+)(?:" + _W + r"))*)\b", re.IGNORECASE)
+@functools.lru_cache(maxsize=None)
+def _number_words(lang: str = "en") -> dict[str, tuple[int | None, str]]:
+    """word -> (value, kind) of figure_number_words.tsv (kinds: unit, ten, scale, dozen, half,
+    article, joiner, digit_scale)."""
+    out: dict[str, tuple[int | None, str]] = {}
+    for r in lexicon.rows("figure_number_words", lang):
+        out.setdefault((r.term.lower(), r.kind), (int(r.value) if r.value else None, r.kind))
+    return out
 
 
-def _words_value(phrase: str) -> int | None:
-    """Value of a number-word phrase; None when it is vague ("hundred" alone, "a few thousand")."""
-    words = [w for w in re.split(r"[\s-]+", phrase.lower()) if w and w != "and"]
-    half = words[:1] == ["half"]
+def _kind_words(lang: str, *kinds: str) -> dict[str, int | None]:
+    return {w: v for (w, k), (v, _) in _number_words(lang).items() if k in kinds}
+
+
+@functools.lru_cache(maxsize=None)
+def _num_patterns(lang: str = "en") -> tuple[re.Pattern, re.Pattern]:
+    """(a number anywhere, a number right after a range separator)."""
+    w = _alt(_kind_words(lang, "unit", "ten", "scale", "dozen"))
+    half = _alt(_kind_words(lang, "half"))
+    art = _alt(_kind_words(lang, "article"))
+    join = _alt(_kind_words(lang, "joiner"))
+    scale = _alt(_kind_words(lang, "digit_scale"))
+    words = r"(?:" + w + r")(?:(?:\s+|-|\s+(?:" + join + r")\s+)(?:" + w + r"))*"
+    num = re.compile(
+        # digits: not part of a word, decimal, time ("10:30"), date ("7/10"), model ("Su-25") or id ("#5")
+        r"(?<![\w.,:/#№-])(?P<num>\d{1,3}(?:,\d{3})+(?![\d,]*\d)|\d+(?:\.\d+)?)(?![\d:/]|\.\d|,\d|[’']?s\b)"
+        r"(?:\s*(?P<scale>" + scale + r")\b)?"
+        # words: "forty-two", "two hundred and fifty", "a dozen", "half a million"
+        r"|\b(?P<word>(?:(?:" + half + r")\s+)?(?:(?:" + art + r")\s+)?" + words + r")\b", re.IGNORECASE)
+    num2 = re.compile(r"(?P<num>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s*(?P<scale>" + scale + r")\b)?"
+                      r"|(?P<word>" + words + r")\b", re.IGNORECASE)
+    return num, num2
+
+
+def _words_value(phrase: str, lang: str = "en") -> int | None:
+    """Value of a number-word phrase; None when it is vague ("hundred" alone, "a few thousand").
+
+    text2num reads the plain phrases ("two hundred and fifty", "forty-two"); what it does
+    not read stays ours: "a"/"an" before a scale ("a hundred", "a million"), "half" ("half a
+    million"), "dozen" ("a dozen", "two dozen"), and the refusal of a scale word with no
+    count before it ("hundred" in "a few hundred" is not a number)."""
+    kinds = _number_words(lang)
+    kind = {w: k for (w, k) in kinds}  # one kind per word is enough here
+    for (w, k) in kinds:
+        if k in ("scale", "dozen", "half", "article", "joiner"):
+            kind[w] = k
+    words = [w for w in re.split(r"[\s-]+", phrase.lower()) if w]
+    half = bool(words) and kind.get(words[0]) == "half"
     if half:
         words = words[1:]
-    if words[:1] in (["a"], ["an"]):
-        if len(words) < 2 or words[1] not in _WORD_SCALES:
+    if words and kind.get(words[0]) == "article":
+        if len(words) < 2 or kind.get(words[1]) not in ("scale", "dozen"):
             return None
-        words = ["one", *words[1:]]
-    elif words[0] in _WORD_SCALES:
+        words = words[1:]  # "a hundred": the scale word alone is its value
+        lead = 1
+    elif words and kind.get(words[0]) in ("scale", "dozen"):
         return None  # "hundred" without a count: "a few hundred", "several thousand"
-    total = current = 0
-    prev = None
-    for w in words:
-        if w in _ONES or w in _TENS:
-            n = _ONES.get(w, _TENS.get(w))
-            if prev is not None and prev in _ONES or (prev in _TENS and w in _TENS):
-                return None  # "five six": not one number
-            current += n
-        elif w == "hundred":
-            current = (current or 1) * 100
-        elif w == "dozen":
-            current = (current or 1) * 12
-        else:
-            total += (current or 1) * _WORD_SCALES[w]
-            current = 0
-        prev = w
-    n = total + current
+    else:
+        lead = None
+    if not words:
+        return None
+    if any(kind.get(w) == "dozen" for w in words):
+        dozen = _kind_words(lang, "dozen")
+        i = next(i for i, w in enumerate(words) if kind.get(w) == "dozen")
+        before = _words_value(" ".join(words[:i]), lang) if i else (lead or 1)
+        if before is None or i + 1 < len(words):
+            return None  # "a dozen thousand": not a way of writing a count
+        n = before * (dozen[words[i]] or 12)
+    else:
+        try:
+            n = text2num(" ".join(words), lang)
+        except ValueError:
+            return None
     return n // 2 if half else n
 
 
-def _value(m: re.Match) -> int | None:
+def _fraction_before(before: str, value: int, lang: str = "en") -> int | None:
+    """"a quarter of a million" is 250,000; "two-thirds of a million" is not read (None)."""
+    fractions = _kind_words(lang, "fraction")
+    m = re.search(r"(?:^|\W)(?:(?P<one>" + _alt(_kind_words(lang, "article")) + r")\s+)?(?P<f>"
+                  + _alt(fractions) + r")s?\s+(?:" + _alt(_words("partitive", lang)) + r")\s*$", before, re.I)
+    if not m:
+        return value
+    if not m.group("one"):
+        return None
+    return value // (fractions[m.group("f").lower()] or 1)
+
+
+def _value(m: re.Match, lang: str = "en") -> int | None:
     if m.group("num"):
         raw = m.group("num").replace(",", "")
         n = float(raw)
         if m.group("scale"):
-            n *= _DIGIT_SCALES[m.group("scale").lower()]
+            n *= _kind_words(lang, "digit_scale")[m.group("scale").lower()] or 1
         elif "." in raw:
             return None  # 2.5 without a scale word is not a count of people
         return int(round(n))
-    return _words_value(m.group("word"))
+    return _words_value(m.group("word"), lang)
 
 
-# ---------------------------------------------------------------- lexicon
+# ---------------------------------------------------------------- rule tables
 
-# What happened to the people counted: lemma (or form) of a verb / noun / adjective.
-CATEGORY_LEMMAS: dict[str, str] = {
-    **dict.fromkeys(["kill", "die", "dead", "death", "fatality", "body", "corpse", "perish", "execute", "massacre",
-                     "slay", "murder", "toll", "drown", "bury", "behead", "slaughter", "shoot_dead", "lifeless"],
-                    "killed"),
-    **dict.fromkeys(["injure", "wound", "hurt", "injury", "injured", "wounded", "hospitalize", "hospitalise",
-                     "maim", "treat", "burn"], "injured"),
-    **dict.fromkeys(["missing", "disappear", "unaccounted", "disappeared"], "missing"),
-    **dict.fromkeys(["flee", "displace", "refugee", "displaced", "evict", "expel", "leave", "uproot", "homeless",
-                     "exodus", "idp", "deport", "shelter", "asylum", "force", "exile", "escape"], "displaced"),
-    **dict.fromkeys(["arrive", "reach", "cross", "enter", "register", "arrival"], "arrived"),
-    **dict.fromkeys(["evacuate", "rescue", "evacuation", "relocate", "evacuee", "airlift"], "evacuated"),
-    **dict.fromkeys(["detain", "arrest", "capture", "abduct", "kidnap", "imprison", "jail", "detainee",
-                     "prisoner", "hostage", "hold", "seize", "round"], "detained"),
-    **dict.fromkeys(["population", "inhabitant", "resident", "live", "home", "populate", "indigenous", "inhabit",
-                     "populous"], "population"),
-    **dict.fromkeys(["affect", "need", "trap", "starve", "besiege", "stranded", "strand", "face", "require",
-                     "receive", "lack", "risk", "threaten", "hungry", "famine", "trapped", "isolate", "cut",
-                     "besieged", "starving"], "affected"),
-    **dict.fromkeys(["return", "returnee", "repatriate", "casualty", "victim"], "other"),
-}
-# verbs that name a category only in some uses; checked in _category_of
-_AMBIGUOUS = {"leave", "hold", "reach", "cross", "enter", "treat", "live", "need", "register", "home", "burn",
-              "force", "face", "require", "receive", "lack", "risk", "threaten", "shelter", "seize", "round",
-              "escape", "return", "body", "cut", "resident", "population", "indigenous", "casualty", "victim"}
-_PLACE_OBJECTS = {"home", "house", "country", "region", "city", "town", "village", "enclave", "area", "land",
-                  "territory", "homeland", "camp", "strip", "capital", "province", "state", "district"}
-# Nouns that count people (the thing a number counts must be one of these, or a demonym).
-PEOPLE = {
-    "people", "person", "civilian", "resident", "inhabitant", "man", "men", "woman", "women", "child", "children",
-    "kid", "boy", "girl", "baby", "infant", "soldier", "troop", "fighter", "serviceman", "servicemen", "officer",
-    "policeman", "peacekeeper", "militant", "rebel", "refugee", "migrant", "worker", "journalist", "reporter",
-    "doctor", "nurse", "medic", "paramedic", "patient", "student", "pupil", "villager", "family", "household",
-    "member", "protester", "protestor", "demonstrator", "detainee", "prisoner", "hostage", "victim", "body",
-    "casualty", "fatality", "survivor", "passenger", "pilgrim", "citizen", "national", "settler", "teacher",
-    "farmer", "volunteer", "staff", "staffer", "employee", "miner", "idp", "evacuee", "individual", "adult",
-    "elderly", "minor", "teenager", "teen", "youth", "crew", "guard", "personnel", "recruit", "conscript",
-    "combatant", "militiaman", "gunman", "jihadist", "insurgent", "dead", "injured", "wounded", "missing",
-    "displaced", "population", "other", "others", "asylum-seeker", "seeker", "returnee", "inmate", "suspect",
-    "activist", "opponent", "dissident", "official", "diplomat", "tourist", "visitor", "sailor", "pilot",
-    "marine", "paratrooper", "commander", "contractor", "mercenary", "aid worker", "firefighter", "rescuer",
-    "resident", "occupant", "local", "native", "ethnic", "mourner", "worshipper", "worshiper", "fisherman",
-    "fishermen", "herder", "nomad", "peasant", "labourer", "laborer", "athlete", "spectator", "fan", "voter",
-    "bystander", "pedestrian", "motorist", "driver", "hiker", "climber", "swimmer", "crewman", "crewmen",
-    "crewmember", "policemen", "policewoman", "gendarme", "cadet", "veteran", "orphan", "widow", "newborn",
-    "toddler", "schoolchild", "schoolchildren", "schoolgirl", "schoolboy", "armenian", "azerbaijani",
-    "ukrainian", "russian", "palestinian", "israeli", "syrian", "sudanese", "afghan", "iraqi", "yemeni",
-    "rohingya", "kurd", "lebanese", "somali", "congolese", "haitian", "venezuelan", "libyan", "ethiopian",
-}
-# "the death toll rose to 1,200", "the number of displaced reached 40,000"
-_TALLY_NOUNS = {"toll", "number", "count", "tally", "total", "figure"}
-# "a total of 1,300 people were rescued": the count's own verb is above these nouns
-_QUANTITY_NOUNS = _TALLY_NOUNS | {"group", "crowd", "majority", "minimum", "maximum", "estimate", "batch", "convoy",
-                                  "wave", "boatload", "busload", "handful", "further", "additional", "another"}
-_HELD = {"custody", "detention", "captivity", "prison", "jail", "arrest", "cell"}
-_UNIT_AFTER = re.compile(
-    r"^\s*(?:%|per\s*cent\b|percent\b|pc\b|°|"
-    r"-?\s*(?:year|month|week|day|hour|minute|second|km|kilomet|mile|metre|meter|mm|cm|kg|ton|tonne|storey|story|"
-    r"floor|strong|member|point|page|seat|bed|mile|acre|hectare|inch|foot|feet|gram|litre|liter|gallon|lb|kw|mw|"
-    r"degree)s?\b|"
-    r"(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|times|decades?|centuries|century)\b|"
-    r"(?:square\s+)?(?:km|kilometres?|kilometers?|miles?|metres?|meters?|m\b|acres?|hectares?|feet|ft)\b|"
-    r"(?:dollars?|euros?|pounds?|usd|eur|gbp|rubles?|roubles?|shekels?|hryvnias?|dirhams?|dinars?|yuan|yen|"
-    r"francs?|rupees?|lira|manats?|drams?)\b|"
-    r"(?:am|pm|a\.m\.|p\.m\.|gmt|utc)\b|"
-    r"(?:st|nd|rd|th)\b)", re.I)
-_BEFORE_UNITS = re.compile(r"(?:[$€£¥₴₽]|\b(?:US\$|USD|EUR|GBP|Rs\.?|No\.?|number|Resolution|Article|Route|Highway|"
-                           r"Flight|Unit|Brigade|Division|Battalion|Regiment|Building|Block|Gate|Room|Ward|Camp|"
-                           r"Chapter|Section|Paragraph|page|pages|aged?|ages|age\s+of|aged\s+between|"
-                           r"ages\s+of|between\s+the\s+ages\s+of|under\s+the\s+age\s+of|over\s+the\s+age\s+of|"
-                           r"Level|Category|Phase|Grade|magnitude|magnitude-|scale\s+of|kilometre|km|mile|"
-                           r"score|out\s+of|G|F|Su|MiG|T|Mi|Ka|Tu|Il|An|HIMARS|BM)\s*)$")
-_QUALIFIERS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"\b(?:at\s+least|no\s+fewer\s+than|no\s+less\s+than|a\s+minimum\s+of|at\s+a\s+minimum|"
-                r"not\s+less\s+than|not\s+fewer\s+than)\s*$", re.I), "at_least"),
-    (re.compile(r"\b(?:more\s+than|over|upwards\s+of|in\s+excess\s+of|above|exceeding|beyond|well\s+over|"
-                r"well\s+above|just\s+over|just\s+above|some\s+more\s+than)\s*$", re.I), "more_than"),
-    (re.compile(r"\b(?:up\s+to|as\s+many\s+as|a\s+maximum\s+of|as\s+much\s+as|at\s+most|no\s+more\s+than|"
-                r"not\s+more\s+than)\s*$", re.I), "up_to"),
-    (re.compile(r"\b(?:fewer\s+than|less\s+than|under|below|nearly|almost|close\s+to|just\s+under|"
-                r"just\s+short\s+of|short\s+of|not\s+quite|shy\s+of)\s*$", re.I), "fewer_than"),
-    (re.compile(r"\b(?:about|around|some|approximately|approx\.?|roughly|(?:an|the)\s+estimated|estimated|"
-                r"an\s+approximate|circa|ca\.|c\.|perhaps|maybe|an\s+estimate\s+of|reportedly|"
-                r"in\s+the\s+region\s+of|of\s+some|of\s+about|of\s+around|on\s+the\s+order\s+of)\s*$", re.I),
-     "about"),
-]
-_AFTER_QUALIFIERS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"^\s*(?:or|and)\s+more\b|^\s*(?:-\s*)?plus\b|^\+", re.I), "at_least"),
-    (re.compile(r"^\s*or\s+so\b|^\s*odd\b", re.I), "about"),
-]
-_VAGUE_BEFORE = re.compile(r"\b(?:tens|hundreds|thousands|millions|dozens|scores)\s+of\s*$|"
-                           r"\b(?:few|several|many|couple)\s*$", re.I)
-_ATTRIB_ACCORDING = re.compile(
-    r"\b(?:according\s+to|citing|as\s+reported\s+by|figures\s+(?:from|released\s+by)|data\s+from|"
-    r"(?:a\s+)?(?:count|tally|estimate)\s+by|said\s+by)\s+"
-    r"(?P<who>(?:the\s+)?[^,.;:\"“”()]{2,80}?)"
-    r"(?=[,.;:\"“”()]|\s+(?:on|as|which|who|in|at|from|for|that|and\s+(?:the|a)\s+\w+\s+(?:said|say))\b|$)", re.I)
-_SPEECH = {"say", "tell", "report", "announce", "state", "estimate", "claim", "confirm", "put", "add", "write",
-           "tweet", "declare", "update", "post", "publish", "warn", "note", "insist", "allege", "quote", "cite",
-           "acknowledge", "admit", "indicate", "explain", "reveal", "disclose", "deny", "count", "record", "show",
-           "tally", "document", "verify", "suggest", "believe"}
-_SAY_RE = (r"(?:said|says|told|tells|tweeted|tweets|wrote|writes|posted|posts|added|adds|stated|states|"
-           r"announced|announces|declared|declares|warned|warns|reported|reports|explained|explains|"
-           r"insisted|insists|noted|notes|claimed|claims)")
-_PRONOUNS = {"it", "he", "she", "they", "we", "i", "you", "this", "that", "which", "who", "one", "someone",
-             "some", "others", "many", "both"}
+
+# Examples of the rule tables, one language a dict (each must be matched by its rule).
+_EXAMPLES = {"en": {
+    "qualifier_before": "The storm killed at least", "qualifier_after": " or more people were hurt.",
+    "vague": "The clashes displaced tens of", "unit_after": " per cent of the homes burned.",
+    "unit_before": "The boy, aged", "label_before": "The jet, a Su-",
+    "according": "Nine were hurt, according to the fire brigade.",
+}}
+
+
+class _Rules:
+    """Handlers of the figure rule tables: each reads one match and says what it means."""
+
+    @staticmethod
+    def qualifier(m: re.Match, lang: str = "en") -> str:
+        """A qualifier phrase before or after the number -> the schema's qualifier."""
+        phrase = re.sub(r"\s+", " ", m.group("q").lower())
+        for r in lexicon.rows("figure_qualifiers", lang):
+            if r.term.lower() == phrase:
+                return r.qualifier
+        return "exact"
+
+    @staticmethod
+    def vague(m: re.Match, lang: str = "en") -> bool:
+        """"tens of", "a few", "several" before a number: a vague amount, not a figure."""
+        return True
+
+    @staticmethod
+    def unit(m: re.Match, lang: str = "en") -> bool:
+        """A unit, currency, label or age beside the number: not a count of people."""
+        return True
+
+    @staticmethod
+    def according(m: re.Match, lang: str = "en") -> str:
+        """"according to the Red Cross" -> "Red Cross"."""
+        return _clean_who(m.group("who"), lang)
+
+
+@functools.lru_cache(maxsize=None)
+def _rule_table(lang: str = "en") -> RuleTable:
+    """The patterns around a number, built from the language's lexicons; each names the
+    _Rules handler that reads its match (tests/test_rules.py checks handlers and examples)."""
+    def q(position):
+        return _alt(r.term.lower() for r in lexicon.rows("figure_qualifiers", lang) if r.position == position)
+
+    def units(position, joined=None, case=None):
+        return _alt(r.term for r in lexicon.rows("figure_units", lang) if r.position == position
+                    and (joined is None or r.joined == joined) and (case is None or r.case == case))
+
+    lead = _alt(lexicon.terms("figure_attribution", lang, role="lead"))
+    stop = _alt(lexicon.terms("figure_attribution", lang, role="stop"))
+    articles = _alt(_words("article", lang))
+    ex = _EXAMPLES.get(lang, _EXAMPLES["en"])
+    return RuleTable(f"figures.{lang}", _Rules, [
+        # qualifiers: "at least 12", "nearly 500"; "12 or more", "a dozen or so"
+        rule(r"(?:^|(?<=\W))(?P<q>" + q("before") + r")\s*$", "qualifier", ex["qualifier_before"],
+             name="qualifier_before", flags=re.I),
+        rule(r"^\s*(?P<q>" + q("after") + r")(?:\b|(?=\W)|$)", "qualifier", ex["qualifier_after"],
+             name="qualifier_after", flags=re.I),
+        # vague amounts: "tens of thousands", "a few hundred"
+        rule(r"(?:^|(?<=\W))(?:" + _alt(lexicon.terms("figure_vague", lang)) + r")\s*$", "vague",
+             ex["vague"], name="vague_before", flags=re.I),
+        # not a count: units after ("20 per cent", "3 km", "300-strong"), labels and ages before
+        rule(r"^\s*(?:-?\s*(?:" + units("after", "any") + r")s?(?:\b|(?<=\W))|-\s*(?:" + units("after", "hyphen")
+             + r")s?\b)", "unit", ex["unit_after"], name="unit_after", flags=re.I),
+        rule(r"(?:^|(?<=\W))(?:" + units("before", case="any") + r")\s*$", "unit",
+             ex["unit_before"], name="unit_before", flags=re.I),
+        rule(r"(?:^|(?<=\W))(?:" + units("before", case="exact") + r")[\s-]*$", "unit",
+             ex["label_before"], name="label_before"),
+        # who gives the number: "according to the health ministry"
+        rule(r"\b(?:" + lead + r")\s+(?P<who>(?:(?:" + articles + r")\s+)?[^,.;:\"“”()]{2,80}?)"
+             r"(?=[,.;:\"“”()]|\s+(?:" + stop + r")\b|\s+and\s+(?:" + articles + r")\s|$)", "according",
+             ex["according"], name="according", flags=re.I),
+    ], language=lang)
+
+
+_RULES = _rule_table("en")
+
+
+def _rule(name: str, lang: str = "en"):
+    table = _rule_table(lang)
+    return next(r for r in table if r.label == name)
+
+
 _STOCK_CATEGORIES = {"population"}
+_HARM = ("population", "killed", "injured", "displaced", "missing", "detained", "evacuated")
 
 
 # ---------------------------------------------------------------- main loop
@@ -229,17 +340,21 @@ _STOCK_CATEGORIES = {"population"}
 def extract(ctx: DocContext) -> list[Figure]:
     out: list[Figure] = []
     text = ctx.text
+    lang = ctx.language or "en"
+    num_re = _num_patterns(lang)[0]
     date_spans = [(d.start, d.end) for d in ctx.dates]
     for sent in ctx.doc.sents:
         s0, s1 = sent.start_char, sent.end_char
         stext = text[s0:s1]
         taken_until = -1
         sent_figs: list[Figure] = []
-        for m in _NUM.finditer(stext):
+        for m in num_re.finditer(stext):
             start, end = s0 + m.start(), s0 + m.end()
             if start < taken_until:
                 continue
-            value = _value(m)
+            value = _value(m, lang)
+            if value is not None and m.group("word"):
+                value = _fraction_before(text[max(s0, start - 30):start], value, lang)
             if value is None or value <= 0:
                 continue
             if _not_a_count(ctx, m, start, end, value, s0, date_spans):
@@ -247,13 +362,13 @@ def extract(ctx: DocContext) -> list[Figure]:
             low = high = None
             qualifier = None
             first_end = end
-            rng = _range_after(text, start, end, s0, s1, value)
+            rng = _range_after(ctx, start, end, s0, s1, value)
             if rng:
                 lo, hi, end, is_change = rng
                 if is_change:  # "rose from 20 to 68": the figure is 68
-                    start, value = _start_of_last_number(text, first_end, end), hi
-                else:
-                    low, high, qualifier, value = lo, hi, "range", hi
+                    start, value = _start_of_last_number(text, first_end, end, lang), hi
+                else:  # the gold files' convention: a range's value is its low end
+                    low, high, qualifier, value = lo, hi, "range", lo
             first = _token_at(ctx, s0 + m.start(), first_end)
             tok = _token_at(ctx, start, end)
             if tok is None or first is None:
@@ -266,7 +381,7 @@ def extract(ctx: DocContext) -> list[Figure]:
             if category is None:
                 continue
             if qualifier is None:
-                qualifier = _qualifier(text[max(s0, start - 40):start], text[end:min(s1, end + 12)])
+                qualifier = _qualifier(text[max(s0, start - 40):start], text[end:min(s1, end + 12)], lang)
             taken_until = end
             fig = Figure(
                 start=start if qualifier != "range" else s0 + m.start(), end=end, sentence=sent.text.strip(),
@@ -280,59 +395,86 @@ def extract(ctx: DocContext) -> list[Figure]:
 
 def _not_a_count(ctx: DocContext, m: re.Match, start: int, end: int, value: int, s0: int,
                  date_spans: list[tuple[int, int]]) -> bool:
-    text = ctx.text
+    text, lang = ctx.text, ctx.language or "en"
     after = text[end:end + 30]
     before = text[max(s0, start - 40):start]
-    if _UNIT_AFTER.match(after):
+    if _rule("unit_after", lang).pattern.match(after):
         return True
-    if _BEFORE_UNITS.search(before) and not re.search(r"\b(?:over|under)\s+the\s+age", before, re.I) or \
-            re.search(r"\b(?:over|under)\s+the\s+age\s+of\s*$", before, re.I):
+    if _rule("unit_before", lang).pattern.search(before) or _rule("label_before", lang).pattern.search(before):
         return True
-    if _VAGUE_BEFORE.search(before) and m.group("word") is None:
+    if _rule("vague_before", lang).pattern.search(before) and m.group("word") is None:
         return True
     if m.group("num") and 1800 <= value <= 2100 and "," not in m.group("num") and not m.group("scale"):
         return True  # a year ("2500 families" is not: too late to be a year in news)
-    return any(a <= start < b for a, b in date_spans)
+    if any(a <= start < b for a, b in date_spans):
+        return True
+    # a day of a month the date extractor did not take ("on March 14", "14 March")
+    tok = _token_at(ctx, start, end)
+    if tok is not None and m.group("num") and value <= 31 and not m.group("scale"):
+        near = [ctx.doc[i] for i in (tok.i - 1, tok.i + 1) if 0 <= i < len(ctx.doc)]
+        if any(t.ent_type_ == "DATE" and t.lower_ in _months(lang) for t in near) and tok.ent_type_ == "DATE":
+            return True
+    return False
 
 
-def _range_after(text: str, start: int, end: int, s0: int, s1: int, value: int):
+@functools.lru_cache(maxsize=None)
+def _months(lang: str = "en") -> frozenset[str]:
+    return _words("month", lang)
+
+
+def _range_after(ctx: DocContext, start: int, end: int, s0: int, s1: int, value: int):
     """(low, high, new end, is_change) when the number opens a range or a change."""
-    rm = re.match(r"\s*(?:-|–|—|to|and|or)\s*", text[end:end + 8], re.I)
+    text, lang = ctx.text, ctx.language or "en"
+    rm = re.match(r"\s*(?:" + _alt(_words("range_sep", lang)) + r")\s*", text[end:end + 8], re.I)
     if not rm:
         return None
     sep = rm.group(0).strip().lower()
-    m2 = _NUM2.match(text, end + rm.end())
+    m2 = _num_patterns(lang)[1].match(text, end + rm.end())
     if not m2 or end + rm.end() + len(m2.group(0)) > s1:
         return None
-    v2 = _value(m2)
+    v2 = _value(m2, lang)
     if v2 is None or v2 <= value:
         return None
     before = text[max(s0, start - 30):start].lower()
     scale2 = m2.group("scale")
-    if scale2 and not re.match(r"\s*(?:million|billion|thousand|mln|mn|bn|m|k)\b", text[end:end + 10], re.I):
+    scales = _kind_words(lang, "digit_scale")
+    if scale2 and not re.match(r"\s*(?:" + _alt(scales) + r")\b", text[end:end + 10], re.I):
         # "2 to 3 million": the scale word after the second number applies to the first
-        value *= _DIGIT_SCALES[scale2.lower()]
+        value *= scales[scale2.lower()] or 1
         if value >= v2:
             return None
     new_end = end + rm.end() + len(m2.group(0))
-    if re.search(r"\bfrom\s*$", before) and sep == "to":
-        change = re.search(r"\b(?:rose|rise[sn]?|rising|climb(?:ed|s|ing)?|increas(?:ed|es|ing)|jump(?:ed|s|ing)?|"
-                           r"gr(?:ew|own|ows|owing)|soar(?:ed|s|ing)?|swell(?:ed|s|ing)?|surg(?:ed|es|ing)|"
-                           r"went\s+up|go(?:es)?\s+up|doubl(?:ed|es|ing)|mount(?:ed|s|ing)|revised|fell|dropped|"
-                           r"fall(?:en|s|ing)?)\s+(?:\w+\s+)?from\s*$", before)
-        return (value, v2, new_end, bool(change))
-    if sep == "and" and not re.search(r"\bbetween\s*$", before):
-        return None
-    if sep == "or" and (m2.group("num") is None) != (re.match(r"\d", text[start]) is None):
-        return None  # "two or 3": not a written range
-    if sep == "to" and not re.search(r"\b(?:between|from|some|about|around|of|roughly|approximately|estimated)\s*$|"
-                                     r"^|[\s,(]$", before):
+    lead = re.search(r"(?:^|\W)(" + _alt(_words("range_lead", lang)) + r")\s*$", before)
+    and_words, or_words, to_words = (_words(r, lang) for r in ("range_and", "range_or", "range_to"))
+    if lead and lead.group(1) in _words("range_from", lang) and sep in to_words:
+        return (value, v2, new_end, _is_change(ctx, start))
+    if sep in and_words and not lead:
+        return None  # "between 20 and 30" is a range; "killed 20 and 30 ..." are two counts
+    if sep in or_words:
+        if (m2.group("num") is None) != (re.match(r"\d", text[start]) is None):
+            return None  # "two or 3": not a written range
+        if v2 > 2 * value:
+            return None  # "not 200 or 500": two counts set against each other, not one estimate
+    if sep in to_words and not re.search(r"(?:^|\W)(?:" + _alt(_words("range_to_lead", lang)) + r")\s*$|"
+                                         r"^|[\s,(]$", before):
         return None
     return (value, v2, new_end, False)
 
 
-def _start_of_last_number(text: str, first_end: int, end: int) -> int:
-    m = re.match(r"\s*(?:-|–|—|to|and|or)\s*", text[first_end:end], re.I)
+def _is_change(ctx: DocContext, start: int) -> bool:
+    """"rose from 20 to 68", "the toll was revised from 20 to 68": a verb of change governs
+    the "from" just before the number."""
+    tok = _token_at(ctx, start, start + 1)
+    if tok is None or tok.i == 0:
+        return False
+    prep = ctx.doc[tok.i - 1]
+    changes = _words("change_verb", tok.doc.lang_)
+    cands = [prep.head, *[ctx.doc[i] for i in range(max(0, prep.i - 3), prep.i)]]
+    return any(c.lemma_.lower() in changes for c in cands)
+
+
+def _start_of_last_number(text: str, first_end: int, end: int, lang: str = "en") -> int:
+    m = re.match(r"\s*(?:" + _alt(_words("range_sep", lang)) + r")\s*", text[first_end:end], re.I)
     return first_end + (m.end() if m else 0)
 
 
@@ -341,14 +483,23 @@ def _token_at(ctx: DocContext, start: int, end: int) -> Token | None:
     if span is None or len(span) == 0:
         return None
     # the number's last token (in "41,000" or "1.2 million" the scale word is the head)
-    nums = [t for t in span if t.like_num or t.pos_ == "NUM" or t.lower_ in _WORD_SCALES]
+    scales = _scale_words(ctx.language or "en")
+    nums = [t for t in span if t.like_num or t.pos_ == "NUM" or t.lower_ in scales]
+    roots = [t for t in nums if not (span.start <= t.head.i < span.end) or t.head.i == t.i]
+    if len(roots) == 1:
+        return roots[0]  # the one the rest of the number hangs on ("three" in "three dozen")
     return (nums or list(span))[-1]
+
+
+@functools.lru_cache(maxsize=None)
+def _scale_words(lang: str = "en") -> frozenset[str]:
+    return frozenset(_kind_words(lang, "scale", "dozen", "digit_scale"))
 
 
 def _one_counts_people(tok: Token) -> bool:
     """"one" is a count only in "one person was killed", not in "one of", "no one", "one day"."""
     prev = tok.doc[tok.i - 1] if tok.i > 0 else None
-    if prev is not None and prev.lower_ in ("no", "any", "every", "the", "that", "this", "which", "each"):
+    if prev is not None and prev.lower_ in _words("not_one", tok.doc.lang_):
         return False
     if tok.dep_ == "nummod" and _is_people(tok.head):
         return True
@@ -363,8 +514,8 @@ def _counted_noun(tok: Token) -> Token | None:
     t = tok
     if t.dep_ == "conj" and t.head.pos_ == "NUM" and t.head.i < t.i and t.i - t.head.i <= 3:
         t = t.head  # "20 and 30 migrants": the range's first number carries the noun
-    while t.dep_ in ("compound", "quantmod", "nummod", "conj") and t.head is not t and \
-            (t.head.pos_ == "NUM" or t.head.lower_ in _WORD_SCALES) and t.head.i > t.i:
+    while t.dep_ in ("compound", "quantmod", "nummod", "conj") and t.head.i != t.i and \
+            (t.head.pos_ == "NUM" or t.head.lower_ in _scale_words(t.doc.lang_)) and t.head.i > t.i:
         t = t.head
     noun = None
     if t.dep_ == "nummod" or (t.dep_ in ("amod", "compound", "quantmod") and t.head.pos_ in ("NOUN", "PROPN", "ADJ")
@@ -372,7 +523,7 @@ def _counted_noun(tok: Token) -> Token | None:
         noun = t.head
     else:
         for c in t.children:
-            if c.dep_ == "prep" and c.lower_ == "of":
+            if c.dep_ == "prep" and c.lower_ in _words("partitive", tok.doc.lang_):
                 objs = [g for g in c.children if g.dep_ == "pobj"]
                 if objs:
                     return objs[0] if objs[0].pos_ != "PRON" else None  # "120 of them": a sub-count
@@ -390,17 +541,14 @@ def _counted_noun(tok: Token) -> Token | None:
     return noun
 
 
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ians|ans|ese|is|ish|ch|ers|ites|ks|ars)$")
-
-
 def _is_people(noun: Token | None) -> bool:
     if noun is None:
         return False
     lemma = noun.lemma_.lower()
     low = noun.lower_
-    return (lemma in PEOPLE or low in PEOPLE or low.rstrip("s") in PEOPLE
-            or (noun.ent_type_ == "NORP" and noun.pos_ in ("PROPN", "NOUN") and low.endswith("s"))
-            or bool(_DEMONYM.match(noun.text)))
+    people = _people(noun.doc.lang_)
+    return (lemma in people or low in people or low.rstrip("s") in people
+            or (noun.ent_type_ == "NORP" and noun.pos_ in ("PROPN", "NOUN") and low.endswith("s")))
 
 
 def _category(ctx: DocContext, tok: Token, counted: Token | None, sent: Span,
@@ -419,6 +567,8 @@ def _category(ctx: DocContext, tok: Token, counted: Token | None, sent: Span,
             return cat, "people"
         if (cat := _sub_count(tok, sent_figs)) is not None:
             return cat, _subject_of_sub(tok)
+        if (cat := _predicate_after(tok, None)) is not None:
+            return cat, "people"  # "12 wounded", "five dead" (a headline's "Five killed, 12 wounded")
         if not _bare_number_counts_people(tok):
             return None, ""
     elif (cat := _including(counted, sent_figs)) is not None:
@@ -427,7 +577,18 @@ def _category(ctx: DocContext, tok: Token, counted: Token | None, sent: Span,
     # "displaced families", "people killed"), then the governing verb, then nearby words
     head = counted or tok
     own = _category_of(counted, as_noun=True) if counted is not None else None
-    cat = _from_modifiers(head)
+    cat = None
+    if head.dep_ in ("conj", "appos") or tok.dep_ in ("conj", "appos"):
+        # "30 dead and more than 100 injured", "killed 8 and another 14 wounded": each number
+        # of a coordination takes its own participle before the one it shares
+        cat = _predicate_after(tok, counted)
+    if cat is None and counted is not None and (counted.pos_ in ("ADJ", "VERB") or counted.tag_ in ("JJ", "VBN")) and \
+            own not in (None, "population", "other"):
+        cat = own  # "3 missing", "40 wounded": the counted word is what happened to them
+    if cat is None:
+        cat = _from_modifiers(head)
+    if cat is None and (cat := _total_of(head)):
+        return cat, _subject(counted, tok)  # "displaced families, totalling 16,000 people"
     gov = _from_governor(head) if cat is None else None
     if cat is None and gov not in (None, "other", "affected", "population"):
         cat = gov  # what happened to them: "80,000 refugees arrived", "1,000 residents were killed"
@@ -439,9 +600,73 @@ def _category(ctx: DocContext, tok: Token, counted: Token | None, sent: Span,
         cat = _from_window(tok, sent)
     if cat is None:
         cat = own  # "100 residents", "300 victims"
+    if cat is None and counted is not None:
+        cat = _standing(counted)  # "the city's 400,000 people", "the 2 million people of the north"
+    if cat is None:
+        cat = _present(head)  # "about 4,000 people were at the station"
     if cat is None:
         return None, ""
     return cat, _subject(counted, tok)
+
+
+def _predicate_after(tok: Token, counted: Token | None) -> str | None:
+    """The participle or adjective right after a number (or its counted noun) that says
+    what happened to them: "100 injured", "another 14 wounded", "12 people missing"."""
+    doc = tok.doc
+    i = (counted or tok).i + 1
+    people = _people(doc.lang_)
+    for _ in range(2):
+        if i < len(doc) and doc[i].pos_ in ("NOUN", "ADJ") and doc[i].lower_ in people | {"more", "others", "other"}:
+            i += 1  # "40 others wounded"
+    if i < len(doc) and doc[i].pos_ in ("VERB", "ADJ") and doc[i].tag_ in ("VBN", "JJ", "VBD") and \
+            (cat := _category_of(doc[i])) and cat not in ("other", "population"):
+        return cat
+    return None
+
+
+def _total_of(head: Token) -> str | None:
+    """"3,000 displaced families, totalling 16,000 people": a total counts the people of the
+    noun it sums, and takes that noun's category."""
+    verb = head.head
+    if head.dep_ not in ("dobj", "attr", "npadvmod", "pobj") or verb.pos_ != "VERB" or \
+            verb.lemma_.lower() not in _words("total_verb", head.doc.lang_) and \
+            verb.lower_ not in _words("total_verb", head.doc.lang_):
+        return None
+    noun = verb.head if verb.dep_ in ("acl", "relcl", "advcl", "appos") else None
+    if noun is None or noun.pos_ not in ("NOUN", "PROPN"):
+        return None
+    return _from_modifiers(noun) or _category_of(noun, as_noun=True)
+
+
+def _standing(counted: Token) -> str | None:
+    """"the territory's 2.3 million people", "the 1.1 million people of the north": a count
+    of people owned by a place, with nothing said to have happened to them, is a population."""
+    lang = counted.doc.lang_
+    if not (counted.lemma_.lower() in _standing_nouns(lang) or counted.lower_ in _standing_nouns(lang)
+            or counted.lower_ in lexicon.terms("demonyms", lang)):
+        return None  # "the UN's 193 members" are not a population
+    if any(c.dep_ == "poss" for c in counted.children):
+        return "population"
+    det = [c for c in counted.children if c.dep_ == "det"]
+    of = [c for c in counted.children if c.dep_ == "prep" and c.lower_ in _words("partitive", counted.doc.lang_)]
+    if det and det[0].lower_ in _words("definite", counted.doc.lang_) and of:
+        return "population"
+    return None
+
+
+def _present(head: Token) -> str | None:
+    """"About 4,000 people were at the station", "300 passengers were aboard": people
+    present at a place when something happened (category other)."""
+    verb = head.head
+    if head.dep_ != "nsubj" or verb.lemma_.lower() not in _words("copula", head.doc.lang_):
+        return None
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ in _words("locative", head.doc.lang_) and _state(c) is None and \
+                any(g.dep_ == "pobj" and (g.pos_ == "PROPN" or g.ent_type_ in ("GPE", "LOC", "FAC") or
+                                          g.pos_ == "NOUN" and any(d.dep_ in ("det", "poss") for d in g.children))
+                    for g in c.subtree):  # "in and around the station"; not "on alert", "at risk"
+            return "other"
+    return None
 
 
 def _tally(tok: Token) -> str | None:
@@ -451,20 +676,29 @@ def _tally(tok: Token) -> str | None:
     while t.dep_ in ("quantmod", "compound", "nummod") and t.head.pos_ == "NUM" and hops < 3:
         t, hops = t.head, hops + 1
     # "a death toll of 57", "the number of dead at 48"
-    if t.dep_ == "pobj" and t.head.lower_ in ("of", "at", "to") and t.head.head.lemma_.lower() in _TALLY_NOUNS:
+    preps = _words("tally_prep", t.doc.lang_)
+    if t.dep_ == "pobj" and t.head.lower_ in preps and t.head.head.lemma_.lower() in _tally_nouns(t.doc.lang_):
         return _tally_category(t.head.head)
-    via_prep = t.dep_ == "pobj" and t.head.lower_ in ("at", "to", "of", "around", "near")
+    via_prep = t.dep_ == "pobj" and t.head.lower_ in preps | _words("tally_prep_loose", t.doc.lang_)
     for anc in list(t.ancestors)[:6]:
-        if anc.lemma_.lower() in _SPEECH - {"put", "estimate", "count", "record"}:
+        if anc.lemma_.lower() in _speech(t.doc.lang_) - _speech_through(t.doc.lang_) - {"estimate"}:
             return None  # "officials said 300 ...": the clause stops here
-        if via_prep and anc.lemma_.lower() in _TALLY_NOUNS and anc.pos_ == "NOUN":
+        if via_prep and anc.lemma_.lower() in _tally_nouns(t.doc.lang_) and anc.pos_ == "NOUN":
             return _tally_category(anc)  # "put the number of people detained at 3,500" (misattached "at")
         if anc.pos_ not in ("VERB", "AUX"):
             continue
-        for arg in (c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")):
-            if arg.lemma_.lower() in _TALLY_NOUNS and arg.i != t.i:
+        args = [c for c in anc.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")]
+        if anc.dep_ in ("acl", "relcl"):
+            args.append(anc.head)  # "injuries standing at 87"
+        for arg in args:
+            if arg.i == t.i:
+                continue
+            if arg.lemma_.lower() in _tally_nouns(t.doc.lang_):
                 if (cat := _tally_category(arg)) is not None:
                     return cat
+            elif arg.pos_ == "NOUN" and not _is_people(arg) and \
+                    (cat := _category_of(arg, as_noun=True)) in _HARM and cat != "population":
+                return cat  # "deaths rose to 300", "injuries stood at 87"
         if not via_prep:
             return None
     return None
@@ -488,9 +722,9 @@ def _of_noun(tok: Token) -> str | None:
     t = tok
     while t.dep_ in ("quantmod", "compound", "nummod") and t.head.pos_ == "NUM":
         t = t.head
-    if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.pos_ in ("NOUN", "PROPN"):
+    if t.dep_ == "pobj" and t.head.lower_ in _words("partitive", t.doc.lang_) and t.head.head.pos_ in ("NOUN", "PROPN"):
         noun = t.head.head
-        if noun.lemma_.lower() in _TALLY_NOUNS:
+        if noun.lemma_.lower() in _tally_nouns(t.doc.lang_):
             return None
         cat = _category_of(noun, as_noun=True)
         if cat in ("population", "killed", "injured", "displaced", "missing", "detained", "evacuated"):
@@ -523,8 +757,8 @@ def _sub_count(tok: Token, sent_figs: list[Figure]) -> str | None:
     if not sent_figs:
         return None
     for c in tok.children:
-        if c.dep_ == "prep" and c.lower_ == "of" and any(g.lower_ in ("them", "whom", "those", "these")
-                                                          for g in c.children):
+        if c.dep_ == "prep" and c.lower_ in _words("partitive", tok.doc.lang_) and any(
+                g.lower_ in _words("sub_pronoun", tok.doc.lang_) for g in c.children):
             return sent_figs[-1].category
     return None
 
@@ -538,12 +772,24 @@ def _subject_of_sub(tok: Token) -> str:
 
 def _including(counted: Token, sent_figs: list[Figure]) -> str | None:
     """"three people, including two children": the sub-count takes its parent's category."""
+    hops = 0
+    while counted.dep_ == "conj" and hops < 3:  # "including 10 women and three infants"
+        counted, hops = counted.head, hops + 1
     prep = counted.head
-    if counted.dep_ == "pobj" and prep.lower_ in ("including", "among", "includes", "include") and sent_figs:
+    incl = _words("including", counted.doc.lang_)
+    if counted.dep_ in ("dobj", "attr") and prep.lemma_.lower() in incl and sent_figs:
+        # "the 27 wounded included four police officers"
+        for subj in (c for c in prep.children if c.dep_ in ("nsubj", "nsubjpass")):
+            for f in reversed(sent_figs):
+                if subj.left_edge.idx <= f.start < subj.right_edge.idx + len(subj.right_edge.text):
+                    return f.category
+    if counted.dep_ == "pobj" and prep.lower_ in incl and sent_figs:
         parent = prep.head
-        last = sent_figs[-1]
-        if last.start <= parent.idx <= last.end + 40 or parent.pos_ == "VERB":
-            return last.category
+        for f in reversed(sent_figs):  # the count the sub-count belongs to
+            if f.start <= parent.idx <= f.end + 40:
+                return f.category
+        if parent.pos_ == "VERB":
+            return sent_figs[-1].category
     return None
 
 
@@ -552,14 +798,17 @@ def _bare_number_counts_people(tok: Token) -> bool:
     if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "conj", "appos", "attr", "ROOT", "oprd") or \
             (tok.head.pos_ == "VERB" and tok.dep_ not in ("npadvmod", "advmod", "prep")):
         return True
-    if tok.dep_ == "pobj" and tok.head.lower_ in ("by", "among"):
+    if tok.dep_ == "pobj" and tok.head.lower_ in _words("agent", tok.doc.lang_):
         return True
+    if tok.dep_ == "pobj" and tok.head.head.pos_ == "VERB" and \
+            _rule("qualifier_before", tok.doc.lang_).pattern.search(tok.head.text):
+        return True  # "injured over 100,000": the qualifier parsed as a preposition
     return False
 
 
 def _from_governor(head: Token) -> str | None:
     t, hops = head, 0
-    while hops < 4 and t.head is not t:
+    while hops < 4 and t.head.i != t.i:
         parent = t.head
         if t.dep_ in ("conj", "appos") and parent.pos_ in ("NUM", "NOUN", "PROPN", "PRON"):
             t, hops = parent, hops + 1  # "five soldiers and three civilians": the shared verb
@@ -567,6 +816,12 @@ def _from_governor(head: Token) -> str | None:
         if t.dep_ in ("prep", "pobj", "pcomp") and parent.pos_ == "ADP":
             t, hops = parent, hops + 1
             continue
+        if parent.pos_ in ("VERB", "AUX") and t.dep_ == "dobj":
+            # a resultative: "left 40 people dead", "rendered 2,000 homeless": the category
+            # comes from the predicate, not from the verb ("leave" is not flight here)
+            for c in parent.children:
+                if c.dep_ in ("oprd", "xcomp", "acomp", "ccomp") and c.i > t.i and (cat := _category_of(c)):
+                    return cat
         if parent.pos_ in ("VERB", "AUX", "ADJ", "NOUN"):
             cat = _category_of(parent, arg=t)
             if cat:
@@ -575,20 +830,20 @@ def _from_governor(head: Token) -> str | None:
                 for c in parent.children:
                     if c.dep_ in ("acomp", "xcomp", "attr", "oprd", "ccomp") and (cat := _category_of(c)):
                         return cat
-                    if c.dep_ == "prep" and c.lower_ in ("in", "into", "under") and any(
-                            g.lemma_.lower() in _HELD for g in c.children):
-                        return "detained"  # "1,000 remain in custody"
-                    if c.dep_ == "prep" and c.lower_ in ("among", "as"):  # "two were among the dead"
-                        for g in c.children:
-                            if g.dep_ == "pobj" and ((cat := _category_of(g, as_noun=True)) and cat != "population"
-                                                     or (cat := _from_modifiers(g))):
+                    if c.dep_ == "prep" and (cat := _state(c)):
+                        return cat  # "1,000 remain in custody", "40 are in hospital"
+                    if c.dep_ == "prep" and c.lower_ in _words("member_of", c.doc.lang_):
+                        # "two were among the dead", "among the 45 dead were 12 children"
+                        for g in c.subtree:
+                            if g.i != c.i and ((cat := _category_of(g, as_noun=True)) and cat != "population"
+                                               or g.dep_ == "pobj" and (cat := _from_modifiers(g))):
                                 return cat
                 if parent.lemma_.lower() in ("be", "remain", "become", "stay", "lie") or parent.dep_ == "aux":
                     t, hops = parent, hops + 1
                     continue
                 return None
             if parent.pos_ == "NOUN" and t.dep_ not in ("nummod", "compound", "amod") and \
-                    parent.lemma_.lower() not in _QUANTITY_NOUNS:
+                    parent.lemma_.lower() not in _quantity_nouns(t.doc.lang_):
                 return None
         t, hops = parent, hops + 1
     return None
@@ -604,7 +859,7 @@ def _from_modifiers(noun: Token) -> str | None:
             for g in c.subtree:
                 if g.pos_ in ("VERB", "ADJ") and (cat := _category_of(g)):
                     return cat
-        if c.dep_ == "prep" and c.lower_ in ("in", "from") and noun.pos_ in ("NUM",):
+        if c.dep_ == "prep" and c.lower_ in _words("place_prep", noun.doc.lang_) and noun.pos_ in ("NUM",):
             break
     return None
 
@@ -615,80 +870,90 @@ def _from_window(tok: Token, sent: Span) -> str | None:
     for t in doc[tok.i + 1: min(tok.i + 4, sent.end)]:
         if t.pos_ in ("VERB", "ADJ", "NOUN") and (cat := _category_of(t)) and cat not in ("other",):
             return cat
-        if t.is_punct and t.text not in (",",) or t.lower_ in ("and", "but", "while"):
+        if t.is_punct and t.text not in (",",) or t.lower_ in _words("clause_break", doc.lang_):
             break
     return None
 
 
 def _category_of(t: Token, arg: Token | None = None, as_noun: bool = False) -> str | None:
-    lemma = t.lemma_.lower()
-    low = t.lower_
-    cat = CATEGORY_LEMMAS.get(lemma) or CATEGORY_LEMMAS.get(low)
-    if cat is None:
+    """The category a word says (figure_categories.tsv), where its condition holds: ``arg``
+    is the word on the path from the count (its subject, object...), ``as_noun`` that ``t``
+    is the counted noun itself."""
+    table = _categories(t.doc.lang_)
+    row = table.get(t.lemma_.lower()) or table.get(t.lower_)
+    if row is None:
         return None
-    if lemma not in _AMBIGUOUS and low not in _AMBIGUOUS:
-        return cat
-    children = list(t.children)
-    objs = [c for c in children if c.dep_ in ("dobj", "pobj", "attr")]
-    preps = {c.lower_: c for c in children if c.dep_ in ("prep", "agent")}
-    if lemma in ("home",):
-        return "population" if "to" in preps else None  # "home to 50,000 people"
-    if lemma in ("resident", "population", "indigenous"):
-        return "population"
-    if lemma in ("casualty", "victim"):
-        return "other"
-    if lemma == "body":
-        return "killed" if as_noun else None
-    if lemma == "live":
-        return "population" if t.pos_ == "VERB" else None
-    if lemma in ("leave", "escape"):
-        # "left their homes", "escaped the city"; "left 9 dead" is not flight
-        return "displaced" if any(o.lemma_.lower() in _PLACE_OBJECTS or o.ent_type_ in ("GPE", "LOC")
-                                  or o.pos_ == "PROPN"
-                                  for o in objs) or lemma == "escape" and arg is not None and arg.dep_ == "nsubj" \
-            else None
-    if lemma == "force":
-        sub = " ".join(x.lower_ for x in t.subtree)
-        return "displaced" if re.search(r"\b(?:from|out\s+of|to\s+(?:flee|leave|evacuate|abandon|move))\b", sub) \
-            and not re.search(r"\bsurrender\b", sub) else None
-    if lemma == "shelter":
-        return "displaced" if t.pos_ == "VERB" else None
-    if lemma in ("hold", "seize", "round"):
-        return "detained" if lemma != "round" or any(c.lower_ == "up" for c in children) else None
-    if lemma in ("reach", "cross", "enter", "register"):
-        return "arrived" if t.pos_ == "VERB" and (arg is None or arg.dep_ in ("nsubj", "nsubjpass")) else None
-    if lemma in ("treat", "burn"):
-        # "treated 85 people", "treated 1,100 wounded": a casualty count, not "treated as"
-        return "injured" if t.pos_ == "VERB" and (arg is None or arg.dep_ in ("dobj", "nsubjpass")) and \
-            "as" not in preps else None
-    if lemma in ("need", "face", "require", "receive", "lack", "risk", "threaten"):
-        return "affected" if t.pos_ == "VERB" and (arg is None or arg.dep_ in ("nsubj", "nsubjpass", "dobj")) \
-            else None
-    if lemma == "cut":  # "cut off 300,000 residents"
-        return "affected" if any(c.dep_ == "prt" and c.lower_ == "off" for c in children) else None
-    if lemma == "return":
-        return "other" if t.pos_ == "VERB" and (arg is None or arg.dep_ == "nsubj") else None
-    return cat
+    cat, cond = row
+    return cat if _holds(cond, t, arg, as_noun) else None
+
+
+def _holds(cond: str, t: Token, arg: Token | None, as_noun: bool) -> bool:
+    """A condition of figure_categories.tsv: alternatives "|", all of "&", "!" negates."""
+    if not cond:
+        return True
+    return any(all(_atom(a.strip(), t, arg, as_noun) for a in alt.split("&")) for alt in cond.split("|"))
+
+
+def _atom(atom: str, t: Token, arg: Token | None, as_noun: bool) -> bool:
+    if atom.startswith("!"):
+        return not _atom(atom[1:], t, arg, as_noun)
+    name, _, args = atom.partition(":")
+    words = set(args.lower().split("/")) if args else set()
+    if name == "verb":
+        return t.pos_ == "VERB"
+    if name == "noun":
+        return as_noun
+    if name == "count_subject":
+        return arg is None or arg.dep_ in ("nsubj", "nsubjpass")
+    if name == "count_object":
+        return arg is None or arg.dep_ in ("dobj", "nsubjpass")
+    if name == "count_arg":
+        return arg is None or arg.dep_ in ("nsubj", "nsubjpass", "dobj")
+    if name == "place_object":
+        places = lexicon.terms("figure_place_nouns", t.doc.lang_)
+        objs = [c for c in t.children if c.dep_ in ("dobj", "pobj", "attr")]
+        objs += [g for c in t.children if c.dep_ == "prep" and c.lower_ in _words("away", t.doc.lang_)
+                 for g in c.children if g.dep_ == "pobj"]  # "escaped from the city", "left for Poland"
+        return any(o.lemma_.lower() in places or o.ent_type_ in ("GPE", "LOC") or o.pos_ == "PROPN" for o in objs)
+    if name == "prep":
+        return any(c.dep_ in ("prep", "agent", "prt") and c.lower_ in words for c in t.children)
+    if name == "particle":
+        return any(c.dep_ == "prt" and c.lower_ in words for c in t.children)
+    if name == "xcomp":
+        return any(c.dep_ in ("xcomp", "ccomp", "advcl") and _category_of(c) in words for c in t.children)
+    raise ValueError(f"figure_categories.tsv: unknown condition {atom!r}")
+
+
+def _state(prep: Token) -> str | None:
+    """"in custody" -> detained, "in hospital" -> injured (figure_states.tsv)."""
+    states = _states(prep.doc.lang_)
+    for g in prep.children:
+        if g.dep_ == "pobj" and (row := states.get(g.lemma_.lower()) or states.get(g.lower_)):
+            cat, preps = row
+            if prep.lower_ in preps:
+                return cat
+    return None
 
 
 def _subject(counted: Token | None, tok: Token) -> str:
     """Who is counted: the counted noun with its modifiers ("Ukrainian soldiers",
     "displaced families of Tigray", "people at the market")."""
-    if counted is None or counted.lemma_.lower() in ("dead", "injured", "wounded", "missing", "displaced"):
+    if counted is None or counted.lemma_.lower() in ("dead", "injured", "wounded", "missing", "displaced") or \
+            counted.pos_ in ("ADJ", "VERB") and _category_of(counted, as_noun=True):
         return "people"
     if counted.lemma_.lower() == "population":
         return _population_of(counted)
     keep: list[Token] = []
     for c in counted.lefts:
         for t in c.subtree:
-            if t.i >= tok.i and not (t.like_num or t.lower_ in _WORD_SCALES) and t.dep_ not in ("det", "punct", "quantmod",
+            if t.i >= tok.i and not (t.like_num or t.lower_ in _scale_words(t.doc.lang_)) and t.dep_ not in ("det", "punct", "quantmod",
                                                                                               "nummod", "predet", "cc",
                                                                                               "conj", "poss", "case") \
-                    and t.lower_ not in ("at", "least", "some", "about", "around", "more", "than", "over", "nearly"):
+                    and t.lower_ not in _qualifier_words(t.doc.lang_):
                 keep.append(t)
     keep.append(counted)
     for c in counted.rights:
-        if c.dep_ == "prep" and c.lower_ in ("of", "from", "at", "in") and c.i == counted.i + 1:
+        if c.dep_ == "prep" and c.lower_ in _words("subject_prep", counted.doc.lang_) and c.i == counted.i + 1:
             sub = list(c.subtree)
             if len(sub) <= 5 and not any(t.like_num for t in sub):
                 keep.extend(sub)
@@ -702,13 +967,11 @@ def _subject(counted: Token | None, tok: Token) -> str:
     return phrase[:80] or counted.text
 
 
-def _qualifier(before: str, after: str) -> str:
-    for pat, q in _QUALIFIERS:
-        if pat.search(before):
-            return q
-    for pat, q in _AFTER_QUALIFIERS:
-        if pat.search(after):
-            return q
+def _qualifier(before: str, after: str, lang: str = "en") -> str:
+    for name, text in (("qualifier_before", before), ("qualifier_after", after)):
+        r = _rule(name, lang)
+        if m := r.pattern.search(text):
+            return getattr(_Rules, r.handler)(m, lang)
     return "exact"
 
 
@@ -730,21 +993,28 @@ def _attribution_raw(ctx: DocContext, sent: Span, tok: Token) -> str | None:
     who = _quote_speaker(ctx, sent, tok)
     if who:
         return who
-    m = _ATTRIB_ACCORDING.search(sent.text)
-    if m:
-        return _clean_who(m.group("who"))
+    lang = ctx.language or "en"
+    r = _rule("according", lang)
+    if m := r.pattern.search(sent.text):
+        return getattr(_Rules, r.handler)(m, lang)
     # "..., the health ministry said" / "officials told Reuters": subject of a speech verb
     # that governs the clause the number is in
-    for anc in tok.ancestors:
-        if anc.pos_ in ("VERB", "AUX") and anc.lemma_.lower() in _SPEECH:
+    background = False
+    for anc in [tok, *tok.ancestors]:
+        if anc.pos_ in ("VERB", "AUX") and anc.lemma_.lower() in _speech(lang) and anc.i != tok.i:
+            if background:
+                return None  # "X said he wants ... after a missile killed 52": the outlet narrates it
             who = _speaker_of(ctx, anc, tok)
             if who:
                 return who
-            if anc.lemma_.lower() not in ("count", "record", "show", "put", "add", "report"):
+            if anc.lemma_.lower() not in _speech_through(lang):
                 break
+        if anc.dep_ in ("advcl", "ccomp") and any(c.dep_ == "mark" and c.lower_ in _words("background", lang)
+                                       for c in anc.children) or \
+                anc.dep_ == "pcomp" and anc.head.lower_ in _words("background", lang):
+            background = True
     for t in sent:
-        if t.pos_ == "VERB" and t.lemma_.lower() in ("say", "tell", "report", "announce", "state", "estimate",
-                                                      "confirm", "claim", "add", "write", "tweet", "post") \
+        if t.pos_ == "VERB" and t.lemma_.lower() in _speech(lang) \
                 and t.dep_ in ("ROOT", "parataxis") and t.i > tok.i and not _in_quote(ctx, sent, t.idx) \
                 and _in_quote(ctx, sent, tok.idx) == _in_quote(ctx, sent, t.idx):
             who = _speaker_of(ctx, t, tok)
@@ -753,14 +1023,28 @@ def _attribution_raw(ctx: DocContext, sent: Span, tok: Token) -> str | None:
     return None
 
 
+def _is_pronoun(word: str, lang: str = "en") -> bool:
+    """"they", "it"; not an acronym spelt like one ("WHO")."""
+    return word.lower() in _words("pronoun", lang) and not (len(word) > 1 and word.isupper())
+
+
 def _speaker_of(ctx: DocContext, verb: Token, tok: Token) -> str | None:
-    subj = [c for c in verb.children if c.dep_ in ("nsubj",)]
-    if not subj or subj[0].lower_ in _PRONOUNS or any(t.i == tok.i for t in subj[0].subtree):
+    subj = [c for c in verb.children if c.dep_ in ("nsubj",)][-1:]  # the one nearest the verb
+    if subj and subj[0].tag_ in ("WDT", "WP") and verb.dep_ == "relcl":
+        subj = [verb.head]  # "an assessment that estimates ...": the noun the clause is about
+    elif subj and any(t.i == tok.i for t in subj[0].subtree):
         return None
-    span = ctx.doc[subj[0].left_edge.i: subj[0].right_edge.i + 1]
+    if not subj or _is_pronoun(subj[0].text, verb.doc.lang_):
+        return None
+    left = subj[0].left_edge.i
+    for t in ctx.doc[left: subj[0].i]:
+        if t.is_punct and t.text not in (",", ".", "'", "’", "-") and not t.is_quote:
+            left = t.i + 1  # a dateline before the name: "CITY (Agency) — the minister said"
+    right = subj[0].right_edge.i if subj[0].i != verb.head.i else subj[0].i
+    span = ctx.doc[left: right + 1]
     if any(t.like_num for t in span):
         return None
-    return _canonical(ctx, span) or _clean_who(span.text)
+    return _canonical(ctx, span) or _clean_who(span.text, verb.doc.lang_)
 
 
 def _canonical(ctx: DocContext, span: Span) -> str | None:
@@ -781,11 +1065,23 @@ def _in_quote(ctx: DocContext, sent: Span, at: int) -> bool:
     return opens > closes or straight % 2 == 1
 
 
-_NAME = (r"(?P<who>(?:the|a|an)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+"
-         r"|[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|the|for|de|al|bin|van|von|el|da|du))*)")
-_SAY_BEFORE = re.compile(_NAME + r"(?:,\s*[^,\"“”]{2,80},)?\s+" + _SAY_RE + r"\b[^\"“”.]{0,60}[:,]\s*$")
-_SAY_AFTER = re.compile(r"\s*[,.?!]?\s*(?:" + _NAME + r"\s+" + _SAY_RE + r"\b|" + _SAY_RE + r"\s+"
-                        + _NAME.replace("who", "who2") + r")")
+@functools.lru_cache(maxsize=4)
+def _say_patterns(doc) -> tuple[re.Pattern, re.Pattern] | None:
+    """'X said: "..."' and '"...," X said' for one document: the verbs of saying are the
+    forms of its own tokens whose lemma is a source verb (no table of inflections)."""
+    lang = doc.lang_
+    forms = {t.text for t in doc if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in _speech(lang)}
+    if not forms:
+        return None
+    say = r"(?:" + _alt(forms) + r")"
+    art = _alt(_words("article", lang))
+    particles = _alt(_words("name_particle", lang))
+    name = (r"(?P<who>(?i:" + art + r")\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+"
+            r"|[^\W\d_a-z][\w'’.-]*(?:\s+(?:[^\W\d_a-z][\w'’.-]*|" + particles + r"))*)")
+    before = re.compile(name + r"(?:,\s*[^,\"“”]{2,80},)?\s+" + say + r"\b[^\"“”.]{0,60}[:,]\s*$")
+    after = re.compile(r"\s*[,.?!]?\s*(?:" + name + r"\s+" + say + r"\b|" + say + r"\s+"
+                       + name.replace("who", "who2") + r")")
+    return before, after
 
 
 def _quote_speaker(ctx: DocContext, sent: Span, tok: Token) -> str | None:
@@ -800,45 +1096,46 @@ def _quote_speaker(ctx: DocContext, sent: Span, tok: Token) -> str | None:
     para1 = len(text) if para1 < 0 else para1
     opening = max(text.rfind('"', para0, at), text.rfind("“", para0, at))
     closes = [i for i in (text.find('"', at, para1), text.find("”", at, para1)) if i >= 0]
-    if opening >= 0 and (who := _speaker_before(text, max(para0, opening - 160), opening)):
+    if opening >= 0 and (who := _speaker_before(ctx, max(para0, opening - 160), opening)):
         return who
     if closes:
-        who = _speaker_after(text, min(closes) + 1, min(para1, min(closes) + 160))
+        who = _speaker_after(ctx, min(closes) + 1, min(para1, min(closes) + 160))
         if who is not None:
             return who or None
     # a continued quote: the last speaker named with a quote earlier in the paragraph
     last = None
     for q in re.finditer(r"[\"“]([^\"“”]{2,600})[\"”]", text[para0:max(para0, opening)]):
         qa, qb = para0 + q.start(), para0 + q.end()
-        who = _speaker_before(text, max(para0, qa - 160), qa) or _speaker_after(text, qb, min(para1, qb + 160))
+        who = _speaker_before(ctx, max(para0, qa - 160), qa) or _speaker_after(ctx, qb, min(para1, qb + 160))
         if who:
             last = who
     return last
 
 
-def _speaker_before(text: str, a: int, b: int) -> str | None:
-    m = _SAY_BEFORE.search(text[a:b])
-    return _clean_who(m.group("who")) if m and m.group("who").lower() not in _PRONOUNS else None
+def _speaker_before(ctx: DocContext, a: int, b: int) -> str | None:
+    pats = _say_patterns(ctx.doc)
+    m = pats[0].search(ctx.text[a:b]) if pats else None
+    lang = ctx.doc.lang_
+    return _clean_who(m.group("who"), lang) if m and not _is_pronoun(m.group("who"), lang) \
+        else None
 
 
-def _speaker_after(text: str, a: int, b: int) -> str | None:
+def _speaker_after(ctx: DocContext, a: int, b: int) -> str | None:
     """The speaker named after a closing quote; "" for a pronoun ("he said"), None for none."""
-    m = _SAY_AFTER.match(text[a:b])
+    pats = _say_patterns(ctx.doc)
+    m = pats[1].match(ctx.text[a:b]) if pats else None
     if not m:
         return None
     who = m.group("who") or m.group("who2")
-    if who.lower() in _PRONOUNS:
+    if _is_pronoun(who, ctx.doc.lang_):
         return ""
-    return _clean_who(who)
+    return _clean_who(who, ctx.doc.lang_)
 
 
-_TITLES = re.compile(r"^(?:(?:Dr|Mr|Mrs|Ms|Prof|Gen|Col|Lt|Capt|Maj|Sgt|Rev|Sen|Rep|Gov)\.?\s+)+")
-
-
-def _clean_who(who: str) -> str:
-    who = re.sub(r"^(?:the|a|an)\s+", "", who.strip(), flags=re.I)
-    who = _TITLES.sub("", who)
-    who = re.sub(r"\s+(?:estimates?|figures?|data|statistics|tallies|tally|counts?|numbers?)$", "", who, flags=re.I)
+def _clean_who(who: str, lang: str = "en") -> str:
+    who = re.sub(r"^(?:" + _alt(_words("article", lang)) + r")\s+", "", who.strip(), flags=re.I)
+    who = re.sub(r"^(?:(?:" + _alt(_honorifics(lang)) + r")\.?\s+)+", "", who, flags=re.I)
+    who = re.sub(r"\s+(?:" + _alt(_words("source_suffix", lang)) + r")$", "", who, flags=re.I)
     return re.sub(r"\s+", " ", who).strip(" ,.")
 
 
@@ -861,8 +1158,7 @@ def _dates_in(ctx: DocContext, sent: Span) -> list[TimeExpr]:
     for d in ctx.dates:
         if not (sent.start_char <= d.start < sent.end_char):
             continue
-        if re.match(r"(?i)(?:since|from|starting|after|for|over|during|throughout|in\s+the\s+past|"
-                    r"in\s+recent)\b", d.surface):
+        if re.match(r"(?i)(?:" + _alt(_words("since", ctx.language or "en")) + r")\b", d.surface):
             continue
         if d.precision == "range" and ctx.published and d.date_end == ctx.published:
             continue  # "for nine months", "the past week": a running count
