@@ -43,6 +43,7 @@ class RawInput:
     published: date | None = None
     author: str | None = None
     text: str | None = None          # when the input already carries text (JSON Lines)
+    capture: dict | None = None      # how a URL was fetched (time, final URL, redirects, address, status)
 
 
 @dataclass(kw_only=True)
@@ -152,6 +153,8 @@ class TimeExpr(Fact):
     date_start: date
     date_end: date
     anchor: date | None = None       # the date relative expressions were resolved against
+    timex_type: str = "DATE"         # TIMEX3 type: DATE | TIME | DURATION | SET
+    timex_value: str | None = None   # TIMEX3 value: "2013-03-22", "2013-W11", "2013-SU", "P3W", "2013-03-22TNI"
 
 
 @dataclass(kw_only=True)

@@ -6,6 +6,7 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
+from sitroom.extract import dates
 from sitroom.fuse import picture
 from sitroom.fuse.incidents import Incident
 from sitroom.fuse.review import reviewed_facts
@@ -30,8 +31,13 @@ def document_records(aid: str, facts: DocumentFacts,
                      incident_of=lambda source_id, sentence: None) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list] = {"figures": [], "places": [], "dates": [], "quotes": []}
     seen: set = set()
+    first_fig: dict[tuple, dict] = {}
     for f in facts.figures:  # one entry per distinct (value, category)
         if (k := ("f", f.value, f.category)) in seen:
+            # a headline drops "at least": a later mention's qualifier tells how sure the number is
+            rec = first_fig[k]
+            if rec["qualifier"] == "exact" and f.qualifier not in ("exact", "range"):
+                rec["qualifier"] = f.qualifier
             continue
         seen.add(k)
         out["figures"].append({
@@ -39,6 +45,7 @@ def document_records(aid: str, facts: DocumentFacts,
             "category": f.category, "subject": f.subject, "incident": incident_of(f.source_id, f.sentence),
             "as_of": f.as_of.isoformat() if f.as_of else None, "attributed_to": f.attributed_to,
             "cue": f.cue, "sentence": f.sentence, "start": f.start, "end": f.end})
+        first_fig[k] = out["figures"][-1]
     for p in facts.places:  # one entry per distinct surface form; demonyms and metonyms are not places
         if p.kind in NOT_LOCATIONS or (k := ("p", _key(p.surface))) in seen:
             continue
@@ -47,8 +54,8 @@ def document_records(aid: str, facts: DocumentFacts,
             "article": aid, "surface": p.surface, "name": p.name, "country": p.country,
             "lat": p.lat, "lon": p.lon, "kind": p.kind, "precision": p.precision,
             "start": p.start, "end": p.end})
-    for d in facts.dates:
-        if (k := ("d", _key(d.surface))) in seen:
+    for d in facts.dates:  # calendar dates and ranges; one entry per expression of a day ("Friday", "on Friday")
+        if not dates.in_gold_scope(d) or (k := ("d", dates.mention_key(d))) in seen:
             continue
         seen.add(k)
         out["dates"].append({"article": aid, "surface": d.surface, "value": d.value, "refers_to": None,
@@ -87,7 +94,8 @@ def build(store: Store, corpus: str = "sitroom", reviewed_only: bool = False) ->
         facts = reviewed_facts(store, source, reviews)
         for name, rows in document_records(source.article_id, facts, pic.incident_of).items():
             doc[name].extend(rows)
-    doc["incidents"] = [incident_record(inc) for inc in pic.incidents]
+    # an incident is coded to a date (SCHEMA.md: date_start is a day): one no report dates is left out
+    doc["incidents"] = [incident_record(inc) for inc in pic.incidents if inc.date_start is not None]
     return doc
 
 
