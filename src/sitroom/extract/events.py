@@ -1,91 +1,802 @@
 """Incident mentions: sentences that report something happening, typed as ACLED does.
 
 No library codes news text into ACLED's event taxonomy (POLECAT/PLOVER coders need
-models we cannot ship), so this is our own: a lexicon of trigger words for each of the
-25 sub-event types, read over the dependency parse. The trigger's sentence gives the
-place (the most specific place near the trigger, else the document's main area), the
-date (the sentence's time expression, else the narrative's last one, else the
-publication week), the actors (forces and groups named as agent or subject) and the
-tolls (killed / injured figures in the sentence or in the toll sentence that follows).
-Denials, hedges ("unconfirmed reports") and threats or plans are told apart from
-assertions, and background history (events years before publication) is left out.
+models we cannot ship), so this is our own, read over the dependency parse:
+
+- Triggers are data: ``data/lexicons/event_triggers.tsv`` gives each word's event type and
+  sub-type and what else it needs (a weapon named as used, a target, a victim, who takes
+  the ground, ...); multi-word triggers are the rule table ``events.en`` below. Another
+  language is rows in the lexicons and a table of its own.
+- Who acts and who is hit decide between sub-types (``event_actors.tsv``): a state force
+  retaking ground is "Government regains territory", a non-state group taking it
+  "Non-state actor overtakes territory"; civilians targeted are "Violence against
+  civilians", forces firing on forces a battle; a state force arrests, a non-state group
+  abducts. A document's own words say which named group is non-state ("the paramilitary
+  X", "X militants").
+- Each mention gets the place (the most specific one near the trigger, a facility the
+  sentence refers back to, else the narrative's), the date (the sentence's time
+  expression, else the narrative's, else the week before the telling), actors, tolls and
+  a stance (asserted, denied, unconfirmed, claimed; threats, plans and negations are not
+  mentions). Background (wars, events over a year before publication) is left out.
+- Within one report, mentions of one happening ("a fuel depot exploded", "the blast")
+  are one event frame (event coreference): compatible types, overlapping dates,
+  places that are the same or contain one another. Every mention of a frame is given the
+  frame's type, most specific place and most precise date, so that reports merge.
 """
 from __future__ import annotations
 
+import functools
 import re
+from collections import Counter
 from datetime import date, timedelta
 
 from spacy.tokens import Span, Token
 
+from sitroom.extract import lexicon
 from sitroom.extract.context import DocContext
+from sitroom.extract.rules import RuleTable, rule
+from sitroom.fuse.incidents import blast_word, compatible_types, km, name_tokens
 from sitroom.models import EventMention, Place, TimeExpr
 
 BATTLE, REMOTE, VAC = "Battles", "Explosions/Remote violence", "Violence against civilians"
 PROTEST, RIOT, STRAT = "Protests", "Riots", "Strategic developments"
+VIOLENT = (BATTLE, REMOTE, VAC, PROTEST, RIOT)
 
-# lemma -> (event type, sub-event type, parts of speech it may have)
-TRIGGERS: dict[str, tuple[str, str, set[str]]] = {
-    **{w: (REMOTE, "Shelling/artillery/missile attack", {"VERB", "NOUN"}) for w in (
-        "shell", "shelling", "bombard", "bombardment", "barrage", "rocket", "missile", "mortar",
-        "artillery")},
-    **{w: (REMOTE, "Air/drone strike", {"VERB", "NOUN"}) for w in ("airstrike", "air-strike", "warplane", "drone")},
-    **{w: (REMOTE, "Remote explosive/landmine/IED", {"NOUN"}) for w in ("landmine", "ied")},
-    "grenade": (REMOTE, "Grenade", {"NOUN"}),
-    **{w: (BATTLE, "Armed clash", {"VERB", "NOUN"}) for w in (
-        "clash", "fighting", "firefight", "battle", "skirmish", "offensive", "assault", "counteroffensive")},
-    **{w: (BATTLE, "Government regains territory", {"VERB"}) for w in ("recapture", "retake", "regain", "liberate")},
-    **{w: (BATTLE, "Non-state actor overtakes territory", {"VERB"}) for w in ("overrun",)},
-    **{w: (VAC, "Abduction/forced disappearance", {"VERB", "NOUN"}) for w in ("abduct", "kidnap", "abduction")},
-    **{w: (VAC, "Sexual violence", {"VERB", "NOUN"}) for w in ("rape",)},
-    **{w: (VAC, "Attack", {"VERB", "NOUN"}) for w in ("massacre", "execute", "lynch")},
-    **{w: (PROTEST, "Peaceful protest", {"VERB", "NOUN"}) for w in (
-        "protest", "protester", "protestor", "demonstration", "demonstrator", "rally", "march", "sit-in")},
-    **{w: (RIOT, "Violent demonstration", {"VERB", "NOUN"}) for w in ("riot", "rioter")},
-    **{w: (STRAT, "Agreement", {"VERB", "NOUN"}) for w in ("ceasefire", "truce", "armistice", "surrender")},
-    **{w: (STRAT, "Arrests", {"VERB", "NOUN"}) for w in ("arrest", "detain", "detention")},
-    **{w: (STRAT, "Looting/property destruction", {"VERB", "NOUN"}) for w in ("loot", "looting", "torch", "demolish")},
-    **{w: (STRAT, "Other", {"VERB", "NOUN"}) for w in (
-        "blockade", "blockaded", "explode", "explosion", "blast", "encircle", "surround", "besiege", "siege")},
-    **{w: (STRAT, "Change to group/activity", {"VERB", "NOUN"}) for w in ("dissolve", "disband", "dissolution")},
-}
-# Multi-word triggers, matched on the sentence text.
-PHRASES: list[tuple[re.Pattern, str, str]] = [
-    (re.compile(r"\b(?:air|drone)[ -]?(?:strike|raid|attack)s?\b", re.I), REMOTE, "Air/drone strike"),
-    (re.compile(r"\bsuicide (?:bomb|bomber|bombing|attack)s?\b", re.I), REMOTE, "Suicide bomb"),
-    (re.compile(r"\b(?:roadside|car) bombs?\b|\bimprovised explosive\b", re.I), REMOTE, "Remote explosive/landmine/IED"),
-    (re.compile(r"\b(?:opened|open|opening) fire\b|\bfired (?:on|at|upon)\b|\bexchanged? (?:of )?fire\b", re.I),
-     BATTLE, "Armed clash"),
-    (re.compile(r"\b(?:was|were|been|being) shot\b|\bshot (?:dead|at)\b", re.I), VAC, "Attack"),
-    (re.compile(r"\btear ?gas\b|\bdispersed (?:the )?(?:protest|crowd|demonstrat)", re.I), PROTEST, "Protest with intervention"),
-    (re.compile(r"\b(?:military|armed) (?:offensive|operation|intervention)\b", re.I), BATTLE, "Armed clash"),
-]
-# Government forces taking ground: the offensive is a territorial one.
-_REGAIN = re.compile(r"\b(?:regain\w*|retak\w*|recaptur\w*|took control|take control|claimed (?:complete )?victory|"
-                     r"forced .* to surrender|surrender)\b", re.I)
-_CIVILIAN_TARGET = re.compile(r"\b(?:civilians?|residents?|villagers?|women|children|families|column|refugees|cars)\b", re.I)
-_DENY = {"deny", "refute", "reject", "dismiss"}
+GRT, NSA, CLASH = "Government regains territory", "Non-state actor overtakes territory", "Armed clash"
+AIR, SHELL, IED = "Air/drone strike", "Shelling/artillery/missile attack", "Remote explosive/landmine/IED"
+
+_HISTORY_DAYS = 366      # older than this before publication: background, not a current incident
+_LONG_DAYS = 92          # a range longer than this is a war or campaign, unless a siege or flight
+
+
+# ---------------------------------------------------------------- lexicons
+
+
+@functools.lru_cache(maxsize=None)
+def _triggers(lang: str) -> dict[str, object]:
+    return lexicon.table("event_triggers", lang)
+
+
+@functools.lru_cache(maxsize=None)
+def _cues(lang: str, cue: str) -> frozenset[str]:
+    return lexicon.terms("event_cues", lang, cue=cue)
+
+
+@functools.lru_cache(maxsize=None)
+def _cue_re(lang: str, cue: str) -> re.Pattern | None:
+    """Cue words as one pattern: lower-case terms match in any case, capitalised ones as written."""
+    ts = [r.term for r in lexicon.rows("event_cues", lang) if r.cue == cue]
+    if not ts:
+        return None
+    ts.sort(key=lambda t: (-len(t), t))
+    alt = "|".join(re.escape(t) if t != t.lower() else "(?i:" + re.escape(t) + ")" for t in ts)
+    return re.compile(r"(?<![\w-])(?:" + alt + r")(?![\w-])")
+
+
+def _cue_in(lang: str, cue: str, text: str) -> re.Match | None:
+    pat = _cue_re(lang, cue)
+    return pat.search(text) if pat else None
+
+
+@functools.lru_cache(maxsize=None)
+def _actors(lang: str) -> dict[str, str]:
+    return {t: r.kind for t, r in lexicon.table("event_actors", lang).items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _actor_multi(lang: str) -> re.Pattern | None:
+    multi = [t for t in _actors(lang) if " " in t]
+    if not multi:
+        return None
+    return re.compile(r"\b(?:" + "|".join(re.escape(t) for t in sorted(multi, key=len, reverse=True)) + r")\b", re.I)
+
+
+@functools.lru_cache(maxsize=None)
+def _demonyms(lang: str) -> frozenset[str]:
+    return lexicon.terms("demonyms", lang)
+
+
+# ---------------------------------------------------------------- multi-word triggers
+
+
+class _Phrase:
+    """Handlers of the multi-word triggers: (event type, sub-event type) or None."""
+
+    @staticmethod
+    def air_strike(m, sent, tok, ctx):
+        return REMOTE, AIR
+
+    @staticmethod
+    def suicide_bomb(m, sent, tok, ctx):
+        return REMOTE, "Suicide bomb"
+
+    @staticmethod
+    def remote_explosive(m, sent, tok, ctx):
+        return REMOTE, IED
+
+    @staticmethod
+    def chemical(m, sent, tok, ctx):
+        return REMOTE, "Chemical weapon"
+
+    @staticmethod
+    def gunfire(m, sent, tok, ctx):
+        """"opened fire on ...": typed by who was fired on."""
+        after = sent.text[m.end() - sent.start_char:][:70]
+        kinds = _kinds_in_text(after, ctx)
+        if "protester" in kinds:
+            return PROTEST, "Excessive force against protesters"
+        if kinds & {"civilian", "site", "people"} and not kinds & {"state", "nonstate", "armed", "military"}:
+            return VAC, "Attack"
+        return BATTLE, CLASH
+
+    @staticmethod
+    def shot(m, sent, tok, ctx):
+        return _victim_type(tok, ctx) or (VAC, "Attack")
+
+    @staticmethod
+    def protest_intervention(m, sent, tok, ctx):
+        return PROTEST, "Protest with intervention"
+
+    @staticmethod
+    def excessive_force(m, sent, tok, ctx):
+        return PROTEST, "Excessive force against protesters"
+
+    @staticmethod
+    def peaceful_protest(m, sent, tok, ctx):
+        return _protest_type(sent, ctx)
+
+    @staticmethod
+    def base_established(m, sent, tok, ctx):
+        return STRAT, "Headquarters or base established"
+
+    @staticmethod
+    def nonviolent_transfer(m, sent, tok, ctx):
+        return STRAT, "Non-violent transfer of territory"
+
+    @staticmethod
+    def disrupted(m, sent, tok, ctx):
+        return STRAT, "Disrupted weapons use"
+
+    @staticmethod
+    def sexual_violence(m, sent, tok, ctx):
+        return VAC, "Sexual violence"
+
+    @staticmethod
+    def abduction(m, sent, tok, ctx):
+        return VAC, "Abduction/forced disappearance"
+
+    @staticmethod
+    def property_destruction(m, sent, tok, ctx):
+        return STRAT, "Looting/property destruction"
+
+    @staticmethod
+    def agreement(m, sent, tok, ctx):
+        return STRAT, "Agreement"
+
+    @staticmethod
+    def detained(m, sent, tok, ctx):
+        return _detain_type(tok, sent, ctx)
+
+    @staticmethod
+    def change_group(m, sent, tok, ctx):
+        return STRAT, "Change to group/activity"
+
+    @staticmethod
+    def took_control(m, sent, tok, ctx):
+        return _territory_type(tok, sent, ctx, NSA, need_object=False)
+
+    @staticmethod
+    def mass_flight(m, sent, tok, ctx):
+        return STRAT, "Other"
+
+    @staticmethod
+    def military_operation(m, sent, tok, ctx):
+        return BATTLE, _battle_sub(tok, sent, ctx)
+
+
+_I = re.I
+PHRASES = RuleTable("events.en", _Phrase, [
+    rule(r"\b(?:air|drone|aerial)[ -]?(?:strike|raid|attack|bombardment|bombing)s?\b", "air_strike",
+         "An air strike hit a fuel depot outside the port on Tuesday.", flags=_I),
+    rule(r"\bsuicide (?:bomb|bomber|bombers|bombing|bombings|attack|attacks|attacker|vest|car bomb)s?\b|"
+         r"\bblew (?:himself|herself|themselves) up\b", "suicide_bomb",
+         "A suicide bomber blew himself up at a checkpoint in the provincial capital.", flags=_I),
+    rule(r"\b(?:roadside|car|truck|parcel|planted|home-?made|magnetic) bombs?\b|\bimprovised explosive\b|"
+         r"\bexplosive devices?\b|\b(?:land)?mines? (?:exploded|blast|explosion)s?\b|\bstepped on a (?:land)?mine\b|"
+         r"\bbooby[- ]trap", "remote_explosive", "Two soldiers died when a roadside bomb hit their patrol.", flags=_I),
+    rule(r"\b(?:chemical|poison gas|toxic gas|nerve agent|chlorine gas|gas) (?:attack|attacks|weapons?|strike|munitions)\b",
+         "chemical", "Inspectors said a chemical attack on the suburb used chlorine.", flags=_I),
+    rule(r"\b(?:opened|open|opening|opens) fire\b|\bfired (?:on|at|upon|into)\b|\bexchanged? (?:of )?fire\b|"
+         r"\bexchanges of fire\b|\bgun ?battles?\b|\bshoot-?outs?\b", "gunfire",
+         "Border guards opened fire on a patrol from the other side.", flags=_I),
+    rule(r"\b(?:was|were|been|being) shot\b|\bshot (?:dead|at|and killed)\b|\bgunned down\b", "shot",
+         "Three farmers were shot dead near the river crossing.", flags=_I),
+    rule(r"\btear ?gas\b|\bwater cannons?\b|\brubber bullets\b|\bdispersed (?:the )?(?:protest|crowd|demonstrat|rall|march)",
+         "protest_intervention", "Police fired tear gas at students marching on parliament.", flags=_I),
+    rule(r"\b(?:fired|opened fire|shot) (?:on|at|into) (?:the )?(?:protesters|demonstrators|protestors)\b|"
+         r"\b(?:protesters|demonstrators|protestors) (?:were |had been )?(?:shot|killed)\b|"
+         r"\bkill(?:ed|ing) (?:\w+ ){0,2}(?:protesters|demonstrators|protestors)\b", "excessive_force",
+         "Soldiers fired on protesters outside the governor's office, killing four.", flags=_I),
+    rule(r"\b(?:general|hunger|labou?r|nationwide) strikes?\b|\bwent on strike\b|\bon strike\b|\bwalk-?outs?\b",
+         "peaceful_protest", "Dock workers went on strike over unpaid wages.", flags=_I),
+    rule(r"\b(?:set up|sets up|setting up|established|establishes|establishing|opened|built) (?:a |an |its |their |new |"
+         r"military |forward |operating |command )*(?:base|bases|headquarters|outpost|garrison|command post)\b",
+         "base_established", "The militia set up a new headquarters in the abandoned school.", flags=_I),
+    rule(r"\b(?:handed over|hand over|handing over|handover of|transferred|ceded|ceding) (?:full )?(?:control|"
+         r"the (?:town|city|base|territory|area|region|district))\b|\bwithdr(?:ew|awn|awal) without (?:a )?(?:fight|resistance)\b",
+         "nonviolent_transfer", "The army handed over control of the district to local elders.", flags=_I),
+    rule(r"\b(?:defused|foiled|thwarted|dismantled|seized) (?:a |an |the |\w+ ){0,3}(?:bombs?|explosives?|IEDs?|"
+         r"weapons? caches?|arms caches?|explosive devices?|plot|attack)\b|\bshot down\b|\bintercepted\b", "disrupted",
+         "Engineers defused a bomb found under the bridge.", flags=_I),
+    rule(r"\bsexual(?:ly)? (?:violence|assaults?|assaulted|abuse|abused|attacks?)\b|\bgang[- ]rap", "sexual_violence",
+         "Witnesses described sexual violence by fighters going from house to house.", flags=_I),
+    rule(r"\btaken hostage\b|\btook (?:\w+ ){0,3}hostages?\b|\bforcibly disappeared\b|\benforced disappearances?\b|"
+         r"\bhostage[- ]taking\b", "abduction", "Gunmen took twelve passengers hostage on the highway.", flags=_I),
+    rule(r"\bset (?:fire to|ablaze|on fire)\b|\bburn(?:ed|t|ing) (?:down )?(?:\w+ ){0,2}(?:houses|homes|villages?|shops|"
+         r"markets?|buildings|churches|mosques)\b", "property_destruction",
+         "Attackers burned dozens of homes in the hamlet.", flags=_I),
+    rule(r"\b(?:peace|ceasefire|cease-fire|truce|power-sharing) (?:deal|agreement|accord|pact)s?\b|"
+         r"\b(?:prisoner|hostage) (?:exchange|swap)s?\b|\bcease-fire\b", "agreement",
+         "The two sides signed a peace agreement in the capital.", flags=_I),
+    rule(r"\btaken into custody\b|\brounded up\b", "detained", "Police rounded up dozens of opposition supporters.", flags=_I),
+    rule(r"\bannounced (?:the |its |their )?(?:formation|creation|merger|dissolution)\b|\bmerged with\b|\brenamed itself\b|"
+         r"\bsplit from\b|\bjoined forces with\b", "change_group",
+         "Two armed factions announced their merger under a new name.", flags=_I),
+    rule(r"\b(?:took|taken|take|takes|taking|seized|gained|assumed|wrested|regained|retook) (?:full |complete |effective )?"
+         r"control (?:of|over)\b|\bfell (?:in)?to the hands of\b|\bfell to\b", "took_control",
+         "Rebels took control of the border town after two days of fighting.", flags=_I),
+    rule(r"\bfled (?:their|the) homes\b|\b(?:mass|forced) (?:exodus|displacement|evacuations?|flight)\b", "mass_flight",
+         "Thousands of families fled their homes as the floods rose.", flags=_I),
+    rule(r"\b(?:military|armed|ground) (?:offensive|operation|intervention|incursion)s?\b", "military_operation",
+         "The army launched a ground offensive against the insurgents.", flags=_I),
+])
+
+
+# ---------------------------------------------------------------- actors
+
+
+def _kinds_of_token(tok: Token, ctx: DocContext) -> set[str]:
+    table = _actors(ctx.language)
+    k = table.get(tok.lower_) or table.get(tok.lemma_.lower())
+    out = {k} if k else set()
+    prof = _profile(ctx).get(tok.lower_)
+    if prof:
+        out.add(prof)
+    return out
+
+
+def _kinds_in_text(text: str, ctx: DocContext) -> set[str]:
+    out: set[str] = set()
+    multi = _actor_multi(ctx.language)
+    table = _actors(ctx.language)
+    if multi:
+        for m in multi.finditer(text):
+            out.add(table[m.group(0).lower()])
+    for w in re.findall(r"[\w'-]+", text):
+        k = table.get(w.lower())
+        if k:
+            out.add(k)
+    prof = _profile(ctx)
+    for name, kind in prof.items():
+        if name in text.lower() and re.search(r"\b" + re.escape(name) + r"\b", text.lower()):
+            out.add(kind)
+    return out
+
+
+def _phrase_kind(head: Token, ctx: DocContext) -> str | None:
+    """The kind of the actor a noun phrase names: its head noun, refined by its modifiers
+    ("Russian forces" are a state's; "the paramilitary forces" are not)."""
+    sub = [t for t in head.subtree][:12]
+    text = " ".join(t.text for t in sub)
+    kinds = _kinds_in_text(text, ctx)
+    head_kinds = _kinds_of_token(head, ctx)
+    multi = _actor_multi(ctx.language)
+    if multi:
+        for m in multi.finditer(text):
+            if m.group(0).lower().split()[-1] in (head.lower_, head.lemma_.lower()):
+                head_kinds = {_actors(ctx.language)[m.group(0).lower()]}
+    if "nonstate" in kinds and not head_kinds & {"civilian", "site", "protester"}:
+        return "nonstate"
+    if head_kinds & {"site"} and kinds & {"state", "nonstate", "armed", "irregular"}:
+        return "military"   # "an army convoy", "rebel camps"
+    if head_kinds & {"state", "nonstate", "civilian", "site", "military", "aircraft", "protester", "mob"}:
+        for k in ("nonstate", "state", "aircraft", "protester", "mob", "civilian", "military", "site"):
+            if k in head_kinds:
+                return k
+    owner = _owned_by_state(head, ctx)
+    if "irregular" in head_kinds:
+        return "state" if owner else "nonstate"
+    if "armed" in head_kinds or "armed" in kinds:
+        if owner:
+            return "state"
+        if "state" in kinds:
+            return "state"
+        return "armed"
+    if head.pos_ == "PROPN" or head.ent_type_ in ("ORG", "NORP", "GPE"):
+        if owner or head.ent_type_ == "GPE" or _is_country(head, ctx):
+            return "state"
+    if kinds:
+        for k in ("nonstate", "state", "aircraft", "protester", "civilian", "people", "military", "site"):
+            if k in kinds:
+                return k
+    return None
+
+
+def _is_country(tok: Token, ctx: DocContext) -> bool:
+    return any(p.start <= tok.idx < p.end and p.kind in ("country", "metonym") for p in ctx.places)
+
+
+def _owned_by_state(head: Token, ctx: DocContext) -> bool:
+    """"Russian forces", "Sudan's army", "government troops", "Israel Defense Forces"."""
+    dem = _demonyms(ctx.language)
+    for c in head.children:
+        if c.dep_ in ("amod", "compound", "poss", "nmod") and (c.lower_ in dem or _is_country(c, ctx)
+                                                                or c.lower_ in ("government", "state", "federal", "national")):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=64)
+def _profile_of(text: str, lang: str) -> dict[str, str]:
+    """Named groups the document itself calls non-state ("the paramilitary X (XY)",
+    "X militants", "X, a rebel group"): lower-cased name -> "nonstate"."""
+    nonstate = sorted((t for t, k in _actors(lang).items() if k in ("nonstate", "irregular")), key=len, reverse=True)
+    if not nonstate:
+        return {}
+    cue = "(?:" + "|".join(re.escape(t) for t in nonstate) + ")"
+    name = r"((?:[A-Z][\w'’-]*\s+){0,4}[A-Z][\w'’-]*)"
+    acr = r"(?:\s*\(([A-Z][\w-]{1,9})\))?"
+    out: dict[str, str] = {}
+    pats = [
+        re.compile(r"(?i:\b" + cue + r")(?:\s+(?i:group|movement|force|forces|organi[sz]ation))?\s+" + name + acr),
+        re.compile(name + acr + r"\s+(?i:" + cue + r")\b"),
+        re.compile(name + acr + r",\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,3}?(?i:" + cue + r")"),
+    ]
+    for pat in pats:
+        for m in pat.finditer(text):
+            for g in m.groups():
+                if g and g.strip() and g.strip().lower() not in _actors(lang) and g.strip()[0].isupper():
+                    n = g.strip().lower()
+                    if n not in ("the", "a", "an") and n.split()[0] not in ("the", "a", "an"):
+                        out[n] = "nonstate"
+    return out
+
+
+def _profile(ctx: DocContext) -> dict[str, str]:
+    return _profile_of(ctx.text, ctx.language)
+
+
+def _args(tok: Token, roles: tuple[str, ...]) -> list[Token]:
+    """The heads of a trigger's arguments: "agent" (who acts) or "patient" (who or what is hit)."""
+    out: list[Token] = []
+    passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+    for c in tok.children:
+        if "agent" in roles:
+            if c.dep_ == "nsubj" and not passive:
+                out.append(c)
+            if c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+                out.extend(g for g in c.children if g.dep_ == "pobj")
+            if tok.pos_ in ("NOUN", "PROPN") and c.dep_ in ("poss", "compound", "amod") and c.i < tok.i:
+                out.append(c)
+        if "patient" in roles:
+            if c.dep_ in ("dobj", "nsubjpass", "attr"):
+                out.append(c)
+            if c.dep_ == "prep" and c.lower_ in ("on", "against", "at", "upon", "of", "into"):
+                out.extend(g for g in c.children if g.dep_ == "pobj")
+    if "agent" in roles and not out and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.pos_ == "VERB":
+        out.extend(c for c in tok.head.children if c.dep_ == "nsubj")  # "... attacked X and killed Y"
+    return out
+
+
+def _kind(tokens: list[Token], ctx: DocContext) -> str | None:
+    for t in tokens:
+        k = _phrase_kind(t, ctx)
+        if k:
+            return k
+    return None
+
+
+# ---------------------------------------------------------------- typing by the words' needs
+
+
+def _battle_sub(tok: Token, sent: Span, ctx: DocContext) -> str:
+    """A battle in which the ground changed hands is typed by who took it; "forced them to
+    surrender" says nothing of who that was."""
+    if not _cue_in(ctx.language, "territory", sent.text):
+        return CLASH
+    agents = _args(tok, ("agent",))
+    agent = _kind(agents, ctx)
+    if agent == "state":
+        here = [p.country for p in ctx.places if sent.start_char <= p.start < sent.end_char
+                and p.kind not in ("demonym", "metonym", "country") and p.country]
+        return NSA if _foreign(agents, here, ctx) else GRT
+    if agent == "nonstate":
+        return NSA
+    return CLASH
+
+
+def _actor_country(tokens: list[Token], ctx: DocContext) -> str | None:
+    dem = lexicon.table("demonyms", ctx.language)
+    for t in tokens:
+        for x in t.subtree:
+            row = dem.get(x.lower_)
+            if row is not None and row.country:
+                return row.country
+            for p in ctx.places:
+                if p.start <= x.idx < p.end and p.kind in ("country", "metonym") and p.country:
+                    return p.country
+    return None
+
+
+def _foreign(agents: list[Token], countries: list[str], ctx: DocContext) -> bool:
+    """A state's force taking ground in another country overtakes it (ACLED codes a foreign
+    state as it codes a non-state group); in its own, it regains it."""
+    own = _actor_country(agents, ctx)
+    return bool(own and countries and all(c != own for c in countries))
+
+
+_TERRITORY_NOUNS = {"city", "town", "village", "base", "territory", "area", "region", "headquarters", "airport",
+                    "district", "province", "capital", "garrison", "positions", "stronghold", "outskirts", "hill",
+                    "bridge", "port", "border", "crossing", "division", "camp", "state", "county", "locality"}
+
+
+def _named_place(t: Token, ctx: DocContext) -> bool:
+    return any(p.start <= t.idx < p.end and p.kind not in ("facility", "demonym") for p in ctx.places)
+
+
+def _is_place_token(t: Token, ctx: DocContext) -> bool:
+    if any(p.start <= t.idx < p.end and p.kind not in ("demonym", "metonym") for p in ctx.places):
+        return True
+    return t.lemma_.lower() in _TERRITORY_NOUNS or t.lower_ in _TERRITORY_NOUNS
+
+
+def _territory_type(tok: Token, sent: Span, ctx: DocContext, default: str, need_object: bool = True):
+    """Ground taken: by a state's force -> Government regains territory; by a non-state group
+    -> Non-state actor overtakes territory; who took it unsaid -> the word's own leaning."""
+    lemma = tok.lemma_.lower()
+    if lemma == "fall":
+        # "the town fell to the rebels", "the fall of the town"
+        objs = [c for c in tok.children if c.dep_ in ("nsubj",)]
+        objs += [g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children]
+        agents = [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("to", "into") for g in c.children]
+        if not any(_is_place_token(o, ctx) for o in objs):
+            return None
+    else:
+        objs = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        objs += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("of", "over") for g in c.children]
+        if need_object and not any(_is_place_token(o, ctx) or any(_is_place_token(x, ctx) for x in o.subtree)
+                                   for o in objs):
+            return None
+        agents = _args(tok, ("agent",))
+    kind = _kind(agents, ctx)
+    if kind is None and not agents:
+        kind = _sentence_side(sent, ctx)
+    if kind == "state":
+        where = [p.country for o in objs for x in o.subtree for p in ctx.places
+                 if p.start <= x.idx < p.end and p.kind not in ("demonym", "metonym") and p.country]
+        return BATTLE, NSA if _foreign(agents, where, ctx) else GRT
+    if kind == "nonstate":
+        return BATTLE, NSA
+    return BATTLE, default
+
+
+def _sentence_side(sent: Span, ctx: DocContext) -> str | None:
+    """The one side of the fighting a sentence names, if only one."""
+    kinds = set()
+    for t in sent:
+        if t.pos_ in ("NOUN", "PROPN"):
+            k = _phrase_kind(t, ctx) if t.dep_ not in ("compound", "amod") else None
+            if k in ("state", "nonstate"):
+                kinds.add(k)
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _target_type(tok: Token, sent: Span, ctx: DocContext, row) -> tuple[str, str] | None:
+    """"attacked civilians" is violence against civilians, "struck army positions" a battle,
+    "a strike on the station" a strike from afar."""
+    lemma = tok.lemma_.lower()
+    remote_word = row.event_type == REMOTE
+    patients = _args(tok, ("patient",))
+    if not remote_word and patients and all(_named_place(t, ctx) for t in patients):
+        return None  # "attacked Gaza": a campaign against a place, not one incident
+    target = _kind(patients, ctx)
+    agent = _kind(_args(tok, ("agent",)), ctx)
+    if remote_word:
+        if tok.pos_ == "VERB" and agent in ("state", "nonstate", "armed") and target in ("state", "nonstate", "armed",
+                                                                                        "military"):
+            return BATTLE, _battle_sub(tok, sent, ctx)   # "forces struck enemy forces"
+        if tok.pos_ == "VERB" and agent is None and target is None:
+            return None
+        if tok.pos_ != "VERB" and target is None and not _specific(tok):
+            return None  # "strikes extended across the territory"
+        if tok.pos_ == "VERB" and agent in ("state", "nonstate", "armed") and target in ("civilian", "people"):
+            return VAC, "Attack"
+        return REMOTE, _weapon_sub(sent, ctx, AIR)
+    if target in ("civilian", "people", "site"):
+        if agent == "mob":
+            return RIOT, "Mob violence"
+        return VAC, "Attack"
+    if target in ("state", "nonstate", "armed", "military"):
+        return BATTLE, _battle_sub(tok, sent, ctx)
+    return None
+
+
+def _weapon_sub(sent: Span, ctx: DocContext, default: str) -> str:
+    """A strike typed by the weapons the sentence names, else the report's."""
+    for text in (sent.text, ctx.text):
+        air = len(_cue_re(ctx.language, "air_weapon").findall(text)) if _cue_re(ctx.language, "air_weapon") else 0
+        shell = len(_cue_re(ctx.language, "shell_weapon").findall(text)) if _cue_re(ctx.language, "shell_weapon") else 0
+        if shell > air:
+            return SHELL
+        if air > shell:
+            return AIR
+    return default
+
+
+def _specific(tok: Token) -> bool:
+    """A noun that names one happening: with a determiner, a number, an owner or a modifier
+    ("the strike", "a strike", "Russian strikes", "Friday's strike"), not a bare plural."""
+    return any(c.dep_ in ("det", "nummod", "poss", "compound", "amod") for c in tok.children) \
+        or tok.tag_ not in ("NNS", "NNPS")
+
+
+def _victim_type(tok: Token, ctx: DocContext) -> tuple[str, str] | None:
+    """Killing typed by who was killed and by whom."""
+    victims = _args(tok, ("patient",))
+    victim = _kind(victims, ctx)
+    agents = _args(tok, ("agent",))
+    agent = _kind(agents, ctx)
+    if agents and agent is None:
+        return None  # "hunger and disease are killing civilians"
+    if victim == "protester":
+        return PROTEST, "Excessive force against protesters"
+    if victim in ("state", "nonstate", "armed"):
+        return (BATTLE, CLASH) if agent in ("state", "nonstate", "armed") else None
+    if agent == "mob":
+        return RIOT, "Mob violence"
+    if victim == "civilian":
+        return VAC, "Attack"
+    if victim in ("people", "site") and agent in ("state", "nonstate", "armed"):
+        return VAC, "Attack"
+    return None
+
+
+def _detain_type(tok: Token, sent: Span, ctx: DocContext) -> tuple[str, str]:
+    """A state's force arrests; a non-state group that seizes people abducts them."""
+    agent = _kind(_args(tok, ("agent",)), ctx)
+    if agent is None:
+        agent = _sentence_side(sent, ctx)
+    if agent == "nonstate":
+        return VAC, "Abduction/forced disappearance"
+    return STRAT, "Arrests"
+
+
+def _bomb_type(tok: Token, sent: Span, ctx: DocContext) -> tuple[str, str]:
+    agent = _kind(_args(tok, ("agent",)), ctx)
+    if agent in ("aircraft", "state") or _cue_in(ctx.language, "air_weapon", sent.text):
+        return REMOTE, AIR
+    return REMOTE, IED
+
+
+def _protest_type(sent: Span, ctx: DocContext) -> tuple[str, str]:
+    text = sent.text
+    for t in sent:
+        if t.lemma_.lower() in ("kill", "shoot") and _kind(_args(t, ("patient",)), ctx) == "protester":
+            return PROTEST, "Excessive force against protesters"
+    if _cue_in(ctx.language, "excessive_force", text):
+        return PROTEST, "Excessive force against protesters"
+    if _cue_in(ctx.language, "violent_protest", text):
+        return RIOT, "Violent demonstration"
+    if _cue_in(ctx.language, "intervention", text):
+        return PROTEST, "Protest with intervention"
+    return PROTEST, "Peaceful protest"
+
+
+def _weapon_used(tok: Token, ctx: DocContext) -> bool:
+    """A weapon named as used ("drones struck", "fired rockets", "a missile strike"), not as equipment."""
+    use = _cues(ctx.language, "attack_use")
+    trig = _triggers(ctx.language)
+    near = [tok.head, *tok.children]
+    if tok.head.dep_ == "prep":
+        near.append(tok.head.head)       # "hit by rockets", "attack with drones"
+    for c in tok.children:
+        if c.dep_ == "prep":
+            near.extend(c.children)
+    for n in near:
+        lem = n.lemma_.lower()
+        if n is tok:
+            continue
+        if lem in use or (lem in trig and trig[lem].event_type in VIOLENT and n.pos_ == "NOUN"):
+            return True
+    return False
+
+
+def _flight_type(tok: Token, sent: Span, ctx: DocContext) -> tuple[str, str] | None:
+    """A mass flight: many people leaving (a count, or a plural of civilians), not one family."""
+    if tok.lemma_.lower() in ("exodus",):
+        return STRAT, "Other"
+    movers = _args(tok, ("agent", "patient"))
+    movers += [c for c in tok.children if c.dep_ == "nsubj"]
+    many = False
+    for m in movers:
+        words = {t.lower_ for t in m.subtree}
+        if any(f.start >= m.left_edge.idx and f.start <= m.right_edge.idx + len(m.right_edge.text)
+               for f in ctx.figures) or words & {"thousands", "hundreds", "tens", "millions", "families"}:
+            many = True
+        if m.tag_ in ("NNS", "NNPS") and _kinds_of_token(m, ctx) & {"civilian", "people"}:
+            many = True
+        if any(t.like_num for t in m.subtree):
+            many = True
+    if tok.pos_ == "NOUN" and any(f.category in ("displaced", "evacuated", "arrived")
+                                  for f in ctx.figures if sent.start_char <= f.start < sent.end_char):
+        many = True
+    return (STRAT, "Other") if many else None
+
+
+# ---------------------------------------------------------------- triggers in a sentence
+
+
+def _find(sent: Span, ctx: DocContext) -> list[tuple[Token | Span, str, str, bool]]:
+    """(trigger, event type, sub-event type, weak) for each trigger in the sentence."""
+    hits: list[tuple[Token | Span, str, str, bool]] = []
+    covered: set[int] = set()
+    for r in PHRASES:
+        for m in r.pattern.finditer(sent.text):
+            span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
+            if span is None or any(t.i in covered for t in span):
+                continue
+            typed = getattr(_Phrase, r.handler)(_Shift(m, sent.start_char), sent, span.root, ctx)
+            covered.update(t.i for t in span)
+            if typed:
+                hits.append((span, *typed, r.handler in ("disrupted", "shot")))
+    trig = _triggers(ctx.language)
+    for tok in sent:
+        if tok.i in covered:
+            continue
+        row = trig.get(tok.lemma_.lower()) or trig.get(tok.lower_)
+        if row is None:
+            continue
+        pos = "NOUN" if tok.pos_ == "PROPN" and tok.is_sent_start else tok.pos_
+        if row.pos != "*" and pos not in row.pos.split(",") and not (tok.lower_ in trig and trig[tok.lower_].pos == "*"):
+            continue
+        if tok.dep_ == "amod" and tok.tag_ in ("VBG", "VBN", "JJ"):  # "surrounding territories", "the besieged city"
+            continue
+        if tok.dep_ == "compound" and row.needs in ("-", "flight") and row.event_type == STRAT:
+            continue  # "siege conditions", "evacuation routes": a qualifier, not a happening
+        typed = _typed(tok, sent, ctx, row)
+        if typed:
+            hits.append((tok, *typed, row.weak == "yes"))
+    strong = [h for h in hits if not h[3] and h[1] in VIOLENT]
+    if strong:
+        hits = [h for h in hits if not h[3] or h[1] not in VIOLENT and h[1] != STRAT]
+    elif any(not h[3] for h in hits):
+        hits = [h for h in hits if not h[3] or h[2] != "Disrupted weapons use"]
+    return hits
+
+
+class _Shift:
+    """A match of a pattern run on the sentence text, with offsets in the document."""
+
+    def __init__(self, m: re.Match, base: int):
+        self._m, self._base = m, base
+
+    def start(self) -> int:
+        return self._base + self._m.start()
+
+    def end(self) -> int:
+        return self._base + self._m.end()
+
+    def group(self, *a):
+        return self._m.group(*a)
+
+
+def _typed(tok: Token, sent: Span, ctx: DocContext, row) -> tuple[str, str] | None:
+    needs = row.needs
+    etype, sub = row.event_type, row.sub_event_type
+    if _umbrella(tok, ctx):
+        return None
+    if needs == "weapon":
+        if tok.pos_ == "VERB" and tok.lemma_.lower() == "rocket":
+            return None  # "prices rocketed"
+        if not _weapon_used(tok, ctx):
+            return None
+        return etype, sub
+    if needs == "target":
+        return _target_type(tok, sent, ctx, row)
+    if needs == "victim":
+        return _victim_type(tok, ctx)
+    if needs == "territory":
+        return _territory_type(tok, sent, ctx, sub)
+    if needs == "detain":
+        return _detain_type(tok, sent, ctx)
+    if needs == "bomb":
+        return _bomb_type(tok, sent, ctx)
+    if needs == "blast":
+        # blasts amid missiles and shells: the weapons named in the sentence or its paragraph
+        para = _paragraph(ctx, sent)
+        if etype == STRAT and (_cue_in(ctx.language, "shell_weapon", para) or _cue_in(ctx.language, "air_weapon", para)):
+            return REMOTE, _weapon_sub(sent, ctx, SHELL)
+        return etype, sub
+    if needs == "flight":
+        return _flight_type(tok, sent, ctx)
+    if needs == "protest":
+        return _protest_type(sent, ctx)
+    if etype == BATTLE and sub == CLASH:
+        return BATTLE, _battle_sub(tok, sent, ctx)
+    return etype, sub
+
+
+def _umbrella(tok: Token, ctx: DocContext) -> bool:
+    """"fighting a war", "the war has killed thousands": a war, not one incident."""
+    umb = _cues(ctx.language, "umbrella")
+    heads = [tok]
+    if tok.dep_ in ("conj", "xcomp") and tok.head.pos_ in ("VERB", "AUX"):
+        heads.append(tok.head)
+    for h in heads:
+        for c in h.children:
+            if c.dep_ in ("nsubj", "dobj", "nsubjpass") and c.lemma_.lower() in umb:
+                return True
+    return False
+
+
+# ---------------------------------------------------------------- stance
+
+
+def _head(trig: Token | Span) -> Token:
+    return trig.root if isinstance(trig, Span) else trig
+
+
+def _stance(trig: Token | Span, sent: Span, ctx: DocContext) -> str | None:
+    """asserted / denied / unconfirmed / claimed, or None for threats, plans and negations."""
+    lang = ctx.language
+    tok = _head(trig)
+    if any(c.dep_ == "neg" for c in tok.children):
+        return None
+    gov = tok.head.head if tok.dep_ == "pobj" else tok.head
+    if tok.dep_ in ("dobj", "pobj", "nsubjpass", "attr") and any(c.dep_ == "neg" for c in gov.children):
+        return None  # "did not launch an attack"
+    chain = [tok, *tok.ancestors]
+    for t in chain[:3]:
+        for c in t.children:
+            if c.dep_ == "mark" and c.lower_ in _cues(lang, "irrealis_mark") and \
+                    (c.lower_ not in ("before", "until") or t.tag_ in ("VBZ", "VBP", "MD")):
+                return None  # "before fighting intensifies", "if the town falls"
+    habitual = _cues(lang, "habitual")
+    if any(c.lower_ in habitual for t in (tok, tok.head) for c in t.children):
+        return None  # "fired daily rocket barrages": a pattern, not an incident
+    if any(a.lemma_.lower() in _cues(lang, "modal") for t in chain[:2] for a in t.children if a.dep_ == "aux"):
+        return None
+    lemmas = {t.lemma_.lower() for t in chain}
+    irrealis = _cues(lang, "irrealis")
+    if lemmas & irrealis or (tok.dep_ in ("pobj", "dobj") and tok.head.lemma_.lower() in irrealis):
+        return None
+    if tok.dep_ == "pobj" and f"{tok.head.head.lemma_.lower()} {tok.head.lower_}" in irrealis:
+        return None  # "calling for a ceasefire"
+    if lemmas & _cues(lang, "deny"):
+        return "denied"
+    if _cue_in(lang, "hedge", sent.text):
+        return "unconfirmed"
+    if lemmas & _cues(lang, "claim"):
+        return "claimed"
+    return "asserted"
+
+
+# ---------------------------------------------------------------- the extractor
+
+
 _DENIAL_OF = re.compile(r"\b(?:denied|denies|deny|rejected|refuted|dismissed)\b.{0,60}\b(?:the|this|that) "
                         r"(?:attack|strike|shelling|killing|massacre|incident|blast|explosion|report|claims?)\b", re.I)
-_HEDGE = re.compile(r"\b(?:unconfirmed|unverified|reportedly|allegedly|rumou?rs?)\b", re.I)
-_CLAIM = {"claim", "allege"}
-_IRREALIS = {"threaten", "plan", "fear", "warn", "hope", "prepare", "vow", "risk", "seek", "want", "threat",
-             "maintain", "respect", "urge", "demand", "propose", "negotiate", "prevent", "avoid", "halt"}
-_MODAL = {"will", "would", "could", "might", "may", "should", "can", "must", "shall"}
-_FORCE = re.compile(
-    r"\b(?:[A-Z][\w'-]+\s+){1,3}(?:forces|troops|army|military|soldiers|police|border guards|militias?|"
-    r"rebels|fighters|peacekeepers|gunmen|protesters|government|authorities|officials)\b")
 _ANAPHOR = re.compile(r"\b(?:the|that|this) (?:blast|explosion|attack|strike|shelling|bombardment|"
                       r"fighting|offensive|assault|clashes|violence|massacre)\b|\bfatalities\b", re.I)
-_HISTORY_DAYS = 366
-_BLAST = {"explode", "explosion", "blast"}
+_DEFINITE = {"the", "this", "that", "its"}
 
 
 def extract(ctx: DocContext) -> list[EventMention]:
     out: list[EventMention] = []
+    info: dict[int, dict] = {}            # id(mention) -> what frames need to know
     main = _main_place(ctx.places)
     last_date: TimeExpr | None = None
     sents = list(ctx.doc.sents)
-    undated: set[int] = set()
     prev_end = 0
     para = 0
     para_of: list[int] = []
@@ -94,166 +805,133 @@ def extract(ctx: DocContext) -> list[EventMention]:
             para += 1
         para_of.append(para)
         prev_end = sent.start_char + len(sent.text.rstrip())
+    hits_of = [_find(sent, ctx) for sent in sents]
     for i, sent in enumerate(sents):
         if i and para_of[i] != para_of[i - 1]:
             last_date = None  # a new paragraph: the narrative date no longer holds
-        # years are background ("in 2020"): incidents are dated to the day, week or month
-        s_dates = [d for d in ctx.dates if sent.start_char <= d.start < sent.end_char
-                   and not _about_speech(ctx, d) and d.precision not in ("year", "decade")]
+        here = [d for d in ctx.dates if sent.start_char <= d.start < sent.end_char
+                and d.precision not in ("year", "decade") and not _dateline(ctx, d)]
+        told = [d for d in here if _about_speech(ctx, d)]
+        s_dates = [d for d in here if d not in told]
         nearby = [sents[j] for j in (i - 1, i + 1) if 0 <= j < len(sents) and para_of[j] == para_of[i]]
         found: dict[str, EventMention] = {}
-        hits = _triggers(sent)
+        hits = hits_of[i]
         denied_prev = None
         if not hits and out and _DENIAL_OF.search(sent.text):
             # "X denied responsibility for the attack": a denial of what was just reported
             denied_prev = out[-1]
-            hits = [(t, denied_prev.event_type, denied_prev.sub_event_type) for t in sent
-                    if t.lemma_.lower() in _DENY][:1]
-        for trig, etype, sub in hits:
-            stance = _stance(trig, sent)
+            hits = [(t, denied_prev.event_type, denied_prev.sub_event_type, False) for t in sent
+                    if t.lemma_.lower() in _cues(ctx.language, "deny")][:1]
+        separate = bool(_cue_in(ctx.language, "separate", sent.text[:40]))
+        for trig, etype, sub, _weak in hits:
+            stance = _stance(trig, sent, ctx)
             if stance is None:
                 continue
-            mention = _mention(ctx, sent, trig, etype, sub, stance, s_dates, last_date, main, nearby)
+            mention, meta = _mention(ctx, sent, trig, etype, sub, stance, s_dates, told, last_date, main, nearby)
             if mention is None:
                 continue
-            if denied_prev is None and not s_dates and (_anaphoric(trig) or stance == "denied") \
+            meta["separate"] = separate
+            meta["anaphor"] = _anaphoric(trig)
+            if denied_prev is None and not s_dates and (meta["anaphor"] or stance == "denied") \
                     and (ante := _antecedent(out, etype)):
                 denied_prev = ante  # "the blockade", "denied that they shelled": the one reported before
-            if denied_prev is None and not s_dates and last_date is None:
-                undated.add(id(mention))
             if denied_prev is not None:
                 for f in ("place", "country", "lat", "lon", "geo_precision", "date_start", "date_end",
                           "date_precision", "label"):
                     setattr(mention, f, getattr(denied_prev, f))
+                meta.update(info.get(id(denied_prev), {}), anaphor=True, separate=False)
             prev = found.get(etype)
             if prev is None or _rank(mention) > _rank(prev):
                 found[etype] = mention
+                info[id(mention)] = meta
         for m in found.values():
-            if m.sub_event_type == "Other" and _part_of_attack(m, out):
-                continue  # "we heard explosions": the blasts of an attack already reported
-            _attach_tolls(ctx, m, sent, sents[i + 1:i + 3])
+            _attach_tolls(ctx, m, sent, [(s, bool(h)) for s, h in zip(sents[i + 1:i + 3], hits_of[i + 1:i + 3])])
             out.append(m)
-            out.extend(_coordinated(ctx, m, sent))
-        if s_dates:
-            last_date = s_dates[-1]
-    _date_undated(out, undated)
-    return out
+            for clone in _coordinated(ctx, m, sent):
+                info[id(clone)] = {**info[id(m)], "own_place": True, "coordinated": True}
+                out.append(clone)
+        narrative = [d for d in s_dates if _narrative_date(ctx, d)]
+        if narrative:
+            last_date = narrative[-1]
+    frames(out, info)
+    return [m for m in out if not _long(m)]
 
 
-def _date_undated(out: list[EventMention], undated: set[int]) -> None:
-    """A headline or a summary sentence without a date reports the happening the article
-    dates elsewhere: the same type at the same place. Left undated (a week before
-    publication), it would bridge unrelated incidents when merged."""
-    for m in out:
-        if id(m) not in undated:
-            continue
-        for d in out:
-            if id(d) not in undated and d.event_type == m.event_type and d.place == m.place and d.date_start:
-                m.date_start, m.date_end, m.date_precision = d.date_start, d.date_end, d.date_precision
-                break
+def _long(m: EventMention) -> bool:
+    """A range of months is a war or a campaign, not one incident (a siege, a blockade or a
+    flight may last that long)."""
+    if m.date_start is None or m.date_end is None or (m.event_type == STRAT and m.sub_event_type == "Other"):
+        return False
+    return (m.date_end - m.date_start).days > _LONG_DAYS
 
 
-def _triggers(sent: Span) -> list[tuple[Token | Span, str, str]]:
-    hits: list[tuple[Token | Span, str, str]] = []
-    for tok in sent:
-        if tok.lemma_.lower() in ("attack", "strike") and tok.pos_ in ("VERB", "NOUN"):
-            typed = _attack_type(tok)
-            if typed:
-                etype, sub = typed
-                if etype == BATTLE and _REGAIN.search(sent.text):
-                    sub = "Government regains territory"
-                hits.append((tok, etype, sub))
-            continue
-        entry = TRIGGERS.get(tok.lemma_.lower()) or TRIGGERS.get(tok.lower_) or TRIGGERS.get(tok.lower_.rstrip("s"))
-        # a capitalised first word ("Drones struck ...") is often tagged a proper noun
-        pos = "NOUN" if tok.pos_ == "PROPN" and tok.is_sent_start else tok.pos_
-        if entry and pos in entry[2] and tok.dep_ != "amod":  # "surrounding territories"
-            etype, sub, _ = entry
-            if sub == "Armed clash" and etype == BATTLE and _REGAIN.search(sent.text):
-                sub = "Government regains territory"
-            if etype == REMOTE and tok.lower_.rstrip("s") in ("drone", "missile", "rocket") and pos == "NOUN" \
-                    and not any(c.lemma_ in ("strike", "attack", "hit", "fire", "launch") for c in (tok.head, *tok.children)):
-                continue  # "drones" as equipment, not an attack
-            hits.append((tok, etype, sub))
-    for pat, etype, sub in PHRASES:
-        for m in pat.finditer(sent.text):
-            span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
-            if span is not None:
-                if etype == BATTLE and _REGAIN.search(sent.text):
-                    sub = "Government regains territory"
-                if etype == BATTLE and sub == "Armed clash" and "fire" in m.group(0).lower() \
-                        and _CIVILIAN_TARGET.search(sent.text[m.end():m.end() + 60]):
-                    etype, sub = VAC, "Attack"
-                hits.append((span, etype, sub))
-    return hits
-
-
-_FORCES = re.compile(r"\b(?:forces|troops|army|military|soldiers|positions|fighters|units|peacekeepers|"
-                     r"separatists|rebels|militias?|guards)\b", re.I)
-
-
-def _attack_type(tok: Token) -> tuple[str, str] | None:
-    """"attacked civilians" is violence against civilians; "struck government forces" a battle."""
-    targets = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
-    targets += [g for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "against") for g in c.children]
-    text = " ".join(" ".join(t.text for t in c.subtree) for c in targets)
-    if not text:
-        return None
-    if _CIVILIAN_TARGET.search(text) and not _FORCES.search(text):
-        return VAC, "Attack"
-    if _FORCES.search(text):
-        return BATTLE, "Armed clash"
-    return None
-
-
-def _head(trig: Token | Span) -> Token:
-    return trig.root if isinstance(trig, Span) else trig
-
-
-def _stance(trig: Token | Span, sent: Span) -> str | None:
-    """asserted / denied / unconfirmed / claimed, or None for threats, plans and negations."""
-    tok = _head(trig)
-    if any(c.dep_ == "neg" for c in tok.children):
-        return None
-    chain = [tok, *tok.ancestors]
-    if any(a.lemma_ in _MODAL for t in chain[:2] for a in t.children if a.dep_ == "aux"):
-        return None
-    lemmas = {t.lemma_.lower() for t in chain}
-    if lemmas & _IRREALIS or (tok.dep_ in ("pobj", "dobj") and tok.head.lemma_ in _IRREALIS):
-        return None
-    if lemmas & _DENY:
-        return "denied"
-    if _HEDGE.search(sent.text):
-        return "unconfirmed"
-    if lemmas & _CLAIM:
-        return "claimed"
-    return "asserted"
+def _dateline(ctx: DocContext, d: TimeExpr) -> bool:
+    """A date heading the text ("date 2024-05-15" on the first line) is when it was published."""
+    return d.start < 25 and "\n" not in ctx.text[:d.start].strip() and bool(re.fullmatch(r"\d{4}-\d\d-\d\d", d.surface))
 
 
 def _mention(ctx: DocContext, sent: Span, trig, etype: str, sub: str, stance: str,
-             s_dates: list[TimeExpr], last_date: TimeExpr | None, main: Place | None,
-             nearby: list[Span]) -> EventMention | None:
+             s_dates: list[TimeExpr], told: list[TimeExpr], last_date: TimeExpr | None, main: Place | None,
+             nearby: list[Span]) -> tuple[EventMention | None, dict]:
     tok = _head(trig)
-    if _time_reference(tok) or _of_a_place(ctx, tok, sub):
-        return None
-    if sub == "Other" and tok.lemma_.lower() in _BLAST and _WEAPONS.search(_paragraph(ctx, sent)):
-        etype, sub = REMOTE, "Shelling/artillery/missile attack"  # blasts amid missiles and shells
-    when = _nearest(s_dates, tok.idx) or last_date
+    if _time_reference(tok, ctx) or _of_a_place(ctx, tok, sub):
+        return None, {}
+    s_dates = [d for d in s_dates if ";" not in ctx.text[min(d.start, tok.idx):max(d.start, tok.idx)]]
+    told = [d for d in told if ";" not in ctx.text[min(d.start, tok.idx):max(d.start, tok.idx)]]
+    other = [d for d in s_dates if _date_of_another_verb(ctx, d, tok)]
+    s_dates, told = [d for d in s_dates if d not in other], told + other
+    own = _nearest(s_dates, tok.idx)
+    when = own or last_date
     d0, d1, prec = _when(ctx, when)
+    if own is None and told:
+        # "officials said on Wednesday that ...": on or before the telling
+        t = _nearest(told, tok.idx)
+        if last_date is None or last_date.date_end > t.date_end:
+            d0, d1, prec = t.date_end - timedelta(days=6), t.date_end, "week"
     if d1 and ctx.published and (ctx.published - d1).days > _HISTORY_DAYS:
-        return None  # background history, not a current incident
-    place, gprec = _where(ctx, sent, tok, main, nearby)
+        return None, {}  # background history, not a current incident
+    place, gprec, own_place = _where(ctx, sent, tok, main, nearby)
     trig_text = trig.text if isinstance(trig, Span) else tok.text
     label = f"{sub} in {place.name}" if place else sub
-    return EventMention(
+    m = EventMention(
         start=tok.idx, end=tok.idx + len(tok.text), sentence=sent.text.strip(), trigger=trig_text,
-        event_type=etype, sub_event_type=sub, label=label, actors="; ".join(_actors(sent)),
+        event_type=etype, sub_event_type=sub, label=label, actors="; ".join(_actor_names(sent)),
         place=place.name if place else None, country=place.country if place else None,
         lat=place.lat if place else None, lon=place.lon if place else None, geo_precision=gprec,
         date_start=d0, date_end=d1, date_precision=prec, stance=stance)
+    meta = {"own_date": own is not None, "own_place": own_place, "kind": place.kind if place else None,
+            "new": own is not None and own_place and tok.pos_ == "NOUN" and any(
+                c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children),
+            "blast": blast_word(tok.lemma_, ctx.language) or blast_word(tok.text, ctx.language),
+            "site": _site(tok, ctx), "generic": _generic(tok)}
+    return m, meta
 
 
-_SPEECH = {"say", "tell", "report", "announce", "add", "state", "confirm", "write", "tweet", "claim"}
+def _generic(tok: Token) -> bool:
+    """"bombing its cities and villages", "airstrikes on towns": many places, not one."""
+    pats = _args(tok, ("patient",))
+    if tok.pos_ == "NOUN" and tok.tag_ == "NNS" and not _specific(tok):
+        return True
+    return bool(pats) and all(p.tag_ == "NNS" and not any(c.dep_ in ("det", "nummod") for c in p.children)
+                              for p in pats)
+
+
+def _site(tok: Token, ctx: DocContext) -> str | None:
+    """The kind of place hit ("hospital", "church", "market"), to tell two happenings apart."""
+    cands = _args(tok, ("patient",))
+    holders = [tok]
+    if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "compound") and tok.head.pos_ in ("VERB", "NOUN"):
+        holders.append(tok.head)
+        cands += _args(tok.head, ("patient",))
+    for h in holders:
+        cands += [g for c in h.children if c.dep_ == "prep" and c.lower_ in ("at", "in", "on", "inside", "near")
+                  for g in c.children if g.dep_ == "pobj"]
+    table = _actors(ctx.language)
+    for c in cands:
+        lem = c.lemma_.lower()
+        if table.get(lem) in ("site", "military") and lem not in ("city", "town", "village", "home", "house"):
+            return lem
+    return None
 
 
 def _about_speech(ctx: DocContext, d: TimeExpr) -> bool:
@@ -263,8 +941,44 @@ def _about_speech(ctx: DocContext, d: TimeExpr) -> bool:
         return False
     for tok in span.root.ancestors:
         if tok.pos_ in ("VERB", "AUX"):
-            return tok.lemma_.lower() in _SPEECH
+            return tok.lemma_.lower() in _cues(ctx.language, "speech")
     return False
+
+
+def _narrative_date(ctx: DocContext, d: TimeExpr) -> bool:
+    """A date that moves the narrative on: of a happening, not of a telling or a blaming."""
+    span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
+    if span is None:
+        return True
+    verb = next((a for a in span.root.ancestors if a.pos_ in ("VERB", "AUX")), None)
+    if verb is None:
+        return True
+    lem = verb.lemma_.lower()
+    return lem in _triggers(ctx.language) or lem in _cues(ctx.language, "attack_use") \
+        or lem in _cues(ctx.language, "happen") or lem in ("be", "have")
+
+
+def _date_of_another_verb(ctx: DocContext, d: TimeExpr, tok: Token) -> bool:
+    """"Israel blamed a misfired rocket for the blast on Wednesday": the date is the
+    blaming's; the blast was before it. Only for a noun mention under a verb that is not
+    itself a happening."""
+    if tok.pos_ not in ("NOUN", "PROPN"):
+        return False
+    span = ctx.doc.char_span(d.start, d.end, alignment_mode="expand")
+    if span is None:
+        return False
+    verb = None
+    for a in span.root.ancestors:
+        if a == tok:
+            return False  # "the capture of the town on Sunday": the capture's own date
+        if a.pos_ in ("VERB", "AUX"):
+            verb = a
+            break
+    if verb is None or verb not in list(tok.ancestors):
+        return False
+    lem = verb.lemma_.lower()
+    return lem not in _triggers(ctx.language) and lem not in _cues(ctx.language, "attack_use") \
+        and lem not in _cues(ctx.language, "happen") and lem not in ("be", "have")
 
 
 def _nearest(dates: list[TimeExpr], pos: int) -> TimeExpr | None:
@@ -284,26 +998,18 @@ def _when(ctx: DocContext, t: TimeExpr | None) -> tuple[date | None, date | None
     return None, None, "week"
 
 
-_WEAPONS = re.compile(r"\b(?:missiles?|rockets?|shell(?:s|ing|ed)?|mortars?|artillery|drones?|bombs?|bombing|"
-                      r"air ?strikes?|Smerch|Grad|Iskander|HIMARS|Shahed|Kalibr|Uragan|Tochka)\b")
-_TIME_HEADS = {"preceding", "following", "after", "before", "since", "during", "ahead", "until", "prior"}
-_DEFINITE = {"the", "this", "that", "its"}
-
-
 def _paragraph(ctx: DocContext, sent: Span) -> str:
     a = ctx.text.rfind("\n", 0, sent.start_char) + 1
     b = ctx.text.find("\n", sent.end_char)
     return ctx.text[a:b if b >= 0 else len(ctx.text)]
 
 
-def _time_reference(tok: Token) -> bool:
+def _time_reference(tok: Token, ctx: DocContext) -> bool:
     """"in the weeks preceding the offensive", "after the blast": a time reference, not a report."""
-    if tok.pos_ != "NOUN":
-        return False
-    head = tok.head
-    if tok.dep_ in ("pobj", "dobj") and head.lower_ in _TIME_HEADS:
-        return True
-    return False
+    if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
+        return False  # "killed during a battle", "after an 18-month siege": a happening named anew
+    return tok.dep_ in ("pobj", "dobj", "pcomp") and tok.head.lower_ in _cues(ctx.language, "time_head") \
+        and (tok.pos_ == "NOUN" or tok.dep_ == "pcomp")
 
 
 def _of_a_place(ctx: DocContext, tok: Token, sub: str) -> bool:
@@ -347,57 +1053,117 @@ def _coordinated(ctx: DocContext, m: EventMention, sent: Span) -> list[EventMent
 
 
 _SPECIFIC = {"facility": 0, "settlement": 1, "route": 2, "other": 2, "water": 3, "region": 4, "country": 5}
+_POINTLIKE = ("settlement", "facility", "other", "route")
 
 
 def _where(ctx: DocContext, sent: Span, tok: Token, main: Place | None,
-           nearby: list[Span] = ()) -> tuple[Place | None, str]:
+           nearby: list[Span] = ()) -> tuple[Place | None, str, bool]:
+    """The place, its precision, and whether the sentence itself names it."""
     def located(s: Span) -> list[Place]:
-        found = [p for p in ctx.places if s.start_char <= p.start < s.end_char and p.lat is not None]
+        found = [p for p in ctx.places if s.start_char <= p.start < s.end_char and p.lat is not None
+                 and p.kind not in ("demonym", "metonym")]
         # where people fled *to* is not where it happened
         return [p for p in found if not _is_destination(ctx, p, tok)]
 
     here = located(sent)
-    if not any(p.kind != "country" for p in here):
+    own = any(p.kind != "country" for p in here)
+    if not own:
+        ref = _facility_referred(ctx, sent, tok)
+        if ref is not None:
+            return ref, _precision(ref), True
+        if main is not None and main.kind in _POINTLIKE and _place_anaphor(sent, ctx):
+            return main, _precision(main), True       # "the city's central market"
         # the narrative's place: the sentence before or after, in the same paragraph
         for other in nearby:
-            near = [p for p in located(other) if p.kind in ("settlement", "facility", "other", "route")]
-            if near:
-                here = near[-1:] if other.start < sent.start else near[:1]
+            before = other.start < sent.start
+            if not before and _cue_in(ctx.language, "separate", other.text[:40]):
+                continue  # "Separately, ...": another happening's place
+            near = located(other)
+            cand = [p for p in near if p.kind in _POINTLIKE] or \
+                ([p for p in near if p.kind == "region"] if before else [])
+            if cand:
+                here = cand[-1:] if before else cand[:1]
                 break
+        else:
+            if main is not None and main.kind != "country" and here and all(p.country == main.country for p in here):
+                here = []  # "in eastern Ukraine": the report's own area, inside that country
     if here:
-        best = min(here, key=lambda p: (_SPECIFIC.get(p.kind, 3), abs(p.start - tok.idx)))
-        if best.kind == "country":
-            return best, "country"
-        if best.kind in ("settlement", "facility", "other", "route"):
-            # a point; "near" for a facility placed at its town or a route; "region" for a
-            # place the gazetteer lacks, located at the centre of the area around it
-            return best, {"point": "point", "near": "near", "admin": "near"}.get(best.precision, "region") \
-                if best.kind != "route" else "near"
-        return best, "region"
-    return main, ("region" if main and main.kind != "country" else "country")
+        best = min(here, key=lambda p: (_modifier(ctx, p), _SPECIFIC.get(p.kind, 3), abs(p.start - tok.idx)))
+        return best, _precision(best), own
+    return main, ("region" if main and main.kind != "country" else "country"), False
+
+
+def _modifier(ctx: DocContext, p: Place) -> bool:
+    """A place name used to qualify something else ("the Kyiv regime"), not where it happened."""
+    span = ctx.doc.char_span(p.start, p.end, alignment_mode="expand")
+    if span is None:
+        return False
+    root = span.root
+    if root.dep_ not in ("compound", "amod", "nmod"):
+        return False
+    head = root.head.lemma_.lower()
+    return head not in _TERRITORY_NOUNS and _actors(ctx.language).get(head) not in ("site", "military")
+
+
+def _place_anaphor(sent: Span, ctx: DocContext) -> bool:
+    words = _cues(ctx.language, "place_anaphor")
+    return any(t.lower_ in words and any(c.lower_ in _DEFINITE for c in t.children) for t in sent)
+
+
+def _precision(p: Place) -> str:
+    if p.kind == "country":
+        return "country"
+    if p.kind in _POINTLIKE:
+        # a point; "near" for a facility placed at its town or a route; "admin" for a place
+        # the gazetteer lacks, located at the centre of the area around it (a named place,
+        # not an area: it is compared by its name)
+        if p.kind == "route":
+            return "near"
+        return {"point": "point", "near": "near", "admin": "near"}.get(p.precision, "admin")
+    return "region"
+
+
+def _facility_referred(ctx: DocContext, sent: Span, tok: Token) -> Place | None:
+    """"the hospital" in a sentence without a place: the hospital the report named before."""
+    nouns = {t.lower_ for t in sent if t.pos_ == "NOUN" and any(c.lower_ in _DEFINITE for c in t.children)}
+    if not nouns:
+        return None
+    best = None
+    for p in ctx.places:
+        if p.start >= sent.start_char or p.kind != "facility" or p.lat is None:
+            continue
+        words = set(re.findall(r"\w+", (p.surface + " " + p.name).lower()))
+        if words & nouns:
+            best = p  # the latest one named before
+    return best
 
 
 def _is_destination(ctx: DocContext, p: Place, tok: Token) -> bool:
     before = ctx.text[max(0, p.start - 12):p.start].lower()
     return bool(re.search(r"\b(?:to|towards|into|reach(?:ed)?)\s+(?:the\s+)?$", before)) and tok.lemma_ not in (
-        "flee", "march")
+        "march",)
 
 
 def _main_place(places: list[Place]) -> Place | None:
     """The document's main area: the most mentioned sub-national region or settlement."""
     counts: dict[str, tuple[int, Place]] = {}
     for p in places:
-        if p.lat is None or p.kind == "country":
+        if p.lat is None or p.kind in ("country", "demonym", "metonym"):
             continue
         n, _ = counts.get(p.name, (0, p))
         counts[p.name] = (n + 1, p)
     if counts:
         return max(counts.values(), key=lambda t: (t[0], t[1].kind == "region"))[1]
-    countries = [p for p in places if p.lat is not None]
+    countries = [p for p in places if p.lat is not None and p.kind == "country"]
     return countries[0] if countries else None
 
 
-def _actors(sent: Span) -> list[str]:
+_FORCE = re.compile(
+    r"\b(?:[A-Z][\w'-]+\s+){1,3}(?:forces|troops|army|military|soldiers|police|border guards|militias?|"
+    r"rebels|fighters|peacekeepers|gunmen|protesters|government|authorities|officials)\b")
+
+
+def _actor_names(sent: Span) -> list[str]:
     seen: list[str] = []
     for m in _FORCE.finditer(sent.text):
         name = m.group(0).strip()
@@ -407,14 +1173,17 @@ def _actors(sent: Span) -> list[str]:
     return seen[:3]
 
 
-def _attach_tolls(ctx: DocContext, m: EventMention, sent: Span, following: list[Span]) -> None:
-    """Killed / injured figures in the sentence, or in a toll sentence that follows it."""
+def _attach_tolls(ctx: DocContext, m: EventMention, sent: Span, following: list[tuple[Span, bool]]) -> None:
+    """Killed / injured figures in the sentence, or in a toll sentence that follows it (one
+    that reports no happening of its own, or refers back: "the blast killed 12")."""
     if m.stance != "asserted" and m.stance != "unconfirmed":
+        return
+    if m.event_type == STRAT and m.sub_event_type != "Other" or m.trigger.lower() in _NO_TOLL:
         return
     candidates = [f for f in ctx.figures if sent.start_char <= f.start < sent.end_char]
     if not any(f.category in ("killed", "injured") for f in candidates):
-        for nxt in following:
-            if any(t.lemma_.lower() in TRIGGERS for t in nxt) and not _ANAPHOR.search(nxt.text):
+        for nxt, reports in following:
+            if reports and not _ANAPHOR.search(nxt.text):
                 break
             figs = [f for f in ctx.figures if nxt.start_char <= f.start < nxt.end_char]
             if any(f.category in ("killed", "injured") for f in figs):
@@ -434,11 +1203,9 @@ def _attach_tolls(ctx: DocContext, m: EventMention, sent: Span, following: list[
                 m.injured = m.injured if m.injured is not None else value
 
 
-def _part_of_attack(m: EventMention, earlier: list[EventMention]) -> bool:
-    if m.trigger.lower() not in {"explosions", "explosion", "blast", "blasts", "exploded", "explode"}:
-        return False
-    return any(e.event_type in (REMOTE, BATTLE) and e.place == m.place and e.date_start == m.date_start
-               for e in earlier)
+# a siege, a blockade or a flight is no toll's incident
+_NO_TOLL = {t for t, r in lexicon.table("event_triggers").items() if r.needs == "flight"} | {
+    "siege", "blockade", "besieged", "blockaded", "surrounded", "encircled", "fled", "evacuated", "evacuating"}
 
 
 # Vague amounts where a number is needed, after ACLED's practice of coding the lowest
@@ -452,4 +1219,137 @@ _VAGUE_TOLL = re.compile(
 
 
 def _rank(m: EventMention) -> tuple:
-    return (m.place is not None, m.killed is not None, m.sub_event_type != "Other")
+    return (m.place is not None, m.sub_event_type in (GRT, NSA), m.killed is not None, m.sub_event_type != "Other")
+
+
+# ---------------------------------------------------------------- event frames within one report
+
+
+def _km(a: EventMention, b: EventMention) -> float:
+    return km(a.lat, a.lon, b.lat, b.lon)
+
+
+def _places_compatible(a: EventMention, ia: dict, b: EventMention, ib: dict) -> bool:
+    if ia.get("site") and ib.get("site") and ia["site"] != ib["site"]:
+        return False  # a church and a hospital hit on one day are two happenings
+    if a.place is None or b.place is None or a.place == b.place:
+        return True
+    if ia.get("kind") == ib.get("kind") == "facility" and name_tokens(a.place)[1] & name_tokens(b.place)[1]:
+        return True   # "a Gaza City hospital", "the al-Ahli hospital": one report's one hospital
+    if a.lat is None or b.lat is None:
+        return False
+    if not ia.get("own_place") or not ib.get("own_place"):
+        # a place taken from the narrative: no objection within the country
+        return not (a.country and b.country and a.country != b.country) or "country" in (a.geo_precision, b.geo_precision)
+    if a.country and b.country and a.country != b.country:
+        return False
+    ka, kb = ia.get("kind"), ib.get("kind")
+    if ka == "country" or kb == "country":
+        return True
+    if ka in _POINTLIKE and kb in _POINTLIKE:
+        # two named places are two places, unless one is a facility in the other
+        return "facility" in (ka, kb) and a.geo_precision in ("point", "near") and \
+            b.geo_precision in ("point", "near") and _km(a, b) <= 8
+    if ia.get("generic") or ib.get("generic"):
+        return False  # "bombing its cities and villages": not the strike on one town
+    return _km(a, b) <= 150  # an area and a place in it
+
+
+def _frame_types(a: EventMention, ia: dict, b: EventMention, ib: dict) -> bool:
+    """``b`` the later mention. Different types name one happening only when the later one
+    refers back ("the blast") or they hit the same site."""
+    same_site = bool(ia.get("site") and ia.get("site") == ib.get("site")) or bool(
+        a.place and a.place == b.place and ia.get("own_place") and ib.get("own_place") and "facility" in
+        (ia.get("kind"), ib.get("kind")))
+    if a.event_type == b.event_type or {a.sub_event_type, b.sub_event_type} == \
+            {"Arrests", "Abduction/forced disappearance"}:
+        return compatible_types(a, b, ia.get("blast", False), ib.get("blast", False))
+    loose_blast = ib.get("blast") and b.event_type == STRAT and not (ib.get("own_date") or ib.get("own_place"))
+    if not (ib.get("anaphor") or same_site or loose_blast):   # "we heard explosions": the attack's
+        return False
+    if compatible_types(a, b, ia.get("blast", False), ib.get("blast", False)):
+        return True
+    # "a massacre at the hospital" and "the strike on the hospital": one happening
+    return {a.event_type, b.event_type} == {VAC, REMOTE} and \
+        (a.sub_event_type if a.event_type == VAC else b.sub_event_type) == "Attack"
+
+
+def _dates_compatible(a: EventMention, ia: dict, b: EventMention, ib: dict) -> bool:
+    if not (a.date_start and b.date_start and a.date_end and b.date_end):
+        return True
+    slack = timedelta(days=0 if ia.get("own_date") and ib.get("own_date") else 1)
+    return not (a.date_start - slack > b.date_end or b.date_start - slack > a.date_end)
+
+
+def frames(out: list[EventMention], info: dict[int, dict]) -> None:
+    """Group a report's mentions into event frames and give every mention its frame's type,
+    most specific place and most precise date."""
+    groups: list[list[EventMention]] = []
+    for m in out:
+        im = info.get(id(m), {})
+        best = None
+        for g in reversed(groups):
+            if im.get("separate") and not im.get("anaphor"):
+                break
+            if im.get("coordinated") or any(info.get(id(x), {}).get("coordinated") for x in g):
+                continue
+            if im.get("new") and not any(info.get(id(x), {}).get("own_date") and info.get(id(x), {}).get("own_place")
+                                         for x in g):
+                continue  # "an airstrike hit a church late Thursday": a happening of its own
+            if all(_frame_types(m, im, x, info.get(id(x), {}))
+                   and _places_compatible(m, im, x, info.get(id(x), {}))
+                   and _dates_compatible(m, im, x, info.get(id(x), {})) for x in g):
+                best = g
+                break
+        if best is None:
+            groups.append([m])
+        else:
+            best.append(m)
+    for g in groups:
+        if len(g) > 1:
+            _harmonise(g, info)
+
+
+def _harmonise(g: list[EventMention], info: dict[int, dict]) -> None:
+    votes: Counter = Counter()
+    for m in g:
+        im = info.get(id(m), {})
+        w = 0.3 if im.get("blast") and m.event_type == STRAT else 1.0
+        if m.sub_event_type in ("Arrests",):
+            w = 0.5
+        votes[(m.event_type, m.sub_event_type)] += w
+    types: Counter = Counter()
+    for (t, _s), w in votes.items():
+        types[t] += w
+    etype = max(types, key=lambda t: (types[t], t == REMOTE))
+    sub = max((s for (t, s) in votes if t == etype), key=lambda s: (s in (GRT, NSA), votes[(etype, s)]))
+
+    def place_key(m: EventMention):
+        im = info.get(id(m), {})
+        return (not im.get("own_place"), _SPECIFIC.get(im.get("kind") or "", 6),
+                {"point": 0, "near": 1, "admin": 2, "region": 3, "country": 4}.get(m.geo_precision, 5))
+    placed = [m for m in g if m.place is not None]
+    where = min(placed, key=place_key) if placed else None
+
+    def date_key(m: EventMention):
+        span = (m.date_end - m.date_start).days if m.date_start and m.date_end else 9999
+        return (not info.get(id(m), {}).get("own_date"), span)
+    dated = [m for m in g if m.date_start is not None]
+    when = min(dated, key=date_key) if dated else None
+    owned = [m for m in dated if info.get(id(m), {}).get("own_date")]
+    if len(owned) > 1:
+        # every report of the happening bounds it: "since September 20" and "last week"
+        lo, hi = max(m.date_start for m in owned), min(m.date_end for m in owned)
+        if lo <= hi and when is not None and (lo, hi) != (when.date_start, when.date_end):
+            span = (hi - lo).days
+            when = EventMention(**{**when.__dict__, "date_start": lo, "date_end": hi,
+                                   "date_precision": "day" if span == 0 else "week" if span <= 8 else "month"})
+    for m in g:
+        if m.event_type != etype or m.sub_event_type != sub:
+            m.event_type, m.sub_event_type = etype, sub
+        if where is not None:
+            m.place, m.country, m.lat, m.lon, m.geo_precision = (where.place, where.country, where.lat, where.lon,
+                                                                 where.geo_precision)
+        if when is not None and not (info.get(id(m), {}).get("own_date") and m.date_precision == "day"):
+            m.date_start, m.date_end, m.date_precision = when.date_start, when.date_end, when.date_precision
+        m.label = f"{m.sub_event_type} in {m.place}" if m.place else m.sub_event_type

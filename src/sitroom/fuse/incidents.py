@@ -13,6 +13,7 @@ reasoning (which source gave which number on which day) is kept as ``toll_trail`
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import math
 import statistics
@@ -20,10 +21,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from sitroom.extract import lexicon
 from sitroom.models import EventMention
 
 MAX_KM = 50.0
 SLACK = timedelta(days=1)
+# An incident reported only to an area (a region, a country) is the incident of a place
+# inside it when that is the one such incident of its type and time (or the one most
+# sources report, twice as many as the next). Regions have no boundaries here, so "inside"
+# is the same country and within this distance of the area's centre: on the development
+# set, North Darfur's centre lies 244 km from its capital, Donbas's 87 km from Kramatorsk,
+# the Gaza Strip's 14 km from Gaza City.
+REGION_KM = 300.0
 _PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 
 
@@ -98,16 +107,72 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
 
 
-def same_incident(a: EventMention, b: EventMention) -> bool:
-    if a.event_type != b.event_type:
+REMOTE, BATTLE, VAC = "Explosions/Remote violence", "Battles", "Violence against civilians"
+STRAT, PROTEST, RIOT = "Strategic developments", "Protests", "Riots"
+
+
+@functools.lru_cache(maxsize=4096)
+def other_kind(word: str, lang: str = "en") -> str:
+    """What a "Strategic developments / Other" trigger names: "blast" (an explosion of unknown
+    cause, which may be a strike reported elsewhere), "flight" (a mass flight) or "siege"
+    (a blockade, a siege, an encirclement), from event_triggers.tsv; inflected forms
+    ("exploded", "blockading") are matched by their stem."""
+    w = (word or "").lower().split()[-1] if (word or "").strip() else ""
+    rows = lexicon.table("event_triggers", lang)
+    best = ""
+    for t, r in rows.items():
+        if r.sub_event_type != "Other" and r.needs != "blast":
+            continue
+        if w == t or (w.startswith(t.rstrip("e")) and len(w) - len(t) <= 3 and len(t) >= 4):
+            kind = r.needs if r.needs in ("blast", "flight") else "siege"
+            if w == t:
+                return kind
+            best = best or kind
+    return best
+
+
+def blast_word(word: str, lang: str = "en") -> bool:
+    """A word of the explosion family ("blast", "exploded"; event_triggers.tsv, needs "blast")."""
+    return other_kind(word, lang) == "blast"
+
+
+def compatible_types(a: EventMention, b: EventMention, a_blast: bool = False, b_blast: bool = False) -> bool:
+    """Can two mentions name one happening? The same type with sub-types that can describe
+    one happening (a strike called a missile attack by one side and an air strike by the
+    other; a clash in which ground changed hands), an explosion of unknown cause and a
+    strike or attack, an arrest and an abduction (typed by who detains), a protest and a
+    riot. Other strategic developments must agree on the sub-type (a ceasefire is not an
+    arrest)."""
+    if a.event_type == b.event_type:
+        if a.event_type == STRAT and a.sub_event_type == b.sub_event_type == "Other":
+            return other_kind(a.trigger) == other_kind(b.trigger)   # a blockade is not a blast
+        return a.event_type in (REMOTE, BATTLE) or a.sub_event_type == b.sub_event_type \
+            or {a.sub_event_type, b.sub_event_type} <= {"Peaceful protest", "Protest with intervention",
+                                                         "Excessive force against protesters"}
+    pair = {a.event_type, b.event_type}
+    if (a_blast and a.event_type == STRAT and b.event_type in (REMOTE, VAC)) or \
+            (b_blast and b.event_type == STRAT and a.event_type in (REMOTE, VAC)):
+        return True
+    if pair == {STRAT, VAC} and {a.sub_event_type, b.sub_event_type} == {"Arrests", "Abduction/forced disappearance"}:
+        return True
+    return pair == {PROTEST, RIOT}
+
+
+def same_incident(a: EventMention, b: EventMention, same_source: bool = False) -> bool:
+    """Compatible types (one happening may be an "explosion" in one report and a "strike" in
+    another), date ranges that overlap (a day of slack) and the same place (within
+    ``MAX_KM``, or the same area name when one is only located to an area). Two mentions of
+    one report were already told apart or joined by the extractor (its event frames give
+    the mentions of one happening the same type, place and date): they are one incident
+    only when those agree."""
+    if same_source:
+        return (a.event_type, a.sub_event_type, a.place) == (b.event_type, b.sub_event_type, b.place) and \
+            compatible_types(a, b, blast_word(a.trigger), blast_word(b.trigger)) and _overlap(a, b, timedelta(0))
+    if not compatible_types(a, b, blast_word(a.trigger), blast_word(b.trigger)):
         return False
-    if a.sub_event_type != b.sub_event_type and "Other" not in (a.sub_event_type, b.sub_event_type) \
-            and a.event_type != "Battles":
+    if not _overlap(a, b, SLACK):
         return False
-    if a.date_start and b.date_start and a.date_end and b.date_end:
-        if a.date_start - SLACK > b.date_end or b.date_start - SLACK > a.date_end:
-            return False
-    if a.place and b.place and a.place == b.place:
+    if a.place and b.place and (a.place == b.place or similar_names(a.place, b.place)):
         return True
     if a.lat is None or b.lat is None:
         return a.place is None and b.place is None
@@ -116,7 +181,69 @@ def same_incident(a: EventMention, b: EventMention) -> bool:
     # share their region's centre)
     if a.geo_precision not in ("point", "near") or b.geo_precision not in ("point", "near"):
         return False
+    if (a.geo_precision == "near") != (b.geo_precision == "near"):
+        site, town = (a, b) if a.geo_precision == "near" else (b, a)
+        if _broader(town, site):
+            return False  # killings across a town over days and a killing at its hospital: part, not whole
     return km(a.lat, a.lon, b.lat, b.lon) <= MAX_KM
+
+
+def _broader(town: EventMention, site: EventMention) -> bool:
+    """The town-wide mention spans more days than the site's and contains them: an umbrella
+    over the site's happening (its parent), not another report of it."""
+    if not (town.date_start and town.date_end and site.date_start and site.date_end):
+        return False
+    return town.date_start <= site.date_start and site.date_end <= town.date_end and \
+        (town.date_end - town.date_start) > (site.date_end - site.date_start)
+
+
+@functools.lru_cache(maxsize=None)
+def _name_words(lang: str = "en") -> tuple[frozenset[str], frozenset[str]]:
+    heads = lexicon.terms("event_cues", lang, cue="place_head")
+    fillers = lexicon.terms("event_cues", lang, cue="place_filler")
+    return heads, fillers
+
+
+@functools.lru_cache(maxsize=4096)
+def name_tokens(name: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(distinctive words, kind words) of a place name: "Al-Ahli Arab Hospital" ->
+    ({"ahli", "arab"}, {"hospital"})."""
+    import re
+    import unicodedata
+    heads, fillers = _name_words()
+    text = unicodedata.normalize("NFKD", name or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    words = [w for w in re.split(r"[^\w]+", text) if w and not w.isdigit()]
+    return (frozenset(w for w in words if w not in heads and w not in fillers and len(w) > 2),
+            frozenset(w for w in words if w in heads))
+
+
+def similar_names(a: str, b: str) -> bool:
+    """One facility spelled two ways ("Kramatorsk railway station", "Kramatorsk train
+    station"; "Al-Ahli Arab Hospital", "Ahli hospital"): the same kind of place and a
+    distinctive word in common. Settlements and areas must be named the same."""
+    (da, ha), (db, hb) = name_tokens(a), name_tokens(b)
+    return bool(ha and hb and ha & hb and da & db)
+
+
+def _overlap(a: EventMention, b: EventMention, slack: timedelta) -> bool:
+    if a.date_start and b.date_start and a.date_end and b.date_end:
+        return not (a.date_start - slack > b.date_end or b.date_start - slack > a.date_end)
+    return True
+
+
+def _facility_words(m: EventMention) -> frozenset[str]:
+    words, heads = name_tokens(m.place or "")
+    return words if heads else frozenset()
+
+
+def family(m: EventMention) -> str:
+    """The blocking key of a mention's type: types that may name one happening share it."""
+    if m.event_type in ("Protests", "Riots"):
+        return "protest"
+    if m.event_type == STRAT and m.sub_event_type != "Arrests" and not blast_word(m.trigger):
+        return "strategic"
+    return "violence"
 
 
 def _weeks(m: EventMention) -> set[tuple[int, int]]:
@@ -141,8 +268,9 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
     ``asserted_only``, incidents that rest only on denials or unconfirmed reports are left out
     (what an event dataset codes).
 
-    Blocking: a mention is compared only with earlier mentions of its event type, in a week
-    its date range touches, either of the same place name or in a neighbouring grid cell.
+    Blocking: a mention is compared only with earlier mentions of its type family (types
+    that may name one happening), in a week its date range touches (an undated mention:
+    any), either of the same place name or in a neighbouring grid cell.
     """
     parent = list(range(len(refs)))
 
@@ -152,25 +280,48 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
             i = parent[i]
         return i
 
-    index: dict[tuple, list[int]] = defaultdict(list)
+    index: dict[tuple, list[int]] = defaultdict(list)      # dated mentions, by week
+    undated: dict[tuple, list[int]] = defaultdict(list)    # mentions without a date
+    every: dict[tuple, list[int]] = defaultdict(list)      # all, for the undated to look in
+
+    def keys(m: EventMention, w) -> list[tuple]:
+        fam = family(m)
+        out = [(fam, w, "name", m.place)] + [(fam, w, "word", t) for t in _facility_words(m)]
+        if m.geo_precision in ("point", "near") and m.lat is not None:
+            cy, cx = _cell(m.lat, m.lon)
+            out += [(fam, w, "cell", (cy + dy, cx + dx)) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
+        return out
+
+    def own(m: EventMention, w) -> list[tuple]:
+        k = [(family(m), w, "name", m.place)] + [(family(m), w, "word", t) for t in _facility_words(m)]
+        if m.geo_precision in ("point", "near") and m.lat is not None:
+            k.append((family(m), w, "cell", _cell(m.lat, m.lon)))
+        return k
+
+    def join(i: int, candidates) -> None:
+        for j in candidates:
+            if find(i) != find(j) and same_incident(refs[i].mention, refs[j].mention,
+                                                    same_source=refs[i].source_id == refs[j].source_id):
+                parent[find(i)] = find(j)
+
     for i, r in enumerate(refs):
         m = r.mention
-        weeks = _weeks(m) if m.date_start else {None}
-        point = m.geo_precision == "point" and m.lat is not None
-        for w in weeks:
-            keys = [(m.event_type, w, "name", m.place)]
-            if point:
-                cy, cx = _cell(m.lat, m.lon)
-                near = [(m.event_type, w, "cell", (cy + dy, cx + dx)) for dy in (-1, 0, 1) for dx in (-1, 0, 1)]
-            else:
-                near = []
-            for key in keys + near:
-                for j in index.get(key, ()):
-                    if find(i) != find(j) and same_incident(m, refs[j].mention):
-                        parent[find(i)] = find(j)
-            index[keys[0]].append(i)
-            if point:
-                index[(m.event_type, w, "cell", _cell(m.lat, m.lon))].append(i)
+        if m.date_start:
+            for w in _weeks(m):
+                for key in keys(m, w):
+                    join(i, index.get(key, ()))
+                for key in own(m, w):
+                    index[key].append(i)
+            for key in keys(m, None):
+                join(i, undated.get(key, ()))
+        else:
+            for key in keys(m, None):
+                join(i, every.get(key, ()))
+            for key in own(m, None):
+                undated[key].append(i)
+        for key in own(m, None):
+            every[key].append(i)
+    _attach_areas(refs, find, parent)
     groups: dict[int, list[MentionRef]] = defaultdict(list)
     for i, r in enumerate(refs):
         groups[find(i)].append(r)
@@ -186,6 +337,55 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
     return incidents
 
 
+_AREA = ("region", "country")
+
+
+def _inside(area: EventMention, x: EventMention) -> bool:
+    if area.country and x.country and area.country != x.country:
+        return False
+    if area.geo_precision == "country" or area.lat is None:
+        return area.lat is None or bool(area.country and area.country == x.country)
+    return x.lat is not None and km(area.lat, area.lon, x.lat, x.lon) <= REGION_KM
+
+
+def _attach_areas(refs: list[MentionRef], find, parent: list[int]) -> None:
+    """Incidents located only to an area join the incident of a place inside it (see
+    ``REGION_KM``): the one such incident, or the one most sources report."""
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(refs)):
+        groups[find(i)].append(i)
+    vague = [g for g in groups.values() if all(refs[i].mention.geo_precision in _AREA or refs[i].mention.place is None
+                                                for i in g)]
+    placed = [g for g in groups.values() if any(refs[i].mention.geo_precision in ("point", "near") for i in g)]
+    by_key: dict[tuple, list[int]] = defaultdict(list)   # blocking: type family and week
+    for k, g in enumerate(placed):
+        for key in {(family(refs[i].mention), w) for i in g for w in (_weeks(refs[i].mention)
+                                                                    if refs[i].mention.date_start else {None})}:
+            by_key[key].append(k)
+    for g in vague:
+        keys = {(family(refs[i].mention), w) for i in g for w in (_weeks(refs[i].mention)
+                                                                 if refs[i].mention.date_start else {None})}
+        if any(refs[i].mention.date_start is None for i in g):
+            keys |= {k for k in by_key if k[0] in {family(refs[i].mention) for i in g}}
+        cands = {k for key in keys for k in by_key.get(key, ())}
+        fits = []
+        for k in cands:
+            h = placed[k]
+            if any(compatible_types(refs[i].mention, refs[j].mention, blast_word(refs[i].mention.trigger),
+                                    blast_word(refs[j].mention.trigger))
+                   and _overlap(refs[i].mention, refs[j].mention, SLACK)
+                   and _inside(refs[i].mention, refs[j].mention)
+                   and refs[i].source_id != refs[j].source_id or (refs[i].source_id == refs[j].source_id and False)
+                   for i in g for j in h if refs[j].mention.geo_precision in ("point", "near")):
+                fits.append((len({refs[j].origin_group for j in h}), k))
+        if not fits:
+            continue
+        fits.sort(reverse=True)
+        if len(fits) == 1 or fits[0][0] >= 2 * fits[1][0]:
+            h = placed[fits[0][1]]
+            parent[find(g[0])] = find(h[0])
+
+
 def stable_id(group: list[MentionRef]) -> str:
     """An id that survives re-analysis and new sources: named after the mention of the
     earliest-archived source (sources are numbered as they arrive, so a later report that
@@ -199,24 +399,49 @@ def _incident(group: list[MentionRef]) -> Incident:
     ms = [r.mention for r in group]
     asserted = [m for m in ms if m.stance != "denied"] or ms
     # the most precise mention describes where and when
-    lead = min(asserted, key=lambda m: (_PRECISION.get(m.date_precision, 3),
-                                        {"point": 0, "near": 1, "admin": 2, "region": 3, "country": 4}.get(m.geo_precision, 5),
+    # the most precise mentions say where and when (an area-wide report does not move a
+    # town's incident to the area's centre)
+    geo = {"point": 0, "near": 1, "admin": 2, "region": 3, "country": 4}
+    lead = min(asserted, key=lambda m: (geo.get(m.geo_precision, 5), _PRECISION.get(m.date_precision, 3),
                                         m.sub_event_type == "Other"))
+    when = min(asserted, key=lambda m: (_PRECISION.get(m.date_precision, 3), geo.get(m.geo_precision, 5),
+                                        m.date_start is None))
     starts = [m.date_start for m in asserted if m.date_start]
     ends = [m.date_end for m in asserted if m.date_end]
-    d0 = lead.date_start or (min(starts) if starts else None)
-    d1 = lead.date_end or (max(ends) if ends else None)
+    d0 = when.date_start or (min(starts) if starts else None)
+    d1 = when.date_end or (max(ends) if ends else None)
     actors: list[str] = []
     for m in asserted:
         for a in filter(None, (x.strip() for x in m.actors.split(";"))):
             if a not in actors:
                 actors.append(a)
-    inc = Incident(id="", event_type=lead.event_type, sub_event_type=lead.sub_event_type, label=lead.label,
-                   date_start=d0, date_end=d1, date_precision=lead.date_precision, place=lead.place,
+    etype, sub = _type_of(asserted)
+    label = lead.label if (lead.event_type, lead.sub_event_type) == (etype, sub) else \
+        (f"{sub} in {lead.place}" if lead.place else sub)
+    inc = Incident(id="", event_type=etype, sub_event_type=sub, label=label,
+                   date_start=d0, date_end=d1, date_precision=when.date_precision, place=lead.place,
                    country=lead.country, lat=lead.lat, lon=lead.lon, geo_precision=lead.geo_precision,
                    actors=actors, mentions=group)
     _tolls(inc, group)
     return inc
+
+
+def _type_of(ms: list[EventMention]) -> tuple[str, str]:
+    """The type most mentions give (an explosion of unknown cause counts little against a
+    strike), then the sub-type most of those give; ties go to the earliest mention."""
+    votes: dict[tuple[str, str], float] = {}
+    for m in ms:
+        w = 0.3 if m.event_type == STRAT and blast_word(m.trigger) else 0.5 if m.sub_event_type == "Arrests" else 1.0
+        votes[(m.event_type, m.sub_event_type)] = votes.get((m.event_type, m.sub_event_type), 0.0) + w
+    types: dict[str, float] = {}
+    for (t, _), w in votes.items():
+        types[t] = types.get(t, 0.0) + w
+    etype = max(types, key=lambda t: types[t])      # dicts keep the first-seen order for ties
+    # a battle in which ground changed hands is typed by who took it
+    sub = max((s for (t, s) in votes if t == etype),
+              key=lambda s: (s in ("Government regains territory", "Non-state actor overtakes territory"),
+                             votes[(etype, s)]))
+    return etype, sub
 
 
 def recompute_tolls(inc: Incident) -> None:
