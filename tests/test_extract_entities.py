@@ -93,3 +93,32 @@ def test_offsets_and_sentence_point_into_the_text():
     for e in ents(text):
         assert text[e.start:e.end] == e.text
         assert e.text in e.sentence
+
+
+def test_place_before_a_title_is_not_part_of_the_name():
+    es = ents("Odesa governor Petro Kovalchuk said two people were wounded.")
+    person = [e for e in es if e.label == "PERSON"]
+    assert person and person[0].canonical == "Petro Kovalchuk" and "Odesa" in person[0].role
+
+
+def test_acronym_resolves_to_the_name_with_those_initials():
+    es = ents("The World Food Programme warned of famine. The WFP said 2 million people needed aid.")
+    assert [e.canonical for e in es if e.text == "WFP"] == ["World Food Programme"]
+
+
+def test_headline_organisation_ends_at_its_organisation_word():
+    es = ents("Ghana Army Chief Mensah Confirms Troop Withdrawal\n\nMensah said the troops had left.")
+    assert not any(e.label == "ORG" and "Confirms" in e.text for e in es)
+    assert any(e.label == "PERSON" and e.canonical == "Mensah" and "Chief" in e.role for e in es)
+
+
+def test_gender_only_from_the_words_with_the_name():
+    from sitroom.extract.entities import gender_of
+    from sitroom.extract.document import parse, extract_document as run
+
+    text = "Spokeswoman Dana Ruiz met Mr Lee and Sam Ortega."
+    ctx = parse(text, date(2024, 3, 1))
+    people = {e.canonical: e for e in run(text, date(2024, 3, 1), ctx=ctx).entities if e.label == "PERSON"}
+    assert gender_of(ctx.doc, people["Dana Ruiz"]) == "f"
+    assert gender_of(ctx.doc, people["Lee"]) == "m"
+    assert gender_of(ctx.doc, people["Sam Ortega"]) is None

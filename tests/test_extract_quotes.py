@@ -6,8 +6,8 @@ from datetime import date
 from sitroom.extract.document import extract_document
 
 
-def quotes(text: str):
-    return extract_document(text, date(2024, 3, 1)).quotes
+def quotes(text: str, title: str | None = None):
+    return extract_document(text, date(2024, 3, 1), title=title).quotes
 
 
 def starting(qs, words: str):
@@ -109,6 +109,92 @@ def test_collective_speakers_and_offsets():
     assert "Civilians" in q.speaker and q.medium == "told journalists"
     for x in qs:
         assert text[x.start:x.end] == x.text
+
+
+def test_quote_introduced_by_a_colon_or_in_the_words_of():
+    qs = quotes('Derna mayor Abdulmonem Salem was blunt: "We buried 200 people in one day and more lie under the mud." '
+                'In the words of the relief coordinator Jan Kessler, \u201cthis is the worst displacement we have '
+                'seen in a decade.\u201d')
+    a = starting(qs, "We buried 200 people")
+    assert a.speaker == "Abdulmonem Salem" and a.kind == "direct" and "mayor" in a.speaker_role
+    assert starting(qs, "this is the worst displacement").speaker == "Jan Kessler"
+
+
+def test_place_before_a_title_stays_in_the_role():
+    qs = quotes("Hatay province governor Rahmi Dogan told reporters that 300 buildings had collapsed. "
+                "Zaporizhzhia governor Ivan Fedko said two people were wounded.")
+    a = starting(qs, "300 buildings had collapsed")
+    assert a.speaker == "Rahmi Dogan" and "Hatay" in a.speaker_role and a.medium == "told reporters"
+    assert starting(qs, "two people were wounded").speaker == "Ivan Fedko"
+
+
+def test_she_goes_to_the_person_the_text_makes_a_woman():
+    # no list of first names: the role noun and the pronoun in her own sentence tell
+    qs = quotes("Spokeswoman Dana Ruiz and Sam Ortega toured the shelter on Monday. "
+                "\u201cWe need blankets before the cold arrives,\u201d she said.")
+    assert starting(qs, "We need blankets").speaker == "Dana Ruiz"
+    qs = quotes("Farida Osman, 41, crossed the border with her three children. Police chief Tom Baker met "
+                "the group at the crossing. \u201cWe walked for nine days without food,\u201d she said.")
+    assert starting(qs, "We walked for nine days").speaker == "Farida Osman"
+
+
+def test_no_reported_speech_without_a_verb_of_saying_that_reports():
+    text = ("Residents fear the dam will break. Officials hope the road will reopen by Friday. "
+            "The floods claimed 40 lives. The army called for calm. The commander is said to have fled to Goma. "
+            "Needless to say, the shelters were full.")
+    assert quotes(text) == []
+
+
+def test_headline_reports_nothing():
+    text = "Governor Says Aid Convoys Will Resume\n\nAid convoys were stopped at the border on Sunday."
+    assert quotes(text, title="Governor Says Aid Convoys Will Resume") == []
+
+
+def test_speech_reported_by_another_is_the_first_speakers():
+    qs = quotes("The army said it had struck a weapons depot near the airport, state media reported.")
+    assert [q.speaker for q in qs] == ["army"] or all(q.speaker != "state media" for q in qs)
+    assert starting(qs, "it had struck a weapons depot").kind == "indirect"
+
+
+def test_each_part_of_a_quotation_split_by_its_attribution_is_a_quote():
+    qs = quotes('"The water came at night," said Elena Marquez, a nurse. "We lost everything we had."')
+    assert starting(qs, "The water came at night").speaker == "Elena Marquez"
+    assert starting(qs, "We lost everything we had").speaker == "Elena Marquez"
+
+
+def test_quoted_words_inside_a_reported_clause():
+    qs = quotes('The governor said the bridge was "completely destroyed" by the floods. '
+                'The envoy called the attack "a grave violation of international law".')
+    assert starting(qs, "the bridge was").kind == "indirect"
+    assert not any(q.text == "completely destroyed" for q in qs)
+    assert starting(qs, "a grave violation of international law").kind == "direct"
+
+
+def test_straight_quotes_across_a_paragraph_that_does_not_reopen():
+    text = 'Maria Hernandez, a farmer, said, "The water came at night.\n\nWe lost everything." Police said 3 died.'
+    qs = quotes(text)
+    q = starting(qs, "The water came at night")
+    assert "We lost everything" in q.text and q.speaker == "Maria Hernandez"
+    assert not any(x.text.startswith("Police said") for x in qs)
+
+
+def test_speaker_pronouns_and_definite_descriptions():
+    qs = quotes("The World Food Programme warned of famine in the north. The WFP said 2 million people needed "
+                "food aid. It added that convoys had been looted twice. An internal UN assessment was shared "
+                "with donors. \u201cStocks will run out within weeks,\u201d the document said.")
+    assert starting(qs, "2 million people needed").speaker == "World Food Programme"
+    assert starting(qs, "convoys had been looted").speaker == "World Food Programme"
+    assert "assessment" in starting(qs, "Stocks will run out").speaker
+
+
+def test_quoted_as_saying_dateline_and_a_quote_after_a_person():
+    qs = quotes("\u201cThe river has never been this high,\u201d the Kathmandu Post quoted Ram Thapa as saying. "
+                "KABUL, Afghanistan (AP) \u2014 Herat Governor Islamuddin Jurat said rescuers had reached the "
+                "villages. A shopkeeper searched the rubble of his store. "
+                "\u201cI have lost thirty years of work in one minute.\u201d")
+    assert starting(qs, "The river has never been").speaker == "Ram Thapa"
+    assert starting(qs, "rescuers had reached").speaker == "Islamuddin Jurat"
+    assert "shopkeeper" in starting(qs, "I have lost thirty years").speaker
 
 
 def test_seed_quotes_floor(shared):

@@ -24,50 +24,22 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from sitroom.extract import lexicon
 from sitroom.extract.context import DocContext
 from sitroom.models import Entity
 
 # words that make a title or a role (lower case); the head of a role phrase is one of these
-ROLE_WORDS = {
-    "president", "prime", "minister", "spokesman", "spokeswoman", "spokesperson", "chief", "head", "leader",
-    "ambassador", "secretary", "secretary-general", "general", "commander", "governor", "mayor", "chair",
-    "chairman", "chairwoman", "chairperson", "director", "director-general", "envoy", "representative",
-    "official", "officer", "captain", "colonel", "lieutenant", "sergeant", "major", "brigadier", "marshal",
-    "admiral", "activist", "journalist", "reporter", "correspondent", "analyst", "researcher", "professor",
-    "doctor", "surgeon", "nurse", "driver", "builder", "farmer", "teacher", "resident", "priest", "imam",
-    "bishop", "pope", "patriarch", "rabbi", "cleric", "king", "queen", "prince", "princess", "sheikh", "emir",
-    "senator", "congressman", "congresswoman", "deputy", "adviser", "advisor", "negotiator", "chancellor",
-    "premier", "ombudsman", "commissioner", "coordinator", "founder", "co-founder", "member", "lawmaker", "mp",
-    "witness", "survivor", "worker", "volunteer", "medic", "paramedic", "student", "shopkeeper", "fisherman",
-    "engineer", "lawyer", "judge", "prosecutor", "diplomat", "economist", "expert", "historian", "scientist",
-    "manager", "coordinator", "administrator", "superintendent", "inspector", "chief-of-staff", "strongman",
-    "warlord", "militant", "fighter", "soldier", "policeman", "policewoman", "rescuer", "firefighter",
-    "pilot", "mother", "father", "grandmother", "grandfather", "widow", "refugee", "villager", "vendor",
-    "trader", "labourer", "laborer", "mechanic", "pastor", "monk", "nun", "councillor", "councilor",
-    "speaker", "presidential", "ministerial", "vice", "high", "foreign", "defence", "defense", "interior",
-    "state", "department", "former", "acting", "interim", "military", "army", "navy", "general-secretary",
-    "president-elect", "vice-president", "mufti", "ayatollah", "rapporteur", "representative",
-}
+# (titles.tsv: role, qualifier, honorific; org_words.tsv; speech_verbs.tsv; entity_cues.tsv)
+_QUALIFIERS = lexicon.terms("titles", type="qualifier")
+ROLE_WORDS = lexicon.terms("titles", type="role") | _QUALIFIERS
 # words that are titles but never a whole role on their own
-_WEAK_ROLE = {"high", "foreign", "defence", "defense", "interior", "state", "department", "former", "acting",
-              "interim", "military", "army", "navy", "vice", "prime", "presidential", "ministerial"}
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady", "mx", "prof", "gen", "col", "lt",
-              "capt", "sgt", "maj", "rev", "sen", "rep", "gov", "pres", "st"}
-PARTICLES = {"al", "el", "bin", "ibn", "van", "von", "der", "de", "da", "di", "du", "la", "le", "abu", "abd",
-             "ben", "bint", "dos", "das", "del", "y", "ould", "ag", "mac", "ter", "den"}
-PLACE_PREPS = {"in", "to", "from", "near", "at", "into", "outside", "across", "towards", "toward", "through",
-               "around", "via", "reach", "reached", "entered", "fled", "left", "leave", "shelled", "bombed"}
-PLACE_NOUNS = {"village", "town", "city", "region", "province", "district", "state", "capital", "port",
-               "island", "valley", "river", "camp", "county", "republic", "enclave", "neighbourhood",
-               "neighborhood", "suburb", "area", "municipality", "governorate", "oblast"}
-SAY_LEMMAS = {"say", "tell", "add", "tweet", "write", "explain", "recall", "insist", "warn", "ask", "reply",
-              "answer", "continue", "describe", "claim", "state", "declare", "announce", "urge"}
-ORG_WORDS = {"centre", "center", "institute", "council", "court", "committee", "movement", "agency", "ministry",
-             "organisation", "organization", "party", "union", "front", "fund", "bank", "programme", "program",
-             "commission", "foundation", "watch", "association", "society", "university", "network", "alliance",
-             "federation", "corporation", "company", "authority", "department", "office", "service", "brigade",
-             "brigades", "battalion", "corps", "forces", "army", "police", "guard", "coalition", "crescent",
-             "cross", "mission", "assembly", "parliament", "tribunal", "observatory", "board", "bureau"}
+_WEAK_ROLE = _QUALIFIERS
+HONORIFICS = lexicon.terms("titles", type="honorific")
+PARTICLES = lexicon.terms("entity_cues", cue="particle")
+PLACE_PREPS = lexicon.terms("entity_cues", cue="place_prep")
+PLACE_NOUNS = lexicon.terms("entity_cues", cue="place_noun")
+SAY_LEMMAS = lexicon.terms("speech_verbs", reporting="yes")
+ORG_WORDS = lexicon.terms("org_words")
 _BYLINE = re.compile(r"(?:^|\bby\s+|\n)([A-Z][A-Z'’-]{2,}(?:\s[A-Z][A-Z'’-]{2,})?)\s+([A-Z][a-z][\w'’-]+)\b")
 _POSS = re.compile(r"(?:'s|’s|'|’)$")
 
@@ -115,11 +87,7 @@ def _is_name_token(tok: Token) -> bool:
     return re.fullmatch(r"[^\W\d_][\w'’.-]*", t) is not None
 
 
-_NOT_NAMES = {"the", "a", "an", "in", "on", "at", "this", "that", "these", "those", "he", "she", "it", "they", "we",
-              "i", "you", "his", "her", "their", "our", "my", "but", "and", "or", "if", "when", "after", "before",
-              "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
-              "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
-              "yesterday", "today", "tomorrow", "last", "next", "according", "meanwhile", "however", "also"}
+_NOT_NAMES = lexicon.terms("entity_cues", cue="not_name")
 
 
 def _name_run(doc: Doc, i: int) -> tuple[int, int] | None:
@@ -127,7 +95,8 @@ def _name_run(doc: Doc, i: int) -> tuple[int, int] | None:
     j = i
     while j < len(doc):
         tok = doc[j]
-        if _is_name_token(tok) and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "GPE") or \
+        if _is_name_token(tok) and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL", "GPE") and not (
+                j > i and tok.pos_ == "VERB" and tok.tag_ == "VBZ") or \
                 (tok.lower_ in PARTICLES and j > i and j + 1 < len(doc) and (_is_name_token(doc[j + 1]) or (
                     doc[j + 1].text == "-" and j + 2 < len(doc) and _is_name_token(doc[j + 2])))):
             j += 1
@@ -198,6 +167,11 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
                                 and doc[j + 1].text[:1].isupper() and j > i):
             j += 1
         words = [t.lower_ for t in doc[i:j]]
+        last = max((k for k, w in enumerate(words) if w in ORG_WORDS), default=-1)
+        if 0 <= last < len(words) - 1 and words[last + 1] not in ("of", "for", "on", "&", "and"):
+            # "Sudan Army Chief X Confirms ...": the name ends with its organisation word
+            j = i + last + 1
+            words = words[:last + 1]
         if j - i >= 2 and any(w in ORG_WORDS for w in words) and doc[i].lower_ != "the":
             add(doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), "ORG")
         i = max(j, i + 1)
@@ -424,10 +398,23 @@ def _resolve(ctx: DocContext, cands: list[_Cand]) -> list[_Cand]:
             for acr, long in aliases.items():
                 if c.name == long or c.name.endswith(long):
                     c.canonical = long
+    # an acronym never spelled out in brackets, whose letters are the initials of an organisation
+    # named in full in the document ("the World Health Organization ... the WHO said")
+    fulls = [c for c in cands if c.label == "ORG" and len(c.name.split()) >= 2]
+    for c in cands:
+        if c.label == "ORG" and c.canonical == c.name and c.name.isupper() and 2 <= len(c.name) <= 6 \
+                and c.name not in aliases:
+            spelled = {f.canonical or f.name for f in fulls if _initials(f.name) == c.name}
+            if len(spelled) == 1:
+                c.canonical = spelled.pop()
     return cands
 
 
-_SMALL = {"of", "for", "the", "and", "on", "in", "to", "de", "des", "du", "la", "le", "et", "sans", "&"}
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w.lower() not in _SMALL and w[0].isupper())
+
+
+_SMALL = lexicon.terms("entity_cues", cue="acronym_small")
 
 
 def _expansion(before: str, acr: str) -> str | None:
@@ -550,3 +537,30 @@ def role_of(ent: Span) -> str | None:
             if r:
                 return r
     return title
+
+
+# ---------------------------------------------------------------- gender
+
+
+def person_gender_words(lang: str = "en") -> dict[str, str]:
+    """Titles, honorifics and role nouns that tell a person's gender (entity_gender.tsv)."""
+    return {t: r.gender for t, r in lexicon.table("entity_gender", lang).items()}
+
+
+def gender_of(doc: Doc, e: Entity, words: dict[str, str] | None = None) -> str | None:
+    """"f", "m" or None: what the words that go with a person's name say ("Mrs", "Prince", "a
+    spokeswoman", "mother of three"); never read from the name itself."""
+    words = words if words is not None else person_gender_words()
+    seen: list[str] = []
+    if e.role:
+        seen += re.split(r"[\s-]", e.role.lower())
+    span = doc.char_span(e.start, e.end, alignment_mode="expand")
+    if span is not None:
+        i = span.start - 1
+        while i >= 0 and span.start - i <= 3 and (doc[i].text == "." or doc[i].lower_.rstrip(".") in words
+                                                   or doc[i].lower_ in ROLE_WORDS):
+            seen.append(doc[i].lower_.rstrip("."))
+            i -= 1
+    seen = [re.sub(r"['’]s?$", "", w) for w in seen]
+    got = {words[w] for w in seen if w in words}
+    return next(iter(got)) if len(got) == 1 else None

@@ -1,65 +1,103 @@
 """Quotes, direct and reported, with the speaker resolved to a name or organisation.
 
-Direct quotes are the spans between quotation marks; reported speech is the clause a
-verb of saying governs ("X said that ...", "X told Reuters ...", "officials denied
-that ...", "according to X, ..."). The speaker is the subject of that verb, read over
-the parse: titles and appositions become the role, pronouns go to the person or
-organisation last named, collective speakers ("Israeli officials") to the government
-they speak for. One- to three-word quotes are scare quotes unless a speaker is said to
-have used the words ("in what X called an "operation""). A quotation that goes on after
-its attribution ('"...," she said. "..."') is one quote.
+Direct quotes are the spans between quotation marks. Each mark is read as opening or
+closing from the characters around it (straight marks too), and a quotation left open
+at the end of a paragraph goes on in the next one when that paragraph opens again with
+a mark or closes one before opening any. A direct quote is attributed by
+
+* a verb of saying in its sentence ('"...," said X', 'X told Reuters: "..."'), the one
+  nearest the quote; a quote of up to three words only by a verb of saying that governs
+  it ('in what X called an "operation"'), else it is a scare quote;
+* a colon after a clause whose subject speaks ('The minister was blunt: "..."'),
+  "in the words of X" or "according to X";
+* the previous quote's speaker when it follows that quote without an attribution of its
+  own ('"...," she said. "..."'): each part is a quote of its own.
+
+Reported speech is the clause a reporting verb governs ("X said that ...", "X told
+Reuters ...", "officials denied targeting ...", "according to X, ..."); verbs that speak
+only with a quotation ("hope", "fear", "believe") report nothing, and neither do
+headlines, nor a clause that is itself another's speech ("X denied it, CNN reported":
+the quote is X's). A quotation inside a reported clause makes the clause a direct quote
+when its words are most of the clause, else the clause is reported and the quoted words
+are part of it.
+
+The speaker is the subject of the verb, read over the parse: titles and appositions
+become the role; "he"/"she" go to the nearest compatible person named before (gender
+only from what the text says: a title, a role noun such as "spokeswoman", a pronoun
+that can only be theirs); "it"/"they"/"the agency" to the organisation that spoke last;
+"the report" to the document named before; "the president" to the person named with
+that role; collective speakers ("Israeli officials") to the government they speak for.
+Every word list is a lexicon (speech_verbs, titles, demonyms, quote_speakers,
+quote_media, quote_channels, entity_pronouns, entity_gender, entity_country_names).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from sitroom.extract import lexicon
 from sitroom.extract.context import DocContext
-from sitroom.extract.entities import ROLE_WORDS
+from sitroom.extract.entities import gender_of, person_gender_words
+from sitroom.extract.rules import RuleTable, rule
 from sitroom.models import Entity, Quote
 
-SPEECH = {"say", "tell", "tweet", "write", "add", "declare", "state", "ask", "reply", "answer", "announce",
-          "insist", "warn", "urge", "explain", "claim", "note", "continue", "comment", "recall", "respond",
-          "argue", "deny", "confirm", "admit", "acknowledge", "suggest", "agree", "believe", "report", "post",
-          "stress", "emphasise", "emphasize", "point", "assert", "allege", "predict", "promise", "vow", "pledge",
-          "complain", "describe", "call", "propose", "order", "accuse", "demand", "boast", "hail", "echo",
-          "condemn", "denounce", "lash", "appeal", "mention", "indicate", "estimate", "fear", "hope", "think",
-          "know", "charge", "maintain", "concede", "threaten", "observe", "reiterate", "repeat", "dub", "term", "label", "brand"}
-# verbs whose clause is reported speech (a subset: "know", "hope" etc. only with a quote)
-REPORTING = {"say", "tell", "state", "declare", "deny", "claim", "insist", "warn", "argue", "confirm", "admit",
-             "acknowledge", "suggest", "agree", "report", "announce", "add", "note", "point", "stress", "assert",
-             "allege", "write", "tweet", "explain", "reply", "believe", "maintain", "concede", "reiterate",
-             "emphasise", "emphasize", "predict", "complain", "boast", "recall", "charge", "estimate"}
-MEDIA = re.compile(r"\b(?:Reuters|AFP|Agence France-Presse|the Associated Press|AP|the BBC|BBC|CNN|Al Jazeera|"
-                   r"TASS|Interfax|RIA Novosti|the New York Times|the Guardian|the Washington Post|"
-                   r"Le Monde|Der Spiegel|reporters|journalists|international media|local media|"
-                   r"state media|state television|local television|[A-Z][\w-]+ (?:TV|radio|television))\b")
-DEMONYMS = {
-    "azeri": "Azerbaijan", "azerbaijani": "Azerbaijan", "armenian": "Armenia", "russian": "Russia",
-    "ukrainian": "Ukraine", "turkish": "Turkey", "iranian": "Iran", "israeli": "Israel", "palestinian": "Palestine",
-    "american": "the United States", "us": "the United States", "u.s.": "the United States", "british": "the United Kingdom",
-    "uk": "the United Kingdom", "french": "France", "german": "Germany", "chinese": "China", "syrian": "Syria",
-    "iraqi": "Iraq", "sudanese": "Sudan", "ethiopian": "Ethiopia", "georgian": "Georgia", "belarusian": "Belarus",
-    "polish": "Poland", "lebanese": "Lebanon", "egyptian": "Egypt", "saudi": "Saudi Arabia", "yemeni": "Yemen",
-    "afghan": "Afghanistan", "pakistani": "Pakistan", "indian": "India", "congolese": "DR Congo",
-    "malian": "Mali", "nigerian": "Nigeria", "somali": "Somalia", "libyan": "Libya", "kazakh": "Kazakhstan",
-    "european": "the European Union", "eu": "the European Union",
-}
-COLLECTIVE = {"officials", "official", "government", "authorities", "ministry", "foreign ministry",
-              "defence ministry", "defense ministry", "military", "army", "forces", "leadership", "presidency"}
-GOVERNMENT = {"officials", "official", "government", "authorities", "ministry", "leadership", "presidency"}
-PRONOUNS = {"he", "she", "him", "her"}
-# A first name ending in -a is most often a woman's across the languages of the news; the
-# exceptions below are common men's names. Used only to choose between people for "she"/"he".
-MALE_A = {"luca", "nikita", "ilya", "kosta", "joshua", "andrea", "mustafa", "musa", "isa", "yahya", "taha",
-          "hamza", "attila", "sasha", "misha", "pasha", "vova", "dima", "kolya", "zhenya", "abdulla", "akira"}
-FEMALE = {"narine", "ursula", "catherine", "marie", "elizabeth", "sarah", "karen", "ruth", "esther", "alice",
-          "helen", "hélène", "ingrid", "margrethe", "kamala", "nicole", "agnès", "agnes", "rachel", "miriam",
-          "susan", "jane", "anne", "claire", "jennifer", "kristen", "nour", "zeynep", "gül", "yasmin", "leila",
-          "hanan", "amal", "ruben_no"}
-ORG_PRONOUNS = {"it", "they", "which"}
+# ---------------------------------------------------------------- lexicons
+
+
+@functools.lru_cache(maxsize=None)
+def _lex(lang: str = "en"):
+    speakers = lexicon.table("quote_speakers", lang)
+    pron = lexicon.table("entity_pronouns", lang)
+    return {
+        "speech": lexicon.terms("speech_verbs", lang),
+        "reporting": lexicon.terms("speech_verbs", lang, reporting="yes"),
+        "roles": lexicon.terms("titles", lang, type="role"),
+        "qualifiers": lexicon.terms("titles", lang, type="qualifier"),
+        "speaker_kind": {t: r.speaker for t, r in speakers.items()},
+        "person_pron": {t: r.gender for t, r in pron.items() if r.refers == "person"},
+        "group_pron": {t for t, r in pron.items() if r.refers == "group"},
+        "relative": {t for t, r in pron.items() if r.refers == "relative"},
+        "demonyms": {t: r.country for t, r in lexicon.table("demonyms", lang).items() if r.country},
+        "country_names": {r.term: r.name for r in lexicon.rows("entity_country_names", lang)},
+        "media": re.compile(r"\b(?:" + lexicon.alternation("quote_media", lang) + r")\b"),
+        "platforms": [(re.compile(rf"\bon {re.escape(r.term)}\b|\b{re.escape(r.term)} (?:post|channel|account|"
+                                  rf"message|video|page|thread)\b"), r.medium)
+                      for r in lexicon.rows("quote_channels", lang) if r.type == "platform"],
+        "phrases": [(re.compile(rf"\b{re.escape(r.term)}\b", re.I), r.medium)
+                    for r in sorted(lexicon.rows("quote_channels", lang), key=lambda r: -len(r.term))
+                    if r.type == "phrase"],
+    }
+
+
+def L(key: str):
+    return _lex("en")[key]
+
+
+def _frame(frame: str) -> frozenset[str]:
+    """Verbs of a frame beyond a clause (quote_verb_frames.tsv): gerund ("denied targeting
+    civilians"), object_infinitive ("urged the council to act"), hearsay ("is said to")."""
+    return lexicon.terms("quote_verb_frames", frame=frame)
+
+
+def _determiners() -> frozenset[str]:
+    return lexicon.terms("entity_cues", cue="determiner")
+
+
+def _country_name(iso2: str | None) -> str | None:
+    if not iso2:
+        return None
+    if iso2 in L("country_names"):
+        return L("country_names")[iso2]
+    from sitroom.extract.gazetteer import gazetteer
+
+    e = gazetteer().country(iso2)
+    return e.name if e else None
+
+
+# ---------------------------------------------------------------- spans
 
 
 @dataclass
@@ -69,65 +107,89 @@ class _Q:
     text: str
 
 
-def extract(ctx: DocContext) -> list[Quote]:
-    spans = _quote_spans(ctx.text)
-    state = _Speakers(ctx)
-    out: list[Quote] = []
-    prev_attr: tuple[str | None, str | None, str | None] | None = None
-    prev_end = -1
-    prev_after = False  # the previous quote's attribution came after it
-    by_sent: dict[int, list[_Q]] = {}
-    for q in spans:
-        sent = ctx.sentence_of(q.start)
-        by_sent.setdefault(sent.start, []).append(q)
-    for sent in ctx.doc.sents:
-        qs = by_sent.get(sent.start, [])
-        for q in qs:
-            attr = _attribute(ctx, state, sent, q, qs)
-            words = q.text.split()
-            if attr is None:
-                # a continuation of the quote just attributed ('"...," she said. "..."')
-                gap = ctx.text[prev_end:q.start]
-                if prev_attr and prev_after and len(gap) < 120 and "\n\n" not in gap:
-                    prev_end = q.end
-                    continue
-                if len(words) >= 6 and (_colon_before(ctx, q, sent) or _opens_sentence(ctx, q, sent)):
-                    attr = _previous_speaker(ctx, state, sent)
-                if attr is None:
-                    continue
-            speaker, role, medium = attr
-            if speaker is None:
-                continue
-            out.append(Quote(start=q.start, end=q.end, sentence=sent.text.strip(), text=q.text, speaker=speaker,
-                             speaker_role=role, kind="direct", medium=medium))
-            prev_attr = attr
-            prev_end = q.end
-            prev_after = _attribution_after(ctx, q, sent)
-        over = [q for q in spans if q.start < sent.end_char and sent.start_char < q.end]
-        out.extend(_reported(ctx, state, sent, over, [o for o in out if sent.start_char <= o.start < sent.end_char]))
-        state.observe(sent)
-    out.sort(key=lambda x: x.start)
-    return out
+_MARKS = "\"“”„«»"
 
 
-# ---------------------------------------------------------------- spans
+def _mark_kind(text: str, i: int) -> str | None:
+    """'open', 'close' or None (either) for the quotation mark at ``i``."""
+    ch = text[i]
+    before = text[i - 1] if i > 0 else " "
+    after = text[i + 1] if i + 1 < len(text) else " "
+    if ch in "«„":
+        return "open"
+    if ch == "»":
+        return "close"
+    space_before = before.isspace() or before in "([{—–-/:" or i == 0
+    space_after = after.isspace() or after in ".,;:!?)]}—–-" or i + 1 == len(text)
+    if ch == "“" and not space_after:
+        return "open"
+    if ch == "”" and not space_before:
+        return "close"
+    if space_before and not space_after:
+        return "open"
+    if space_after and not space_before:
+        return "close"
+    return None
 
 
 def _quote_spans(text: str) -> list[_Q]:
+    marks = [(m.start(), _mark_kind(text, m.start())) for m in re.finditer(f"[{_MARKS}]", text)]
     out: list[_Q] = []
-    # a quotation that runs over paragraphs leaves each but the last open and opens the next one again
-    pat = (r"“([^”“\n]{1,2000}(?:\n+“[^”“\n]{1,2000})+)”|\"([^\"\n]{1,2000}(?:\n+\"[^\"\n]{1,2000})+)\""
-           r"|“([^”“\n]{1,2000})”|\"([^\"\n]{1,2000})\"")
-    for m in re.finditer(pat, text):
-        g = next(k for k in (1, 2, 3, 4) if m.group(k) is not None)
-        a, b = m.start(g), m.end(g)
-        inner = text[a:b]
-        lead = len(inner) - len(inner.lstrip())
-        trail = len(inner.rstrip()) - len(inner.rstrip().rstrip(",."))
-        a, b = a + lead, a + len(inner.rstrip()) - trail
-        if b - a >= 2:
-            out.append(_Q(start=a, end=b, text=text[a:b]))
+    open_at: int | None = None
+    for i, kind in marks:
+        if open_at is None:
+            if kind != "close":
+                open_at = i
+            continue
+        if "\n" in text[open_at:i]:
+            if kind != "close" and _para_start(text, i) and _continues(text, open_at, i):
+                continue  # the mark that opens the quotation's next paragraph again
+            if kind != "open" and _continues(text, open_at, i, last_may_not_reopen=True):
+                _add(out, text, open_at + 1, i)
+                open_at = None
+                continue
+            open_at = i if kind != "close" else None  # the earlier one was never closed
+            continue
+        if kind == "open":
+            open_at = i  # two openings: the first was never closed
+        else:
+            _add(out, text, open_at + 1, i)
+            open_at = None
     return out
+
+
+def _para_start(text: str, i: int) -> bool:
+    j = text.rfind("\n", 0, i)
+    return j >= 0 and text[j + 1:i].strip() == ""
+
+
+def _continues(text: str, a: int, b: int, last_may_not_reopen: bool = False) -> bool:
+    """A quotation opened at ``a`` goes on to ``b`` across paragraphs: each paragraph between
+    opens again with a mark (the last one need not when the quotation closes in it)."""
+    pos = a
+    while True:
+        nl = text.find("\n", pos, b)
+        if nl < 0:
+            return True
+        j = nl
+        while j < len(text) and text[j] in "\n \t":
+            j += 1
+        last = text.find("\n", j, b) < 0
+        if j >= b:
+            return True
+        if text[j] not in _MARKS and not (last and last_may_not_reopen):
+            return False
+        pos = j + 1
+
+
+def _add(out: list[_Q], text: str, a: int, b: int) -> None:
+    inner = text[a:b]
+    lead = len(inner) - len(inner.lstrip())
+    body = inner.rstrip()
+    trail = len(body) - len(body.rstrip(",."))
+    a, b = a + lead, a + len(body) - trail
+    if b - a >= 2 and b - a <= 4000:
+        out.append(_Q(start=a, end=b, text=text[a:b]))
 
 
 def _in_quotes(tok: Token, qs: list[_Q]) -> bool:
@@ -137,66 +199,30 @@ def _in_quotes(tok: Token, qs: list[_Q]) -> bool:
 # ---------------------------------------------------------------- speakers
 
 
-def _female(name: str) -> bool | None:
-    first = name.split()[0].lower()
-    if first in FEMALE or (first.endswith("a") and first not in MALE_A and len(first) > 2):
-        return True
-    return False if " " in name else None
+@dataclass
+class _Said:
+    name: str
+    role: str | None
+    person: bool
+    at: int
 
 
 class _Speakers:
-    """Who was named last, for pronouns: people (by likely gender) and organisations."""
+    """Who was named and who spoke, for pronouns and definite descriptions."""
 
-    def __init__(self, ctx: DocContext):
+    def __init__(self, ctx: DocContext, qs: list[_Q]):
         self.ctx = ctx
-        self.people: list[tuple[str, str | None]] = []   # most recent last
-        self.group: tuple[str, str | None] | None = None
+        self.qs = qs
         self.ents = sorted(ctx.entities, key=lambda e: e.start)
+        self.gender = _genders(ctx, self.ents, qs)
+        self.said: list[_Said] = []
+        self.group: tuple[str, str | None] | None = None   # the organisation last a subject
 
-    @property
-    def person(self) -> tuple[str, str | None] | None:
-        return self.people[-1] if self.people else None
-
-    def pronoun(self, low: str, at: int | None = None) -> tuple[str, str | None] | None:
-        """The person a "he"/"she" at char ``at`` refers to: the last compatible person named before it,
-        preferring, sentence by sentence going back, one who is a subject."""
-        if at is None:
-            return self._pronoun_seen(low)
-        want_female = low in ("she", "her")
-        doc = self.ctx.doc
-        sent = self.ctx.sentence_of(at)
-        for _ in range(5):
-            people = [e for e in self.ents if e.label == "PERSON" and sent.start_char <= e.start < min(sent.end_char, at)]
-            if people:
-                fits = [e for e in people if _female(e.canonical) == want_female] or \
-                       [e for e in people if _female(e.canonical) is None]
-                if fits:
-                    def subj(e: Entity) -> bool:
-                        span = doc.char_span(e.start, e.end, alignment_mode="expand")
-                        r = span.root if span is not None else None
-                        return r is not None and (r.dep_ in ("nsubj", "nsubjpass") or
-                                                  (r.dep_ == "appos" and r.head.dep_ in ("nsubj", "nsubjpass")))
-                    best = [e for e in fits if subj(e)] or fits
-                    pick = best[-1] if sent.start_char <= at < sent.end_char else best[0]
-                    return pick.canonical, pick.role
-            if sent.start == 0:
-                break
-            sent = doc[sent.start - 1].sent
-        return self._pronoun_seen(low)
-
-    def _pronoun_seen(self, low: str) -> tuple[str, str | None] | None:
-        want_female = low in ("she", "her")
-        recent = list(reversed(self.people[-4:]))
-        for name, role in recent:  # a likely match of gender first, then anyone unknown
-            if _female(name) == want_female:
-                return name, role
-        for name, role in recent:
-            if _female(name) is None:
-                return name, role
-        return self.person
-
-    def _add_person(self, name: str, role: str | None) -> None:
-        self.people = [p for p in self.people if p[0] != name] + [(name, role)]
+    def spoke(self, name: str, role: str | None, at: int) -> None:
+        person = any(e.label == "PERSON" and e.canonical == name for e in self.ents) or (
+            not any(e.canonical == name for e in self.ents) and name.split()[-1].lower() in
+            L("roles") | {k for k, v in L("speaker_kind").items() if v == "person"})
+        self.said.append(_Said(name, role, person, at))
 
     def entity_at(self, tok: Token) -> Entity | None:
         for e in self.ents:
@@ -204,38 +230,120 @@ class _Speakers:
                 return e
         return None
 
+    def last_speaker(self, at: int, person: bool | None = None, within: int = 1500) -> _Said | None:
+        for s in reversed(self.said):
+            if s.at < at and at - s.at <= within and (person is None or s.person == person):
+                return s
+        return None
+
+    def pronoun(self, low: str, at: int) -> tuple[str, str | None] | None:
+        """The person a "he"/"she" at char ``at`` refers to: the nearest person named before it
+        whose gender, as far as the text tells, fits; sentence by sentence going back, a
+        subject first."""
+        want = L("person_pron").get(low)
+        doc = self.ctx.doc
+        sent = self.ctx.sentence_of(at)
+        # the person who spoke last, when no one else was named since
+        s = self.last_speaker(at, person=True, within=600)
+        if s is not None and self.gender.get(s.name) in (want, None) and not any(
+                e.label == "PERSON" and s.at < e.start < at and e.canonical != s.name
+                and not any(q.start <= e.start < q.end for q in self.qs) for e in self.ents):
+            return s.name, s.role
+        # a person the text says is of that gender, named in this sentence or the two before
+        near = self.ctx.sentence_of(at)
+        first = near.start_char
+        for _ in range(2):
+            if near.start == 0:
+                break
+            near = doc[near.start - 1].sent
+            first = near.start_char
+        known = [e for e in self.ents if e.label == "PERSON" and first <= e.start < at and want is not None
+                 and self.gender.get(e.canonical) == want and not any(q.start <= e.start < q.end for q in self.qs)]
+        if known and len({e.canonical for e in known}) == 1:
+            return known[-1].canonical, known[-1].role
+        for _ in range(6):
+            people = [e for e in self.ents if e.label == "PERSON" and sent.start_char <= e.start < min(sent.end_char, at)
+                      and not any(q.start <= e.start < q.end for q in self.qs)]
+            fits = [e for e in people if self.gender.get(e.canonical) in (want, None)]
+            if fits:
+                known = [e for e in fits if self.gender.get(e.canonical) == want]
+                pool = known if known and len({e.canonical for e in fits}) > 1 else fits
+                best = [e for e in pool if self._subject(e)] or pool
+                pick = best[-1] if sent.start_char <= at < sent.end_char else best[0]
+                return pick.canonical, pick.role
+            if sent.start == 0:
+                break
+            sent = doc[sent.start - 1].sent
+        s = self.last_speaker(at, person=True, within=3000)
+        if s and self.gender.get(s.name) in (want, None):
+            return s.name, s.role
+        return None
+
+    def _subject(self, e: Entity) -> bool:
+        span = self.ctx.doc.char_span(e.start, e.end, alignment_mode="expand")
+        r = span.root if span is not None else None
+        return r is not None and (r.dep_ in ("nsubj", "nsubjpass") or
+                                  (r.dep_ in ("appos", "compound") and r.head.dep_ in ("nsubj", "nsubjpass")))
+
+    def organisation(self, at: int) -> tuple[str, str | None] | None:
+        """What "it", "they" or "the agency" at ``at`` stands for: the organisation that spoke
+        last, else the one last a subject."""
+        s = self.last_speaker(at, person=False)
+        if s is not None:
+            return s.name, s.role
+        return self.group
+
     def observe(self, sent: Span) -> None:
-        seen: list[tuple[int, str, str | None]] = []
         for e in self.ents:
-            if sent.start_char <= e.start < sent.end_char:
+            if sent.start_char <= e.start < sent.end_char and e.label == "ORG":
                 tok = self.ctx.doc.char_span(e.start, e.end, alignment_mode="expand")
-                if tok is None:
-                    continue
-                if e.label == "PERSON" and tok.root.dep_ in ("nsubj", "nsubjpass", "appos", "ROOT", "dobj", "pobj", "compound"):
-                    seen.append((e.start, e.canonical, e.role))
-                elif e.label == "ORG" and (tok.root.dep_ in ("nsubj", "nsubjpass") or
-                                           any(a.dep_ in ("nsubj", "nsubjpass") for a in tok.root.ancestors)):
+                if tok is not None and (tok.root.dep_ in ("nsubj", "nsubjpass") or
+                                        tok.root.head.dep_ in ("nsubj", "nsubjpass") and tok.root.dep_ in
+                                        ("compound", "poss", "appos")):
                     self.group = (e.canonical, None)
-        for tok in sent:
-            if tok.dep_ in ("nsubj", "nsubjpass") and tok.pos_ in ("NOUN", "PROPN") and not self.entity_at(tok):
-                name, role = _noun_phrase_speaker(self, tok)
-                if name and tok.pos_ == "PROPN" and tok.ent_type_ in ("", "PERSON") and " " not in name \
-                        and not any(p.start <= tok.idx < p.end for p in self.ctx.places):
-                    seen.append((tok.idx, name, role))
-                elif name and (tok.lemma_.lower() in COLLECTIVE | {"statement", "movement", "group", "report"}
-                               or (tok.pos_ == "PROPN" and " " in name)):
-                    self.group = (name, role)
-        for _, name, role in sorted(seen):
-            self._add_person(name, role)
+
+
+def _genders(ctx: DocContext, ents: list[Entity], qs: list[_Q]) -> dict[str, str | None]:
+    """Each person's gender as far as the text tells: a title or role word that has one
+    ("Mrs", "spokeswoman"), or a pronoun in a sentence where they are the only person named
+    and the subject ("X fled with her sons"). Conflicting evidence leaves it unknown."""
+    votes: dict[str, set[str]] = {}
+    words = person_gender_words()
+    for e in ents:
+        if e.label != "PERSON":
+            continue
+        g = gender_of(ctx.doc, e, words)
+        if g:
+            votes.setdefault(e.canonical, set()).add(g)
+    pron = L("person_pron")
+    for sent in ctx.doc.sents:
+        people = {e.canonical for e in ents if e.label == "PERSON" and sent.start_char <= e.start < sent.end_char
+                  and not any(q.start <= e.start < q.end for q in qs)}
+        if len(people) != 1:
+            continue
+        name = next(iter(people))
+        e = next(e for e in ents if e.canonical == name and sent.start_char <= e.start < sent.end_char)
+        span = ctx.doc.char_span(e.start, e.end, alignment_mode="expand")
+        if span is None or span.root.dep_ not in ("nsubj", "nsubjpass"):
+            continue
+        gs = {pron[t.lower_] for t in sent if t.lower_ in pron and t.idx > e.start and not _in_quotes(t, qs)
+              and t.pos_ == "PRON"}
+        if len(gs) == 1:
+            votes.setdefault(name, set()).update(gs)
+    return {name: next(iter(g)) if len(g) == 1 else None for name, g in votes.items()}
 
 
 def _subject(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            return c
-    # "..., stating that" / "replied by accusing": the subject of the verb it hangs from
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    if subjects:
+        # two subjects (a dateline read as one: "CITY (AP) — X said"): the one nearest the verb
+        return min(subjects, key=lambda c: abs(c.i - verb.i))
+    # "..., stating that" / "replied by accusing" / "issued a statement calling ...": the subject
+    # of the verb it hangs from
     t = verb
-    while t.dep_ in ("advcl", "xcomp", "conj", "acl", "pcomp", "prep") and t.head.i != t.i:
+    for _ in range(4):
+        if t.dep_ not in ("advcl", "xcomp", "conj", "acl", "pcomp", "prep", "dobj", "pobj") or t.head.i == t.i:
+            return None
         t = t.head
         if t.pos_ in ("VERB", "AUX"):
             return _subject(t)
@@ -247,183 +355,317 @@ def _speaker_of(ctx: DocContext, state: _Speakers, verb: Token) -> tuple[str | N
     if subj is None:
         # "the government's only comment was to say that ...": the possessor speaks
         if verb.dep_ == "xcomp" or verb.head.lemma_ == "be":
-            head = verb.head
-            for c in head.children:
+            for c in verb.head.children:
                 if c.dep_ == "nsubj":
                     poss = [p for p in c.children if p.dep_ == "poss"]
                     if poss:
                         return _noun_phrase_speaker(state, poss[0])
         return None, None
-    low = subj.lower_
-    if low in PRONOUNS:
-        return state.pronoun(low, subj.idx) or (None, None)
-    if low in ORG_PRONOUNS:
-        if subj.dep_ == "nsubj" and low == "which":
-            return _noun_phrase_speaker(state, subj.head.head) if subj.head.head is not None else (None, None)
-        return state.group if state.group else (state.person if low == "they" and state.person else (None, None))
-    if low == "one" and not list(subj.children):
-        # "Other analysts agree. One pointed out that ...": one of the group named just before
-        sent = subj.sent
-        if sent.start > 0:
-            prev = ctx.doc[sent.start - 1].sent
-            for t in prev:
-                if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ == "NNS":
-                    return f"unnamed {t.lemma_.lower()}", t.lemma_.lower()
-        return None, None
-    if low in ("one", "who", "whose"):
-        return None, None
     return _noun_phrase_speaker(state, subj)
 
 
-LOWER_SPEAKERS = COLLECTIVE | {"civilian", "resident", "source", "witness", "analyst", "expert", "survivor",
-                               "refugee", "statement", "report", "doctor", "medic", "media", "medium", "agency",
-                               "group", "organisation", "organization", "charity", "police", "rescuer", "worker",
-                               "activist", "observer", "monitor", "villager", "people", "spokesman", "spokeswoman",
-                               "spokesperson", "official", "ministry", "office", "council", "court", "committee",
-                               "mission", "junta", "regime", "administration", "coalition", "commission", "paramedic",
-                               "volunteer", "journalist", "reporter", "correspondent", "diplomat", "mother", "father",
-                               "farmer", "teacher", "student", "nurse", "engineer", "relative", "family", "neighbour",
-                               "neighbor", "fighter", "soldier", "commander", "militant", "rebel", "protester",
-                               "demonstrator", "leader", "lawmaker", "prosecutor", "investigator", "inspector"}
-ORG_NOUNS = {"agency", "group", "organisation", "organization", "charity", "ministry", "office", "council", "court",
-             "committee", "mission", "movement", "company", "firm", "party", "union", "bank", "fund", "body",
-             "institute", "department", "network", "alliance", "coalition", "commission", "statement", "report",
-             "think-tank", "tank", "broadcaster", "newspaper", "agency", "operator", "authority", "service"}
-PERSON_HEADS = ROLE_WORDS
+def _government(state: _Speakers, phrase: list[Token], head: Token) -> str | None:
+    """ "Israeli officials", "US officials", "Ukraine's foreign ministry": the country spoken for."""
+    for t in phrase:
+        if t.i == head.i:
+            continue
+        iso = L("demonyms").get(t.lower_)
+        if iso:
+            return _country_name(iso)
+        for p in state.ctx.places:
+            if p.start <= t.idx < p.end and p.kind == "country" and p.country:
+                return _country_name(p.country)
+    return None
 
 
 def _noun_phrase_speaker(state: _Speakers, tok: Token) -> tuple[str | None, str | None]:
     """A subject phrase as (speaker, role): a named person or organisation inside it wins."""
+    low = tok.lower_
+    at = tok.idx
+    if tok.text.isupper() and len(tok.text) > 1:
+        low = tok.text  # an acronym ("WHO", "IT") is no pronoun
+    if low in L("person_pron"):
+        return state.pronoun(low, at) or (None, None)
+    if low in L("relative"):
+        # "X, who says ...", "an assessment that estimates ...": the noun the clause hangs from
+        if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.dep_ in ("relcl", "acl") and tok.head.head.i != tok.i:
+            return _noun_phrase_speaker(state, tok.head.head)
+        return None, None
+    if low in L("group_pron"):
+        got = state.organisation(at)
+        if got is None and low == "they":
+            s = state.last_speaker(at)
+            got = (s.name, s.role) if s else None
+        return got or (None, None)
+    if low == "one" and not list(tok.children):
+        # "Other analysts agree. One pointed out that ...": one of the group named just before
+        sent = tok.sent
+        if sent.start > 0:
+            for t in state.ctx.doc[sent.start - 1].sent:
+                if t.dep_ in ("nsubj", "nsubjpass") and t.tag_ == "NNS":
+                    return f"unnamed {t.lemma_.lower()}", t.lemma_.lower()
+        return None, None
     sub = list(tok.subtree)
     phrase = [t for t in sub if t.dep_ not in ("appos", "relcl", "punct", "det", "acl")
               and not any(a.dep_ in ("appos", "relcl", "acl") and a in sub and a.i != tok.i for a in t.ancestors
                           if a.i != tok.i)]
-    appos = [t for t in sub if t.dep_ == "appos" and (t.head.i == tok.i or tok.lower_ in PERSON_HEADS)]
+    # a dateline before a dash ("CITY (AP) — X said") is not part of the subject
+    dash = [t.i for t in sub if t.text in ("—", "–", "--") and t.i < tok.i]
+    if dash:
+        phrase = [t for t in phrase if t.i > dash[-1]]
+        sub = [t for t in sub if t.i > dash[-1]]
+    roles = L("roles")
+    person_heads = roles | {k for k, v in L("speaker_kind").items() if v == "person"}
+    appos = [t for t in sub if t.dep_ == "appos" and (t.head.i == tok.i or low in person_heads)]
+    kind = L("speaker_kind").get(tok.lemma_.lower()) or L("speaker_kind").get(low)
+    if kind == "document":  # "the statement on Telegram": where it was given out, not who gave it
+        where = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "in", "via", "at")
+                 for t in c.subtree]
+        phrase = [t for t in phrase if t not in where]
     ents = [state.entity_at(t) for t in phrase]
     for ap in appos:  # "Sudan's army chief, General X," / "X, a builder,"
         ents += [state.entity_at(t) for t in ap.subtree if t.dep_ not in ("relcl",)]
     names = [e for e in ents if e is not None and e.label in ("PERSON", "ORG")]
+    if not any(e.label == "PERSON" for e in names) and (low in person_heads or kind is None):
+        # "the boss of the railway company, X,": a person in apposition deeper in the phrase
+        deep = [state.entity_at(t) for t in sub if t.dep_ == "appos" or t.head.dep_ == "appos"]
+        names = [e for e in deep if e is not None and e.label == "PERSON"] + names
     head_ent = state.entity_at(tok)
     if names:
         persons = [e for e in names if e.label == "PERSON"]
         orgs = [e for e in names if e.label == "ORG"]
-        if persons and (head_ent is not None and head_ent.label == "PERSON" or tok.lower_ in PERSON_HEADS
+        if persons and (head_ent is not None and head_ent.label == "PERSON" or low in person_heads
                         or any(e.start <= ap.idx < e.end for ap in appos for e in persons)
-                        or tok.lemma_.lower() not in ORG_NOUNS | COLLECTIVE):
+                        or kind not in ("group", "government", "document")):
             e = persons[0] if head_ent is None or head_ent.label != "PERSON" else head_ent
-            return e.canonical, e.role or _rest_role(state, phrase, e)
+            return e.canonical, e.role or _rest_role(phrase, e)
         e = head_ent if head_ent is not None and head_ent.label == "ORG" else (orgs or names)[0]
+        if head_ent is None and kind in ("group", "government") and tok.pos_ == "NOUN" and \
+                not any(t.dep_ == "prep" for t in tok.children):
+            # "the UN migration agency", "the WHO team": the organisation's body, named in full
+            text = _phrase_text(phrase)
+            if text and 2 <= len(text.split()) <= 6 and text.lower() != e.canonical.lower():
+                return text, None
         role = None
-        if tok.lower_ in PERSON_HEADS and head_ent is None:  # "a spokesman for the ministry"
+        if low in person_heads and head_ent is None:  # "a spokesman for the ministry"
             role = tok.text
         return e.canonical, role
-    text = " ".join(t.text for t in phrase).strip()
-    text = re.sub(r"\s+(['’]s)\b", r"\1", text)
-    text = re.sub(r"^(?:[Tt]he|[Aa]n?|[Ss]ome|[Tt]hese|[Tt]hose|[Ii]ts|[Tt]heir|[Hh]is|[Hh]er)\s+", "", text)
-    if not text or text.lower() in PRONOUNS | ORG_PRONOUNS:
+    text = _phrase_text(phrase)
+    if not text or text.lower() in L("person_pron") or text.lower() in L("group_pron"):
         return None, None
     words = text.split()
-    if words[0].lower() in DEMONYMS and words[-1].lower() in GOVERNMENT and len(words) <= 4:
-        return f"Government of {DEMONYMS[words[0].lower()]}", text
-    low = tok.lemma_.lower()
-    if tok.tag_ == "NN" and low in ORG_NOUNS and len(words) == 1 and state.group and \
-            any(c.lower_ in ("the", "its", "this") for c in tok.children):
-        return state.group  # "the agency said": the organisation named before
+    definite = any(c.lower_ in ("the", "this", "its", "that") and c.dep_ in ("det", "poss") for c in tok.children)
+    if kind == "government" and len(words) <= 4:
+        country = _government(state, phrase, tok)
+        if country:
+            return f"Government of {country}", text
+    if kind in ("group", "government") and tok.tag_ == "NN" and len(words) == 1 and definite:
+        # "the agency said": the organisation named before it in its sentence, else the one that spoke last
+        sent = tok.sent
+        before = [e for e in state.ents if e.label == "ORG" and e.start < at
+                  and not any(q.start <= e.start < q.end for q in state.qs)]
+        named = [e for e in before if low in e.canonical.lower().split()]  # "the council": "X Refugee Council"
+        here = [e for e in before if sent.start_char <= e.start]
+        if named or here:
+            return (named or here)[-1].canonical, None
+        got = state.organisation(at)
+        if got:
+            return got
+        return text, None  # "the army said", nothing named before: the army
+    if kind == "document" and definite and len(words) <= 2:
+        return _document(state, tok) or (text, None)
     if low in ("regime", "government", "administration") and any(t.dep_ == "poss" for t in tok.children):
         poss = next(t for t in tok.children if t.dep_ == "poss")
         pe = state.entity_at(poss)
         if poss.lower_ == "whose" and tok.head.dep_ == "relcl":
             pe = state.entity_at(tok.head.head)
-        elif poss.lower_ in ("his", "her"):
-            got = state.pronoun("she" if poss.lower_ == "her" else "he", poss.idx)
+        elif poss.lower_ in L("person_pron"):
+            got = state.pronoun(poss.lower_, poss.idx)
             pe = next((e for e in state.ents if got and e.canonical == got[0]), None)
         if pe is not None and pe.label == "PERSON":
-            country = _country_of_role(pe.role)
+            country = _country_of_role(state, pe.role)
             if country:
                 return f"Government of {country}", f"{pe.canonical}'s {tok.text}"
             return f"{pe.canonical}'s {tok.text}", None
-    if low in ROLE_WORDS and tok.tag_ == "NN" and len(words) <= 3:
-        # "the president said": the person named before with that role
-        for e in reversed([e for e in state.ents if e.label == "PERSON" and e.start < tok.idx and e.role]):
-            if low in e.role.lower().split():
-                return e.canonical, e.role
+    if low in roles and tok.tag_ == "NN" and len(words) <= 4:
+        # "the president said", "Sudan's army chief said": the person named with that role
+        got = _person_with_role(state, tok, phrase)
+        if got:
+            return got
         return text, text
-    if text[0].islower() and low not in LOWER_SPEAKERS and not (tok.tag_ == "NNS" and len(words) <= 4):
+    if text[0].islower() and kind is None and not (tok.tag_ == "NNS" and len(words) <= 4):
         return None, None
     if len(words) > 8:
         return None, None
     return text, None
 
 
-def _rest_role(state: _Speakers, phrase: list[Token], e: Entity) -> str | None:
+def _phrase_text(phrase: list[Token]) -> str:
+    text = " ".join(t.text for t in phrase).strip()
+    text = re.sub(r"\s+(['’]s)\b", r"\1", text)
+    text = re.sub(r"\s*-\s*", "-", text)
+    words = text.split()
+    while words and words[0].lower() in _determiners():
+        words = words[1:]
+    return " ".join(words)
+
+
+def _person_with_role(state: _Speakers, tok: Token, phrase: list[Token]) -> tuple[str, str | None] | None:
+    """The person named with the role word ``tok`` (and its other content words), before the
+    phrase, else after it."""
+    want = {_bare(t.lower_) for t in phrase if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.lower_ not in
+            _determiners()}
+    want.add(tok.lower_)
+    people = [e for e in state.ents if e.label == "PERSON" and e.role]
+
+    def fits(e: Entity) -> bool:
+        have = {_bare(w.lower()) for w in re.split(r"[\s-]", e.role)}
+        return tok.lower_ in have and len(want & have) >= min(2, len(want))
+
+    before = [e for e in people if e.start < tok.idx and fits(e)]
+    if before:
+        return before[-1].canonical, before[-1].role
+    after = [e for e in people if e.start > tok.idx and fits(e)]
+    if after:
+        return after[0].canonical, after[0].role
+    return None
+
+
+def _bare(word: str) -> str:
+    return re.sub(r"['’]s?$", "", word)
+
+
+def _document(state: _Speakers, tok: Token) -> tuple[str, str | None] | None:
+    """ "the report said": the document last named with more words ("an unclassified US
+    intelligence assessment"), or the document that spoke last."""
+    s = state.last_speaker(tok.idx, person=False)
+    doc = state.ctx.doc
+    for t in reversed(doc[max(0, tok.i - 400):tok.i]):
+        if L("speaker_kind").get(t.lemma_.lower()) == "document" and t.pos_ == "NOUN" and t.i != tok.i \
+                and not _in_quotes(t, state.qs):
+            mods = [c for c in t.children if c.dep_ in ("amod", "compound", "nmod", "poss") and c.i < t.i
+                    and c.pos_ != "PRON"]
+            if mods:
+                first = min(min(x.i for x in m.subtree) for m in mods)
+                text = _phrase_text(list(doc[first:t.i + 1]))
+                if s is not None and s.at > t.idx:
+                    return s.name, s.role
+                return text, None
+    return (s.name, s.role) if s else None
+
+
+def _rest_role(phrase: list[Token], e: Entity) -> str | None:
     rest = " ".join(t.text for t in phrase if not (e.start <= t.idx < e.end)).strip()
-    if rest and any(w.lower() in ROLE_WORDS for w in rest.split()) and len(rest.split()) <= 8:
+    if rest and any(w.lower() in L("roles") for w in rest.split()) and len(rest.split()) <= 8:
         return re.sub(r"\s+(['’]s)\b", r"\1", rest)
     return None
 
 
-def _country_of_role(role: str | None) -> str | None:
+def _country_of_role(state: _Speakers, role: str | None) -> str | None:
     if not role:
         return None
     for w in re.findall(r"[A-Za-z.]+", role):
-        if w.lower() in DEMONYMS:
-            return DEMONYMS[w.lower()]
+        if w.lower() in L("demonyms"):
+            return _country_name(L("demonyms")[w.lower()])
     m = re.search(r"\b(?:of|for) ([A-Z][a-z]+)", role) or re.search(r"\b([A-Z][a-z]+)['’]s\b", role)
     return m.group(1) if m else None
-
-
-PLATFORMS = (
-    (r"\bon Telegram\b|\bTelegram (?:channel|post|message)", "Telegram"),
-    (r"\bon (?:X|Twitter)\b|\b(?:X|Twitter) (?:post|account)\b", "Twitter"),
-    (r"\bon Facebook\b|\bFacebook post\b", "Facebook"),
-    (r"\bon Instagram\b", "Instagram"),
-    (r"\bon (?:his|her|their|its) website\b", "website"),
-    (r"\btelevised (?:address|speech|statement)|address to the nation|national address", "televised address"),
-    (r"\bpress conference\b|\bnews conference\b|\bbriefing\b", "press conference"),
-    (r"\bin an interview\b|\binterview with\b", "interview"),
-    (r"\bin a (?:written |joint |short |brief )?statement\b|\bstatement (?:said|read)\b|\bstatement\b", "statement"),
-    (r"\bin a (?:video|speech|letter|report|post)\b", None),
-)
 
 
 def _medium(ctx: DocContext, verb: Token | None, sent: Span) -> str | None:
     s = sent.text
     if verb is not None:
-        lem = verb.lemma_.lower()
-        if lem == "tell":
+        if verb.lemma_.lower() == "tell":
             for o in (c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")):
                 phrase = " ".join(t.text for t in o.subtree)
-                if MEDIA.search(phrase) or (o.pos_ == "PROPN" and o.ent_type_ == "ORG"):
+                if L("media").search(phrase) or (o.pos_ == "PROPN" and o.ent_type_ == "ORG"):
                     return f"told {phrase}"
-    for pat, name in PLATFORMS:
-        m = re.search(pat, s)
-        if m:
-            return name or m.group(0).replace("in a ", "").replace("in an ", "")
+    for pat, name in L("platforms"):
+        if pat.search(s):
+            return name
+    for pat, name in L("phrases"):
+        if pat.search(s):
+            return name
     if verb is not None and verb.lemma_.lower() in ("tweet", "post"):
         return "tweeted" if verb.lemma_.lower() == "tweet" else "posted"
-    m = re.search(r"\btold ((?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)*|international media|local media|reporters|"
-                  r"journalists|the media)", s)
+    m = re.search(r"\btold ((?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)*)", s)
+    if m:
+        return f"told {m.group(1)}"
+    m = re.search(r"\btold (" + L("media").pattern + ")", s)
     if m:
         return f"told {m.group(1)}"
     return None
+
+
+def _headline(ctx: DocContext, sent: Span) -> bool:
+    """A title or heading: the document's title, or a short line without a final stop whose
+    words are capitalised."""
+    text = sent.text.strip()
+    title = (ctx.title or "").strip()
+    if len(title) > 10 and len(text) > 10 and (text in title or title in text):
+        return True
+    if "\n" in text or not text or text[-1] in ".!?\"”»:":
+        return False
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text)]
+    if len(words) < 3 or len(words) > 25:
+        return False
+    caps = sum(1 for w in words if w[0].isupper())
+    return caps / len(words) >= 0.6
 
 
 # ---------------------------------------------------------------- direct
 
 
 def _speech_verbs(sent: Span, qs: list[_Q]) -> list[Token]:
-    return [t for t in sent if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in SPEECH and not _in_quotes(t, qs)]
+    return [t for t in sent if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in L("speech") and not _in_quotes(t, qs)
+            and not _not_speech(t)]
+
+
+def _not_speech(t: Token) -> bool:
+    """ "needless to say", "so to speak", "the talks are said to ...": no one speaks."""
+    if t.lemma_.lower() in ("say", "speak") and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children) and \
+            t.dep_ in ("xcomp", "advcl", "acomp") and t.head.pos_ in ("ADJ", "ADV", "AUX"):
+        return True
+    if t.tag_ == "VBN" and any(c.dep_ == "auxpass" for c in t.children) and not any(
+            c.dep_ == "agent" for c in t.children) and t.lemma_.lower() in _frame("hearsay"):
+        return True  # "he is said to have ...", "is reported to be": hearsay without a speaker
+    return False
+
+
+class _Cue:
+    """Quote introductions that are no verb of saying (handlers of the "quotes.en" table)."""
+
+    @staticmethod
+    def according_to(ctx: DocContext, state: _Speakers, sent: Span, m: re.Match):
+        return _phrase_speaker(ctx, state, sent, m.start(1), m.end(1))
+
+    @staticmethod
+    def in_the_words_of(ctx: DocContext, state: _Speakers, sent: Span, m: re.Match):
+        return _phrase_speaker(ctx, state, sent, m.start(1), m.end(1))
+
+
+CUES = RuleTable("quotes.en", _Cue, [
+    rule(r"\b[Aa]ccording to ((?:the |a |an )?[^,.;:“”\"]{2,80}?)(?=,|\.|:|$|\s[“\"])", "according_to",
+         "According to the provincial governor, the bridge was destroyed."),
+    rule(r"\b[Ii]n the words of ((?:the |a |an )?[^,.;:“”\"]{2,80}?)(?=,|\.|:|$|\s[“\"])", "in_the_words_of",
+         "In the words of the camp's director, \"we have run out of everything.\""),
+])
+
+
+def _phrase_speaker(ctx: DocContext, state: _Speakers, sent: Span, a: int, b: int):
+    span = ctx.doc.char_span(sent.start_char + a, sent.start_char + b, alignment_mode="expand")
+    speaker, role = _noun_phrase_speaker(state, span.root) if span is not None else (None, None)
+    if speaker is None:
+        text = sent.text[a:b]
+        words = text.split()
+        if words and words[0].lower() in _determiners():
+            words = words[1:]
+        speaker = " ".join(words) or None
+    return speaker, role
 
 
 def _attribute(ctx: DocContext, state: _Speakers, sent: Span, q: _Q, qs: list[_Q]):
+    """(speaker, role, medium, verb) of a direct quote, or None."""
     words = q.text.split()
-    verbs = _speech_verbs(sent, qs)
-    end_sent = ctx.sentence_of(max(q.start, q.end - 1))
-    if end_sent.start != sent.start:  # a quote of several sentences: attributed after its end
-        verbs += _speech_verbs(end_sent, qs)
-    after = ctx.doc.char_span(q.end, min(len(ctx.text), q.end + 3), alignment_mode="expand")
-    if after is not None and after[-1].sent.start not in (sent.start, end_sent.start):
-        verbs += [v for v in _speech_verbs(after[-1].sent, qs) if v.idx - q.end < 40]
     short = len(words) <= 3
     if short:
         if re.search(r"so-called\s*[\"“]?$", ctx.text[max(0, q.start - 12):q.start]):
@@ -432,21 +674,78 @@ def _attribute(ctx: DocContext, state: _Speakers, sent: Span, q: _Q, qs: list[_Q
         if verb is None:
             return None
     else:
+        verbs = _speech_verbs(sent, qs)
+        end_sent = ctx.sentence_of(max(q.start, q.end - 1))
+        if end_sent.start != sent.start:  # a quote of several sentences: attributed after its end
+            verbs += _speech_verbs(end_sent, qs)
+        after = ctx.doc.char_span(q.end, min(len(ctx.text), q.end + 3), alignment_mode="expand")
+        if after is not None and after[-1].sent.start not in (sent.start, end_sent.start):
+            verbs += [v for v in _speech_verbs(after[-1].sent, qs) if v.idx - q.end < 40]
+        # a verb of saying inside another quotation of the sentence, or beyond a paragraph, is not this one's
+        verbs = [v for v in verbs if "\n" not in ctx.text[min(v.idx, q.end):max(v.idx, q.start)]]
         if not verbs:
-            return None
+            return _other_cues(ctx, state, sent, q)
         # the verb nearest the quote, preferring one just after it ('"...," X said')
         verb = min(verbs, key=lambda v: (abs(v.idx - q.end) if v.idx >= q.end else abs(q.start - v.idx) + 5))
     # "X tweeted a thread from a woman in Y: ..." - the words are the woman's
     for obj in (c for c in verb.children if c.dep_ == "dobj"):
-        if obj.lemma_.lower() in ("thread", "message", "post", "letter", "video", "statement", "account", "testimony"):
+        if L("speaker_kind").get(obj.lemma_.lower()) == "document" or obj.lemma_.lower() in ("thread", "video",
+                                                                                               "account", "testimony"):
             for prep in (c for c in obj.children if c.dep_ == "prep" and c.lower_ in ("from", "by")):
                 for src in (c for c in prep.children if c.dep_ == "pobj"):
                     phrase = " ".join(t.text for t in src.subtree)
-                    return re.sub(r"^(?:a|an|the)\s+", "", phrase), None, _medium(ctx, verb, sent)
+                    return re.sub(r"^(?:a|an|the)\s+", "", phrase), None, _medium(ctx, verb, sent), verb
+    # "X quoted Y as saying": Y speaks
+    quoting = verb if verb.lemma_.lower() in ("quote", "cite") else verb.head.head if (
+        verb.dep_ in ("pcomp", "advcl") and verb.head.lower_ == "as") else None
+    if quoting is not None and quoting.lemma_.lower() in ("quote", "cite") and any(
+            c.lower_ == "as" for c in quoting.children):
+        objs = [c for c in quoting.children if c.dep_ == "dobj"]
+        if objs:
+            speaker, role = _noun_phrase_speaker(state, objs[0])
+            if speaker:
+                return speaker, role, _medium(ctx, verb, sent), verb
     speaker, role = _speaker_of(ctx, state, verb)
     if speaker is None:
         return None
-    return speaker, role, _medium(ctx, verb, sent)
+    return speaker, role, _medium(ctx, verb, sent), verb
+
+
+def _other_cues(ctx: DocContext, state: _Speakers, sent: Span, q: _Q):
+    """A quote without a verb of saying: "in the words of X", "according to X", or a colon
+    after a clause whose subject speaks ('The minister was blunt: "..."')."""
+    for r in CUES:
+        for m in r.pattern.finditer(sent.text):
+            if not (q.start <= sent.start_char + m.start() < q.end):
+                speaker, role = getattr(CUES.owner, r.handler)(ctx, state, sent, m)
+                if speaker:
+                    return speaker, role, _medium(ctx, None, sent), None
+    before = ctx.text[max(0, q.start - 4):q.start]
+    if ":" in before:
+        colon = ctx.text.rfind(":", 0, q.start)
+        lead = ctx.doc.char_span(sent.start_char, colon, alignment_mode="contract") if colon > sent.start_char else None
+        if lead is None or len(lead) == 0:
+            # the colon closes the sentence before: "It writes:" then the quotation
+            prev = ctx.doc[sent.start - 1].sent if sent.start > 0 else None
+            if prev is None or not prev.text.rstrip().endswith(":"):
+                return None
+            lead = prev
+        roots = [t for t in lead if t.dep_ == "ROOT" or (t.head.i >= lead.end or t.head.i < lead.start)]
+        for root in roots:
+            if root.pos_ in ("VERB", "AUX") and not _in_quotes(root, [q]):
+                speaker, role = _speaker_of(ctx, state, root)
+                if speaker:
+                    return speaker, role, _medium(ctx, root, lead), root
+    elif sent.start > 0 and _opens_sentence(ctx, q, sent):
+        # "X stated," at the end of a paragraph, the quotation in the next one
+        prev = ctx.doc[sent.start - 1].sent
+        last = [t for t in prev if not t.is_space]
+        if len(last) >= 3 and last[-1].text == "," and last[-2].lemma_.lower() in L("speech") and \
+                last[-2].pos_ == "VERB":
+            speaker, role = _speaker_of(ctx, state, last[-2])
+            if speaker:
+                return speaker, role, _medium(ctx, last[-2], prev), last[-2]
+    return None
 
 
 def _governing_speech_verb(ctx: DocContext, q: _Q, qs: list[_Q]) -> Token | None:
@@ -454,18 +753,18 @@ def _governing_speech_verb(ctx: DocContext, q: _Q, qs: list[_Q]) -> Token | None
     if span is None:
         return None
     t = span.root
-    for _ in range(6):
+    for _ in range(7):
         if t.head.i == t.i:
             return None
         came_as = t.dep_
         t = t.head
         if _in_quotes(t, qs) or t.pos_ not in ("VERB", "AUX"):
             continue
-        if t.lemma_.lower() in SPEECH:
+        if t.lemma_.lower() in L("speech"):
             return t
         if t.lemma_.lower() == "be":
             # "in what X called an "operation"": the copula of a "what"-clause
-            said = [c for c in t.children if c.dep_ in ("csubj", "nsubj", "ccomp") and c.lemma_.lower() in SPEECH
+            said = [c for c in t.children if c.dep_ in ("csubj", "nsubj", "ccomp") and c.lemma_.lower() in L("speech")
                     and any(w.lower_ == "what" for w in c.subtree)]
             if said:
                 return said[0]
@@ -478,41 +777,118 @@ def _governing_speech_verb(ctx: DocContext, q: _Q, qs: list[_Q]) -> Token | None
     return None
 
 
-def _attribution_after(ctx: DocContext, q: _Q, sent: Span) -> bool:
-    return bool(re.match(r"^[,.!?]?[\"”]?\s*,?\s*(?:[a-z]+\s+)?(?:he|she|they|it|[A-Z][\w'-]+)(?:\s+[A-Z][\w'-]+)*\s+"
-                         r"(?:said|says|told|added|wrote|tweeted|declared|continued)", ctx.text[q.end:q.end + 80]))
+def _reported_clause(verb: Token, sent: Span) -> list[Token]:
+    """The clause a verb of saying governs, in its sentence."""
+    comps = [c for c in verb.children if c.dep_ == "ccomp"]
+    if not comps:
+        # "said in a statement that ...": a "that" clause the parser hung elsewhere
+        for t in sent[verb.i - sent.start + 1: verb.i - sent.start + 9]:
+            if t.lower_ == "that" and t.dep_ == "mark" and verb in t.head.ancestors:
+                comps = [t.head]
+                break
+    if not comps:
+        return []
+    toks = sorted((t for t in comps[0].subtree if sent.start <= t.i < sent.end), key=lambda t: t.i)
+    if comps[0].i < verb.i:
+        toks = [t for t in toks if t.i < verb.i]   # "<claim>, officials said."
+    else:
+        toks = [t for t in toks if t.i > verb.i]
+    return toks
 
 
-def _colon_before(ctx: DocContext, q: _Q, sent: Span) -> bool:
-    before = ctx.text[max(0, q.start - 4):q.start]
-    return ":" in before
+def _mixed(ctx: DocContext, q: _Q, sent: Span, qs: list[_Q]) -> tuple[Token, list[Token]] | None:
+    """The reporting verb and its clause when the quote lies inside a reported clause."""
+    for verb in sent:
+        if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in L("reporting") or _in_quotes(verb, qs):
+            continue
+        toks = _reported_clause(verb, sent)
+        if toks and toks[0].idx <= q.start and q.end <= toks[-1].idx + len(toks[-1].text) + 1 and \
+                not (toks[0].idx >= q.start - 1 and toks[-1].idx + len(toks[-1]) <= q.end + 1):
+            return verb, toks
+    return None
+
+
+def _quoted_share(toks: list[Token], q: _Q) -> float:
+    words = [t for t in toks if not t.is_punct]
+    inside = [t for t in words if q.start <= t.idx < q.end]
+    return len(inside) / max(1, len(words))
+
+
+def extract(ctx: DocContext) -> list[Quote]:
+    spans = _quote_spans(ctx.text)
+    state = _Speakers(ctx, spans)
+    out: list[Quote] = []
+    prev: Quote | None = None        # the last direct quote attributed
+    by_sent: dict[int, list[_Q]] = {}
+    for q in spans:
+        by_sent.setdefault(ctx.sentence_of(q.start).start, []).append(q)
+    for sent in ctx.doc.sents:
+        qs = by_sent.get(sent.start, [])
+        for q in qs:
+            mixed = _mixed(ctx, q, sent, spans)
+            if mixed is not None and _quoted_share(mixed[1], q) < 0.5:
+                continue  # part of a reported clause: the clause is the quote
+            attr = _attribute(ctx, state, sent, q, qs)
+            if attr is None:
+                attr = _continued(ctx, state, sent, q, prev)
+            if attr is None or attr[0] is None:
+                continue
+            speaker, role, medium, _ = attr
+            quote = Quote(start=q.start, end=q.end, sentence=sent.text.strip(), text=q.text, speaker=speaker,
+                          speaker_role=role, kind="direct", medium=medium)
+            out.append(quote)
+            state.spoke(speaker, role, q.start)
+            prev = quote
+        over = [q for q in spans if q.start < sent.end_char and sent.start_char < q.end]
+        for r in _reported(ctx, state, sent, over, [o for o in out if sent.start_char <= o.start < sent.end_char]):
+            out.append(r)
+            state.spoke(r.speaker, r.speaker_role, r.start)
+        state.observe(sent)
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def _continued(ctx: DocContext, state: _Speakers, sent: Span, q: _Q, prev: Quote | None):
+    """A quotation with no attribution of its own that follows the last one attributed ('"...,"
+    she said. "..."'), or opens a paragraph after a speaker's introduction ("It writes:")."""
+    if len(q.text.split()) < 4:
+        return None
+    if prev is not None:
+        gap = ctx.text[prev.end:q.start]
+        # the sentences between the two (not the one that attributes the first) name no one else
+        first = ctx.sentence_of(max(prev.start, prev.end - 1))
+        between = [t for t in ctx.doc[first.end:sent.start] if t.idx >= prev.end]
+        if len(gap) < 600 and gap.count("\n") <= 4 and not any(
+                t.ent_type_ in ("PERSON", "ORG") or t.lemma_.lower() in L("speech") or _person_subject(t)
+                for t in between) and _opens_sentence(ctx, q, sent):
+            return prev.speaker, prev.speaker_role, prev.medium, None
+    # a quotation that makes a sentence of its own just after one whose subject is a person
+    # ("Another woman searched the rubble. "I was in the station ..."")
+    if len(q.text.split()) >= 6 and _opens_sentence(ctx, q, sent) and sent.start > 0:
+        before = ctx.doc[sent.start - 1].sent
+        if not any(_in_quotes(t, state.qs) for t in before) and ctx.text[before.end_char:q.start].count("\n") <= 2:
+            subj = next((t for t in before if t.dep_ in ("nsubj", "nsubjpass") and t.head.pos_ in ("VERB", "AUX")), None)
+            if subj is not None and _person_subject(subj):
+                speaker, role = _noun_phrase_speaker(state, subj)
+                if speaker:
+                    return speaker, role, None, None
+    return None
+
+
+def _person_subject(t: Token) -> bool:
+    """A subject that is a person: a name, or a noun for a person ("a woman", "the governor")."""
+    return t.dep_ in ("nsubj", "nsubjpass") and (
+        t.ent_type_ == "PERSON" or L("speaker_kind").get(t.lemma_.lower()) == "person" or t.lower_ in L("roles"))
 
 
 def _opens_sentence(ctx: DocContext, q: _Q, sent: Span) -> bool:
-    return ctx.text[sent.start_char:q.start].strip(" \"“") == ""
-
-
-def _previous_speaker(ctx: DocContext, state: _Speakers, sent: Span):
-    """"It writes:" then the quotation in a paragraph of its own."""
-    prev = ctx.doc[sent.start - 1].sent if sent.start > 0 else None
-    if prev is None:
-        return None
-    verbs = [t for t in prev if t.lemma_.lower() in SPEECH]
-    if not verbs:
-        return None
-    speaker, role = _speaker_of(ctx, state, verbs[-1])
-    return (speaker, role, _medium(ctx, verbs[-1], prev)) if speaker else None
+    return ctx.text[sent.start_char:q.start].strip(" \"“«„") == ""
 
 
 # ---------------------------------------------------------------- reported
 
 
-_CUT = re.compile(r",?\s+(?:while|whereas|but|although|though)\s|;\s|\s[—–]\s|,\s(?:according to|citing)\s")
-ACCORDING = re.compile(r"\b[Aa]ccording to ((?:the |a |an )?[^,.;]{2,80}?)(?:,\s*|\.|$)")
-DENY_LIKE = {"deny", "admit", "acknowledge", "confirm", "report", "describe", "recall", "suggest", "propose",
-             "threaten", "promise", "pledge", "vow", "reject", "dismiss"}
-URGE_LIKE = {"urge", "ask", "call", "appeal", "implore", "press", "encourage", "beg", "warn", "tell", "order",
-             "instruct", "advise", "request"}
+_CUT = re.compile(r",?\s+(?:while|whereas|but|although|though)\s|;\s|\s[—–]\s|,\s(?:according to|citing)\s|\n")
 
 
 def _span_quote(ctx: DocContext, sent: Span, a: int, b: int, speaker: str, role: str | None, medium: str | None,
@@ -533,77 +909,81 @@ def _span_quote(ctx: DocContext, sent: Span, a: int, b: int, speaker: str, role:
                  speaker_role=role, kind="indirect", medium=medium)
 
 
+def _strip_lead(toks: list[Token]) -> list[Token]:
+    """Marks and sentence adverbs before a clause's subject ("that", "However,")."""
+    while toks and (toks[0].dep_ in ("mark", "cc") or toks[0].is_punct or
+                    (toks[0].dep_ == "advmod" and len(toks) > 1 and toks[1].is_punct and toks[1].text == ",")):
+        toks = toks[1:]
+    return toks
+
+
+def _speaks_itself(toks: list[Token], verb: Token) -> bool:
+    """The clause is someone else's speech ("X denied it, CNN reported"): its root is a verb of
+    saying with a subject of its own."""
+    roots = [t for t in toks if t.head.i == verb.i or t.head not in toks]
+    return any(r.lemma_.lower() in L("reporting") and r.pos_ == "VERB" and any(
+        c.dep_ == "nsubj" for c in r.children) for r in roots)
+
+
 def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q], direct: list[Quote]) -> list[Quote]:
     out: list[Quote] = []
+    if _headline(ctx, sent):
+        return out
 
-    def covered(a: int, b: int, speaker: str | None = None) -> bool:
-        """The clause holds a direct quote of the same speaker already taken: that quote stands for it."""
-        return any(a <= d.start < b and (speaker is None or d.speaker == speaker) for d in direct) or \
-            any(a <= q.start < b and q.end - q.start > 40 and
-                not any(d.start == q.start and d.speaker != speaker for d in direct) for q in qs)
+    def covered(a: int, b: int, toks: list[Token] | None = None) -> bool:
+        """A direct quote stands for the clause: one taken inside it, or a quotation that is most
+        of it."""
+        if any(a <= d.start < b for d in direct):
+            return True
+        return any(a <= q.start < b and (toks is None and q.end - q.start > 40 or
+                                          toks is not None and _quoted_share(toks, q) >= 0.5) for q in qs)
 
-    for m in ACCORDING.finditer(sent.text):
-        who = sent.start_char + m.start(1), sent.start_char + m.end(1)
-        span = ctx.doc.char_span(*who, alignment_mode="expand")
-        speaker, role = _noun_phrase_speaker(state, span.root) if span is not None else (None, None)
-        if speaker is None:
-            speaker, role = re.sub(r"^(?:the|a|an)\s+", "", m.group(1)).strip(), None
-        if m.start() <= 2:  # "According to X, <claim>."
-            a, b = sent.start_char + m.end(), sent.end_char
-        else:  # "<claim>, according to X."
-            a, b = sent.start_char, sent.start_char + m.start()
-            lead = re.match(r"^[\s\"“]*", ctx.text[a:b])
-            a += lead.end() if lead else 0
-        if not covered(a, b):
-            q = _span_quote(ctx, sent, a, b, speaker, role, _medium(ctx, None, sent), qs)
-            if q:
-                out.append(q)
+    for r in CUES:
+        if r.handler != "according_to":
+            continue
+        for m in r.pattern.finditer(sent.text):
+            speaker, role = _Cue.according_to(ctx, state, sent, m)
+            cue = ctx.doc.char_span(sent.start_char + m.start(), sent.start_char + m.start() + 9,
+                                    alignment_mode="expand")
+            sub = sorted(cue[0].subtree, key=lambda t: t.i) if cue is not None else []
+            if m.start() <= 2:  # "According to X, <claim>."
+                a = sent.start_char + m.end()
+                if sub and sub[0].i == cue[0].i and sub[-1].i + 1 < sent.end:
+                    # the speaker's phrase as the parse reads it ("a volunteer helping ..., gathered ...")
+                    rest = [t for t in sent if t.i > sub[-1].i and not t.is_punct]
+                    a = max(a, rest[0].idx) if rest and rest[0].idx < sent.end_char else a
+                b = sent.end_char
+            else:  # "<claim>, according to X."
+                a, b = sent.start_char, sent.start_char + m.start()
+                lead = re.match(r"^[\s\"“]*", ctx.text[a:b])
+                a += lead.end() if lead else 0
+            if not covered(a, b) and speaker:
+                q = _span_quote(ctx, sent, a, b, speaker, role, _medium(ctx, None, sent), qs)
+                if q:
+                    out.append(q)
     for verb in sent:
         lemma = verb.lemma_.lower()
-        if verb.pos_ not in ("VERB", "AUX") or _in_quotes(verb, qs):
+        if verb.pos_ not in ("VERB", "AUX") or _in_quotes(verb, qs) or _not_speech(verb):
             continue
         toks: list[Token] = []
-        if lemma in REPORTING or (lemma == "point" and any(c.lower_ == "out" for c in verb.children)):
-            comps = [c for c in verb.children if c.dep_ == "ccomp"]
-            if not comps:
-                # "said in a statement that ...": a "that" clause the parser hung elsewhere
-                for t in sent[verb.i - sent.start + 1: verb.i - sent.start + 9]:
-                    if t.lower_ == "that" and t.dep_ == "mark" and verb in t.head.ancestors:
-                        comps = [t.head]
-                        break
-            if comps:
-                toks = sorted(comps[0].subtree, key=lambda t: t.i)
-                if comps[0].i < verb.i:
-                    # "<claim>, officials said." - the clause before the verb of saying
-                    if verb.i + 3 < sent.end and not any(t.is_punct for t in sent[verb.i - sent.start:]
-                                                        if t.i < sent.end - 1 and t.text in (",", ";")):
-                        pass
-                    toks = [t for t in toks if t.i < verb.i]
-                else:
-                    toks = [t for t in toks if t.i > verb.i]
-            elif lemma in DENY_LIKE | {"deny"}:
+        if lemma in L("reporting") or (lemma == "point" and any(c.lower_ == "out" for c in verb.children)):
+            toks = _reported_clause(verb, sent)
+            if toks and _speaks_itself(toks, verb):
+                continue
+            if not toks and lemma in _frame("gerund"):
                 toks = _gerund_object(verb)
-        elif lemma in DENY_LIKE:
+        elif lemma in _frame("gerund"):
             toks = _gerund_object(verb)
-        if not toks and lemma in URGE_LIKE:
+        if not toks and lemma in _frame("object_infinitive"):
             toks = _urged(verb)
-        if not toks and lemma == "call":
-            for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ == "for"):
-                toks = sorted(prep.subtree, key=lambda t: t.i)[1:]
-        if not toks and lemma in ("claim", "proclaim"):
-            objs = [c for c in verb.children if c.dep_ == "dobj" and c.pos_ == "NOUN"]
-            if objs:
-                toks = sorted(objs[0].subtree, key=lambda t: t.i)
-        while toks and (toks[0].dep_ == "mark" or toks[0].is_punct):
-            toks = toks[1:]
+        toks = _strip_lead(toks)
         if len(toks) < 2:
             continue
         a, b = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-        inner = sum(1 for t in toks if _in_quotes(t, qs))
-        if inner > len(toks) / 2:
+        if sum(1 for t in toks if _in_quotes(t, qs)) > len(toks) / 2:
             continue  # the clause is a direct quote, counted as one
         speaker, role = _speaker_of(ctx, state, verb)
-        if speaker is None or covered(a, b, speaker):
+        if speaker is None or covered(a, b, toks):
             continue
         q = _span_quote(ctx, sent, a, b, speaker, role, _medium(ctx, verb, sent), qs)
         if q and not any(o.start == q.start for o in out):
@@ -636,5 +1016,4 @@ def _urged(verb: Token) -> list[Token]:
         return []
     toks = [t for t in obj.subtree if t.i < comp[0].i or t in comp[0].subtree] + list(comp[0].subtree)
     seen: dict[int, Token] = {t.i: t for t in toks}
-    # and "..., and on the world to impose sanctions": one quote from the first object on
     return sorted(seen.values(), key=lambda t: t.i)
