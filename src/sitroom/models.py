@@ -128,7 +128,7 @@ class Entity(Fact):
     text: str                        # surface form
     label: Literal["PERSON", "ORG", "NORP", "GPE", "OTHER"]
     canonical: str                   # full name this mention resolves to in the document
-    role: str | None = None          # "President of Azerbaijan", "USAID chief"
+    role: str | None = None          # "President of Kenya", "USAID chief"
 
 
 @dataclass(kw_only=True)

@@ -169,7 +169,7 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
         words = [t.lower_ for t in doc[i:j]]
         last = max((k for k, w in enumerate(words) if w in ORG_WORDS), default=-1)
         if 0 <= last < len(words) - 1 and words[last + 1] not in ("of", "for", "on", "&", "and"):
-            # "Sudan Army Chief X Confirms ...": the name ends with its organisation word
+            # "Niger Army Chief X Confirms ...": the name ends with its organisation word
             j = i + last + 1
             words = words[:last + 1]
         if j - i >= 2 and any(w in ORG_WORDS for w in words) and doc[i].lower_ != "the":

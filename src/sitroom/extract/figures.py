@@ -527,13 +527,13 @@ def _counted_noun(tok: Token) -> Token | None:
                 objs = [g for g in c.children if g.dep_ == "pobj"]
                 if objs:
                     return objs[0] if objs[0].pos_ != "PRON" else None  # "120 of them": a sub-count
-        # "five men" parsed as a compound chain, "Eleven Azerbaijani soldiers"
+        # "five men" parsed as a compound chain, "Eleven Chadian soldiers"
         nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
         if nxt is not None and nxt.pos_ in ("NOUN", "PROPN") and tok.head.i == nxt.i:
             noun = nxt
     if noun is None:
         return None
-    # climb a compound chain to the head noun: "Azerbaijani soldiers", "aid workers"
+    # climb a compound chain to the head noun: "Chadian soldiers", "aid workers"
     hops = 0
     while noun.dep_ in ("compound", "amod") and noun.head.pos_ in ("NOUN", "PROPN") and noun.head.i > noun.i \
             and hops < 3:
@@ -741,7 +741,7 @@ def _subject_of_noun(tok: Token) -> str:
 
 
 def _population_of(noun: Token) -> str:
-    """"Darfur's 9,000 population" -> "population of Darfur"; "its population" -> "population"."""
+    """"Tigray's 9,000 population" -> "population of Tigray"; "its population" -> "population"."""
     owner = [c for c in noun.children if c.dep_ == "poss" and c.pos_ != "PRON"]
     if owner:
         doc = noun.doc
@@ -936,7 +936,7 @@ def _state(prep: Token) -> str | None:
 
 
 def _subject(counted: Token | None, tok: Token) -> str:
-    """Who is counted: the counted noun with its modifiers ("Ukrainian soldiers",
+    """Who is counted: the counted noun with its modifiers ("Colombian soldiers",
     "displaced families of Tigray", "people at the market")."""
     if counted is None or counted.lemma_.lower() in ("dead", "injured", "wounded", "missing", "displaced") or \
             counted.pos_ in ("ADJ", "VERB") and _category_of(counted, as_noun=True):

@@ -26,7 +26,7 @@ become the role; "he"/"she" go to the nearest compatible person named before (ge
 only from what the text says: a title, a role noun such as "spokeswoman", a pronoun
 that can only be theirs); "it"/"they"/"the agency" to the organisation that spoke last;
 "the report" to the document named before; "the president" to the person named with
-that role; collective speakers ("Israeli officials") to the government they speak for.
+that role; collective speakers ("Kenyan officials") to the government they speak for.
 Every word list is a lexicon (speech_verbs, titles, demonyms, quote_speakers,
 quote_media, quote_channels, entity_pronouns, entity_gender, entity_country_names).
 """
@@ -365,7 +365,7 @@ def _speaker_of(ctx: DocContext, state: _Speakers, verb: Token) -> tuple[str | N
 
 
 def _government(state: _Speakers, phrase: list[Token], head: Token) -> str | None:
-    """ "Israeli officials", "US officials", "Ukraine's foreign ministry": the country spoken for."""
+    """ "Kenyan officials", "US officials", "Peru's foreign ministry": the country spoken for."""
     for t in phrase:
         if t.i == head.i:
             continue
@@ -423,7 +423,7 @@ def _noun_phrase_speaker(state: _Speakers, tok: Token) -> tuple[str | None, str 
                  for t in c.subtree]
         phrase = [t for t in phrase if t not in where]
     ents = [state.entity_at(t) for t in phrase]
-    for ap in appos:  # "Sudan's army chief, General X," / "X, a builder,"
+    for ap in appos:  # "Niger's army chief, General X," / "X, a builder,"
         ents += [state.entity_at(t) for t in ap.subtree if t.dep_ not in ("relcl",)]
     names = [e for e in ents if e is not None and e.label in ("PERSON", "ORG")]
     if not any(e.label == "PERSON" for e in names) and (low in person_heads or kind is None):
@@ -488,7 +488,7 @@ def _noun_phrase_speaker(state: _Speakers, tok: Token) -> tuple[str | None, str 
                 return f"Government of {country}", f"{pe.canonical}'s {tok.text}"
             return f"{pe.canonical}'s {tok.text}", None
     if low in roles and tok.tag_ == "NN" and len(words) <= 4:
-        # "the president said", "Sudan's army chief said": the person named with that role
+        # "the president said", "Niger's army chief said": the person named with that role
         got = _person_with_role(state, tok, phrase)
         if got:
             return got

@@ -29,9 +29,9 @@ SLACK = timedelta(days=1)
 # An incident reported only to an area (a region, a country) is the incident of a place
 # inside it when that is the one such incident of its type and time (or the one most
 # sources report, twice as many as the next). Regions have no boundaries here, so "inside"
-# is the same country and within this distance of the area's centre: on the development
-# set, North Darfur's centre lies 244 km from its capital, Donbas's 87 km from Kramatorsk,
-# the Gaza Strip's 14 km from Gaza City.
+# is the same country and within this distance of the area's centre: a first-level region's
+# centre lies within some 250 km of its towns in most countries (larger provinces and
+# federal states are the exception, and then the country check still holds).
 REGION_KM = 300.0
 _PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 
@@ -219,8 +219,8 @@ def name_tokens(name: str) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def similar_names(a: str, b: str) -> bool:
-    """One facility spelled two ways ("Kramatorsk railway station", "Kramatorsk train
-    station"; "Al-Ahli Arab Hospital", "Ahli hospital"): the same kind of place and a
+    """One facility spelled two ways ("Bamako railway station", "Bamako train station";
+    "Al-Noor General Hospital", "Noor hospital"): the same kind of place and a
     distinctive word in common. Settlements and areas must be named the same."""
     (da, ha), (db, hb) = name_tokens(a), name_tokens(b)
     return bool(ha and hb and ha & hb and da & db)
