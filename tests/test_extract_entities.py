@@ -55,9 +55,9 @@ def test_apposition_with_role_makes_an_unknown_name_a_person():
 
 
 def test_possessive_and_trailing_s_kept_right():
-    es = ents("Mr Guterres described the situation as grim. Antonio Guterres's office issued a statement.")
+    es = ents("Mr Okonjo described the situation as grim. Amara Okonjo's office issued a statement.")
     names = {e.canonical for e in es if e.label == "PERSON"}
-    assert "Antonio Guterres" in names
+    assert "Amara Okonjo" in names
     assert not any(n.endswith("Guterre") for n in names)
 
 
@@ -70,8 +70,8 @@ def test_places_are_not_people():
 
 
 @pytest.mark.parametrize("text,name", [
-    ("Sudan's army chief, General Abdel Fattah al-Burhan, rejected the talks. Burhan left for Cairo.",
-     "Abdel Fattah al-Burhan"),
+    ("Niger's army chief, General Moussa Salaou Barmou, rejected the talks. Barmou left for Abuja.",
+     "Moussa Salaou Barmou"),
     ("Ambassador to the UN Linda Thomas-Greenfield spoke first. Thomas-Greenfield asked for a vote.",
      "Linda Thomas-Greenfield"),
 ])

@@ -126,7 +126,7 @@ def test_ranges():
 
 
 def test_subjects():
-    assert run("Eleven Azerbaijani soldiers were killed overnight.")[0].subject == "Azerbaijani soldiers"
+    assert run("Eleven Chadian soldiers were killed overnight.")[0].subject == "Chadian soldiers"
     assert run("The army said it had detained 45 suspected militants.")[0].subject == "suspected militants"
     assert run("At least 28,000 Ukrainians have fled the region.")[0].subject == "Ukrainians"
     assert run("A large part of the province's 900,000 population has fled.")[0].subject == \

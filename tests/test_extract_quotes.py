@@ -64,10 +64,10 @@ def test_reported_forms_denied_called_on_according_to_and_after_clause():
 
 
 def test_organisation_pronoun_and_colon_then_quote():
-    text = ("The Norwegian Refugee Council said convoys had been blocked for a week. It said: "
+    text = ("The Danish Refugee Council said convoys had been blocked for a week. It said: "
             "\u201cFamilies are surviving on one meal a day and the wells are running dry.\u201d")
     q = starting(quotes(text), "Families are surviving on one meal")
-    assert q.speaker == "Norwegian Refugee Council" and q.kind == "direct"
+    assert q.speaker == "Danish Refugee Council" and q.kind == "direct"
 
 
 def test_scare_quotes_and_titles_are_not_quotes():
