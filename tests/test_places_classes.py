@@ -1,0 +1,150 @@
+"""Classes of geoparsing errors, on sentences of our own across several countries: nationality
+words, capitals standing for governments, "Town, Area" patterns, first-level divisions against
+namesake towns, GeoNames points of continents, words that are towns somewhere, names in other
+languages' case forms."""
+import math
+from datetime import date
+
+import pytest
+
+from sitroom.extract import places
+from sitroom.extract.document import extract_document, parse
+from sitroom.extract.gazetteer import gazetteer
+
+
+def found(text, published=date(2024, 5, 1)):
+    return {p.surface: p for p in places.extract(parse(text, published))}
+
+
+def km(a, b):
+    p1, p2 = math.radians(a[0]), math.radians(b[0])
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(b[1] - a[1]) / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(h))
+
+
+@pytest.mark.parametrize("text, word, iso", [
+    ("Kenyan police dispersed the crowd in Nairobi.", "Kenyan", "KE"),
+    ("Two Peruvians and a Chilean were among the injured in Lima.", "Peruvians", "PE"),
+    ("Sri Lankan troops patrolled the coast near Jaffna.", "Sri Lankan", "LK"),
+    ("Norwegian rescuers reached the ship off Bergen.", "Norwegian", "NO"),
+])
+def test_nationality_words_are_demonyms_of_their_country(text, word, iso):
+    p = found(text)[word]
+    assert p.kind == "demonym" and p.country == iso and p.lat is not None
+    assert p.precision == "country"
+
+
+def test_region_adjectives_and_languages():
+    got = found("European ministers met African envoys in Vienna. The statement was written in English.")
+    assert got["European"].kind == "demonym" and got["European"].country is None
+    assert got["African"].kind == "demonym"
+    assert "English" not in got   # the language, not a people
+
+
+def test_a_longer_name_beats_the_nationality_word():
+    got = found("Storms hit American Samoa and the Dominican Republic.")
+    assert got["American Samoa"].kind != "demonym"
+    assert "American" not in got
+
+
+@pytest.mark.parametrize("text, name, iso", [
+    ("Moscow said on Monday that talks would resume.", "Moscow", "RU"),
+    ("Tokyo imposed new sanctions on the company.", "Tokyo", "JP"),
+    ("Ottawa and Canberra condemned the launch.", "Canberra", "AU"),
+    ("Brazil rejected the proposal after a long debate.", "Brazil", "BR"),
+    ("Germany's foreign ministry summoned the ambassador.", "Germany", "DE"),
+])
+def test_a_capital_or_country_acting_as_government_is_a_metonym(text, name, iso):
+    p = found(text)[name]
+    assert p.kind == "metonym" and p.country == iso
+
+
+def test_literal_mentions_of_capitals_stay_places():
+    got = found("Protesters marched through Moscow while flights to Canberra were cancelled.")
+    assert got["Moscow"].kind == "settlement" and got["Canberra"].kind == "settlement"
+
+
+@pytest.mark.parametrize("text, town, iso, area", [
+    ("She grew up in London, Ontario, before moving west.", "London", "CA", "Ontario"),
+    ("The rodeo in Paris, Texas drew crowds.", "Paris", "US", "Texas"),
+    ("Flooding closed roads around Springfield, Ill., on Sunday.", "Springfield", "US", "Ill."),
+    ("Schools in Kingston, Ont. reopened.", "Kingston", "CA", "Ont."),
+])
+def test_town_followed_by_its_area_is_the_town_inside_it(text, town, iso, area):
+    got = found(text)
+    assert got[town].country == iso
+    a = got[area]
+    assert a.kind == "region" and a.country == iso
+    assert km((got[town].lat, got[town].lon), (a.lat, a.lon)) < 1000
+
+
+def test_state_abbreviation_resolves_to_the_state():
+    got = found("The plant near Dayton, Ohio closed; workers in Albany, N.Y. protested.")
+    assert got["N.Y."].name == "New York" and got["N.Y."].kind == "region"
+    assert abs(got["Albany"].lat - 42.65) < 0.3
+
+
+@pytest.mark.parametrize("state", ["California", "Nevada", "Oregon", "Georgia"])
+def test_first_level_divisions_beat_small_namesake_towns(state):
+    got = found(f"Wildfires spread across {state} and Arizona this week, officials in Phoenix said.")
+    assert got[state].kind == "region" and got[state].country == "US"
+
+
+def test_admin_areas_named_after_a_place():
+    got = found("Deputies in Dallas County, Texas and officials of Ogun State reported floods.")
+    assert got["Dallas County"].kind == "region" and got["Dallas County"].country == "US"
+    assert got["Ogun State"].kind == "region" and got["Ogun State"].country == "NG"
+
+
+def test_continents_at_geonames_points():
+    got = found("Aid flights linked Oceania and South America.")
+    g = gazetteer()
+    for name in ("Oceania", "South America"):
+        e = next(x for x in g.lookup(name) if x.gid.startswith("continent:"))
+        assert km((got[name].lat, got[name].lon), (e.lat, e.lon)) < 1
+        assert got[name].kind == "region"
+
+
+def test_surname_of_a_named_person_is_not_a_town():
+    got = found("Margaret Thornbury chaired the meeting. Thornbury said the budget would pass.")
+    assert "Thornbury" not in got
+
+
+def test_definite_article_building_is_not_a_namesake_town():
+    got = found("The White House said the envoy would travel to Amman.")
+    assert "White House" not in got and got["Amman"].country == "JO"
+
+
+def test_a_town_name_before_a_noun_is_still_the_town():
+    got = found("Crews repaired the Leicester sewer system after the storm.")
+    assert got["Leicester"].country == "GB"
+
+
+def test_acronym_aliases_need_capitals():
+    got = found("Car bombs exploded in Bangui, the capital of the CAR.")
+    assert "Car" not in got and got["CAR"].country == "CF"
+
+
+def test_glued_arabic_article_is_part_of_a_facility_name():
+    got = found("Patients were moved to the al-Mujtahid Hospital in Damascus.")
+    assert "al-Mujtahid Hospital" in got and got["al-Mujtahid Hospital"].country == "SY"
+
+
+@pytest.mark.parametrize("lang, text, iso", [
+    ("uk", "Ракета влучила у Харкові. Жителі Харкова ховалися.", "UA"),
+    ("ru", "Взрывы прогремели в Одессе и Херсоне.", "UA"),
+    ("de", "Die Bürgermeisterin Berlins besuchte Warschau.", "DE"),
+])
+def test_inflected_names_in_other_languages(lang, text, iso):
+    facts = extract_document(text, date(2024, 3, 5), language=lang)
+    assert facts.failures == []
+    assert any(p.country == iso and p.kind == "settlement" and p.surface != p.name for p in facts.places)
+
+
+def test_names_given_resolve_demonyms_abbreviations_and_admin_areas():
+    text = "Wichita, Kan. officials and Turkish envoys met in Hennepin County."
+    ctx = parse(text, None)
+    spans = [(text.index(w), text.index(w) + len(w)) for w in ("Wichita", "Kan.", "Turkish", "Hennepin County")]
+    got = places.resolve_spans(ctx, spans)
+    assert [p.country for p in got] == ["US", "US", "TR", "US"]
+    assert got[1].name == "Kansas" and got[2].kind == "demonym" and got[3].kind == "region"
