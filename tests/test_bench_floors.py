@@ -49,4 +49,5 @@ def test_every_slice_has_twenty_documents_and_floors():
     for name in slices:
         assert len([l for l in (BENCH / "slices" / f"{name}.txt").read_text().splitlines()
                     if l.split("#")[0].strip()]) >= 20, f"slice {name} has fewer than 20 documents"
-        assert FLOORS.get(name), f"slice {name} has no floors: python bench/run_all.py --slice --set-floors"
+        # (the failures slice is held by its failure count, 0, not by a score floor)
+        assert name in FLOORS, f"slice {name} has no floors: python bench/run_all.py --slice --set-floors"
