@@ -54,14 +54,13 @@ PLACE_VERBS = set(_words("verb"))
 TITLES = lexicon.terms("titles", type="role") | lexicon.terms("titles", type="honorific")
 SPEECH_VERBS = lexicon.terms("speech_verbs")
 METONYM_VERBS = SPEECH_VERBS | set(_words("metonym_verb"))
+LITERAL_VERBS = set(_words("literal_verb"))
 _SPEECH_FORMS = {"said", "says", "told", "tweeted", "wrote", "added", "stated", "declared", "announced", "replied",
                  "claimed", "argued", "noted", "warned", "urged", "called", "has", "had", "is", "was"}
 SPEECH_AFTER = re.compile(r"^\s*(?:" + _alt(_SPEECH_FORMS) + r")\b")
 FUZZY_MIN = 85.0
 # a lower-case facility word after a name: "Kharkiv airport", "Zaporizhzhia nuclear power plant"
-FACILITY_AFTER = re.compile(r"^\s+((?:international\s+)?airport|air\s?base|(?:nuclear\s+)?power\s+(?:plant|station)|"
-                            r"refinery|hospital|(?:sea)?port|dam|prison|(?:refugee\s+)?camp|square|checkpoint|"
-                            r"crossing|bridge|corridor|railway\s+station|train\s+station|market)\b", re.I)
+FACILITY_AFTER = re.compile(r"^\s+(" + _alt(_words("facility_phrase")).replace(r"\ ", r"\s+") + r")\b", re.I)
 # capitalised words that may follow a place's name without making it another name
 GENERIC_AFTER = set(_words("generic_after"))
 ADMIN_SUFFIX = set(_words("admin_suffix"))
@@ -93,6 +92,7 @@ class _Mention:
     within: Entry | None = None        # "London, Ontario": the area written after it, which contains it
     admin: bool = False                # "X County": an area named after the place X
     own: str | None = None             # the country chosen for it in a first pass (not its own context)
+    named_after: tuple[Entry, ...] = ()  # "Mopti Central Market": the town a facility's name starts with
 
 
 def extract(ctx: DocContext) -> list[Place]:
@@ -255,7 +255,8 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                     end += fw.end()
                     surface, cands = text[start:end], routes
                 else:
-                    cands = g.lookup(surface) or _inflected(g, surface, ctx.language)
+                    cands = g.lookup(surface) or _inflected(g, surface, ctx.language) \
+                        or _article_variants(g, surface)
                 if not cands or surface in STATE_ABBR or (surface + "." in STATE_ABBR and text[end:end + 1] == "."):
                     continue   # "Ill.", "Kan.": a state's abbreviation, read as such below
                 if run[-1].text in NAMED_FACILITY and j <= len(run) - 1 and i == 0:
@@ -274,7 +275,10 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                         continue
                     regions = tuple(c for c in cands if c.kind == "region")
                     j = j + 1 if suffix is right else j
-                    end = suffix.idx + len(suffix.text)
+                    # "Lagos State" names the area; so does "Kano state" (Kano alone is the city);
+                    # in "the Borno state" the name is "Borno", a region whatever follows it
+                    if suffix is right or not regions or any(c.kind == "settlement" for c in cands):
+                        end = suffix.idx + len(suffix.text)
                     m = _Mention(start=start, end=end, surface=text[start:end], cands=regions or cands,
                                  kind_hint="region", admin=not regions, labelled=True)
                     out.append(m)
@@ -301,15 +305,58 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                 if unk:
                     out.append(unk)
                 i += 1
-    out = _drop_overlaps(out + _abbreviations(ctx, g, out))
+    out = [m for m in out if not _kicker(text, m)]
+    out = _drop_overlaps(out + _abbreviations(ctx, g, out) + _lowercase_datelines(ctx, g))
     _contained(ctx, g, out)
     return out
+
+
+# "kyiv, Ukraine (AP) —", "goma, Congo —": a dateline typed in lower case
+_LOWER_DATELINE = re.compile(r"(?m)^(?:[ \t]*date\s+\d{4}-\d{2}(?:-\d{2})?[ \t]*)?[ \t]*"
+                             r"(?P<name>[a-z][a-z'’-]{2,20}(?: [a-z][a-z'’-]{2,20})?)"
+                             r"(?=,\s*[A-Z][\w .'’-]{1,30}?\s*(?:\([\w .]{1,20}\))?\s*[-–—]\s)")
+
+
+def _lowercase_datelines(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
+    out = []
+    for m in _LOWER_DATELINE.finditer(ctx.text):
+        cands = tuple(c for c in g.lookup(m.group("name")) if c.kind != "settlement" or c.population >= 10_000)
+        if cands:
+            out.append(_Mention(start=m.start("name"), end=m.end("name"), surface=m.group("name"), cands=cands,
+                                labelled=True))
+    return out
+
+
+def _kicker(text: str, m: _Mention) -> bool:
+    """"AFRICA", "EUROPE" alone on a line: a page's section label, not a place of the story."""
+    a = text.rfind("\n", 0, m.start) + 1
+    b = text.find("\n", m.end)
+    line = _DATE_LABEL.sub("", text[a:b if b >= 0 else len(text)]).strip()
+    return line == m.surface and m.surface.isupper() and len(m.surface) > 3 \
+        and any(c.gid.startswith("continent:") for c in m.cands)
 
 
 @functools.lru_cache(maxsize=None)
 def _endings(lang: str) -> tuple[tuple[str, str], ...]:
     rows = lexicon.rows("place_inflections", lang) if lang != "en" else ()
     return tuple(sorted(((r.term, r.replacement) for r in rows), key=lambda x: -len(x[0])))
+
+
+_ARABIC_ARTICLE = re.compile(r"^(?:a|e)(?:l|d|r|s|sh|t|z|n)[- ](?=\w)", re.I)
+
+
+def _article_variants(g: Gazetteer, surface: str) -> tuple[Entry, ...]:
+    """An Arabic name transliterated with another article ("Al Qusayr" / "El-Qusayr" /
+    "Qusayr"): the gazetteer lists one or two of the spellings of each place."""
+    m = _ARABIC_ARTICLE.match(surface)
+    if not m:
+        return ()
+    rest = surface[m.end():]
+    for art in ("al-", "el-", "al ", "el ", "as-", "ad-", ""):
+        cands = g.lookup(art + rest)
+        if cands:
+            return tuple(c for c in cands if c.kind != "settlement" or c.population >= 1000) or ()
+    return ()
 
 
 def _inflected(g: Gazetteer, surface: str, lang: str) -> tuple[Entry, ...]:
@@ -424,6 +471,11 @@ def _inside(c: Entry, area: Entry) -> bool:
     return km((c.lat, c.lon), (area.lat, area.lon)) < 1000
 
 
+# "X, a town ...", "X, the capital of ...", "X, a small village": the text calls it a place
+_CALLED_A_PLACE = re.compile(r"^(?:'s|’s)?\s*,\s*(?:the|a|an)\s+(?:[a-z-]+\s+){0,2}?"
+                             r"(?:capital|city|town|village|hamlet|settlement|suburb|district|region|province)\b")
+
+
 def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands: tuple[Entry, ...],
                 ent_label: dict, left: Token | None = None, right: Token | None = None,
                 persons: set[str] | frozenset = frozenset()) -> bool:
@@ -460,6 +512,8 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
         return False  # "Car", "Us": a country's acronym only in capitals
     if strong:
         return True
+    if not partial and (SETTLEMENT_CUES.search(ctx.text[max(0, first.idx - 25):first.idx]) or _CALLED_A_PLACE.match(nxt_text)):
+        return True  # the text says what it is: "the village of X", "X, a town near ...", whatever NER thinks
     if ent is not None and ent.label_ in ("ORG", "PERSON", "NORP") \
             and not any(fuzz.ratio(norm(c.name), norm(surface)) >= 80 for c in cands):
         return False  # "Al-Shabaab": an alternate name of a town abroad, here an organisation's name
@@ -486,8 +540,10 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
         return False
     if surface.isupper() and len(surface) <= 4:
         return False  # acronyms are organisations far more often than towns
-    if re.search(r"\b" + re.escape(surface.lower()) + r"\b", ctx.text) and surface.lower() != surface:
-        return False  # also used as a common word in this text
+    if surface.lower() != surface and max(c.population for c in cands) < 100_000 \
+            and re.search(r"\b" + re.escape(surface.lower()) + r"\b", ctx.text):
+        return False  # also used as a common word in this text ("Bath", "Mobile"; a city's name typed
+        # in lower case once is still the city)
     if partial and not (right is not None and left is None and right.lower_ in GENERIC_AFTER):
         return False  # a town's name inside a longer name ("Paris Hilton", "Sydney Morning Herald") is part of that name
     if ent is not None and ent.label_ in ("GPE", "LOC", "FAC"):
@@ -510,6 +566,8 @@ def g_has(tok: Token) -> bool:
 def _facility(ctx: DocContext, m: _Mention, last: Token) -> None:
     after = ctx.text[m.end:m.end + 16]
     fm = FACILITY_AFTER.match(ctx.text[m.end:m.end + 40])
+    if fm and re.search(r"\b(?:an?|one|another|several|two|three)\s+$", ctx.text[max(0, m.start - 12):m.start], re.I):
+        fm = None  # "a Goma hospital": some hospital of the town, not one named after it
     if fm and not any(c.kind in ("route",) for c in m.cands):
         m.facility = fm.group(1).lower()
         m.end += fm.end()
@@ -527,6 +585,20 @@ def _facility(ctx: DocContext, m: _Mention, last: Token) -> None:
         m.kind_hint = "region"
 
 
+def _named_after(ctx: DocContext, g: Gazetteer, run: list[Token]) -> tuple[Entry, ...]:
+    """The settlements or areas a facility's name opens with ("Gao International Airport",
+    "Mopti Central Market"): where the facility most likely is. Countries are left out: a
+    facility named after a country ("the Turkish Hospital") stands in a town of the text."""
+    for j in range(len(run) - 1, 0, -1):
+        name = ctx.text[run[0].idx:run[j - 1].idx + len(run[j - 1].text)]
+        if len(name) < 3 or norm(name) in JOINERS or not _cap(run[j - 1]):
+            continue  # "Al" of "Al-Noor Hospital": a particle, not a town
+        cands = tuple(c for c in g.lookup(name) if c.kind in ("settlement", "region"))
+        if cands:
+            return cands
+    return ()
+
+
 def _unknown(ctx: DocContext, g: Gazetteer, run: list[Token], i: int) -> _Mention | None:
     """A name the gazetteer lacks, in a place context ("the village of X", "X Square")."""
     tok = run[i]
@@ -542,18 +614,23 @@ def _unknown(ctx: DocContext, g: Gazetteer, run: list[Token], i: int) -> _Mentio
         return None   # "the Anglican Church", "the Russian Orthodox Church": a body, not a building
     if square:
         return _Mention(start=start, end=end, surface=surface, cands=(), unknown=True,
-                        kind_hint=NAMED_FACILITY[surface.split()[-1]])
+                        kind_hint=NAMED_FACILITY[surface.split()[-1]], named_after=_named_after(ctx, g, run))
     fw = re.match(r"^\s+(corridor|crossing|bridge)\b", after)
     if fw:  # a misspelt named route: fuzzy against our table of areas
         hit = _fuzzy_area(g, surface + " " + fw.group(1))
         if hit:
             return _Mention(start=start, end=end + fw.end(), surface=ctx.text[start:end + fw.end()], cands=(hit,))
     fa = FACILITY_AFTER.match(ctx.text[end:end + 40])
-    if fa and any(g.lookup(ctx.text[t.idx:end]) for t in run[1:]):
+    if fa and any(t.ent_type_ != "NORP" and g.lookup(ctx.text[t.idx:end]) for t in run[1:]):
         fa = None  # "Shelling of Gao market": the market of a known place, found from that place
     ents = [t.ent_type_ for t in run]
-    if fa and not surface.isupper() and not any(e in ("NORP", "PERSON") and t.pos_ == "ADJ" for e, t in zip(ents, run)) \
-            and not (tok.i > 0 and ctx.doc[tok.i - 1].lower_ in TITLES) and not any(t.lower_ in ORG_HEADS for t in run):
+    military = fa is not None and fa.group(1).lower().split()[-1] in ("base", "headquarters", "barracks")
+    if fa and not surface.isupper() \
+            and not all(e in ("NORP", "PERSON") and t.pos_ == "ADJ" for e, t in zip(ents, run)) \
+            and not (tok.i > 0 and ctx.doc[tok.i - 1].lower_ in TITLES) \
+            and (military or not any(t.lower_ in ORG_HEADS for t in run)):
+        # "the Turkish market" is no name, "the Al-Noor Christian hospital" is; a unit's base is
+        # named after the unit ("the Fifth Brigade base")
         word = fa.group(1).lower().split()[-1]
         return _Mention(start=start, end=end + fa.end(), surface=ctx.text[start:end + fa.end()], cands=(),
                         unknown=True, kind_hint=FACILITY_WORDS.get(word, "facility"), facility=fa.group(1).lower())
@@ -667,7 +744,11 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
                 m.kind_hint = m.kind_hint or "other"
         prev = m
         if m.unknown or e is None:
-            area = owner or _enclosing(m, ms, chosen, sent) or _fallback(m, areas)
+            named = max(m.named_after, key=lambda c: _score(c, m, countries, anchors, main_pt)) \
+                if m.named_after else None
+            if named is not None and anchors and min(km((named.lat, named.lon), a) for a in anchors.values()) > 800:
+                named = None  # a namesake far from every place of the report
+            area = owner or named or _enclosing(m, ms, chosen, sent, ctx.text) or _fallback(m, areas)
             if area is None:
                 continue
             precision = "near" if area.kind == "settlement" else "admin" if area.gid.startswith("state:") \
@@ -730,9 +811,12 @@ def _score(c: Entry, m: _Mention, countries: Counter, anchors: dict[str, tuple[f
 
 
 def _metonym(ctx: DocContext, m: _Mention, e: Entry) -> bool:
-    """A country or capital standing for its government: the subject of a verb of saying or
-    deciding ("Tokyo said", "Ottawa imposed sanctions", "Chile and Peru agreed")."""
+    """A country or capital standing for its government: the subject of a verb of saying,
+    deciding or acting ("Tokyo said", "Ottawa imposed sanctions", "Chile and Peru agreed"),
+    the possessor or modifier of its bodies ("Brazil's military", "US intelligence")."""
     if not (e.kind == "country" or e.capital) or ctx.language != "en":
+        return False
+    if _dateline(ctx.text, m):
         return False
     span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None or len(span) == 0:
@@ -742,14 +826,23 @@ def _metonym(ctx: DocContext, m: _Mention, e: Entry) -> bool:
     if e.kind == "country" and len(nxt) >= 2 and nxt[0].lower_ in ("'s", "’s") \
             and any(t.lower_ in ORG_HEADS or t.lower_ in _GOVERNMENT_WORDS for t in nxt[1:]):
         return True   # "Germany's foreign ministry", "Brazil's military": the state as an actor
+    if e.kind == "country" and tok.dep_ in ("compound", "amod") and tok.head.i > tok.i \
+            and any(t.lower_ in _GOVERNMENT_WORDS for t in ctx.doc[tok.i + 1:tok.head.i + 1]):
+        return True   # "US intelligence", "UK officials": the state's own bodies
+    if e.kind == "country" and tok.dep_ == "poss" and (tok.head.lower_ in ORG_HEADS or tok.head.lower_ in _GOVERNMENT_WORDS):
+        return True   # "Peru's state-owned oil company": what the state owns and runs
     while tok.dep_ == "conj" and tok.head is not tok:
         tok = tok.head
+    if tok.dep_ == "nsubjpass" and tok.head.lemma_.lower() in METONYM_VERBS:
+        return True   # "Tokyo was blamed", "Ottawa would be urged": a party to blame or urge
     if tok.dep_ != "nsubj" or tok.head.pos_ not in ("VERB", "AUX"):
         return False
     verb = tok.head
     if verb.pos_ == "AUX" or verb.lemma_ in ("be", "have"):
         return False
-    return verb.lemma_.lower() in METONYM_VERBS
+    # the subject of a verb of saying or deciding, or of any act but those a place itself does
+    # ("lies", "borders", "faced floods"): "Tokyo said", "Chile expelled", "Ottawa takes seriously"
+    return verb.lemma_.lower() in METONYM_VERBS or verb.lemma_.lower() not in LITERAL_VERBS
 
 
 def _fuzzy_area(g: Gazetteer, name: str) -> Entry | None:
@@ -817,11 +910,24 @@ def _fallback(m: _Mention, areas: dict[str, Entry]) -> Entry | None:
     return next((areas[k] for k in order if k in areas), None)
 
 
-def _enclosing(m: _Mention, ms: list[_Mention], chosen: dict[str, Entry], sent: Span) -> Entry | None:
+_DATE_LABEL = re.compile(r"^\s*date\s+\d{4}-\d{2}(?:-\d{2})?\s*", re.I)
+_DATELINE_AFTER = re.compile(r"^(?:,\s*[A-Z][\w.'’ -]{1,30}?)?\s*(?:\([\w .'’-]{1,30}\))?\s*[-–—:]\s")
+
+
+def _dateline(text: str, m: _Mention) -> bool:
+    """"GOMA, Congo (Reuters) - ...": where the report was filed, not where things happened."""
+    line_start = text.rfind("\n", 0, m.start) + 1
+    before = _DATE_LABEL.sub("", text[line_start:m.start])  # a page's "date 2024-05-01" label
+    return not before.strip() and bool(_DATELINE_AFTER.match(text[m.end:m.end + 60]))
+
+
+def _enclosing(m: _Mention, ms: list[_Mention], chosen: dict[str, Entry], sent: Span,
+               text: str = "") -> Entry | None:
     """The smallest area named in the same sentence, nearest first (a city for a square or an
-    airport, a region for a village, else a town it is near)."""
+    airport, a region for a village, else a town it is near); a dateline's city is not one."""
     same = sorted((o for o in ms if o is not m and not o.unknown and o.surface in chosen
-                   and sent.start_char <= o.start < sent.end_char), key=lambda o: abs(o.start - m.start))
+                   and sent.start_char <= o.start < sent.end_char and not _dateline(text, o)),
+                  key=lambda o: abs(o.start - m.start))
     towns = [chosen[o.surface] for o in same if chosen[o.surface].kind == "settlement"]
     regions = [chosen[o.surface] for o in same if chosen[o.surface].kind == "region" and chosen[o.surface].country]
     if m.kind_hint in ("other", "facility", "route"):
