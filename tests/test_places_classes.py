@@ -148,3 +148,59 @@ def test_names_given_resolve_demonyms_abbreviations_and_admin_areas():
     got = places.resolve_spans(ctx, spans)
     assert [p.country for p in got] == ["US", "US", "TR", "US"]
     assert got[1].name == "Kansas" and got[2].kind == "demonym" and got[3].kind == "region"
+
+
+def test_a_city_typed_once_in_lower_case_is_still_the_city():
+    got = found("Protesters marched in Nairobi on Monday. Police said the march in nairobi was peaceful.")
+    assert got["Nairobi"].country == "KE" and got["Nairobi"].precision == "point"
+
+
+def test_the_text_calling_a_name_a_town_beats_the_name_tagger():
+    got = found("Gunmen raided Moyale, a town on the border, on Sunday.")
+    assert got["Moyale"].kind == "settlement" and got["Moyale"].precision == "point"
+
+
+def test_a_facility_stands_at_the_town_it_is_named_after_not_at_the_dateline():
+    got = found("ADDIS ABABA - Drones struck Mekelle Central Hospital and Bahir Dar Airport overnight.")
+    bahir_dar = next(e for e in gazetteer().lookup("Bahir Dar") if e.kind == "settlement")
+    assert km((got["Bahir Dar Airport"].lat, got["Bahir Dar Airport"].lon), (bahir_dar.lat, bahir_dar.lon)) < 25
+    addis = next(e for e in gazetteer().lookup("Addis Ababa") if e.kind == "settlement")
+    hospital = got["Mekelle Central Hospital"]
+    assert km((hospital.lat, hospital.lon), (addis.lat, addis.lon)) > 300
+
+
+def test_arabic_article_spelt_another_way():
+    got = found("Fighting spread to Al Obeid and As-Sawda on Friday.")
+    assert got["Al Obeid"].country == "SD"
+
+
+def test_a_lower_case_dateline():
+    got = found("goma, Congo (Reuters) — Rebels entered the town on Tuesday, residents said.")
+    assert got["goma"].country == "CD" and got["goma"].kind == "settlement"
+
+
+def test_a_section_label_is_not_a_place():
+    assert "EUROPE" not in found("EUROPE\n\nFloods swept through Valencia on Tuesday.")
+
+
+def test_some_hospital_of_a_town_is_the_town():
+    got = found("Shells hit a Mogadishu hospital on Monday.")
+    assert "Mogadishu hospital" not in got and got["Mogadishu"].kind == "settlement"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("The United States takes the report seriously, a spokesman said.", "United States"),
+    ("A US intelligence assessment put the toll lower.", "US"),
+    ("Peru's state-owned oil company halted exports.", "Peru"),
+    ("Officials feared Tokyo would be blamed for the delay.", "Tokyo"),
+])
+def test_a_state_acting_owning_or_blamed_is_a_metonym(text, name):
+    assert found(text)[name].kind == "metonym"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Chad lies south of Libya.", "Chad"),
+    ("Flooding in Chad displaced thousands.", "Chad"),
+])
+def test_a_state_as_a_place_stays_one(text, name):
+    assert found(text)[name].kind == "country"
