@@ -46,6 +46,7 @@ from __future__ import annotations
 import calendar
 import functools
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -1009,6 +1010,8 @@ _NOT_A_YEAR_BEFORE = re.compile(r"(?:[$€£#]|\d[,.]|No\.|number|about|some|lea
                                 r"approximately|roughly|total of|up to)\s*$", re.I)
 _YEAR_NOUNS = frozenset(_words("event_noun"))  # nouns a year can name as an event: "the 2020 war"
 _DATELINE_MAX_WORDS = 12
+_DATELINE_MAX_CHARS = 400    # a longer line is no dateline
+_META_LABEL_MAX_CHARS = 200  # nor is a date that long after its line's start after a label
 _LEADING_PREP = re.compile(r"(?i:" + _alt("prep") + r")\s+")
 
 
@@ -1108,12 +1111,14 @@ def _run(ctx: DocContext) -> list[_Hit]:
     if lang == "en":
         for r in RULES:
             for m in r.pattern.finditer(text):
+                ctx.check()
                 hit = _english_hit(ctx, m, r.handler)
                 if hit is not None:
                     found.append(hit)
     else:
         for pat, method, extra in _foreign_patterns(lang):
             for m in pat.finditer(text):
+                ctx.check()
                 if method == "year" and not _plausible_year(ctx, m):
                     continue
                 if _after_meta_label(text, m.start()):
@@ -1124,6 +1129,7 @@ def _run(ctx: DocContext) -> list[_Hit]:
     res = _Resolver(ctx)
     out: list[_Hit] = []
     for hit in chosen:
+        ctx.check()
         res.hit = hit
         got = getattr(res, hit.method)(hit.m)
         if got is None:
@@ -1190,9 +1196,14 @@ def _english_hit(ctx: DocContext, m: re.Match, method: str) -> _Hit | None:
 
 def _longest_first(found: list[_Hit]) -> list[_Hit]:
     """Longest match wins where expressions overlap."""
+    # the chosen ones never overlap: kept sorted by start, only the last one starting
+    # before a hit's end can overlap it (O(n log n), not a scan of every chosen one)
+    starts: list[tuple[int, int]] = []      # (start, end) of the chosen, sorted
     chosen: list[_Hit] = []
     for hit in sorted(found, key=lambda h: (-(h.end - h.start), h.start)):
-        if all(hit.end <= c.start or hit.start >= c.end for c in chosen):
+        i = bisect_left(starts, (hit.end, -1))
+        if i == 0 or starts[i - 1][1] <= hit.start:
+            insort(starts, (hit.start, hit.end))
             chosen.append(hit)
     return sorted(chosen, key=lambda h: h.start)
 
@@ -1287,7 +1298,7 @@ def _record(ctx: DocContext, h: _Hit) -> TimeExpr:
     while end > start and text[end - 1] in " ,.;:":
         end -= 1
     sent = ctx.sentence_of(start, end)
-    return TimeExpr(start=start, end=end, sentence=sent.text.strip(), surface=text[start:end],
+    return TimeExpr(start=start, end=end, sentence=ctx.sentence_text(sent), surface=text[start:end],
                     value=_value(h.d0, h.d1, h.prec), precision=h.prec, date_start=h.d0, date_end=h.d1,
                     anchor=ctx.published, timex_type=h.ttype, timex_value=h.tvalue)
 
@@ -1296,8 +1307,10 @@ def _is_dateline(text: str, h: _Hit) -> bool:
     """A date standing on a short line of its own near the top (dateline, byline)."""
     if h.start > max(600, len(text) // 10) or h.prec != "day":
         return False
-    a = text.rfind("\n", 0, h.start) + 1
-    b = text.find("\n", h.end)
+    a = text.rfind("\n", max(0, h.start - _DATELINE_MAX_CHARS), h.start) + 1
+    b = text.find("\n", h.end, h.end + _DATELINE_MAX_CHARS)
+    if (a == 0 and h.start > _DATELINE_MAX_CHARS) or (b < 0 and len(text) - h.end > _DATELINE_MAX_CHARS):
+        return False  # a line this long is no dateline (and is not searched through for each date)
     line = text[a:b if b >= 0 else len(text)]
     rest = line.replace(text[h.start:h.end], " ")
     return len(re.findall(r"[^\W\d_]+", rest)) <= _DATELINE_MAX_WORDS and not re.search(r"[.!?]\s+[A-Z]", rest) \
@@ -1311,7 +1324,10 @@ def _meta_label() -> re.Pattern:
 
 def _after_meta_label(text: str, start: int) -> bool:
     """"date 2024-03-14" opening a page: the page's metadata, not a date of the story."""
-    return bool(_meta_label().match(text, text.rfind("\n", 0, start) + 1, start))
+    a = text.rfind("\n", max(0, start - _META_LABEL_MAX_CHARS), start) + 1
+    if a == 0 and start > _META_LABEL_MAX_CHARS:
+        return False  # more than a label before it on its line
+    return bool(_meta_label().match(text, a, start))
 
 
 def _token_span(ctx: DocContext, start: int, end: int):
@@ -1322,11 +1338,8 @@ def _inside_name(ctx: DocContext, start: int, end: int, method: str) -> bool:
     """A month or weekday inside a person's or organisation's name ("June Carter")."""
     if method not in ("month_only", "weekday", "season", "set_word", "every", "ref"):
         return False
-    for ent in ctx.doc.ents:
-        if ent.start_char <= start and end <= ent.end_char and ent.label_ in ("PERSON", "ORG", "WORK_OF_ART", "EVENT") \
-                and len(ent.text) > end - start:
-            return True
-    return False
+    ent = ctx.ent_covering(start, end)  # entities never overlap: at most one holds the span
+    return ent is not None and ent.label_ in ("PERSON", "ORG", "WORK_OF_ART", "EVENT") and len(ent.text) > end - start
 
 
 def _is_adverb(ctx: DocContext, start: int, end: int) -> bool:
@@ -1431,8 +1444,8 @@ def _in_name(text: str, i: int, ctx: DocContext | None = None) -> bool:
             w.group(1) in ("On", "By", "Since", "Until", "Last", "Next", "This", "Early", "Late"):
         return False
     wend = i - len(w.group(0)) + len(w.group(1))
-    if ctx is not None and any((e.end_char == wend and e.label_ in ("GPE", "LOC", "NORP", "ORG", "PERSON", "FAC")) or
-                               (e.start_char == i and e.label_ == "DATE") for e in ctx.doc.ents):
+    if ctx is not None and (any(e.label_ in ("GPE", "LOC", "NORP", "ORG", "PERSON", "FAC") for e in ctx.ents_ending_at(wend))
+                            or any(e.label_ == "DATE" for e in ctx.ents_starting_at(i))):
         return False  # "in Asia Monday": a name, then the day
     return True
 

@@ -7,9 +7,20 @@ line in ``EXTRACTORS``. Later extractors may read what earlier ones put on the c
 Each extractor runs on its own: one that raises is recorded (``DocumentFacts.failures``,
 with the extractor's name and the error) and the document keeps every other extractor's
 facts; the ones after it read an empty list where its facts would be.
+
+Bounded work per document: a time budget (``time_budget`` seconds, or a ``deadline`` on
+``time.monotonic()``) is checked while parsing (between pieces of a long text), before
+each extractor and inside the extractors' loops (``DocContext.check``); once it has run
+out, ``TimeBudgetExceeded`` stops the document (no partial facts: the pipeline marks the
+source failed with the reason ``time_budget``). A clean text longer than ``CHUNK_ABOVE``
+characters is read in chunks of about ``CHUNK_CHARS`` (cut at paragraph breaks, else
+line breaks, sentence ends, spaces), each parsed and extracted on its own, and the
+facts' offsets moved back into the whole text.
 """
 from __future__ import annotations
 
+import functools
+import time
 import traceback
 from collections.abc import Callable
 from datetime import date
@@ -17,9 +28,14 @@ from pathlib import Path
 
 from sitroom.extract import dates, entities, events, figures, places, quotes
 from sitroom.extract import method
-from sitroom.extract.context import DocContext
-from sitroom.extract.nlp import english, tokenizer_for
+from sitroom.extract.context import DocContext, TimeBudgetExceeded  # noqa: F401 - raised through here
+from sitroom.extract.nlp import english, parse_text, split_text, tokenizer_for
 from sitroom.models import DocumentFacts, ExtractorFailure
+
+DEFAULT_TIME_BUDGET = 30.0     # seconds per document (the setting time_budget, analyze --time-budget)
+CHUNK_ABOVE = 2_000_000        # a clean text longer than this (characters) is read in chunks
+CHUNK_CHARS = 100_000          # of about this many characters
+KINDS = ("entities", "places", "dates", "figures", "quotes", "events")
 
 # (context attribute, extractor): run in this order
 EXTRACTORS: list[tuple[str, Callable[[DocContext], list]]] = [
@@ -38,30 +54,93 @@ EXTRACTORS: list[tuple[str, Callable[[DocContext], list]]] = [
 MULTILINGUAL = ("places", "dates")
 
 
+def deadline_for(time_budget: float | None) -> float | None:
+    """The ``time.monotonic()`` deadline of a budget in seconds (None or 0: no limit)."""
+    return time.monotonic() + time_budget if time_budget else None
+
+
+def pipeline_for(language: str):
+    return english() if language == "en" else tokenizer_for(language)
+
+
+@functools.lru_cache(maxsize=None)
+def warm_up(language: str = "en") -> None:
+    """Load once what extraction in ``language`` loads on first use (the spaCy pipeline,
+    the gazetteer, lexicons), so that no document's time budget pays for it."""
+    extract_document("Officials said on Monday that three people were killed in Paris, France.", date(2024, 1, 1),
+                     language=language)
+
+
 def parse(text: str, published: date | None, title: str | None = None,
-          language: str = "en") -> DocContext:
-    nlp = english() if language == "en" else tokenizer_for(language)
-    return DocContext(text=text, doc=nlp(text), published=published, language=language, title=title)
+          language: str = "en", *, time_budget: float | None = None,
+          deadline: float | None = None) -> DocContext:
+    """Parse a clean text (bounded: see extract/nlp.py) into the context the extractors
+    read; ``time_budget``/``deadline`` as for ``extract_document``."""
+    nlp = pipeline_for(language)
+    if deadline is None:
+        deadline = deadline_for(time_budget)
+    ctx = DocContext(text=text, doc=None, published=published, language=language, title=title,  # type: ignore[arg-type]
+                     deadline=deadline, budget=time_budget, stage="parsing")
+    ctx.doc = parse_text(nlp, text, ctx.check)
+    ctx.check()
+    return ctx
 
 
 def extract_document(text: str, published: date | None, title: str | None = None,
-                     language: str = "en", ctx: DocContext | None = None) -> DocumentFacts:
+                     language: str = "en", ctx: DocContext | None = None, *,
+                     time_budget: float | None = None, deadline: float | None = None) -> DocumentFacts:
     """All facts of one clean text (for other languages than English, places and dates).
-    ``ctx`` lets a caller reuse a parse."""
-    ctx = ctx or parse(text, published, title, language)
+    ``ctx`` lets a caller reuse a parse. ``time_budget`` (seconds, from now) or
+    ``deadline`` (``time.monotonic()``) bound the work: past it, ``TimeBudgetExceeded``
+    is raised (None: no limit)."""
+    if deadline is None:
+        if ctx is None:
+            pipeline_for(language)  # a model loads before the clock starts
+        deadline = deadline_for(time_budget)
+    if ctx is None and len(text) > CHUNK_ABOVE:
+        return _extract_in_chunks(text, published, title, language, deadline, time_budget)
+    if ctx is None:
+        ctx = parse(text, published, title, language, deadline=deadline, time_budget=time_budget)
+    elif deadline is not None:
+        ctx.deadline, ctx.budget = deadline, time_budget
     stamp = method.current().stamp
     failures: list[ExtractorFailure] = []
     for attr, fn in EXTRACTORS:
         if language == "en" or attr in MULTILINGUAL:
+            ctx.stage = f"the {attr} extractor"
+            ctx.check()
             try:
                 setattr(ctx, attr, fn(ctx))
             except Exception as exc:  # noqa: BLE001 - one extractor's bug must not cost the others
                 setattr(ctx, attr, [])
                 failures.append(ExtractorFailure(extractor=attr, error=f"{exc.__class__.__name__}: {exc}",
                                                  where=_where(exc), method=stamp))
+    ctx.stage = ""
     return DocumentFacts(language=language, method=stamp, failures=failures, entities=ctx.entities,
                          places=ctx.places, dates=ctx.dates, figures=ctx.figures, quotes=ctx.quotes,
                          events=ctx.events)
+
+
+def _extract_in_chunks(text: str, published: date | None, title: str | None, language: str,
+                       deadline: float | None, time_budget: float | None) -> DocumentFacts:
+    """A very long text, chunk by chunk; offsets moved back into the whole text. Each
+    extractor failure is recorded once (with the first chunk it failed on)."""
+    out = DocumentFacts(language=language, method=method.current().stamp)
+    seen_failures: set[str] = set()
+    for a, b in split_text(text, CHUNK_CHARS):
+        part = extract_document(text[a:b], published, title, language, deadline=deadline, time_budget=time_budget)
+        for kind in KINDS:
+            facts = getattr(part, kind)
+            for f in facts:
+                f.start += a
+                f.end += a
+            getattr(out, kind).extend(facts)
+        for f in part.failures:
+            if f.extractor not in seen_failures:
+                seen_failures.add(f.extractor)
+                f.error = f"{f.error} (in the chunk at characters {a}-{b})"
+                out.failures.append(f)
+    return out
 
 
 def _where(exc: BaseException) -> str:

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left
 from collections import Counter
 from datetime import date, timedelta
+from itertools import islice
 
 from spacy.tokens import Span, Token
 
@@ -276,17 +278,16 @@ def _kinds_in_text(text: str, ctx: DocContext) -> set[str]:
         k = table.get(w.lower())
         if k:
             out.add(k)
-    prof = _profile(ctx)
-    for name, kind in prof.items():
-        if name in text.lower() and re.search(r"\b" + re.escape(name) + r"\b", text.lower()):
-            out.add(kind)
+    found = _profile_re(ctx)
+    if found is not None and found.search(text.lower()):
+        out.add("nonstate")  # every name of the profile is a non-state group's
     return out
 
 
 def _phrase_kind(head: Token, ctx: DocContext) -> str | None:
     """The kind of the actor a noun phrase names: its head noun, refined by its modifiers
     ("Russian forces" are a state's; "the paramilitary forces" are not)."""
-    sub = [t for t in head.subtree][:12]
+    sub = list(islice(head.subtree, 12))
     text = " ".join(t.text for t in sub)
     kinds = _kinds_in_text(text, ctx)
     head_kinds = _kinds_of_token(head, ctx)
@@ -323,7 +324,7 @@ def _phrase_kind(head: Token, ctx: DocContext) -> str | None:
 
 
 def _is_country(tok: Token, ctx: DocContext) -> bool:
-    return any(p.start <= tok.idx < p.end and p.kind in ("country", "metonym") for p in ctx.places)
+    return any(p.kind in ("country", "metonym") for p in ctx.facts_at("places", tok.idx))
 
 
 def _owned_by_state(head: Token, ctx: DocContext) -> bool:
@@ -364,6 +365,17 @@ def _profile_of(text: str, lang: str) -> dict[str, str]:
 
 def _profile(ctx: DocContext) -> dict[str, str]:
     return _profile_of(ctx.text, ctx.language)
+
+
+def _profile_re(ctx: DocContext) -> re.Pattern | None:
+    """One pattern for every name of the profile (a word on each side): a match says some
+    name is in a text, in one pass instead of one search per name."""
+    got = ctx._cache.get("events.profile_re")
+    if got is None:
+        names = sorted(_profile(ctx), key=len, reverse=True)
+        pat = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b") if names else None
+        got = ctx._cache["events.profile_re"] = (pat,)
+    return got[0]
 
 
 def _args(tok: Token, roles: tuple[str, ...]) -> list[Token]:
@@ -407,8 +419,8 @@ def _battle_sub(tok: Token, sent: Span, ctx: DocContext) -> str:
     agents = _args(tok, ("agent",))
     agent = _kind(agents, ctx)
     if agent == "state":
-        here = [p.country for p in ctx.places if sent.start_char <= p.start < sent.end_char
-                and p.kind not in ("demonym", "metonym", "country") and p.country]
+        here = [p.country for p in ctx.facts_in("places", sent.start_char, sent.end_char)
+                if p.kind not in ("demonym", "metonym", "country") and p.country]
         return NSA if _foreign(agents, here, ctx) else GRT
     if agent == "nonstate":
         return NSA
@@ -422,8 +434,8 @@ def _actor_country(tokens: list[Token], ctx: DocContext) -> str | None:
             row = dem.get(x.lower_)
             if row is not None and row.country:
                 return row.country
-            for p in ctx.places:
-                if p.start <= x.idx < p.end and p.kind in ("country", "metonym") and p.country:
+            for p in ctx.facts_at("places", x.idx):
+                if p.kind in ("country", "metonym") and p.country:
                     return p.country
     return None
 
@@ -441,11 +453,11 @@ _TERRITORY_NOUNS = {"city", "town", "village", "base", "territory", "area", "reg
 
 
 def _named_place(t: Token, ctx: DocContext) -> bool:
-    return any(p.start <= t.idx < p.end and p.kind not in ("facility", "demonym") for p in ctx.places)
+    return any(p.kind not in ("facility", "demonym") for p in ctx.facts_at("places", t.idx))
 
 
 def _is_place_token(t: Token, ctx: DocContext) -> bool:
-    if any(p.start <= t.idx < p.end and p.kind not in ("demonym", "metonym") for p in ctx.places):
+    if any(p.kind not in ("demonym", "metonym") for p in ctx.facts_at("places", t.idx)):
         return True
     return t.lemma_.lower() in _TERRITORY_NOUNS or t.lower_ in _TERRITORY_NOUNS
 
@@ -472,8 +484,8 @@ def _territory_type(tok: Token, sent: Span, ctx: DocContext, default: str, need_
     if kind is None and not agents:
         kind = _sentence_side(sent, ctx)
     if kind == "state":
-        where = [p.country for o in objs for x in o.subtree for p in ctx.places
-                 if p.start <= x.idx < p.end and p.kind not in ("demonym", "metonym") and p.country]
+        where = [p.country for o in objs for x in o.subtree for p in ctx.facts_at("places", x.idx)
+                 if p.kind not in ("demonym", "metonym") and p.country]
         return BATTLE, NSA if _foreign(agents, where, ctx) else GRT
     if kind == "nonstate":
         return BATTLE, NSA
@@ -523,14 +535,24 @@ def _target_type(tok: Token, sent: Span, ctx: DocContext, row) -> tuple[str, str
 
 def _weapon_sub(sent: Span, ctx: DocContext, default: str) -> str:
     """A strike typed by the weapons the sentence names, else the report's."""
-    for text in (sent.text, ctx.text):
-        air = len(_cue_re(ctx.language, "air_weapon").findall(text)) if _cue_re(ctx.language, "air_weapon") else 0
-        shell = len(_cue_re(ctx.language, "shell_weapon").findall(text)) if _cue_re(ctx.language, "shell_weapon") else 0
+    for text in (sent.text, None):
+        if text is None:  # the whole report: counted once per document
+            air, shell = ctx._cache.get("events.weapons") or ctx._cache.setdefault("events.weapons", _weapon_counts(
+                ctx.text, ctx.language))
+        else:
+            air, shell = _weapon_counts(text, ctx.language)
         if shell > air:
             return SHELL
         if air > shell:
             return AIR
     return default
+
+
+def _weapon_counts(text: str, lang: str) -> tuple[int, int]:
+    """How many times a text names air weapons and shells."""
+    air = len(_cue_re(lang, "air_weapon").findall(text)) if _cue_re(lang, "air_weapon") else 0
+    shell = len(_cue_re(lang, "shell_weapon").findall(text)) if _cue_re(lang, "shell_weapon") else 0
+    return air, shell
 
 
 def _specific(tok: Token) -> bool:
@@ -620,15 +642,14 @@ def _flight_type(tok: Token, sent: Span, ctx: DocContext) -> tuple[str, str] | N
     many = False
     for m in movers:
         words = {t.lower_ for t in m.subtree}
-        if any(f.start >= m.left_edge.idx and f.start <= m.right_edge.idx + len(m.right_edge.text)
-               for f in ctx.figures) or words & {"thousands", "hundreds", "tens", "millions", "families"}:
+        if ctx.facts_in("figures", m.left_edge.idx, m.right_edge.idx + len(m.right_edge.text) + 1) or words & {"thousands", "hundreds", "tens", "millions", "families"}:
             many = True
         if m.tag_ in ("NNS", "NNPS") and _kinds_of_token(m, ctx) & {"civilian", "people"}:
             many = True
         if any(t.like_num for t in m.subtree):
             many = True
     if tok.pos_ == "NOUN" and any(f.category in ("displaced", "evacuated", "arrived")
-                                  for f in ctx.figures if sent.start_char <= f.start < sent.end_char):
+                                  for f in ctx.facts_in("figures", sent.start_char, sent.end_char)):
         many = True
     return (STRAT, "Other") if many else None
 
@@ -640,8 +661,10 @@ def _find(sent: Span, ctx: DocContext) -> list[tuple[Token | Span, str, str, boo
     """(trigger, event type, sub-event type, weak) for each trigger in the sentence."""
     hits: list[tuple[Token | Span, str, str, bool]] = []
     covered: set[int] = set()
+    stext = sent.text
     for r in PHRASES:
-        for m in r.pattern.finditer(sent.text):
+        ctx.check()
+        for m in r.pattern.finditer(stext):
             span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
             if span is None or any(t.i in covered for t in span):
                 continue
@@ -653,6 +676,7 @@ def _find(sent: Span, ctx: DocContext) -> list[tuple[Token | Span, str, str, boo
     for tok in sent:
         if tok.i in covered:
             continue
+        ctx.check()
         row = trig.get(tok.lemma_.lower()) or trig.get(tok.lower_)
         if row is None:
             continue
@@ -796,7 +820,7 @@ def extract(ctx: DocContext) -> list[EventMention]:
     info: dict[int, dict] = {}            # id(mention) -> what frames need to know
     main = _main_place(ctx.places)
     last_date: TimeExpr | None = None
-    sents = list(ctx.doc.sents)
+    sents = ctx.sentences()
     prev_end = 0
     para = 0
     para_of: list[int] = []
@@ -807,10 +831,11 @@ def extract(ctx: DocContext) -> list[EventMention]:
         prev_end = sent.start_char + len(sent.text.rstrip())
     hits_of = [_find(sent, ctx) for sent in sents]
     for i, sent in enumerate(sents):
+        ctx.check()
         if i and para_of[i] != para_of[i - 1]:
             last_date = None  # a new paragraph: the narrative date no longer holds
-        here = [d for d in ctx.dates if sent.start_char <= d.start < sent.end_char
-                and d.precision not in ("year", "decade") and not _dateline(ctx, d)]
+        here = [d for d in ctx.facts_in("dates", sent.start_char, sent.end_char)
+                if d.precision not in ("year", "decade") and not _dateline(ctx, d)]
         told = [d for d in here if _about_speech(ctx, d)]
         s_dates = [d for d in here if d not in told]
         nearby = [sents[j] for j in (i - 1, i + 1) if 0 <= j < len(sents) and para_of[j] == para_of[i]]
@@ -853,7 +878,7 @@ def extract(ctx: DocContext) -> list[EventMention]:
         narrative = [d for d in s_dates if _narrative_date(ctx, d)]
         if narrative:
             last_date = narrative[-1]
-    frames(out, info)
+    frames(out, info, ctx.check)
     return [m for m in out if not _long(m)]
 
 
@@ -894,7 +919,7 @@ def _mention(ctx: DocContext, sent: Span, trig, etype: str, sub: str, stance: st
     trig_text = trig.text if isinstance(trig, Span) else tok.text
     label = f"{sub} in {place.name}" if place else sub
     m = EventMention(
-        start=tok.idx, end=tok.idx + len(tok.text), sentence=sent.text.strip(), trigger=trig_text,
+        start=tok.idx, end=tok.idx + len(tok.text), sentence=ctx.sentence_text(sent), trigger=trig_text,
         event_type=etype, sub_event_type=sub, label=label, actors="; ".join(_actor_names(sent)),
         place=place.name if place else None, country=place.country if place else None,
         lat=place.lat if place else None, lon=place.lon if place else None, geo_precision=gprec,
@@ -999,9 +1024,14 @@ def _when(ctx: DocContext, t: TimeExpr | None) -> tuple[date | None, date | None
 
 
 def _paragraph(ctx: DocContext, sent: Span) -> str:
-    a = ctx.text.rfind("\n", 0, sent.start_char) + 1
-    b = ctx.text.find("\n", sent.end_char)
-    return ctx.text[a:b if b >= 0 else len(ctx.text)]
+    """The sentence's paragraph, or as much of it as _PARA_WINDOW characters each side."""
+    lo, hi = max(0, sent.start_char - _PARA_WINDOW), min(len(ctx.text), sent.end_char + _PARA_WINDOW)
+    a = max(ctx.text.rfind("\n", lo, sent.start_char) + 1, lo)
+    b = ctx.text.find("\n", sent.end_char, hi)
+    return ctx.text[a:b if b >= 0 else hi]
+
+
+_PARA_WINDOW = 5000
 
 
 def _time_reference(tok: Token, ctx: DocContext) -> bool:
@@ -1019,7 +1049,7 @@ def _of_a_place(ctx: DocContext, tok: Token, sub: str) -> bool:
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ == "of":
             for o in c.children:
-                if any(p.start <= o.idx < p.end for p in ctx.places):
+                if ctx.facts_at("places", o.idx):
                     return True
     return False
 
@@ -1038,7 +1068,7 @@ def _antecedent(out: list[EventMention], etype: str) -> EventMention | None:
 
 def _coordinated(ctx: DocContext, m: EventMention, sent: Span) -> list[EventMention]:
     """"the towns of A and B are surrounded": one mention per place."""
-    here = [p for p in ctx.places if sent.start_char <= p.start < sent.end_char and p.kind == "settlement"]
+    here = [p for p in ctx.facts_in("places", sent.start_char, sent.end_char) if p.kind == "settlement"]
     out = []
     for a, b in zip(here, here[1:]):
         if re.fullmatch(r"\s*(?:,|and|, and)\s*", ctx.text[a.end:b.start]):
@@ -1060,7 +1090,7 @@ def _where(ctx: DocContext, sent: Span, tok: Token, main: Place | None,
            nearby: list[Span] = ()) -> tuple[Place | None, str, bool]:
     """The place, its precision, and whether the sentence itself names it."""
     def located(s: Span) -> list[Place]:
-        found = [p for p in ctx.places if s.start_char <= p.start < s.end_char and p.lat is not None
+        found = [p for p in ctx.facts_in("places", s.start_char, s.end_char) if p.lat is not None
                  and p.kind not in ("demonym", "metonym")]
         # where people fled *to* is not where it happened
         return [p for p in found if not _is_destination(ctx, p, tok)]
@@ -1128,14 +1158,42 @@ def _facility_referred(ctx: DocContext, sent: Span, tok: Token) -> Place | None:
     nouns = {t.lower_ for t in sent if t.pos_ == "NOUN" and any(c.lower_ in _DEFINITE for c in t.children)}
     if not nouns:
         return None
-    best = None
-    for p in ctx.places:
-        if p.start >= sent.start_char or p.kind != "facility" or p.lat is None:
+    # the last facility (in the places' order) named before the sentence with one of the
+    # nouns among its words: looked up by word, not by a scan of every place
+    index = _facility_words(ctx)
+    best = -1
+    for noun in nouns:
+        got = index.get(noun)
+        if got is not None:
+            starts, latest = got
+            k = bisect_left(starts, sent.start_char)
+            if k:
+                best = max(best, latest[k - 1])
+    return ctx.places[best] if best >= 0 else None
+
+
+def _facility_words(ctx: DocContext) -> dict[str, tuple[list[int], list[int]]]:
+    """word -> (starts of the located facilities whose surface or name has it, sorted; the
+    highest position in ctx.places among the first k of them, for each k)."""
+    got = ctx._cache.get("events.facility_words")
+    if got is not None and got[0] is ctx.places and got[1] == len(ctx.places):
+        return got[2]
+    by_word: dict[str, list[tuple[int, int]]] = {}
+    for i, p in enumerate(ctx.places):
+        if p.kind != "facility" or p.lat is None:
             continue
-        words = set(re.findall(r"\w+", (p.surface + " " + p.name).lower()))
-        if words & nouns:
-            best = p  # the latest one named before
-    return best
+        for w in set(re.findall(r"\w+", (p.surface + " " + p.name).lower())):
+            by_word.setdefault(w, []).append((p.start, i))
+    index: dict[str, tuple[list[int], list[int]]] = {}
+    for w, items in by_word.items():
+        items.sort()
+        latest, top = [], -1
+        for _, i in items:
+            top = max(top, i)
+            latest.append(top)
+        index[w] = ([a for a, _ in items], latest)
+    ctx._cache["events.facility_words"] = (ctx.places, len(ctx.places), index)
+    return index
 
 
 def _is_destination(ctx: DocContext, p: Place, tok: Token) -> bool:
@@ -1180,12 +1238,12 @@ def _attach_tolls(ctx: DocContext, m: EventMention, sent: Span, following: list[
         return
     if m.event_type == STRAT and m.sub_event_type != "Other" or m.trigger.lower() in _NO_TOLL:
         return
-    candidates = [f for f in ctx.figures if sent.start_char <= f.start < sent.end_char]
+    candidates = ctx.facts_in("figures", sent.start_char, sent.end_char)
     if not any(f.category in ("killed", "injured") for f in candidates):
         for nxt, reports in following:
             if reports and not _ANAPHOR.search(nxt.text):
                 break
-            figs = [f for f in ctx.figures if nxt.start_char <= f.start < nxt.end_char]
+            figs = ctx.facts_in("figures", nxt.start_char, nxt.end_char)
             if any(f.category in ("killed", "injured") for f in figs):
                 candidates = figs
                 break
@@ -1281,30 +1339,46 @@ def _dates_compatible(a: EventMention, ia: dict, b: EventMention, ib: dict) -> b
     return not (a.date_start - slack > b.date_end or b.date_start - slack > a.date_end)
 
 
-def frames(out: list[EventMention], info: dict[int, dict]) -> None:
+_FRAME_LOOKBACK = 40   # a mention is compared with the last this many frames of its report
+_FRAME_SAMPLE = 24     # and with at most this many of a frame's mentions (its first and last ones)
+
+
+def frames(out: list[EventMention], info: dict[int, dict], check=None) -> None:
     """Group a report's mentions into event frames and give every mention its frame's type,
-    most specific place and most precise date."""
+    most specific place and most precise date. Bounded: a mention is compared with the last
+    ``_FRAME_LOOKBACK`` frames, and with the first and last ``_FRAME_SAMPLE // 2`` mentions
+    of a larger frame (a report has far fewer); ``check`` (the time budget) runs per mention."""
     groups: list[list[EventMention]] = []
+    coordinated: list[bool] = []   # the frame holds a mention of a coordination
+    anchored: list[bool] = []      # the frame holds a mention with its own date and place
     for m in out:
+        if check is not None:
+            check()
         im = info.get(id(m), {})
         best = None
-        for g in reversed(groups):
+        for gi in range(len(groups) - 1, max(-1, len(groups) - 1 - _FRAME_LOOKBACK), -1):
+            g = groups[gi]
             if im.get("separate") and not im.get("anaphor"):
                 break
-            if im.get("coordinated") or any(info.get(id(x), {}).get("coordinated") for x in g):
+            if im.get("coordinated") or coordinated[gi]:
                 continue
-            if im.get("new") and not any(info.get(id(x), {}).get("own_date") and info.get(id(x), {}).get("own_place")
-                                         for x in g):
+            if im.get("new") and not anchored[gi]:
                 continue  # "an airstrike hit a church late Thursday": a happening of its own
+            members = g if len(g) <= _FRAME_SAMPLE else g[:_FRAME_SAMPLE // 2] + g[-(_FRAME_SAMPLE // 2):]
             if all(_frame_types(m, im, x, info.get(id(x), {}))
                    and _places_compatible(m, im, x, info.get(id(x), {}))
-                   and _dates_compatible(m, im, x, info.get(id(x), {})) for x in g):
-                best = g
+                   and _dates_compatible(m, im, x, info.get(id(x), {})) for x in members):
+                best = gi
                 break
         if best is None:
             groups.append([m])
+            coordinated.append(False)
+            anchored.append(False)
+            best = len(groups) - 1
         else:
-            best.append(m)
+            groups[best].append(m)
+        coordinated[best] = coordinated[best] or bool(im.get("coordinated"))
+        anchored[best] = anchored[best] or bool(im.get("own_date") and im.get("own_place"))
     for g in groups:
         if len(g) > 1:
             _harmonise(g, info)

@@ -53,6 +53,7 @@ from __future__ import annotations
 import functools
 import re
 from datetime import date
+from itertools import islice
 
 from spacy.tokens import Span, Token
 from text_to_num import text2num
@@ -136,8 +137,13 @@ def _honorifics(lang: str = "en") -> frozenset[str]:
 
 def _alt(terms) -> str:
     """A regular-expression alternation of phrases, longest first, any whitespace between words."""
+    return _alt_of(frozenset(terms))
+
+
+@functools.lru_cache(maxsize=256)
+def _alt_of(terms: frozenset[str]) -> str:
     out = []
-    for t in sorted(set(terms), key=lambda t: (-len(t), t)):
+    for t in sorted(terms, key=lambda t: (-len(t), t)):
         out.append(r"\s+".join(re.escape(w) for w in t.split()))
     return "|".join(out) or r"(?!x)x"
 
@@ -154,6 +160,7 @@ def _number_words(lang: str = "en") -> dict[str, tuple[int | None, str]]:
     return out
 
 
+@functools.lru_cache(maxsize=None)
 def _kind_words(lang: str, *kinds: str) -> dict[str, int | None]:
     return {w: v for (w, k), (v, _) in _number_words(lang).items() if k in kinds}
 
@@ -326,8 +333,15 @@ _RULES = _rule_table("en")
 
 
 def _rule(name: str, lang: str = "en"):
-    table = _rule_table(lang)
-    return next(r for r in table if r.label == name)
+    return _rules_by_label(lang)[name]
+
+
+@functools.lru_cache(maxsize=None)
+def _rules_by_label(lang: str = "en") -> dict:
+    out: dict = {}
+    for r in _rule_table(lang):
+        out.setdefault(r.label, r)  # the first rule of a label, as a scan would find it
+    return out
 
 
 _STOCK_CATEGORIES = {"population"}
@@ -342,27 +356,30 @@ def extract(ctx: DocContext) -> list[Figure]:
     text = ctx.text
     lang = ctx.language or "en"
     num_re = _num_patterns(lang)[0]
-    date_spans = [(d.start, d.end) for d in ctx.dates]
-    for sent in ctx.doc.sents:
+    for sent in ctx.sentences():
+        ctx.check()
         s0, s1 = sent.start_char, sent.end_char
         stext = text[s0:s1]
         taken_until = -1
         sent_figs: list[Figure] = []
         for m in num_re.finditer(stext):
+            ctx.check()
             start, end = s0 + m.start(), s0 + m.end()
             if start < taken_until:
                 continue
             value = _value(m, lang)
             if value is not None and m.group("word"):
                 value = _fraction_before(text[max(s0, start - 30):start], value, lang)
-            if value is None or value <= 0:
-                continue
-            if _not_a_count(ctx, m, start, end, value, s0, date_spans):
+            if value is None or value <= 0 or value > _MAX_COUNT:
+                continue  # nothing, or more people than live on Earth: not a count
+            if _not_a_count(ctx, m, start, end, value, s0):
                 continue
             low = high = None
             qualifier = None
             first_end = end
             rng = _range_after(ctx, start, end, s0, s1, value)
+            if rng and rng[1] > _MAX_COUNT:
+                continue
             if rng:
                 lo, hi, end, is_change = rng
                 if is_change:  # "rose from 20 to 68": the figure is 68
@@ -384,7 +401,7 @@ def extract(ctx: DocContext) -> list[Figure]:
                 qualifier = _qualifier(text[max(s0, start - 40):start], text[end:min(s1, end + 12)], lang)
             taken_until = end
             fig = Figure(
-                start=start if qualifier != "range" else s0 + m.start(), end=end, sentence=sent.text.strip(),
+                start=start if qualifier != "range" else s0 + m.start(), end=end, sentence=ctx.sentence_text(sent),
                 value=value, low=low, high=high, qualifier=qualifier, category=category, subject=subject,
                 as_of=_as_of(ctx, sent, start, category), attributed_to=_attribution(ctx, sent, tok),
                 cue=_cue(text, s0 + m.start(), end, s0, s1))
@@ -393,8 +410,10 @@ def extract(ctx: DocContext) -> list[Figure]:
     return out
 
 
-def _not_a_count(ctx: DocContext, m: re.Match, start: int, end: int, value: int, s0: int,
-                 date_spans: list[tuple[int, int]]) -> bool:
+_MAX_COUNT = 10_000_000_000  # a larger number counts no people (and a store's integers end at 2**63)
+
+
+def _not_a_count(ctx: DocContext, m: re.Match, start: int, end: int, value: int, s0: int) -> bool:
     text, lang = ctx.text, ctx.language or "en"
     after = text[end:end + 30]
     before = text[max(s0, start - 40):start]
@@ -406,7 +425,7 @@ def _not_a_count(ctx: DocContext, m: re.Match, start: int, end: int, value: int,
         return True
     if m.group("num") and 1800 <= value <= 2100 and "," not in m.group("num") and not m.group("scale"):
         return True  # a year ("2500 families" is not: too late to be a year in news)
-    if any(a <= start < b for a, b in date_spans):
+    if ctx.facts_at("dates", start):  # inside a date expression
         return True
     # a day of a month the date extractor did not take ("on March 14", "14 March")
     tok = _token_at(ctx, start, end)
@@ -425,7 +444,7 @@ def _months(lang: str = "en") -> frozenset[str]:
 def _range_after(ctx: DocContext, start: int, end: int, s0: int, s1: int, value: int):
     """(low, high, new end, is_change) when the number opens a range or a change."""
     text, lang = ctx.text, ctx.language or "en"
-    rm = re.match(r"\s*(?:" + _alt(_words("range_sep", lang)) + r")\s*", text[end:end + 8], re.I)
+    rm = _range_sep_re(lang).match(text[end:end + 8])
     if not rm:
         return None
     sep = rm.group(0).strip().lower()
@@ -461,6 +480,11 @@ def _range_after(ctx: DocContext, start: int, end: int, s0: int, s1: int, value:
     return (value, v2, new_end, False)
 
 
+@functools.lru_cache(maxsize=None)
+def _range_sep_re(lang: str = "en") -> re.Pattern:
+    return re.compile(r"\s*(?:" + _alt(_words("range_sep", lang)) + r")\s*", re.I)
+
+
 def _is_change(ctx: DocContext, start: int) -> bool:
     """"rose from 20 to 68", "the toll was revised from 20 to 68": a verb of change governs
     the "from" just before the number."""
@@ -474,7 +498,7 @@ def _is_change(ctx: DocContext, start: int) -> bool:
 
 
 def _start_of_last_number(text: str, first_end: int, end: int, lang: str = "en") -> int:
-    m = re.match(r"\s*(?:" + _alt(_words("range_sep", lang)) + r")\s*", text[first_end:end], re.I)
+    m = _range_sep_re(lang).match(text[first_end:end])
     return first_end + (m.end() if m else 0)
 
 
@@ -680,7 +704,7 @@ def _tally(tok: Token) -> str | None:
     if t.dep_ == "pobj" and t.head.lower_ in preps and t.head.head.lemma_.lower() in _tally_nouns(t.doc.lang_):
         return _tally_category(t.head.head)
     via_prep = t.dep_ == "pobj" and t.head.lower_ in preps | _words("tally_prep_loose", t.doc.lang_)
-    for anc in list(t.ancestors)[:6]:
+    for anc in islice(t.ancestors, 6):
         if anc.lemma_.lower() in _speech(t.doc.lang_) - _speech_through(t.doc.lang_) - {"estimate"}:
             return None  # "officials said 300 ...": the clause stops here
         if via_prep and anc.lemma_.lower() in _tally_nouns(t.doc.lang_) and anc.pos_ == "NOUN":
@@ -982,11 +1006,24 @@ def _attribution(ctx: DocContext, sent: Span, tok: Token) -> str | None:
     who = _attribution_raw(ctx, sent, tok)
     if not who:
         return None
-    # a person named by surname only resolves to the full name the entities found
-    for e in ctx.entities:
-        if e.label == "PERSON" and e.canonical and (e.text == who or e.canonical.endswith(" " + who)):
-            return e.canonical
-    return who
+    # a person named by surname only resolves to the full name the entities found: the
+    # first PERSON entity whose text is ``who`` or whose full name ends in " " + ``who``
+    return _person_names(ctx).get(who, who)
+
+
+def _person_names(ctx: DocContext) -> dict[str, str]:
+    """text or trailing words of a full name -> the full name, of the first PERSON entity
+    (in the entities' order) that has it; built once per document."""
+    got = ctx._cache.get("figures.person_names")
+    if got is None or got[0] is not ctx.entities or got[1] != len(ctx.entities):
+        names: dict[str, str] = {}
+        for e in ctx.entities:
+            if e.label == "PERSON" and e.canonical:
+                keys = [e.text] + [e.canonical[i + 1:] for i, ch in enumerate(e.canonical) if ch == " "]
+                for k in keys:
+                    names.setdefault(k, e.canonical)
+        got = ctx._cache["figures.person_names"] = (ctx.entities, len(ctx.entities), names)
+    return got[2]
 
 
 def _attribution_raw(ctx: DocContext, sent: Span, tok: Token) -> str | None:
@@ -1049,15 +1086,14 @@ def _speaker_of(ctx: DocContext, verb: Token, tok: Token) -> str | None:
 
 def _canonical(ctx: DocContext, span: Span) -> str | None:
     """The full name of a named speaker (entities resolve "Ali" to "Hassan Ali")."""
-    for e in ctx.entities:
-        if e.label in ("PERSON",) and e.start >= span.start_char and e.end <= span.end_char and \
-                span.end_char - span.start_char <= len(e.text) + 4:
+    for e in ctx.facts_in("entities", span.start_char, span.end_char):
+        if e.label in ("PERSON",) and e.end <= span.end_char and span.end_char - span.start_char <= len(e.text) + 4:
             return e.canonical
     return None
 
 
 def _in_quote(ctx: DocContext, sent: Span, at: int) -> bool:
-    para0 = ctx.text.rfind("\n", 0, sent.start_char) + 1
+    para0 = ctx.text.rfind("\n", max(0, sent.start_char - 2000), sent.start_char) + 1
     before = ctx.text[max(para0, sent.start_char - 2000):at]
     opens = before.count("“")
     closes = before.count("”")
@@ -1091,9 +1127,12 @@ def _quote_speaker(ctx: DocContext, sent: Span, tok: Token) -> str | None:
     at = tok.idx
     if not _in_quote(ctx, sent, at):
         return None
-    para0 = text.rfind("\n", 0, at) + 1
-    para1 = text.find("\n", at)
-    para1 = len(text) if para1 < 0 else para1
+    # the paragraph, or as much of it as _PARA_WINDOW characters each side (a longer one is
+    # no paragraph of prose, and is not searched through for each number)
+    lo = max(0, at - _PARA_WINDOW)
+    para0 = max(text.rfind("\n", lo, at) + 1, lo)
+    para1 = text.find("\n", at, at + _PARA_WINDOW)
+    para1 = min(len(text), at + _PARA_WINDOW) if para1 < 0 else para1
     opening = max(text.rfind('"', para0, at), text.rfind("“", para0, at))
     closes = [i for i in (text.find('"', at, para1), text.find("”", at, para1)) if i >= 0]
     if opening >= 0 and (who := _speaker_before(ctx, max(para0, opening - 160), opening)):
@@ -1110,6 +1149,9 @@ def _quote_speaker(ctx: DocContext, sent: Span, tok: Token) -> str | None:
         if who:
             last = who
     return last
+
+
+_PARA_WINDOW = 5000
 
 
 def _speaker_before(ctx: DocContext, a: int, b: int) -> str | None:
@@ -1155,10 +1197,9 @@ def _as_of(ctx: DocContext, sent: Span, start: int, category: str) -> date | Non
 def _dates_in(ctx: DocContext, sent: Span) -> list[TimeExpr]:
     # "since 20 September" starts a running count: the count itself is as of publication
     out = []
-    for d in ctx.dates:
-        if not (sent.start_char <= d.start < sent.end_char):
-            continue
-        if re.match(r"(?i)(?:" + _alt(_words("since", ctx.language or "en")) + r")\b", d.surface):
+    since = _since_re(ctx.language or "en")
+    for d in ctx.facts_in("dates", sent.start_char, sent.end_char):
+        if since.match(d.surface):
             continue
         if d.precision == "range" and ctx.published and d.date_end == ctx.published:
             continue  # "for nine months", "the past week": a running count
@@ -1170,6 +1211,11 @@ def _dates_in(ctx: DocContext, sent: Span) -> list[TimeExpr]:
             continue  # "the 2023 earthquake": names the event, does not date the count
         out.append(d)
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _since_re(lang: str = "en") -> re.Pattern:
+    return re.compile(r"(?i)(?:" + _alt(_words("since", lang)) + r")\b")
 
 
 def _cue(text: str, start: int, end: int, s0: int, s1: int) -> str:
