@@ -16,7 +16,8 @@ def run(*args):
 
 
 def test_every_command_has_help():
-    for cmd in ([], ["analyze"], ["sources"], ["show"], ["export"]):
+    for cmd in ([], ["analyze"], ["sources"], ["show"], ["export"], ["verify"], ["custody"], ["redact"], ["delete"],
+                ["backup"]):
         r = run(*cmd, "--help")
         assert r.exit_code == 0 and "Usage" in r.output
 

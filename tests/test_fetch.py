@@ -1,11 +1,13 @@
-"""Fetching pages and feeds, from a server of our own on loopback (no network)."""
+"""Fetching pages and feeds, from a server of our own on loopback (no network; loopback
+allowed explicitly, no pacing)."""
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from sitroom import pipeline
-from sitroom.ingest.readers import iter_inputs
+from sitroom.ingest.fetch import Fetcher
+from sitroom.ingest.readers import iter_inputs as _iter_inputs
 from sitroom.models import InputError, RawInput
 from sitroom.store.db import Store
 
@@ -32,6 +34,15 @@ def rss(base):
 def atom(base):
     return f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Coast Daily</title>
 <entry><title>Cholera</title><link href="{base}/second"/><id>x</id><updated>2024-02-13T00:00:00Z</updated></entry></feed>"""
+
+
+def loopback() -> Fetcher:
+    return Fetcher(allow_private=True, host_interval=0)
+
+
+def iter_inputs(specs, online=True):
+    with loopback() as fetcher:
+        yield from _iter_inputs(specs, online=online, fetcher=fetcher)
 
 
 @pytest.fixture(scope="module")
@@ -91,12 +102,12 @@ def test_non_article_page_and_offline_mode(site):
 
 def test_analyze_urls_end_to_end(site, tmp_path):
     store = Store(str(tmp_path / "s.db"))
-    result = pipeline.analyze([site + "/feed.rss"], store, online=True)
+    result = pipeline.analyze([site + "/feed.rss"], store, online=True, fetcher=loopback())
     assert len(result.added) == 1 and len(result.errors) == 1
     (src,) = list(store.iter_sources())
     assert src.meta.url.endswith("/article") and src.origin == site + "/article"
     facts = store.facts(src.id)
     assert any(f.value == 1200 and f.category == "evacuated" for f in facts.figures)
     assert any(p.name == "Beira" for p in facts.places)
-    again = pipeline.analyze([site + "/article"], store, online=True)
+    again = pipeline.analyze([site + "/article"], store, online=True, fetcher=loopback())
     assert again.errors == [] and again.added == [] and again.duplicates == [src.id]  # identical bytes

@@ -1,4 +1,7 @@
-"""Fetching pages and feeds from a server of our own on loopback (no network)."""
+"""Fetching pages and feeds from a server of our own on loopback (no network).
+
+Loopback is refused by default (see test_ssrf.py): these tests allow it explicitly, and
+pace nothing (the per-host interval is a setting, set to 0 here)."""
 import json
 import threading
 import time
@@ -8,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sitroom.ingest.fetch import USER_AGENT, FetchError, fetch
+from sitroom.ingest.fetch import USER_AGENT, Fetcher, FetchError
+from sitroom.ingest.fetch import fetch as _fetch
 from sitroom.ingest.readers import iter_inputs
 from sitroom.models import InputError, RawInput
 
@@ -92,8 +96,13 @@ def site():
     server.server_close()
 
 
+def fetch(url, **kw):
+    return _fetch(url, allow_private=True, **kw)
+
+
 def inputs(*specs, online=True):
-    return list(iter_inputs(list(specs), online=online))
+    with Fetcher(allow_private=True, host_interval=0) as fetcher:
+        return list(iter_inputs(list(specs), online=online, fetcher=fetcher))
 
 
 # ---------------------------------------------------------------- fetch()

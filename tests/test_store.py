@@ -71,3 +71,35 @@ def test_schema_version_recorded_and_reopen_is_idempotent(tmp_path):
     with store.engine.connect() as conn:
         assert conn.execute(select(sources.c.id)).all() == []
         assert conn.exec_driver_sql("select max(version) from schema_version").scalar() == len(migrations.STEPS)
+
+
+def test_concurrent_writers_archive_each_content_once_with_every_origin(tmp_path):
+    """Two writers (two stores on one SQLite file, as two `analyze` runs) archive the same
+    contents from their own origins at once: each content once, every origin recorded."""
+    import threading
+
+    path = str(tmp_path / "s.db")
+    Store(path)
+    texts = [f"Report {i}: the river rose again overnight." for i in range(40)]
+    errors = []
+
+    def writer(name: str) -> None:
+        store = Store(path)
+        try:
+            for t in texts:
+                s = make_source(t, ext=None)
+                s.origin = f"{name}/{t[:9]}"
+                store.add_source(s)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in ("run-a", "run-b")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    store = Store(path)
+    assert len(store.sources()) == len(texts)
+    for sid in store.source_ids():
+        assert sorted(o["origin"].split("/")[0] for o in store.origins(sid)) == ["run-a", "run-b"]

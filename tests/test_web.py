@@ -25,8 +25,10 @@ def client(tmp_path_factory):
     hostile = tmp / "hostile.jsonl"
     hostile.write_text(json.dumps(HOSTILE) + "\n")
     db = str(tmp / "s.db")
-    result = pipeline.analyze([str(STORY), str(hostile)], Store(db), online=False)
+    store = Store(db)
+    result = pipeline.analyze([str(STORY), str(hostile)], store, online=False)
     assert result.ok
+    store.add_user("ana", "analyst", "analyst-pass")
     return TestClient(create_app(db))
 
 
@@ -85,8 +87,10 @@ def test_article_markup_is_shown_as_text_never_run(client):
     for inc in client.get("/api/incidents", params={"outlet": "Hostile Gazette"}).json():
         body = client.get(f"/incidents/{inc['id']}").text
         assert "<script>alert" not in body and "<img src=x" not in body
-    raw = client.get(f"/api/sources/{src['id']}/raw")
+    token = client.post("/api/login", json={"name": "ana", "password": "analyst-pass"}).json()["token"]
+    raw = client.get(f"/api/sources/{src['id']}/raw", headers={"Authorization": f"Bearer {token}"})
     assert raw.headers["content-type"].startswith("text/plain") and "attachment" in raw.headers["content-disposition"]
+    assert raw.headers["x-content-type-options"] == "nosniff"  # never sniffed into HTML
 
 
 def test_no_page_loads_remote_assets(client):

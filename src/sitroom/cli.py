@@ -54,26 +54,52 @@ def analyze(
     reports: Annotated[Optional[list[str]], typer.Argument(help="Files, folders, JSON Lines, URLs or feeds.")] = None,
     offline: Annotated[bool, typer.Option("--offline", help="Do not fetch URLs.")] = False,
     reextract: Annotated[bool, typer.Option("--reextract", help="Extract every archived source again.")] = False,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Fetch from loopback, private and link-local addresses too (refused by default; "
+                                "the setting SITROOM_ALLOW_PRIVATE=1 does the same).")] = False,
+    allow_network: Annotated[Optional[list[str]], typer.Option(
+        "--allow-network", help="Allow fetching from this one non-public network only, e.g. 10.1.0.0/16 "
+                                "(repeat for several; SITROOM_ALLOW_PRIVATE=NET,NET does the same).")] = None,
+    max_fetch: Annotated[int, typer.Option("--max-fetch", min=0,
+                                           help="At most this many HTTP requests in this run.")] = 500,
+    time_budget: Annotated[Optional[float], typer.Option(
+        "--time-budget", min=0.001, help="Seconds of extraction per source; a source over it is marked failed "
+                                         "(default: the setting time_budget, SITROOM_TIME_BUDGET, else 30).")] = None,
+    retry_failed: Annotated[bool, typer.Option(
+        "--retry-failed", help="Extract again the sources whose extraction failed (over the time budget, an error); "
+                               "otherwise they are left alone.")] = False,
 ) -> None:
     """Archive REPORTS and extract what each one says."""
+    from sitroom.ingest.fetch import Fetcher
+
     store = _store()
+    try:
+        fetcher = Fetcher(allow_private=True if allow_private else (allow_network or None), max_fetches=max_fetch)
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2)
+    budget = time_budget if time_budget is not None else _settings().time_budget
     if reextract:
         store.mark_all_pending()
+    if retry_failed:
+        store.retry_failed()
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
     with Progress(*columns, console=err, transient=False) as progress:
         t_in = progress.add_task("archiving", total=None)
-        result = pipeline.ingest(reports or [], store, online=not offline,
-                                 on_item=lambda origin: progress.advance(t_in))
+        with fetcher:
+            result = pipeline.ingest(reports or [], store, online=not offline, fetcher=fetcher,
+                                     on_item=lambda origin: progress.advance(t_in))
         progress.update(t_in, total=progress.tasks[t_in].completed)
         pending = len(store.pending_ids())
         t_ex = progress.add_task("extracting", total=pending)
-        pipeline.extract_pending(store, result, on_source=lambda sid: progress.advance(t_ex))
+        pipeline.extract_pending(store, result, on_source=lambda sid: progress.advance(t_ex), time_budget=budget)
     for e in result.errors:
         err.print(f"[red]error:[/] {escape(e.origin)}: {escape(e.problem)}")
-    for e in result.extractor_failures:
+    for e in result.extractor_failures + result.withheld:
         err.print(f"[yellow]warning:[/] {escape(e.origin)}: {escape(e.problem)}")
-    console.print(f"{len(result.added)} new source(s), {len(result.duplicates)} already archived, "
+    withheld = f"{len(result.withheld)} withheld (deleted by decision), " if result.withheld else ""
+    console.print(f"{len(result.added)} new source(s), {len(result.duplicates)} already archived, {withheld}"
                   f"{len(result.extracted)} extracted, {len(result.skipped)} skipped, "
                   f"{len(result.errors)} failed -> {store.url}", soft_wrap=True)
     if result.errors:
@@ -199,35 +225,120 @@ users_app = typer.Typer(help="Who may look (viewer) and who may review (analyst,
 app.add_typer(users_app, name="users")
 
 
+def _settings():
+    from sitroom.settings import SettingsError, load
+
+    try:
+        return load(state.db)
+    except SettingsError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2)
+
+
+def _users_call(fn, *args, **kwargs):
+    try:
+        return fn(*args, **kwargs)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2)
+
+
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="Login name.")],
     role: Annotated[str, typer.Option(help="viewer, analyst or admin.")] = "viewer",
     password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True,
-                                          help="At least 8 characters.")] = "",
+                                          help="10 characters or more, not a common password.")] = "",
 ) -> None:
     """Add a user of the web app."""
-    try:
-        user = _store().add_user(name, role, password)
-    except StoreError as exc:
-        err.print(f"[red]error:[/] {escape(str(exc))}")
-        raise typer.Exit(2)
+    store, cfg = _store(), _settings()
+    user = _users_call(store.add_user, name, role, password, min_length=cfg.password_min_length)
     console.print(f"added {escape(user.name)} ({user.role})")
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """Users with their role, open sessions and API keys."""
+    table = Table("name", "role", "created", "sessions", "API keys", box=box.SIMPLE_HEAD)
+    for u in _store().users():
+        _row(table, u["name"], u["role"], u["created_at"].strftime("%Y-%m-%d %H:%M"), u["sessions"], u["keys"])
+    console.print(table)
+
+
+@users_app.command("remove")
+def users_remove(name: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Remove a user with its sessions and keys (its decisions stay in the audit log)."""
+    _users_call(_store().remove_user, name)
+    console.print(f"removed {escape(name)}")
+
+
+@users_app.command("passwd")
+def users_passwd(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    password: Annotated[str, typer.Option(prompt="New password", hide_input=True, confirmation_prompt=True,
+                                          help="10 characters or more, not a common password.")] = "",
+) -> None:
+    """Set a user's password; every session of the user ends."""
+    store, cfg = _store(), _settings()
+    _users_call(store.set_password, name, password, min_length=cfg.password_min_length)
+    console.print(f"password of {escape(name)} changed; its sessions ended")
+
+
+@users_app.command("key")
+def users_key(
+    name: Annotated[Optional[str], typer.Argument(help="Login name (the key acts as this user).")] = None,
+    scope: Annotated[str, typer.Option(help="read: look only; review: also record decisions.")] = "read",
+    label: Annotated[str, typer.Option(help="What the key is for.")] = "",
+    days: Annotated[Optional[float], typer.Option(help="Expires after this many days (default: never).")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the keys (of NAME, or all).")] = False,
+    revoke: Annotated[Optional[int], typer.Option(help="Revoke the key with this id.")] = None,
+) -> None:
+    """A long-lived API key for scripts (Authorization: Bearer KEY), shown once."""
+    store = _store()
+    if revoke is not None:
+        if not store.revoke_api_key(revoke):
+            err.print(f"[red]error:[/] no API key {revoke}")
+            raise typer.Exit(2)
+        console.print(f"revoked key {revoke}")
+        return
+    if list_:
+        table = Table("id", "user", "scope", "label", "created", "expires", "last used", box=box.SIMPLE_HEAD)
+        fmt = lambda d: d.strftime("%Y-%m-%d %H:%M") if d else ""  # noqa: E731
+        for k in store.api_keys(name):
+            _row(table, k["id"], k["name"], k["scope"], k["label"], fmt(k["created_at"]), fmt(k["expires_at"]),
+                 fmt(k["last_used"]))
+        console.print(table)
+        return
+    if not name:
+        err.print("[red]error:[/] name the user the key acts as")
+        raise typer.Exit(2)
+    token = _users_call(store.add_api_key, name, scope, label, days)
+    err.print(f"API key for {escape(name)} (scope {scope}); it is shown only this once:")
+    print(token)
 
 
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    private: Annotated[Optional[bool], typer.Option(
+        "--private/--public", help="Require a login for every page and API route (setting: private).")] = None,
 ) -> None:
     """Serve the web app and the REST API (described at /openapi.json) over the store."""
     import uvicorn
 
     from sitroom.api.app import create_app
+    from sitroom.settings import SettingsError, load
 
     _store()  # a clear error for a bad --db before the server starts
-    console.print(f"sitroom on http://{host}:{port}/ (API described at /openapi.json), store {state.db}")
-    uvicorn.run(create_app(state.db), host=host, port=port, log_level="warning")
+    try:
+        cfg = load(state.db, private=private)
+    except SettingsError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2)
+    mode = "private: login required" if cfg.private else "public reads"
+    console.print(f"sitroom on http://{host}:{port}/ (API described at /openapi.json), store {state.db}, {mode}")
+    uvicorn.run(create_app(state.db, cfg), host=host, port=port, log_level="warning")
 
 
 class ExportFormat(str, Enum):
@@ -236,11 +347,12 @@ class ExportFormat(str, Enum):
     geojson = "geojson"
     acled = "acled"
     csv = "csv"
+    warc = "warc"
 
 
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="eval: the interchange format; jsonl: everything with offsets; geojson: incidents; acled: ACLED-style CSV; csv: one kind of fact.")] = ExportFormat.jsonl,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="eval: the interchange format; jsonl: everything with offsets; geojson: incidents; acled: ACLED-style CSV; csv: one kind of fact; warc: the archived bytes as WARC 1.1 (gzipped when the name ends in .gz).")] = ExportFormat.jsonl,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     kind: Annotated[str, typer.Option("--kind", help="For csv: figures, quotes, places, dates, entities or events.")] = "figures",
     reviewed_only: Annotated[bool, typer.Option("--reviewed-only", help="Only incidents an analyst accepted or edited (eval, acled, geojson).")] = False,
@@ -254,7 +366,8 @@ def export(
               ExportFormat.jsonl: jsonl.write,
               ExportFormat.geojson: lambda st, path: geojson.write(st, path, reviewed_only),
               ExportFormat.acled: lambda st, path: acled.write(st, path, reviewed_only),
-              ExportFormat.csv: lambda st, path: facts_csv.write(st, path, kind)}[format]
+              ExportFormat.csv: lambda st, path: facts_csv.write(st, path, kind),
+              ExportFormat.warc: _write_warc}[format]
     target = output or Path("/dev/stdout")
     try:
         n = writer(store, target)
@@ -263,6 +376,138 @@ def export(
         raise typer.Exit(2)
     if output:
         err.print(f"wrote {n} record(s) to {output}")
+
+
+# ---------------------------------------------------------------- evidence: verify, custody, delete, redact, backup
+
+
+def _operator(by: str | None) -> str:
+    import getpass
+
+    if by:
+        return by
+    try:
+        return f"{getpass.getuser()} (command line)"
+    except Exception:  # noqa: BLE001 - no login name in this environment
+        return "command line"
+
+
+def _find(store: Store, ref: str):
+    try:
+        return store.find_source(ref)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(1)
+
+
+def _write_warc(store: Store, path: Path) -> int:
+    from sitroom.store.evidence import write_warc
+
+    return write_warc(store, path)
+
+
+@app.command()
+def verify() -> None:
+    """Re-hash every archived source and check that each one is whole; exit 1 on any change."""
+    from sitroom.store.evidence import verify as verify_store
+
+    v = verify_store(_store())
+    for m in v.mismatches:
+        err.print(escape(f"CHANGED: source {m['id']} ({m['article']}, {m['origin']}): recorded sha256 "
+                         f"{m['expected']}, the stored bytes now hash to {m['actual']}"))
+    for p in v.problems:
+        err.print(escape(f"PROBLEM: {p}"))
+    redacted = f" ({v.redacted} redacted, checked against their redacted hash)" if v.redacted else ""
+    if v.ok:
+        console.print(f"{v.checked} source(s) verified{redacted}: every hash matches, every source is whole")
+    else:
+        console.print(f"{v.checked} source(s) checked{redacted}: {len(v.mismatches)} changed, "
+                      f"{len(v.problems)} other problem(s)")
+        raise typer.Exit(1)
+
+
+@app.command()
+def custody(
+    source_id: Annotated[str, typer.Argument(help="Source id or the input's external id.")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Export a source's chain of custody as JSON: hash, capture, origins, every
+    transformation and every review."""
+    import json
+
+    from sitroom.store.evidence import custody as custody_of
+
+    store = _store()
+    _find(store, source_id)
+    text = json.dumps(custody_of(store, source_id), indent=2, ensure_ascii=False, default=str)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        err.print(f"wrote the chain of custody of {source_id} to {output}")
+    else:
+        typer.echo(text)
+
+
+@app.command()
+def delete(
+    source_id: Annotated[str, typer.Argument(help="Source id or the input's external id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the audit log).")],
+    by: Annotated[Optional[str], typer.Option("--by", help="Who decides (default: your login name).")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Delete a source and its facts, with the decision in the audit log; the same bytes
+    are not archived again."""
+    store = _store()
+    source = _find(store, source_id)
+    if not yes:
+        typer.confirm(f"Delete source {source.id} ({source.article_id}: {source.meta.title or source.origin})?",
+                      abort=True)
+    try:
+        done = store.delete_source(source.id, by=_operator(by), reason=reason)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2)
+    console.print(escape(f"deleted source {source.id} (sha256 {done['sha256']}); audit log entry {done['review_id']}"))
+
+
+@app.command()
+def redact(
+    source_id: Annotated[str, typer.Argument(help="Source id or the input's external id.")],
+    term: Annotated[list[str], typer.Option("--term", "-t", help="Words to mask (repeat for several); case and "
+                                                                 "line breaks ignored.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (recorded in the audit log; the terms are not).")],
+    by: Annotated[Optional[str], typer.Option("--by", help="Who decides (default: your login name).")] = None,
+) -> None:
+    """Mask words (a person's name in a quote, ...) everywhere the store holds a source:
+    bytes, texts, metadata, origins and facts; the decision goes in the audit log."""
+    store = _store()
+    source = _find(store, source_id)
+    try:
+        done = store.redact_source(source.id, term, by=_operator(by), reason=reason)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2)
+    raw = {"masked": "masked in the original bytes", "replaced": "original bytes replaced by the redacted text",
+           "unchanged": "not in the original bytes"}[done["raw"]]
+    console.print(escape(f"redacted source {source.id}: {done['replaced']} occurrence(s) masked in "
+                         f"{', '.join(done['fields']) or 'nothing'}; {raw}; audit log entry {done['review_id']}"))
+    if done["reviews_mentioning"]:
+        err.print(escape(f"warning: {done['reviews_mentioning']} earlier audit-log entr(ies) mention a redacted term; "
+                         "the audit log is never rewritten"))
+
+
+@app.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy (SQLite file, or pg_dump archive).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Copy the live store safely (SQLite's backup API; pg_dump on PostgreSQL)."""
+    try:
+        done = _store().backup(file, overwrite=force)
+    except StoreError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2)
+    console.print(escape(f"backed up {done['sources']} source(s) to {done['path']} ({done['bytes']:,} bytes, "
+                         f"{done['method']})"))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,11 +13,12 @@ from datetime import datetime, timezone
 
 from sitroom.ingest.clean import clean_text
 from sitroom.ingest.decode import decode_bytes
+from sitroom.ingest.fetch import Fetcher
 from sitroom.ingest.language import detect_language
 from sitroom.ingest.metadata import find_metadata
 from sitroom.ingest.readers import iter_inputs
 from sitroom.models import InputError, Metadata, RawInput, Source
-from sitroom.store.db import Store
+from sitroom.store.db import SourceWithheld, Store
 
 # English gets every extractor; these other languages get places and dates (see
 # extract/document.py); any other language is archived and tagged, not misread as English.
@@ -31,8 +32,13 @@ class AnalyzeResult:
     extracted: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)     # archived, not extracted (language)
     errors: list[InputError] = field(default_factory=list)
+    # inputs whose content was deleted from the store by a recorded decision: not archived again
+    withheld: list[InputError] = field(default_factory=list)
     # extractors that raised on a source that was otherwise extracted (its other facts kept)
     extractor_failures: list[InputError] = field(default_factory=list)
+    # sources whose extraction gave up (over the time budget, an error): marked failed, with
+    # the reason, not tried again until `analyze --retry-failed` (each is also in ``errors``)
+    failed: list[int] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -44,6 +50,10 @@ def build_source(item: RawInput) -> Source:
     raw_text = item.text if item.text is not None else decode_bytes(item.raw, item.origin)
     if not raw_text.strip():
         raise ValueError("empty document")
+    _check_unicode("text", raw_text)
+    for name in ("title", "author", "outlet", "url", "external_id"):
+        if getattr(item, name) is not None:
+            _check_unicode(name, getattr(item, name))
     clean = clean_text(raw_text)
     if not clean.text.strip():
         raise ValueError("nothing left after removing page furniture")
@@ -51,27 +61,65 @@ def build_source(item: RawInput) -> Source:
                      published=item.published)
     meta = find_metadata(raw_text, clean.text, given)
     meta.language = detect_language(clean.text)
-    return Source(external_id=item.external_id, origin=item.origin,
+    return Source(external_id=item.external_id, origin=printable(item.origin),
                   sha256=hashlib.sha256(item.raw).hexdigest(),
-                  captured_at=datetime.now(timezone.utc).replace(tzinfo=None),
+                  captured_at=_captured_at(item),
                   content_type=item.content_type, raw=item.raw, raw_text=raw_text,
                   text=clean.text, offsets=clean.offsets, meta=meta)
 
 
-def ingest(specs: Sequence[str], store: Store, *, online: bool = True,
+def _captured_at(item: RawInput) -> datetime:
+    fetched = (item.capture or {}).get("fetched_at")
+    if isinstance(fetched, datetime):
+        return fetched
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _check_unicode(name: str, value: str) -> None:
+    """Text the store can hold: no lone surrogates (which no UTF-8 encoder accepts)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(f"{name!r} holds a lone surrogate (\\u{ord(value[exc.start]):04x} at character "
+                         f"{exc.start + 1}), which is not valid Unicode text") from None
+
+
+def printable(origin: str) -> str:
+    """An input's name as valid Unicode: a file name in another encoding than the
+    system's comes from the OS with surrogate escapes; its bytes are shown as \\xNN."""
+    try:
+        origin.encode("utf-8")
+        return origin
+    except UnicodeEncodeError:
+        try:
+            return origin.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            return origin.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def ingest(specs: Sequence[str], store: Store, *, online: bool = True, fetcher: Fetcher | None = None,
            on_item: Callable[[str], None] | None = None) -> AnalyzeResult:
-    """Archive every input; bad inputs become errors and the others go on."""
+    """Archive every input; bad inputs become errors and the others go on.
+
+    ``fetcher`` carries the run's fetching policy (addresses allowed, fetch limit,
+    pacing); a default one (public addresses only, 500 fetches) is used when None."""
     result = AnalyzeResult()
-    for item in iter_inputs(specs, online=online):
+    for item in iter_inputs(specs, online=online, fetcher=fetcher):
         if isinstance(item, InputError):
-            result.errors.append(item)
+            result.errors.append(InputError(origin=printable(item.origin), problem=item.problem))
         else:
             try:
                 source = build_source(item)
+                sid, created = store.add_source(source, capture=item.capture)
+            except SourceWithheld as exc:
+                result.withheld.append(InputError(origin=printable(item.origin), problem=str(exc)))
             except ValueError as exc:
-                result.errors.append(InputError(origin=item.origin, problem=str(exc)))
+                result.errors.append(InputError(origin=printable(item.origin), problem=str(exc)))
+            except Exception as exc:  # noqa: BLE001 - one input must never stop the others
+                result.errors.append(InputError(origin=printable(item.origin),
+                                                problem=f"cannot archive ({exc.__class__.__name__}: "
+                                                        f"{str(exc)[:300]})"))
             else:
-                sid, created = store.add_source(source)
                 (result.added if created else result.duplicates).append(sid)
         if on_item:
             on_item(item.origin)
@@ -79,11 +127,23 @@ def ingest(specs: Sequence[str], store: Store, *, online: bool = True,
 
 
 def extract_pending(store: Store, result: AnalyzeResult | None = None,
-                    on_source: Callable[[int], None] | None = None) -> AnalyzeResult:
-    """Extract facts for every archived source not yet extracted."""
-    from sitroom.extract.document import extract_document  # loads spaCy: only when needed
+                    on_source: Callable[[int], None] | None = None, *,
+                    time_budget: float | None = None, retry_failed: bool = False) -> AnalyzeResult:
+    """Extract facts for every archived source not yet extracted.
+
+    Each source gets ``time_budget`` seconds (None: the setting ``time_budget``, 30 s by
+    default); one that runs over it, or whose extraction raises, is marked ``failed`` with
+    the reason (``time_budget``, ``error``) and the run goes on; failed sources are tried
+    again only with ``retry_failed``."""
+    from sitroom.extract.context import TimeBudgetExceeded
+    from sitroom.extract.document import extract_document, warm_up  # loads spaCy: only when needed
+    from sitroom.extract.nlp import ModelMissing
 
     result = result or AnalyzeResult()
+    if time_budget is None:
+        time_budget = _time_budget_setting()
+    if retry_failed:
+        store.retry_failed()
     for sid in store.pending_ids():
         source = store.get_source(sid)
         lang = source.meta.language or "und"
@@ -93,13 +153,24 @@ def extract_pending(store: Store, result: AnalyzeResult | None = None,
         else:
             published = source.meta.first_published or source.meta.published
             try:
-                facts = extract_document(source.text, published, source.meta.title, language=lang)
-            except Exception as exc:  # one document must not stop the run; it stays pending
-                result.errors.append(InputError(origin=source.origin,
-                                                problem=f"extraction failed ({exc.__class__.__name__}: {exc}); "
-                                                        "the source is archived and will be retried"))
+                warm_up(lang)  # once per language and process: loading models is no document's time
+                facts = extract_document(source.text, published, source.meta.title, language=lang,
+                                         time_budget=time_budget)
+            except TimeBudgetExceeded as exc:
+                _failed(store, result, sid, source.origin, exc.reason, str(exc))
+            except ModelMissing:
+                raise  # nothing can be extracted: the run stops, every source stays pending
+            except Exception as exc:  # noqa: BLE001 - one document must not stop the run
+                _failed(store, result, sid, source.origin, "error", f"{exc.__class__.__name__}: {str(exc)[:500]}")
             else:
-                store.save_facts(sid, facts)
+                try:
+                    store.save_facts(sid, facts)
+                except Exception as exc:  # noqa: BLE001 - facts the store cannot hold cost this source only
+                    _failed(store, result, sid, source.origin, "store_error",
+                            f"cannot store the facts ({exc.__class__.__name__}: {str(exc)[:300]})")
+                    if on_source:
+                        on_source(sid)
+                    continue
                 result.extracted.append(sid)
                 result.extractor_failures.extend(
                     InputError(origin=source.origin, problem=f"the {f.extractor} extractor failed ({f.error}"
@@ -111,7 +182,28 @@ def extract_pending(store: Store, result: AnalyzeResult | None = None,
     return result
 
 
-def analyze(specs: Sequence[str], store: Store, *, online: bool = True) -> AnalyzeResult:
+def _failed(store: Store, result: AnalyzeResult, sid: int, origin: str, reason: str, detail: str) -> None:
+    store.mark_failed(sid, reason, detail)
+    result.failed.append(sid)
+    result.errors.append(InputError(origin=origin, problem=f"extraction failed ({reason}: {detail}); the source is "
+                                                           "archived and marked failed (analyze --retry-failed "
+                                                           "tries it again)"))
+
+
+def _time_budget_setting() -> float:
+    """The setting ``time_budget`` (SITROOM_TIME_BUDGET, or sitroom.toml in the working folder)."""
+    from sitroom.extract.document import DEFAULT_TIME_BUDGET
+    from sitroom.settings import SettingsError, load
+
+    try:
+        return load().time_budget
+    except (SettingsError, AttributeError):
+        return DEFAULT_TIME_BUDGET
+
+
+def analyze(specs: Sequence[str], store: Store, *, online: bool = True,
+            fetcher: Fetcher | None = None, time_budget: float | None = None,
+            retry_failed: bool = False) -> AnalyzeResult:
     """The main job, without progress display (the CLI adds one)."""
-    result = ingest(specs, store, online=online)
-    return extract_pending(store, result)
+    result = ingest(specs, store, online=online, fetcher=fetcher)
+    return extract_pending(store, result, time_budget=time_budget, retry_failed=retry_failed)

@@ -8,25 +8,32 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import hmac
 import json
+import re
 import secrets
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Engine, String, Text, create_engine, event, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sitroom.models import DocumentFacts, ExtractorFailure, Metadata, Source
-from sitroom.store import migrations
-from sitroom.store.schema import FACT_TABLES, extraction_failures, methods, reviews, sessions, sources, users
+from sitroom.store import accounts, migrations
+from sitroom.store.schema import deleted_sources, source_origins
+from sitroom.store.schema import (FACT_TABLES, api_keys, extraction_failures, methods, reviews, sessions, sources,
+                                  users)
 
 ROLES = ("viewer", "analyst", "admin")
+API_SCOPES = ("read", "review")
 
 
 class StoreError(RuntimeError):
     pass
+
+
+class SourceWithheld(StoreError):
+    """Content that a recorded decision deleted from the store: not archived again."""
 
 
 def database_url(db: str) -> str:
@@ -69,18 +76,237 @@ class Store:
 
     # ------------------------------------------------------------ sources
 
-    def add_source(self, source: Source) -> tuple[int, bool]:
-        """Archive a source; returns (id, created). Identical content is stored once."""
-        with self.engine.begin() as conn:
-            existing = conn.execute(select(sources.c.id).where(sources.c.sha256 == source.sha256)).scalar()
-            if existing is not None:
-                return existing, False
+    def add_source(self, source: Source, capture: dict | None = None) -> tuple[int, bool]:
+        """Archive a source; returns (id, created). Identical content is stored once, and
+        every origin it comes from is recorded with its capture time (``capture``: how a
+        URL was fetched). Content deleted by a recorded decision raises SourceWithheld."""
+        for attempt in range(3):
             try:
-                sid = conn.execute(insert(sources).values(**_source_row(source))).inserted_primary_key[0]
-            except IntegrityError:  # a concurrent writer archived it first
-                conn.rollback()
-                return self.source_id_by_hash(source.sha256), False
-        return sid, True
+                with self.engine.begin() as conn:
+                    _refuse_deleted(conn, source.sha256)
+                    existing = conn.execute(select(sources.c.id).where(sources.c.sha256 == source.sha256)).scalar()
+                    if existing is not None:
+                        _record_origin(conn, existing, source, capture)
+                        return existing, False
+                    sid = conn.execute(insert(sources).values(**_source_row(source))).inserted_primary_key[0]
+                    _record_origin(conn, sid, source, capture)
+                return sid, True
+            except (IntegrityError, OperationalError):
+                # a concurrent writer archived it (or its origin) first, or moved the
+                # database on under this transaction: try again, seeing what it wrote
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def origins(self, source_id: int) -> list[dict]:
+        """Every origin of a source's bytes, first captured first."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(source_origins).where(source_origins.c.source_id == source_id)
+                                .order_by(source_origins.c.captured_at, source_origins.c.id)).mappings().all()
+        out = []
+        for r in rows:
+            d = {k: r[k] for k in ("origin", "url", "external_id", "captured_at", "last_captured_at", "captures")}
+            d["capture"] = json.loads(r["capture"]) if r["capture"] else None
+            out.append(d)
+        return out
+
+    def source_record(self, source_id: int) -> dict:
+        """The custody columns of a source that its Source record does not carry."""
+        cols = [sources.c[n] for n in ("id", "sha256", "captured_at", "analyzed_at", "status", "note",
+                                       "redacted_sha256", "redacted_at")]
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*cols).where(sources.c.id == source_id)).mappings().first()
+            if row is None:
+                raise StoreError(f"no source with id {source_id}")
+            stamps = set()
+            for table, _ in FACT_TABLES.values():
+                stamps |= set(conn.execute(select(table.c.method).where(table.c.source_id == source_id)
+                                           .distinct()).scalars())
+        return {**dict(row), "methods": sorted(s for s in stamps if s)}
+
+    def iter_archive(self) -> Iterator[dict]:
+        """Every source's stored bytes and texts with their recorded hashes, streamed (for
+        re-verification: the whole archive is never held in memory)."""
+        cols = [sources.c[n] for n in ("id", "external_id", "origin", "sha256", "redacted_sha256", "raw", "text",
+                                       "offsets", "status")]
+        with self.engine.connect() as conn:
+            result = conn.execution_options(yield_per=64).execute(select(*cols).order_by(sources.c.id))
+            for row in result.mappings():
+                yield dict(row)
+
+    def archive_checks(self) -> dict[str, list]:
+        """Structural problems an interrupted or concurrent write could leave: the same
+        bytes archived twice, a source with no origin, an origin recorded twice, facts or
+        origins of a source that is not there, an unknown status."""
+        with self.engine.connect() as conn:
+            dup = conn.execute(select(sources.c.sha256).group_by(sources.c.sha256)
+                               .having(func.count() > 1)).scalars().all()
+            no_origin = conn.execute(select(sources.c.id).where(
+                ~select(source_origins.c.id).where(source_origins.c.source_id == sources.c.id).exists())).scalars().all()
+            dup_origin = conn.execute(select(source_origins.c.source_id, source_origins.c.origin_key)
+                                      .group_by(source_origins.c.source_id, source_origins.c.origin_key)
+                                      .having(func.count() > 1)).all()
+            orphans = []
+            for name, table in [("origins", source_origins), ("extraction_failures", extraction_failures),
+                                *((n, t) for n, (t, _) in FACT_TABLES.items())]:
+                orphans += [f"{name} of source {sid}" for sid in conn.execute(
+                    select(table.c.source_id).distinct().where(
+                        ~select(sources.c.id).where(sources.c.id == table.c.source_id).exists())).scalars()]
+            bad_status = conn.execute(select(sources.c.id).where(
+                sources.c.status.not_in(("pending", "done", "skipped", "failed")))).scalars().all()
+        return {"duplicate_hashes": list(dup), "sources_without_origin": list(no_origin),
+                "duplicate_origins": [f"source {s}" for s, _ in dup_origin], "orphans": orphans,
+                "unknown_status": list(bad_status)}
+
+    def delete_source(self, source_id: int, *, by: str, reason: str) -> dict:
+        """Delete a source, its facts and origins, and record the decision in the audit log
+        (target ``source:ID``, action ``delete``), in one transaction. Its hash is kept, so
+        the same bytes are refused if they come in again."""
+        if not (reason or "").strip():
+            raise StoreError("a deletion needs a reason (it goes in the audit log)")
+        with self.engine.begin() as conn:
+            row = conn.execute(select(sources.c.id, sources.c.sha256, sources.c.external_id, sources.c.captured_at)
+                               .where(sources.c.id == source_id)).mappings().first()
+            if row is None:
+                raise StoreError(f"no source with id {source_id}")
+            origins = conn.execute(select(source_origins.c.origin).where(source_origins.c.source_id == source_id)
+                                   .order_by(source_origins.c.captured_at)).scalars().all()
+            counts = {}
+            for name, (table, _) in FACT_TABLES.items():
+                counts[name] = conn.execute(table.delete().where(table.c.source_id == source_id)).rowcount
+            conn.execute(extraction_failures.delete().where(extraction_failures.c.source_id == source_id))
+            conn.execute(source_origins.delete().where(source_origins.c.source_id == source_id))
+            if self.has_fts:
+                conn.exec_driver_sql("DELETE FROM events_fts WHERE source_id = ?", (source_id,))
+            conn.execute(sources.delete().where(sources.c.id == source_id))
+            data = {"sha256": row["sha256"], "external_id": row["external_id"],
+                    "captured_at": row["captured_at"].isoformat(sep=" "), "origins": list(origins), "facts": counts}
+            rid = _audit(conn, f"source:{source_id}", "delete", data, by, reason)
+            conn.execute(insert(deleted_sources).values(sha256=row["sha256"], deleted_at=_now(), review_id=rid))
+        return {"review_id": rid, **data}
+
+    def redact_source(self, source_id: int, terms: list[str], *, by: str, reason: str, mask: str = "█") -> dict:
+        """Mask ``terms`` (a person's name, ...) wherever the store holds this source: its
+        bytes, texts, metadata, origins, facts and extractor failures; matching ignores case
+        and treats any run of spaces and line breaks as one. Characters are masked one for
+        one, so every stored offset stays valid. The decision goes in the audit log
+        (target ``source:ID``, action ``redact``) without the terms themselves. Earlier
+        audit-log entries are never rewritten: the count of those that mention a term is
+        returned so that the operator knows."""
+        terms = [t.strip() for t in terms if t and t.strip()]
+        if not terms:
+            raise StoreError("nothing to redact: give the words to mask")
+        if not (reason or "").strip():
+            raise StoreError("a redaction needs a reason (it goes in the audit log)")
+        pattern = _terms_pattern(terms)
+        replaced = 0
+
+        def masked(value):
+            nonlocal replaced
+            if not isinstance(value, str) or not value:
+                return value
+            new, n = _mask(pattern, value, mask)
+            replaced += n
+            return new
+
+        with self.engine.begin() as conn:
+            row = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().first()
+            if row is None:
+                raise StoreError(f"no source with id {source_id}")
+            before = hashlib.sha256(row["raw"]).hexdigest()
+            changes = {c: masked(row[c]) for c in ("raw_text", "text", "title", "author", "outlet", "url", "origin",
+                                                   "external_id", "syndicated_from", "syndicated_url", "note")}
+            changes = {c: v for c, v in changes.items() if v != row[c]}
+            raw, how = _mask_raw(row["raw"], row["content_type"], terms, mask, changes.get("raw_text", row["raw_text"]))
+            fields = sorted(changes) + (["raw"] if how != "unchanged" else [])
+            after = hashlib.sha256(raw).hexdigest()
+            conn.execute(update(sources).where(sources.c.id == source_id)
+                         .values(**changes, raw=raw, redacted_sha256=after, redacted_at=_now()))
+            for o in conn.execute(select(source_origins).where(source_origins.c.source_id == source_id)).mappings().all():
+                new = {c: masked(o[c]) for c in ("origin", "url", "external_id", "capture")}
+                new = {c: v for c, v in new.items() if v != o[c]}
+                if new:
+                    if "origin" in new:
+                        new["origin_key"] = _origin_key(new["origin"])
+                    conn.execute(update(source_origins).where(source_origins.c.id == o["id"]).values(**new))
+                    fields.append("origins")
+            for name, table in [*((n, t) for n, (t, _) in FACT_TABLES.items()), ("extraction_failures", extraction_failures)]:
+                text_cols = [c.name for c in table.columns if isinstance(c.type, (String, Text)) and c.name != "method"]
+                for f in conn.execute(select(table).where(table.c.source_id == source_id)).mappings().all():
+                    new = {c: masked(f[c]) for c in text_cols}
+                    new = {c: v for c, v in new.items() if v != f[c]}
+                    if new:
+                        conn.execute(update(table).where(table.c.id == f["id"]).values(**new))
+                        fields.append(name)
+            if self.has_fts:
+                conn.exec_driver_sql("DELETE FROM events_fts WHERE source_id = ?", (source_id,))
+                events = FACT_TABLES["events"][0]
+                rows = conn.execute(select(events.c.sentence, events.c.start).where(events.c.source_id == source_id)).all()
+                if rows:
+                    conn.exec_driver_sql("INSERT INTO events_fts (sentence, source_id, start) VALUES (?, ?, ?)",
+                                         [(s, source_id, st) for s, st in rows])
+            mentioned = sum(1 for r in conn.execute(select(reviews.c.data, reviews.c.note)).all()
+                            if pattern.search(r.data or "") or pattern.search(r.note or ""))
+            data = {"sha256": row["sha256"], "sha256_before": before, "sha256_after": after, "terms": len(terms),
+                    "replaced": replaced, "raw": how, "fields": sorted(set(fields))}
+            rid = _audit(conn, f"source:{source_id}", "redact", data, by, reason)
+        return {"review_id": rid, "reviews_mentioning": mentioned, **data}
+
+    def backup(self, target: str | Path, *, overwrite: bool = False) -> dict:
+        """A consistent copy of the live store: SQLite's online backup API (writers may go
+        on meanwhile; the copy is one snapshot, checked with integrity_check), or pg_dump's
+        custom format on PostgreSQL. The copy is written beside the target and renamed
+        into place, so an interrupted backup never leaves a half file under its name."""
+        target = Path(target).expanduser()
+        if target.exists() and not overwrite:
+            raise StoreError(f"{target} exists already (give another name, or --force to replace it)")
+        if target.parent and not target.parent.is_dir():
+            raise StoreError(f"no such folder: {target.parent}")
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            if self.engine.dialect.name == "sqlite":
+                info = self._backup_sqlite(tmp)
+            elif self.engine.dialect.name == "postgresql":
+                info = self._backup_postgres(tmp)
+            else:
+                raise StoreError(f"backup is not supported on {self.engine.dialect.name}")
+            tmp.replace(target)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return {"path": str(target), "bytes": target.stat().st_size, **info}
+
+    def _backup_sqlite(self, tmp: Path) -> dict:
+        import sqlite3
+
+        raw = self.engine.raw_connection()
+        try:
+            dst = sqlite3.connect(tmp)
+            try:
+                raw.driver_connection.backup(dst)  # one step: a single consistent snapshot
+                ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+                n = dst.execute("SELECT count(*) FROM sources").fetchone()[0]
+            finally:
+                dst.close()
+        finally:
+            raw.close()
+        if ok != "ok":
+            raise StoreError(f"the copy failed its integrity check: {ok}")
+        return {"method": "sqlite backup API", "sources": n, "integrity": ok}
+
+    def _backup_postgres(self, tmp: Path) -> dict:
+        import subprocess
+
+        exe = _pg_dump()
+        if exe is None:
+            raise StoreError("pg_dump is not installed (Debian: apt-get install postgresql-client)")
+        url = self.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        proc = subprocess.run([exe, "--format=custom", "--no-owner", f"--file={tmp}", f"--dbname={url}"],
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise StoreError(f"pg_dump failed: {proc.stderr.strip()[:500]}")
+        with self.engine.connect() as conn:
+            n = conn.execute(select(func.count(sources.c.id))).scalar()
+        return {"method": f"pg_dump, custom format (restore with pg_restore; {exe})", "sources": n}
 
     def source_id_by_hash(self, sha256: str) -> int:
         with self.engine.connect() as conn:
@@ -232,6 +458,29 @@ class Store:
             conn.execute(update(sources).where(sources.c.id == source_id)
                          .values(status="skipped", language=language, note=note, analyzed_at=_now()))
 
+    def mark_failed(self, source_id: int, reason: str, detail: str = "") -> None:
+        """Extraction of a source gave up (``reason``: ``time_budget``, ``error``, ...): the
+        source is ``failed`` with ``reason: detail`` as its note, its earlier facts are
+        kept, and it is not tried again until ``retry_failed`` (``analyze --retry-failed``)."""
+        note = f"{reason}: {detail}" if detail else reason
+        with self.engine.begin() as conn:
+            conn.execute(update(sources).where(sources.c.id == source_id)
+                         .values(status="failed", note=note[:2000], analyzed_at=_now()))
+
+    def failed_sources(self) -> list[dict]:
+        """Sources whose extraction gave up: id, origin, reason (``time_budget``, ...), note, when."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(sources.c.id, sources.c.origin, sources.c.note, sources.c.analyzed_at)
+                                .where(sources.c.status == "failed").order_by(sources.c.id)).mappings().all()
+        return [{"id": r["id"], "origin": r["origin"], "reason": (r["note"] or "").split(":", 1)[0],
+                 "note": r["note"], "at": r["analyzed_at"]} for r in rows]
+
+    def retry_failed(self) -> int:
+        """Queue every failed source for extraction again; returns how many."""
+        with self.engine.begin() as conn:
+            return conn.execute(update(sources).where(sources.c.status == "failed")
+                                .values(status="pending", note=None)).rowcount
+
     def all_facts(self, kind: str) -> Iterator[object]:
         """Every stored fact of one kind (a FACT_TABLES name), with source_id set."""
         table, rec = FACT_TABLES[kind]
@@ -241,37 +490,159 @@ class Store:
 
     # ------------------------------------------------------------ users and review
 
-    def add_user(self, name: str, role: str, password: str) -> User:
+    def add_user(self, name: str, role: str, password: str, *, min_length: int = 10) -> User:
         if role not in ROLES:
             raise StoreError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
-        if not name or len(password) < 8:
-            raise StoreError("a user needs a name and a password of 8 characters or more")
-        salt = secrets.token_bytes(16)
+        name = (name or "").strip()
+        if not name or len(name) > 100 or any(c.isspace() or not c.isprintable() for c in name):
+            raise StoreError("a user needs a name of 1-100 printable characters, no spaces")
+        try:
+            accounts.check_password(password, name, min_length)
+        except accounts.PasswordPolicyError as exc:
+            raise StoreError(str(exc)) from None
         with self.engine.begin() as conn:
             if conn.execute(select(users.c.id).where(users.c.name == name)).first():
                 raise StoreError(f"user {name!r} exists already")
-            uid = conn.execute(insert(users).values(name=name, role=role, password_hash=_hash(password, salt),
-                                                    salt=salt.hex(), created_at=_now())).inserted_primary_key[0]
+            uid = conn.execute(insert(users).values(name=name, role=role, password_hash=accounts.hash_password(password),
+                                                    salt="", created_at=_now())).inserted_primary_key[0]
         return User(id=uid, name=name, role=role)
 
-    def login(self, name: str, password: str) -> str | None:
-        """A new session token, or None for a wrong name or password."""
+    def users(self) -> list[dict]:
+        """Every user with when it was made, its open sessions and API keys."""
+        with self.engine.connect() as conn:
+            n_sessions = dict(conn.execute(select(sessions.c.user_id, func.count()).group_by(sessions.c.user_id)).all())
+            n_keys = dict(conn.execute(select(api_keys.c.user_id, func.count()).group_by(api_keys.c.user_id)).all())
+            return [dict(id=r.id, name=r.name, role=r.role, created_at=r.created_at,
+                         sessions=n_sessions.get(r.id, 0), keys=n_keys.get(r.id, 0))
+                    for r in conn.execute(select(users.c.id, users.c.name, users.c.role, users.c.created_at)
+                                          .order_by(users.c.name))]
+
+    def remove_user(self, name: str) -> None:
+        """The user, its sessions and its keys; its decisions stay in the audit log."""
         with self.engine.begin() as conn:
+            uid = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
+            if uid is None:
+                raise StoreError(f"no user {name!r}")
+            conn.execute(sessions.delete().where(sessions.c.user_id == uid))
+            conn.execute(api_keys.delete().where(api_keys.c.user_id == uid))
+            conn.execute(users.delete().where(users.c.id == uid))
+
+    def set_password(self, name: str, password: str, *, min_length: int = 10) -> None:
+        """A new password; every session of the user ends."""
+        try:
+            accounts.check_password(password, name, min_length)
+        except accounts.PasswordPolicyError as exc:
+            raise StoreError(str(exc)) from None
+        with self.engine.begin() as conn:
+            uid = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
+            if uid is None:
+                raise StoreError(f"no user {name!r}")
+            conn.execute(update(users).where(users.c.id == uid)
+                         .values(password_hash=accounts.hash_password(password), salt=""))
+            conn.execute(sessions.delete().where(sessions.c.user_id == uid))
+
+    def check_login(self, name: str, password: str) -> int | None:
+        """The user's id when the password is right. Takes one password verification
+        whether or not the user exists; an old scrypt hash is replaced by argon2id."""
+        with self.engine.connect() as conn:
             row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
-            if row is None or not hmac.compare_digest(row["password_hash"], _hash(password, bytes.fromhex(row["salt"]))):
-                return None
-            token = secrets.token_hex(32)
-            conn.execute(insert(sessions).values(token=token, user_id=row["id"], created_at=_now()))
+        ok, rehash = accounts.verify_password(row["password_hash"] if row else None, row["salt"] if row else None,
+                                              password)
+        if not ok:
+            return None
+        if rehash:
+            with self.engine.begin() as conn:
+                conn.execute(update(users).where(users.c.id == row["id"])
+                             .values(password_hash=accounts.hash_password(password), salt=""))
+        return row["id"]
+
+    def login(self, name: str, password: str) -> str | None:
+        """A new session token, or None for a wrong name or password. The store keeps only
+        the token's hash."""
+        uid = self.check_login(name, password)
+        if uid is None:
+            return None
+        token, digest = accounts.new_token(accounts.SESSION_PREFIX)
+        now = _now()
+        with self.engine.begin() as conn:
+            conn.execute(insert(sessions).values(token_hash=digest, user_id=uid, csrf=secrets.token_urlsafe(32),
+                                                 created_at=now, last_seen=now))
         return token
 
-    def user_for(self, token: str | None) -> User | None:
+    def logout(self, token: str | None) -> bool:
+        """End the session of ``token``; True if there was one."""
         if not token:
+            return False
+        with self.engine.begin() as conn:
+            return conn.execute(sessions.delete().where(sessions.c.token_hash == accounts.token_hash(token))).rowcount > 0
+
+    def expire_sessions(self, idle_seconds: float = 12 * 3600, max_seconds: float = 7 * 86400) -> int:
+        now = _now()
+        with self.engine.begin() as conn:
+            return conn.execute(sessions.delete().where(
+                (sessions.c.last_seen < now - timedelta(seconds=idle_seconds))
+                | (sessions.c.created_at < now - timedelta(seconds=max_seconds)))).rowcount
+
+    def user_for(self, token: str | None, *, idle_seconds: float = 12 * 3600,
+                 max_seconds: float = 7 * 86400) -> User | None:
+        """The user a session token or an API key stands for, if it is valid now."""
+        if not token or len(token) > 200:
             return None
+        digest, now = accounts.token_hash(token), _now()
+        if token.startswith(accounts.KEY_PREFIX):
+            with self.engine.begin() as conn:
+                row = conn.execute(select(users.c.id, users.c.name, users.c.role, api_keys.c.scope,
+                                          api_keys.c.expires_at, api_keys.c.id.label("key_id"))
+                                   .join(api_keys, api_keys.c.user_id == users.c.id)
+                                   .where(api_keys.c.key_hash == digest)).mappings().first()
+                if row is None or (row["expires_at"] is not None and row["expires_at"] < now):
+                    return None
+                conn.execute(update(api_keys).where(api_keys.c.id == row["key_id"]).values(last_used=now))
+            return User(id=row["id"], name=row["name"], role=row["role"], scope=row["scope"])
         with self.engine.connect() as conn:
-            row = conn.execute(select(users.c.id, users.c.name, users.c.role)
+            row = conn.execute(select(users.c.id, users.c.name, users.c.role, sessions.c.csrf, sessions.c.created_at,
+                                      sessions.c.last_seen)
                                .join(sessions, sessions.c.user_id == users.c.id)
-                               .where(sessions.c.token == token)).mappings().first()
-        return User(**row) if row else None
+                               .where(sessions.c.token_hash == digest)).mappings().first()
+        if row is None:
+            return None
+        if (now - row["last_seen"]).total_seconds() > idle_seconds or \
+                (now - row["created_at"]).total_seconds() > max_seconds:
+            self.logout(token)
+            return None
+        if (now - row["last_seen"]).total_seconds() > 60:  # one write a minute at most
+            with self.engine.begin() as conn:
+                conn.execute(update(sessions).where(sessions.c.token_hash == digest).values(last_seen=now))
+        return User(id=row["id"], name=row["name"], role=row["role"], csrf=row["csrf"])
+
+    def add_api_key(self, name: str, scope: str = "read", label: str = "", days: float | None = None) -> str:
+        """A long-lived key for scripts (shown once; the store keeps its hash). Scope
+        ``read`` looks; ``review`` may also record decisions if the user's role may."""
+        if scope not in API_SCOPES:
+            raise StoreError(f"unknown scope {scope!r}: one of {', '.join(API_SCOPES)}")
+        token, digest = accounts.new_token(accounts.KEY_PREFIX)
+        now = _now()
+        with self.engine.begin() as conn:
+            uid = conn.execute(select(users.c.id).where(users.c.name == name)).scalar()
+            if uid is None:
+                raise StoreError(f"no user {name!r}")
+            conn.execute(insert(api_keys).values(key_hash=digest, user_id=uid, label=label[:100], scope=scope,
+                                                 created_at=now,
+                                                 expires_at=now + timedelta(days=days) if days else None))
+        return token
+
+    def api_keys(self, name: str | None = None) -> list[dict]:
+        q = (select(api_keys.c.id, users.c.name, api_keys.c.label, api_keys.c.scope, api_keys.c.created_at,
+                    api_keys.c.expires_at, api_keys.c.last_used)
+             .join(users, users.c.id == api_keys.c.user_id).order_by(api_keys.c.id))
+        if name:
+            q = q.where(users.c.name == name)
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(q).mappings()]
+
+    def revoke_api_key(self, key_id: int) -> bool:
+        with self.engine.begin() as conn:
+            return conn.execute(api_keys.delete().where(api_keys.c.id == key_id)).rowcount > 0
 
     def add_review(self, user: User, target: str, action: str, data: dict | None = None,
                    note: str | None = None) -> Review:
@@ -284,12 +655,13 @@ class Store:
         return Review(id=rid, target=target, action=action, data=data or {}, user_name=user.name, at=at, note=note)
 
     def reviews(self, target: str | None = None) -> list[Review]:
+        """The audit log, oldest first. A decision whose stored data cannot be read comes
+        back with empty ``data`` and the reason in ``problem``: reading never fails on it."""
         q = select(reviews).order_by(reviews.c.id)
         if target:
             q = q.where(reviews.c.target == target)
         with self.engine.connect() as conn:
-            return [Review(id=r["id"], target=r["target"], action=r["action"], data=json.loads(r["data"] or "{}"),
-                           user_name=r["user_name"], at=r["at"], note=r["note"]) for r in conn.execute(q).mappings()]
+            return [_row_review(r) for r in conn.execute(q).mappings()]
 
     def facts(self, source_id: int) -> DocumentFacts:
         with self.engine.connect() as conn:
@@ -308,10 +680,17 @@ class User:
     id: int
     name: str
     role: str
+    scope: str | None = None   # an API key's scope (read | review); None for a login
+    csrf: str | None = None    # a login session's CSRF token
+
+    @property
+    def is_analyst(self) -> bool:
+        """May read the audit log and the archived originals."""
+        return self.role in ("analyst", "admin")
 
     @property
     def can_review(self) -> bool:
-        return self.role in ("analyst", "admin")
+        return self.is_analyst and self.scope in (None, "review")
 
 
 @dataclasses.dataclass(kw_only=True)
@@ -323,10 +702,19 @@ class Review:
     user_name: str
     at: datetime
     note: str | None = None
+    problem: str | None = None  # why the stored data could not be read
 
 
-def _hash(password: str, salt: bytes) -> str:
-    return hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1).hex()
+def _row_review(r) -> Review:
+    data, problem = {}, None
+    try:
+        data = json.loads(r["data"] or "{}")
+        if not isinstance(data, dict):
+            data, problem = {}, f"stored data is a {type(data).__name__}, not an object"
+    except (ValueError, RecursionError) as exc:
+        problem = f"stored data is not JSON: {exc}"
+    return Review(id=r["id"], target=r["target"], action=r["action"], data=data, user_name=r["user_name"],
+                  at=r["at"], note=r["note"], problem=problem)
 
 
 def _row_record(rec: type, row) -> object:
@@ -353,6 +741,92 @@ def _row_source(r) -> Source:
                   captured_at=r["captured_at"], content_type=r["content_type"], raw=r["raw"],
                   raw_text=r["raw_text"], text=r["text"], offsets=_decode_offsets(r["offsets"]),
                   meta=meta, status=r["status"], note=r["note"])
+
+
+def _origin_key(origin: str) -> str:
+    return hashlib.sha256(origin.encode("utf-8")).hexdigest()
+
+
+def _record_origin(conn, source_id: int, source: Source, capture: dict | None) -> None:
+    """One row per (source, origin): first capture kept, later ones counted and dated."""
+    key = _origin_key(source.origin)
+    row = conn.execute(select(source_origins.c.id, source_origins.c.last_captured_at)
+                       .where(source_origins.c.source_id == source_id, source_origins.c.origin_key == key)).first()
+    if row is not None:
+        conn.execute(update(source_origins).where(source_origins.c.id == row.id)
+                     .values(last_captured_at=max(row.last_captured_at, source.captured_at),
+                             captures=source_origins.c.captures + 1))
+        return
+    conn.execute(insert(source_origins).values(
+        source_id=source_id, origin=source.origin, origin_key=key, url=source.meta.url, external_id=source.external_id,
+        captured_at=source.captured_at, last_captured_at=source.captured_at, captures=1,
+        capture=json.dumps(capture, default=str, ensure_ascii=False) if capture else None))
+
+
+def _refuse_deleted(conn, sha256: str) -> None:
+    row = conn.execute(select(deleted_sources).where(deleted_sources.c.sha256 == sha256)).mappings().first()
+    if row is not None:
+        raise SourceWithheld(f"this content was deleted from the store on {row['deleted_at']:%Y-%m-%d} by a recorded "
+                             f"decision (audit log entry {row['review_id']}): not archived again")
+
+
+def _audit(conn, target: str, action: str, data: dict, by: str, note: str | None) -> int:
+    """An entry in the audit log (the reviews table), in the caller's transaction."""
+    return conn.execute(insert(reviews).values(target=target, action=action, data=json.dumps(data),
+                                               user_name=by or "unknown", at=_now(),
+                                               note=note)).inserted_primary_key[0]
+
+
+def _terms_pattern(terms: list[str]) -> re.Pattern:
+    alts = [r"\s+".join(re.escape(w) for w in t.split()) for t in sorted(set(terms), key=len, reverse=True)]
+    return re.compile("|".join(alts), re.IGNORECASE)
+
+
+def _mask(pattern: re.Pattern, text: str, mask: str) -> tuple[str, int]:
+    """Every match masked character for character (spaces and line breaks kept)."""
+    return pattern.subn(lambda m: "".join(c if c.isspace() else mask for c in m.group(0)), text)
+
+
+def _mask_raw(raw: bytes, content_type: str, terms: list[str], mask: str, redacted_text: str) -> tuple[bytes, str]:
+    """The bytes as received with the terms masked ("masked"); where a term survives in a
+    form that cannot be masked in place (another encoding, character references, JSON
+    escapes), the bytes are replaced by the redacted text in UTF-8 ("replaced")."""
+    import html as html_lib
+
+    pattern = _terms_pattern(terms)
+    forms = set(terms)
+    for t in terms:
+        forms |= {html_lib.escape(t, quote=False), json.dumps(t)[1:-1]}
+    raw_pattern = _terms_pattern(sorted(forms))
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        decoded = None
+    if decoded is not None:
+        new_text, n = _mask(raw_pattern, decoded, mask)
+        if not _still_there(pattern, new_text, content_type):
+            return (new_text.encode("utf-8"), "masked") if n else (raw, "unchanged")
+    return redacted_text.encode("utf-8"), "replaced"
+
+
+def _still_there(pattern: re.Pattern, text: str, content_type: str) -> bool:
+    import html as html_lib
+
+    views = [text, html_lib.unescape(text)]
+    if content_type == "application/json":
+        try:
+            views.append(json.dumps(json.loads(text), ensure_ascii=False))
+        except ValueError:
+            pass
+    return any(pattern.search(v) for v in views)
+
+
+def _pg_dump() -> str | None:
+    import glob
+    import shutil
+
+    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"), key=lambda p: int(p.split("/")[4]))
+    return versions[-1] if versions else shutil.which("pg_dump")
 
 
 def _now() -> datetime:

@@ -45,7 +45,58 @@ def _v4_method(conn: Connection) -> None:
             conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN method VARCHAR(64)")
 
 
-STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search, _v4_method]
+def _add_missing_fact_columns(conn: Connection) -> None:
+    """Columns that fact records gained (a field with a default) and an older store lacks."""
+    from sitroom.store.schema import FACT_TABLES
+
+    insp = inspect(conn)
+    for name, (table, _) in FACT_TABLES.items():
+        have = {c["name"] for c in insp.get_columns(name)}
+        for col in table.columns:
+            if col.name not in have:
+                conn.exec_driver_sql(f"ALTER TABLE {name} ADD COLUMN {col.name} {col.type.compile(conn.dialect)}")
+
+
+def _v5_timex(conn: Connection) -> None:
+    """Time expressions carry their TIMEX3 type and value."""
+    _add_missing_fact_columns(conn)
+
+
+def _v6_hashed_sessions(conn: Connection) -> None:
+    """Sessions hold the SHA-256 of their token and expire; the plain-text sessions of
+    older stores are dropped (everyone logs in again); API keys for scripts."""
+    from sqlalchemy import Table
+
+    from sitroom.store.schema import api_keys, sessions
+
+    Table("sessions", metadata).drop(conn, checkfirst=True)  # whatever columns it had
+    metadata.create_all(conn, tables=[sessions, api_keys])
+
+
+def _v7_custody(conn: Connection) -> None:
+    """Chain of custody: every origin of identical bytes with its capture times (backfilled
+    from each source's first origin), redaction columns, and deleted content."""
+    import hashlib
+
+    from sitroom.store.schema import deleted_sources, source_origins, sources
+
+    have = {c["name"] for c in inspect(conn).get_columns("sources")}
+    for col in (sources.c.redacted_sha256, sources.c.redacted_at):
+        if col.name not in have:
+            conn.exec_driver_sql(f"ALTER TABLE sources ADD COLUMN {col.name} {col.type.compile(conn.dialect)}")
+    metadata.create_all(conn, tables=[source_origins, deleted_sources])  # checkfirst: idempotent
+    known = set(conn.execute(select(source_origins.c.source_id)).scalars())
+    rows = conn.execute(select(sources.c.id, sources.c.origin, sources.c.url, sources.c.external_id,
+                               sources.c.captured_at)).all()
+    missing = [dict(source_id=r.id, origin=r.origin, origin_key=hashlib.sha256(r.origin.encode("utf-8")).hexdigest(),
+                    url=r.url, external_id=r.external_id, captured_at=r.captured_at,
+                    last_captured_at=r.captured_at, captures=1) for r in rows if r.id not in known]
+    if missing:
+        conn.execute(source_origins.insert(), missing)
+
+
+STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search, _v4_method, _v5_timex,
+                                             _v6_hashed_sessions, _v7_custody]
 
 
 def current_version(conn: Connection) -> int:

@@ -41,9 +41,40 @@ sources = Table(
     Column("status", String(16), nullable=False, default="pending"),
     Column("note", Text),
     Column("analyzed_at", DateTime),
+    # a redaction masks text in place: sha256 stays the hash of the bytes as received (so
+    # the same bytes are still recognised and never archived again unredacted), and
+    # redacted_sha256 is the hash of the bytes now stored, which `sitroom verify` checks
+    Column("redacted_sha256", String(64)),
+    Column("redacted_at", DateTime),
     UniqueConstraint("sha256", name="uq_sources_sha256"),
 )
 Index("ix_sources_external_id", sources.c.external_id)
+
+# Every origin the same bytes came from (file, URL, JSON Lines line), with its capture
+# times: the first one is also in sources.origin. One row per (source, origin).
+source_origins = Table(
+    "source_origins", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("origin", Text, nullable=False),
+    Column("origin_key", String(64), nullable=False),     # sha256 of origin: indexable at any length
+    Column("url", Text),
+    Column("external_id", String(512)),
+    Column("captured_at", DateTime, nullable=False),      # first capture from this origin
+    Column("last_captured_at", DateTime, nullable=False),  # latest capture of the same bytes from it
+    Column("captures", Integer, nullable=False, default=1),
+    Column("capture", Text),                              # JSON: final URL, redirects, address, status
+    UniqueConstraint("source_id", "origin_key", name="uq_source_origins"),
+)
+Index("ix_source_origins_source", source_origins.c.source_id)
+
+# Content deleted by a recorded decision (reviews row): never archived again.
+deleted_sources = Table(
+    "deleted_sources", metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("deleted_at", DateTime, nullable=False),
+    Column("review_id", Integer),
+)
 
 _SQL_TYPES = {int: Integer, float: Float, str: Text, date: Date, datetime: DateTime}
 
@@ -111,16 +142,33 @@ users = Table(
     Column("id", Integer, primary_key=True),
     Column("name", String(100), nullable=False, unique=True),
     Column("role", String(16), nullable=False),          # viewer | analyst | admin
-    Column("password_hash", String(128), nullable=False),  # scrypt, hex
-    Column("salt", String(64), nullable=False),
+    Column("password_hash", String(128), nullable=False),  # argon2id (older stores: scrypt, hex)
+    Column("salt", String(64), nullable=False),            # scrypt's; "" with argon2id
     Column("created_at", DateTime, nullable=False),
 )
 
+# A login: only the SHA-256 of its token is stored, so a copy of the store opens no session.
 sessions = Table(
     "sessions", metadata,
-    Column("token", String(64), primary_key=True),
+    Column("token_hash", String(64), primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("csrf", String(64), nullable=False),            # the token every form and cookie write carries
+    Column("created_at", DateTime, nullable=False),        # ends session_max_days after this
+    Column("last_seen", DateTime, nullable=False),         # and session_idle_hours after this
+)
+Index("ix_sessions_user", sessions.c.user_id)
+
+# Long-lived keys for scripts, scoped: "read" looks, "review" may also record decisions.
+api_keys = Table(
+    "api_keys", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("label", String(100), nullable=False, default=""),
+    Column("scope", String(16), nullable=False),           # read | review
     Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime),
+    Column("last_used", DateTime),
 )
 
 # The audit log: every review decision, never updated or deleted. Targets are stable

@@ -1,41 +1,57 @@
-"""Server-rendered pages over the API's views.
+"""Server-rendered pages over the same store, as a router of their own.
 
 Every string from an article reaches the page through Jinja2's autoescaping, or through
 ``highlight`` which escapes each piece itself: nothing an article contains can run as
 script. The map is inline SVG drawn from the incidents' coordinates, so it renders with
-no network; the archived original is only ever served as plain text.
+no network; the archived original is only ever served as plain text, to analysts.
+Who may see or do what comes from ``sitroom.api.deps``, as for the API; every form that
+posts carries a CSRF token (the session's, or before login the login form's own).
 """
 from __future__ import annotations
 
 import html
-import os
-from datetime import date
 from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlencode
 
-from urllib.parse import parse_qs
-
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi import APIRouter, Depends, HTTPException, Path as PathParam, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from pydantic import TypeAdapter, ValidationError
 
+from sitroom.api import deps
+from sitroom.api.deps import Services, analyst, reader, reviewer, services
+from sitroom.api.routes import filter_incidents
+from sitroom.api.schemas import FACT_REVIEW_IN, MAX_ID, FilterText, IncidentReviewIn, SearchText
 from sitroom.fuse import grading, series
-from sitroom.fuse.review import reviewed_facts
+from sitroom.fuse.review import EVENT_TYPES, reviewed_facts
 from sitroom.report.sitrep import svg_map, svg_series, svg_timeline
+from sitroom.settings import Settings
+from sitroom.store.db import User
 
 TEMPLATES = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                         autoescape=select_autoescape(["html"]))
-EVENT_TYPES = ["Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
-               "Strategic developments"]
-# Scripts only from this server (our map and the map libraries it serves); none inline, none
-# from an article. connect-src 'self' lets the map fetch the API; tiles only when configured.
-CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
 STATIC = Path(__file__).parent / "static"
+VENDOR_FILES = {  # what the page loads, from which package's folder
+    "leaflet.js": "leaflet/dist/leaflet.js", "leaflet.css": "leaflet/dist/leaflet.css",
+    "markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
+    "MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
+    "topojson-client.js": "topojson-client/dist/topojson-client.min.js",
+    "countries-110m.json": "world-atlas/countries-110m.json",
+}
+NUMERIC_FACT_FIELDS = {"figures": ("value", "low", "high"), "places": ("lat", "lon")}
+CATEGORIES = ["killed", "injured", "displaced", "arrived", "evacuated", "missing", "detained", "population"]
+
+router = APIRouter(include_in_schema=False)
+read = [Depends(reader)]
+SourceId = Annotated[int, PathParam(ge=1, le=MAX_ID)]
 
 
-def vendor_dir() -> Path | None:
+def vendor_dir(settings: Settings) -> Path | None:
     """The npm packages of the web app (``npm install`` at the repository root), if installed."""
-    env = os.environ.get("SITROOM_WEB_ASSETS")
+    env = settings.web_assets
     for cand in ([Path(env)] if env else []) + [Path.cwd() / "node_modules",
                                                  Path(__file__).resolve().parents[3] / "node_modules"]:
         if (cand / "leaflet" / "dist" / "leaflet.js").exists():
@@ -56,194 +72,252 @@ def highlight(text: str, spans: list[tuple[int, int, str]]) -> Markup:
     return Markup("".join(out).replace("\n\n", "<br><br>"))
 
 
-def _page(name: str, status: int = 200, **ctx) -> HTMLResponse:
-    return HTMLResponse(TEMPLATES.get_template(name).render(**ctx), status_code=status,
-                        headers={"Content-Security-Policy": CSP})
+def render(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
+    """A page, with the user and the CSRF token its forms carry."""
+    user: User | None = getattr(request.state, "user", None)
+    new_cookie = None
+    if user is not None and user.csrf:
+        csrf = user.csrf
+    else:
+        csrf = request.cookies.get(deps.CSRF_COOKIE) or ""
+        if len(csrf) < 32:
+            csrf = new_cookie = deps.new_csrf()
+    resp = HTMLResponse(TEMPLATES.get_template(name).render(user=user, csrf=csrf, **ctx), status_code=status)
+    if new_cookie:
+        settings: Settings = request.app.state.services.settings
+        resp.set_cookie(deps.CSRF_COOKIE, new_cookie, httponly=True, samesite="strict", secure=settings.cookie_secure)
+    return resp
 
 
-def _date(value: str | None) -> date | None:
+def error_page(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
+    resp = render(request, "error.html", status=status, code=status, message=message)
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def _safe_next(path: str | None) -> str:
+    """Only a path of this server: never //host, a scheme, a backslash or a character a
+    browser would drop (a tab in "/\t/host" is "//host" to it)."""
+    if (path and path.startswith("/") and not path.startswith("//") and len(path) < 2000
+            and not any(c <= " " or c in "\\\x7f" for c in path)):
+        return path
+    return "/"
+
+
+def _validation(exc: ValidationError) -> Exception:
+    from fastapi.exceptions import RequestValidationError
+
+    return RequestValidationError([{"type": e["type"], "loc": ("body",) + tuple(e["loc"]), "msg": e["msg"],
+                                    "input": e.get("input")} for e in exc.errors(include_url=False)])
+
+
+def _number(value: str) -> object:
+    """A form's text as the number it spells (the schema then checks it), else as it is."""
+    v = value.strip()
     try:
-        return date.fromisoformat(value) if value else None
+        return int(v)
     except ValueError:
-        raise HTTPException(400, f"not a YYYY-MM-DD date: {value!r}")
+        pass
+    try:
+        return float(v)
+    except ValueError:
+        return value
 
 
-async def _form(request: Request) -> dict[str, str]:
-    body = (await request.body()).decode("utf-8", "replace")
-    return {k: v[-1] for k, v in parse_qs(body).items()}
+@router.get("/static/{name}")
+def static(name: str):
+    if name not in {p.name for p in STATIC.iterdir()}:
+        raise HTTPException(404, "no such file")
+    return FileResponse(STATIC / name)
 
 
-VENDOR_FILES = {  # what the page loads, from which package's folder
-    "leaflet.js": "leaflet/dist/leaflet.js", "leaflet.css": "leaflet/dist/leaflet.css",
-    "markercluster.js": "leaflet.markercluster/dist/leaflet.markercluster.js",
-    "MarkerCluster.css": "leaflet.markercluster/dist/MarkerCluster.css",
-    "MarkerCluster.Default.css": "leaflet.markercluster/dist/MarkerCluster.Default.css",
-    "topojson-client.js": "topojson-client/dist/topojson-client.min.js",
-    "countries-110m.json": "world-atlas/countries-110m.json",
-}
+@router.get("/vendor/{name}")
+def vendored(name: str, svc: Services = Depends(services)):
+    vendor = vendor_dir(svc.settings)
+    if vendor is None or name not in VENDOR_FILES:
+        raise HTTPException(404, "map assets are not installed (npm install at the repository root)")
+    return FileResponse(vendor / VENDOR_FILES[name])
 
 
-def mount(app: FastAPI, views) -> None:
-    from fastapi.responses import FileResponse
+# ---------------------------------------------------------------- login
 
-    from sitroom.api.app import (SESSION_COOKIE, ReviewIn, current_user, filter_incidents, record_fact_review,
-                                 record_review)
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, failed: int = 0, next: str = "/",
+               _: User | None = Depends(deps.current_user)) -> HTMLResponse:
+    return render(request, "login.html", failed=failed, next=_safe_next(next))
 
-    vendor = vendor_dir()
 
-    @app.get("/static/{name}", include_in_schema=False)
-    def static(name: str):
-        path = STATIC / name
-        if name not in {p.name for p in STATIC.iterdir()}:
-            raise HTTPException(404, "no such file")
-        return FileResponse(path)
+@router.post("/login")
+async def login_submit(request: Request, svc: Services = Depends(services)):
+    f = await deps.form_fields(request)
+    # login CSRF: the form's token must be the one this browser was given with the form
+    if not deps._same(f.get(deps.CSRF_FIELD), request.cookies.get(deps.CSRF_COOKIE)):
+        return error_page(request, 403, "The login form has expired or came from another site: reload it.")
+    target = _safe_next(f.get("next"))
+    try:
+        token = deps.login(svc, request, f.get("name", "")[:100], f.get("password", "")[:1024])
+    except HTTPException as exc:
+        if exc.status_code == 429:
+            return error_page(request, 429, exc.detail, exc.headers)
+        return RedirectResponse("/login?" + urlencode({"failed": 1, "next": target}), status_code=303)
+    resp = RedirectResponse(target, status_code=303)
+    # HttpOnly; SameSite=Strict: no other site can send it; Secure where served over HTTPS
+    resp.set_cookie(deps.SESSION_COOKIE, token, httponly=True, samesite="strict", secure=svc.settings.cookie_secure,
+                    max_age=int(svc.settings.session_max_seconds))
+    resp.delete_cookie(deps.CSRF_COOKIE)
+    return resp
 
-    @app.get("/vendor/{name}", include_in_schema=False)
-    def vendored(name: str):
-        if vendor is None or name not in VENDOR_FILES:
-            raise HTTPException(404, "map assets are not installed (npm install at the repository root)")
-        return FileResponse(vendor / VENDOR_FILES[name])
 
-    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
-    def login_page(request: Request, failed: int = 0) -> HTMLResponse:
-        return _page("login.html", failed=failed, user=current_user(views.store, request))
+@router.post("/logout")
+async def logout(request: Request, user: User | None = Depends(deps.current_user),
+                 svc: Services = Depends(services)):
+    """End the session (its token is refused from then on) and drop the cookie. With no
+    valid session left (it expired) there is nothing to end: the cookie goes all the same."""
+    if user is not None:
+        await deps.writer(request, user)  # the form's CSRF token
+        svc.store.logout(request.state.token)
+    resp = RedirectResponse("/login", status_code=303)
+    resp.delete_cookie(deps.SESSION_COOKIE)
+    return resp
 
-    @app.post("/login", include_in_schema=False)
-    async def login_submit(request: Request):
-        f = await _form(request)
-        token = views.store.login(f.get("name", ""), f.get("password", ""))
-        if token is None:
-            return RedirectResponse("/login?failed=1", status_code=303)
-        resp = RedirectResponse("/", status_code=303)
-        # SameSite=Strict: no other site can post a review with this cookie
-        resp.set_cookie(SESSION_COOKIE, token, httponly=True, samesite="strict")
-        return resp
 
-    @app.post("/logout", include_in_schema=False)
-    def logout():
-        resp = RedirectResponse("/", status_code=303)
-        resp.delete_cookie(SESSION_COOKIE)
-        return resp
+# ---------------------------------------------------------------- reviews
 
-    @app.post("/incidents/{incident_id}/review", include_in_schema=False)
-    async def review_submit(incident_id: str, request: Request):
-        f = await _form(request)
-        action = f.get("action", "")
-        data: dict = {}
-        if action == "edit":
-            for k in ("label", "killed_low", "killed_high", "injured_low", "injured_high", "event_type", "sub_event_type"):
-                v = f.get(k, "").strip()
-                if v:
-                    data[k] = int(v) if k.startswith(("killed", "injured")) and v.isdigit() else v
-        elif action == "merge":
-            data = {"into": f.get("into", "").strip()}
-        elif action == "split":
-            data = {"articles": [a.strip() for a in f.get("articles", "").split(",") if a.strip()]}
+@router.post("/incidents/{incident_id}/review")
+async def review_submit(incident_id: str, request: Request, who: User = Depends(reviewer),
+                        svc: Services = Depends(services)):
+    f = await deps.form_fields(request)
+    action = f.get("action", "")
+    data: dict = {}
+    if action == "edit":
+        for k in ("label", "killed_low", "killed_best", "killed_high", "injured_low", "injured_best",
+                  "injured_high", "event_type", "sub_event_type", "place"):
+            v = f.get(k, "").strip()
+            if v:
+                data[k] = _number(v) if k.startswith(("killed", "injured")) else v
+    elif action == "merge":
+        data = {"into": f.get("into", "").strip()}
+    elif action == "split":
+        data = {"articles": [a.strip() for a in f.get("articles", "").split(",") if a.strip()]}
+    try:
+        body = TypeAdapter(IncidentReviewIn).validate_python(
+            {"action": action, "data": data, "note": f.get("note") or None})
+    except ValidationError as exc:
+        raise _validation(exc)
+    deps.record_review(svc, who, incident_id, body)
+    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+
+
+@router.post("/sources/{source_id}/review")
+async def fact_review_submit(source_id: SourceId, request: Request, who: User = Depends(reviewer),
+                             svc: Services = Depends(services)):
+    f = await deps.form_fields(request)
+    try:
+        kind, start, end = f.get("fact", "::").split(":")
+        start_i, end_i = int(start), int(end)
+    except ValueError:
+        return error_page(request, 422, "choose a fact to review")
+    if kind not in FACT_REVIEW_IN:
+        return error_page(request, 422, f"no kind of fact {kind!r}")
+    data: dict = {}
+    if f.get("action") == "edit" and f.get("field"):
+        value = f.get("value", "")
+        data = {f["field"]: _number(value) if f["field"] in NUMERIC_FACT_FIELDS.get(kind, ()) else value}
+    try:
+        body = TypeAdapter(FACT_REVIEW_IN[kind]).validate_python(
+            {"action": f.get("action", ""), "data": data, "note": f.get("note") or None})
+    except ValidationError as exc:
+        raise _validation(exc)
+    deps.record_fact_review(svc, who, source_id, kind, start_i, end_i, body)
+    return RedirectResponse(f"/sources/{source_id}", status_code=303)
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_page(request: Request, _: User = Depends(analyst), svc: Services = Depends(services)) -> HTMLResponse:
+    return render(request, "audit.html", reviews=list(reversed(deps.audit_log(svc))))
+
+
+# ---------------------------------------------------------------- reading
+
+@router.get("/", response_class=HTMLResponse, dependencies=read)
+def index(request: Request, event_type: FilterText | None = None, since: str | None = Query(None, max_length=20),
+          until: str | None = Query(None, max_length=20), q: SearchText | None = None, grade: FilterText | None = None,
+          outlet: FilterText | None = None, actor: FilterText | None = None, place: FilterText | None = None,
+          svc: Services = Depends(services)) -> HTMLResponse:
+    from datetime import date
+
+    def day(value: str | None) -> date | None:
         try:
-            record_review(views, current_user(views.store, request), incident_id,
-                          ReviewIn(action=action, data=data, note=f.get("note") or None))
-        except HTTPException as exc:
-            return _page("error.html", status=exc.status_code, code=exc.status_code, message=exc.detail)
-        return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
-
-    @app.post("/sources/{source_id}/review", include_in_schema=False)
-    async def fact_review_submit(source_id: int, request: Request):
-        f = await _form(request)
-        try:
-            kind, start, end = f.get("fact", "::").split(":")
-            start_i, end_i = int(start), int(end)
+            return date.fromisoformat(value) if value else None
         except ValueError:
-            return _page("error.html", status=422, code=422, message="choose a fact to review")
-        action, data = f.get("action", ""), {}
-        if action == "edit" and f.get("field"):
-            value: object = f.get("value", "")
-            if f["field"] in ("value", "low", "high"):
-                value = int(value) if str(value).isdigit() else value
-            elif f["field"] in ("lat", "lon"):
-                try:
-                    value = float(value)
-                except ValueError:
-                    pass
-            data = {f["field"]: value}
-        try:
-            record_fact_review(views, current_user(views.store, request), source_id, kind, start_i, end_i,
-                               ReviewIn(action=action, data=data, note=f.get("note") or None))
-        except HTTPException as exc:
-            return _page("error.html", status=exc.status_code, code=exc.status_code, message=exc.detail)
-        return RedirectResponse(f"/sources/{source_id}", status_code=303)
+            raise HTTPException(400, f"not a YYYY-MM-DD date: {value!r}")
 
-    @app.get("/audit", response_class=HTMLResponse, include_in_schema=False)
-    def audit_page() -> HTMLResponse:
-        return _page("audit.html", reviews=list(reversed(views.store.reviews())))
+    pic = svc.views.picture()
+    found = filter_incidents(pic, event_type=event_type or None, since=day(since), until=day(until),
+                             q=q or None, grade=grade or None, outlet=outlet or None, actor=actor or None,
+                             place=place or None, store=svc.store)
+    shown = type(pic)(sources=pic.sources, groups=pic.groups, incidents=found)
+    outlets = sorted({s.meta.outlet for s in pic.sources.values() if s.meta.outlet})
+    rows = [(i, grading.grade(i)) for i in found]
+    link = lambda i: f"/incidents/{i.id}"  # noqa: E731
+    filters = {"event_type": event_type, "since": since, "until": until, "q": q, "grade": grade,
+               "outlet": outlet, "actor": actor, "place": place}
+    api = "/api/map.geojson?" + urlencode({k: v for k, v in filters.items() if v})
+    return render(request, "index.html", leaflet=vendor_dir(svc.settings) is not None, map_src=api,
+                  tiles=svc.settings.tiles, map=Markup(svg_map(shown, width=900, height=480, link=link)),
+                  timeline=Markup(svg_timeline(shown, link=link)), rows=rows, event_types=EVENT_TYPES,
+                  grades=grading.GRADES, outlets=outlets, f=filters, total=len(pic.incidents))
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def index(request: Request, event_type: str | None = None, since: str | None = None, until: str | None = None,
-              q: str | None = None, grade: str | None = None, outlet: str | None = None,
-              actor: str | None = None, place: str | None = None) -> HTMLResponse:
-        pic = views.picture()
-        found = filter_incidents(pic, event_type=event_type or None, since=_date(since), until=_date(until),
-                                 q=q or None, grade=grade or None, outlet=outlet or None, actor=actor or None,
-                                 place=place or None, store=views.store)
-        shown = type(pic)(sources=pic.sources, groups=pic.groups, incidents=found)
-        outlets = sorted({s.meta.outlet for s in pic.sources.values() if s.meta.outlet})
-        rows = [(i, grading.grade(i)) for i in found]
-        link = lambda i: f"/incidents/{i.id}"  # noqa: E731
-        from urllib.parse import urlencode
 
-        filters = {"event_type": event_type, "since": since, "until": until, "q": q, "grade": grade,
-                   "outlet": outlet, "actor": actor, "place": place}
-        api = "/api/map.geojson?" + urlencode({k: v for k, v in filters.items() if v})
-        return _page("index.html", leaflet=vendor is not None, map_src=api,
-                     tiles=os.environ.get("SITROOM_TILES", ""),
-                     map=Markup(svg_map(shown, width=900, height=480, link=link)),
-                     timeline=Markup(svg_timeline(shown, link=link)), rows=rows, event_types=EVENT_TYPES,
-                     grades=grading.GRADES, outlets=outlets, f=filters,
-                     total=len(pic.incidents))
+@router.get("/incidents/{incident_id}", response_class=HTMLResponse, dependencies=read)
+def incident_page(incident_id: str, request: Request, svc: Services = Depends(services)) -> HTMLResponse:
+    pic = svc.views.picture(everything=True)
+    inc = next((i for i in pic.incidents if i.id == incident_id), None)
+    if inc is None:
+        raise HTTPException(404, f"no incident {incident_id}")
+    mentions = []
+    for m in inc.mentions:
+        s = m.mention.sentence
+        at = s.find(m.mention.trigger)
+        spans = [(at, at + len(m.mention.trigger), "trigger")] if at >= 0 else []
+        mentions.append((m, highlight(s, spans)))
+    user = request.state.user
+    history = svc.store.reviews(f"incident:{inc.id}") if user is not None and user.is_analyst else []
+    return render(request, "incident.html", inc=inc, g=grading.grade(inc), mentions=mentions, history=history,
+                  event_types=EVENT_TYPES)
 
-    @app.get("/incidents/{incident_id}", response_class=HTMLResponse, include_in_schema=False)
-    def incident_page(incident_id: str, request: Request) -> HTMLResponse:
-        pic = views.picture(everything=True)
-        inc = next((i for i in pic.incidents if i.id == incident_id), None)
-        if inc is None:
-            raise HTTPException(404, f"no incident {incident_id}")
-        mentions = []
-        for m in inc.mentions:
-            s = m.mention.sentence
-            at = s.find(m.mention.trigger)
-            spans = [(at, at + len(m.mention.trigger), "trigger")] if at >= 0 else []
-            mentions.append((m, highlight(s, spans)))
-        return _page("incident.html", inc=inc, g=grading.grade(inc), mentions=mentions,
-                     user=current_user(views.store, request), history=views.store.reviews(f"incident:{inc.id}"),
-                     event_types=EVENT_TYPES)
 
-    @app.get("/sources/{source_id}", response_class=HTMLResponse, include_in_schema=False)
-    def source_page(source_id: int, request: Request) -> HTMLResponse:
-        pic = views.picture()
-        s = pic.sources.get(source_id)
-        if s is None:
-            raise HTTPException(404, f"no source {source_id}")
-        facts = reviewed_facts(views.store, s) if s.status == "done" else None
-        spans = []
-        if facts:
-            for kind in ("places", "dates", "figures", "quotes"):
-                spans += [(f.start, f.end, kind) for f in getattr(facts, kind)]
-        same_story = [o for sid, o in pic.sources.items() if sid != s.id and pic.groups.get(sid) == pic.groups.get(s.id)]
-        choices = [(f"{kind}:{f.start}:{f.end}", f"{kind[:-1]} · {s.text[f.start:f.end][:60]}")
-                   for kind in ("figures", "places", "dates", "quotes") for f in (getattr(facts, kind) if facts else [])]
-        return _page("source.html", s=s, text=highlight(s.text, spans), facts=facts, same_story=same_story,
-                     user=current_user(views.store, request), choices=choices)
+@router.get("/sources/{source_id}", response_class=HTMLResponse, dependencies=read)
+def source_page(source_id: SourceId, request: Request, svc: Services = Depends(services)) -> HTMLResponse:
+    pic = svc.views.picture()
+    s = pic.sources.get(source_id)
+    if s is None:
+        raise HTTPException(404, f"no source {source_id}")
+    facts = reviewed_facts(svc.store, s) if s.status == "done" else None
+    spans = []
+    if facts:
+        for kind in ("places", "dates", "figures", "quotes"):
+            spans += [(f.start, f.end, kind) for f in getattr(facts, kind)]
+    same_story = [o for sid, o in pic.sources.items() if sid != s.id and pic.groups.get(sid) == pic.groups.get(s.id)]
+    choices = [(f"{kind}:{f.start}:{f.end}", f"{kind[:-1]} · {s.text[f.start:f.end][:60]}")
+               for kind in ("figures", "places", "dates", "quotes") for f in (getattr(facts, kind) if facts else [])]
+    return render(request, "source.html", s=s, text=highlight(s.text, spans), facts=facts, same_story=same_story,
+                  choices=choices)
 
-    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
-    def compare_page() -> HTMLResponse:
-        from sitroom.fuse.compare import compare
 
-        pic = views.picture()
-        return _page("compare.html", views_=compare(pic, list(views.store.all_facts("figures"))))
+@router.get("/compare", response_class=HTMLResponse, dependencies=read)
+def compare_page(request: Request, svc: Services = Depends(services)) -> HTMLResponse:
+    from sitroom.fuse.compare import compare
 
-    @app.get("/figures", response_class=HTMLResponse, include_in_schema=False)
-    def figures_page(category: str = "displaced") -> HTMLResponse:
-        pic = views.picture()
-        ser = series.build(list(views.store.all_facts("figures")), pic.sources, category, pic.incident_of)
-        return _page("figures.html", ser=ser, chart=Markup(svg_series(ser)), category=category,
-                     categories=["killed", "injured", "displaced", "arrived", "evacuated", "missing", "detained",
-                                 "population"])
+    pic = svc.views.picture()
+    return render(request, "compare.html", views_=compare(pic, list(svc.store.all_facts("figures"))))
+
+
+@router.get("/figures", response_class=HTMLResponse, dependencies=read)
+def figures_page(request: Request, category: FilterText = "displaced",
+                 svc: Services = Depends(services)) -> HTMLResponse:
+    pic = svc.views.picture()
+    ser = series.build(list(svc.store.all_facts("figures")), pic.sources, category, pic.incident_of)
+    return render(request, "figures.html", ser=ser, chart=Markup(svg_series(ser)), category=category,
+                  categories=CATEGORIES)
