@@ -48,6 +48,9 @@ class DocContext:
     deadline: float | None = None
     budget: float | None = None    # the budget in seconds the deadline was set from (for messages)
     stage: str = ""                # the extractor running now (for messages)
+    # True when ``published`` is not the report's date but the day its own text supplies
+    # (dates.anchor_from_text): a weekday then goes to the nearest such day, either side
+    anchor_estimated: bool = False
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     # ---------------------------------------------------------------- the time budget

@@ -437,6 +437,11 @@ class _Resolver:
         if not rel and prep and self._forward(prep[-1]) and prep[-1].lower() in ("until", "till"):
             rel = "next_or_same"
         d = self._weekday_date(WEEKDAYS[m.group("wday").lower()], rel)
+        if not rel and self.ctx.anchor_estimated:  # the anchor is a day the story names, not "today"
+            wd = WEEKDAYS[m.group("wday").lower()]
+            ahead = self.anchor + timedelta(days=(wd - self.anchor.weekday()) % 7)
+            behind = self.anchor - timedelta(days=(self.anchor.weekday() - wd) % 7)
+            d = ahead if (ahead - self.anchor) < (self.anchor - behind) else behind
         if m.groupdict().get("pday"):
             pd = int(m.group("pday"))
             month = _month_of(m, "pmonth") if m.group("pmonth") else None
@@ -1091,6 +1096,36 @@ def _foreign_patterns(lang: str) -> tuple[tuple[re.Pattern, str, dict], ...]:
 def extract(ctx: DocContext) -> list[TimeExpr]:
     """The time expressions that have a calendar window (what the store keeps)."""
     return [_record(ctx, h) for h in _run(ctx) if h.d0 is not None]
+
+
+_DATE_LABEL = re.compile(r"\A\s*date\s+(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\b", re.I)
+
+
+def anchor_from_text(ctx: DocContext) -> date | None:
+    """For a report that comes without a publication date: the day its text supplies, so
+    that "Thursday" and "17 October" can still be resolved. A page's own date label
+    ("date 2024-05-01") first; else the latest day the text names with its year (a report
+    is written on or after the last day it names); a label of a month alone bounds that
+    day to the month, or stands for the month's last day. None when the text names none."""
+    label = _DATE_LABEL.match(ctx.text)
+    if label and label.group("d"):
+        try:
+            return date(int(label.group("y")), int(label.group("m")), int(label.group("d")))
+        except ValueError:
+            pass
+    saved, ctx.published = ctx.published, None
+    try:
+        days = [h.d1 for h in _run(ctx) if h.d0 is not None and h.prec == "day" and h.d1 <= date.today()
+                and re.search(r"\b(?:1[89]|20)\d{2}\b", ctx.text[h.start:h.end])]
+    finally:
+        ctx.published = saved
+    if label:
+        y, mo = int(label.group("y")), int(label.group("m"))
+        if not 1 <= mo <= 12:
+            return max(days, default=None)
+        inside = [d for d in days if (d.year, d.month) == (y, mo)]
+        return max(inside) if inside else min(_month_end(y, mo), date.today())
+    return max(days, default=None)
 
 
 def timexes(ctx: DocContext) -> list[Timex]:

@@ -105,6 +105,13 @@ def extract_document(text: str, published: date | None, title: str | None = None
         ctx.deadline, ctx.budget = deadline, time_budget
     stamp = method.current().stamp
     failures: list[ExtractorFailure] = []
+    if ctx.published is None:  # relative dates and as-of dates resolve against what the text says
+        try:
+            ctx.published = dates.anchor_from_text(ctx)
+            ctx.anchor_estimated = ctx.published is not None
+        except Exception as exc:  # noqa: BLE001 - then they stay unresolved, nothing else is lost
+            failures.append(ExtractorFailure(extractor="dates", error=f"{exc.__class__.__name__}: {exc}",
+                                             where=_where(exc), method=stamp))
     for attr, fn in EXTRACTORS:
         if language == "en" or attr in MULTILINGUAL:
             ctx.stage = f"the {attr} extractor"
