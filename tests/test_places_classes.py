@@ -204,3 +204,83 @@ def test_a_state_acting_owning_or_blamed_is_a_metonym(text, name):
 ])
 def test_a_state_as_a_place_stays_one(text, name):
     assert found(text)[name].kind == "country"
+
+
+# ---------------------------------------------------------------- priors and patterns (issue 8)
+
+
+@pytest.mark.parametrize("text, name, iso", [
+    ("Farmers near Houston and Beaumont said exports to China and Italy fell.", "China", "CN"),
+    ("Farmers near Houston and Beaumont said exports to China and Italy fell.", "Italy", "IT"),
+    ("Rains flooded parts of Mexico on Sunday, officials in Dallas said.", "Mexico", "MX"),
+])
+def test_a_country_name_is_the_country_not_a_namesake_town_near_the_story(text, name, iso):
+    p = found(text)[name]
+    assert p.country == iso and p.gazetteer_id == f"country:{iso}"
+
+
+def test_a_town_written_inside_its_state_is_still_the_town():
+    got = found("A tornado damaged homes in Tupelo, Mississippi, on Monday.")
+    assert got["Tupelo"].country == "US" and got["Tupelo"].kind == "settlement"
+    assert got["Mississippi"].gazetteer_id == "state:US-MS"
+
+
+def test_capital_abbreviations_are_not_small_towns():
+    got = found("EU ministers met in Lisbon. The MoD said it would respond. US officials agreed.")
+    assert got["EU"].kind == "metonym" and got["EU"].gazetteer_id == "area:european-union"
+    assert got["US"].country == "US"
+    assert "MoD" not in got   # a ministry, not a town whose alternate name it spells
+
+
+def test_divisions_of_small_countries_do_not_outweigh_towns():
+    got = found("Ferries left Southampton and Portsmouth on Friday.")
+    assert got["Southampton"].country == "GB" and got["Southampton"].kind == "settlement"
+
+
+def test_a_town_named_beside_its_neighbours_is_the_local_one():
+    got = found("Storms hit Orange, Bathurst and Lithgow overnight.")
+    assert got["Orange"].country == "AU"
+
+
+@pytest.mark.parametrize("text, name, iso", [
+    ("A tornado damaged homes in Tupelo, Mississippi, on Monday.", "Tupelo", "US"),
+    ("KEARNEY, Neb. (AP) — A grain elevator collapsed on Tuesday.", "KEARNEY", "US"),
+    ("Sen. Jane Roe, R-Bozeman, said the bill would pass.", "Bozeman", "US"),
+    ("A Duluth-based shipping firm said the port was closed.", "Duluth", "US"),
+    ("A Flagstaff man was arrested on Friday.", "Flagstaff", "US"),
+    ("Police said Mark Jones of Yakima was driving the truck.", "Yakima", "US"),
+    ("New South Wales said it would close schools.", "New South Wales", "AU"),
+])
+def test_words_around_a_town_make_it_a_town_whatever_ner_says(text, name, iso):
+    assert found(text)[name].country == iso
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    ("Monsoon rains lashed the Bay of Bengal on Monday.", "Bay of Bengal", "water"),
+    ("Trawlers fished the North Sea for a week.", "North Sea", "water"),
+    ("Caravans crossed the Sahara in March.", "Sahara", "region"),
+    ("Snow closed passes in the Himalayas.", "Himalayas", "region"),
+])
+def test_seas_deserts_and_mountain_ranges(text, name, kind):
+    assert found(text)[name].kind == kind
+
+
+def test_a_common_word_that_names_a_division_somewhere_is_not_a_place():
+    assert found("The Centre asked the court to extend the deadline.") == {}
+
+
+def test_names_inside_longer_names_are_left_to_the_benchmark_adapters():
+    text = ("The Oregon Department of Forestry said crews were fighting a fire near Bend and Redmond. "
+            "Leeds City Council sent buses. Veterans of the Gulf War met Paris Hilton.")
+    ctx = parse(text, date(2024, 5, 1))
+    got = places.extract(ctx)
+    assert "Oregon" not in {p.surface for p in got} and "Leeds" not in {p.surface for p in got}
+    emb = {p.surface: p for p in places.embedded(ctx, got)}
+    assert emb["Oregon"].gazetteer_id == "state:US-OR"
+    assert "Gulf" not in emb and "Paris" not in emb   # an event's name, a person's name
+
+
+def test_a_word_that_is_only_an_alternate_name_of_a_small_town_is_no_place():
+    # "Tobias" is an alternate name of a small town (not its own name): a person here
+    got = found("Donations reached Tobias last week.")
+    assert "Tobias" not in got

