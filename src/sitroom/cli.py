@@ -60,8 +60,9 @@ def analyze(
     allow_network: Annotated[Optional[list[str]], typer.Option(
         "--allow-network", help="Allow fetching from this one non-public network only, e.g. 10.1.0.0/16 "
                                 "(repeat for several; SITROOM_ALLOW_PRIVATE=NET,NET does the same).")] = None,
-    max_fetch: Annotated[int, typer.Option("--max-fetch", min=0,
-                                           help="At most this many HTTP requests in this run.")] = 500,
+    max_fetch: Annotated[Optional[int], typer.Option(
+        "--max-fetch", min=0, help="At most this many HTTP requests in this run "
+                                   "(default: the setting max_fetch, SITROOM_MAX_FETCH, else 500).")] = None,
     time_budget: Annotated[Optional[float], typer.Option(
         "--time-budget", min=0.001, help="Seconds of extraction per source; a source over it is marked failed "
                                          "(default: the setting time_budget, SITROOM_TIME_BUDGET, else 30).")] = None,
@@ -74,7 +75,8 @@ def analyze(
 
     store = _store()
     try:
-        fetcher = Fetcher(allow_private=True if allow_private else (allow_network or None), max_fetches=max_fetch)
+        fetcher = Fetcher(allow_private=True if allow_private else (allow_network or None),
+                          max_fetches=max_fetch if max_fetch is not None else _settings().max_fetch)
     except ValueError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2)

@@ -36,6 +36,9 @@ class Settings:
     origins: tuple[str, ...] = ()         # other origins allowed to post (a proxy's public URL)
     # --- requests
     max_body_bytes: int = 1_048_576       # larger request bodies are refused (413)
+    # --- fetching
+    allow_private: str = ""               # "1": fetch from loopback/private addresses too; or networks "10.0.0.0/8,..."
+    max_fetch: int = 500                  # HTTP requests per run, redirects included
     # --- extraction
     time_budget: float = 30.0             # seconds per document; over it, the source is marked failed
     # --- pages

@@ -25,7 +25,6 @@ actually connected to could not be checked.
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 import threading
 import time
@@ -115,7 +114,9 @@ def allowance(value: bool | str | Iterable[str] | None) -> bool | list[Network]:
     """What non-public addresses may be fetched from: True (all), False (none) or a list
     of networks. ``None`` reads the ``SITROOM_ALLOW_PRIVATE`` setting."""
     if value is None:
-        value = os.environ.get(ALLOW_PRIVATE_ENV, "")
+        from sitroom.settings import load
+
+        value = load().allow_private
     if isinstance(value, bool):
         return value
     if isinstance(value, str):
