@@ -16,10 +16,18 @@ read from the title words before a name ("Kenyan Health Minister"), from an appo
 after it ("X, a builder,") or before it ("Kenya's health minister, X,"), and is shared
 by every mention of the same person. Spans the place extractor took, or that follow
 "in"/"to"/"village of", are not made people.
+
+Bounded work (issue 9): the names taken so far are kept in order (they never overlap),
+so "is this offset taken" and "which names does this one clash with" are answered by
+bisection; a run of capitalised words is walked only as far as the caller can use
+(a name has at most four words); surnames, first names, acronyms and initials are
+looked up in indexes built once per document; ``ctx.check()`` runs in every loop over
+tokens, entities or candidates.
 """
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -60,13 +68,19 @@ def extract(ctx: DocContext) -> list[Entity]:
     roles: dict[str, str] = {}
     out: list[Entity] = []
     for c in cands:
+        ctx.check()
         span = doc.char_span(c.start, c.end, alignment_mode="expand")
         if span is None or len(span) == 0:
             continue
         role = role_of(span) if c.label == "PERSON" else None
         if role and c.canonical not in roles:
             roles[c.canonical] = role
-        out.append(Entity(start=c.start, end=c.end, sentence=span.sent.text.strip(), text=ctx.text[c.start:c.end],
+        sent = ctx.sentence_of(c.start)
+        # the sentence of the name's first word (span.sent, read once per sentence); a name
+        # across a sentence end keeps spaCy's span.sent, which runs to the end of its last word's
+        sentence = ctx.sentence_text(sent) if sent.start <= span.start and span.end <= sent.end \
+            else span.sent.text.strip()
+        out.append(Entity(start=c.start, end=c.end, sentence=sentence, text=ctx.text[c.start:c.end],
                           label=c.label, canonical=c.canonical, role=role))
     for e in out:  # a person's role, once read, holds for every mention of them
         if e.role is None and e.label == "PERSON":
@@ -90,8 +104,14 @@ def _is_name_token(tok: Token) -> bool:
 _NOT_NAMES = lexicon.terms("entity_cues", cue="not_name")
 
 
-def _name_run(doc: Doc, i: int) -> tuple[int, int] | None:
-    """The run of name tokens starting at token ``i`` (particles like "al-" or "bin" allowed inside)."""
+def _name_run(doc: Doc, i: int, longest: int | None = None) -> tuple[int, int] | None:
+    """The run of name tokens starting at token ``i`` (particles like "al-" or "bin" allowed inside).
+
+    ``longest``: the most tokens the caller can use. A longer run is not walked to its end
+    (a run of capitalised words may be the whole text): ``(i, i + longest + 1)`` comes back,
+    which the caller rejects as too long. The run is known to be longer once a word that is
+    no particle is taken at ``i + longest`` or after, since only particles are trimmed off
+    its end."""
     j = i
     while j < len(doc):
         tok = doc[j]
@@ -99,22 +119,51 @@ def _name_run(doc: Doc, i: int) -> tuple[int, int] | None:
                 j > i and tok.pos_ == "VERB" and tok.tag_ == "VBZ") or \
                 (tok.lower_ in PARTICLES and j > i and j + 1 < len(doc) and (_is_name_token(doc[j + 1]) or (
                     doc[j + 1].text == "-" and j + 2 < len(doc) and _is_name_token(doc[j + 2])))):
-            j += 1
-            continue
-        if tok.text in ("-",) and j > i and j + 1 < len(doc) and _is_name_token(doc[j + 1]) and not tok.whitespace_ \
+            pass
+        elif tok.text in ("-",) and j > i and j + 1 < len(doc) and _is_name_token(doc[j + 1]) and not tok.whitespace_ \
                 and not doc[j - 1].whitespace_:
-            j += 1
-            continue
-        break
+            pass
+        else:
+            break
+        if longest is not None and j - i >= longest and tok.lower_ not in PARTICLES:
+            return i, i + longest + 1
+        j += 1
     while j > i and doc[j - 1].lower_ in PARTICLES:
         j -= 1
     return (i, j) if j > i else None
 
 
+class _Taken:
+    """The names taken so far, in text order. They never overlap (a new one that clashes
+    is dropped or replaces the ones it contains), so their ends are in order too and a
+    clash or a covered offset is found by bisection."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.cands: list[_Cand] = []
+
+    def clashing(self, start: int, end: int) -> range:
+        """Indexes of the names that overlap [start, end)."""
+        return range(bisect_right(self.ends, start), max(bisect_right(self.ends, start), bisect_left(self.starts, end)))
+
+    def covers(self, pos: int) -> bool:
+        k = bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
+
+    def put(self, c: _Cand) -> None:
+        k = bisect_left(self.starts, c.start)
+        self.starts.insert(k, c.start)
+        self.ends.insert(k, c.end)
+        self.cands.insert(k, c)
+
+    def drop(self, ks: range) -> None:
+        del self.starts[ks.start:ks.stop], self.ends[ks.start:ks.stop], self.cands[ks.start:ks.stop]
+
+
 def _candidates(ctx: DocContext) -> list[_Cand]:
     doc, text = ctx.doc, ctx.text
-    out: list[_Cand] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
 
     def add(start: int, end: int, label: str) -> None:
         name = _clean(text[start:end], label)
@@ -124,29 +173,27 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
         off = text.find(name, start, end)
         if off >= 0:
             start, end = off, off + len(name)
-        clash = [k for k, (a, b) in enumerate(taken) if a < end and start < b]
+        clash = taken.clashing(start, end)
         if clash:
             # a longer name that contains the ones taken replaces them ("Jane" + "Doe-Smith")
-            if all(start <= taken[k][0] and taken[k][1] <= end and (start, end) != taken[k] for k in clash) \
-                    and all(out[k].label == label for k in clash):
-                for k in sorted(clash, reverse=True):
-                    del taken[k]
-                    del out[k]
+            if all(start <= taken.starts[k] and taken.ends[k] <= end
+                   and (start, end) != (taken.starts[k], taken.ends[k]) and taken.cands[k].label == label
+                   for k in clash):
+                taken.drop(clash)
             else:
                 return
-        taken.append((start, end))
-        out.append(_Cand(start=start, end=end, label=label, name=name))
+        taken.put(_Cand(start=start, end=end, label=label, name=name))
 
     # bylines: "SMITH Jane"
     for m in _BYLINE.finditer(text):
+        ctx.check()
         sur, given = m.group(1), m.group(2)
         if len(sur) > 2 and any(ch in "AEIOUY" for ch in sur):
-            c = _Cand(start=m.start(1), end=m.end(2), label="PERSON", name=f"{given} {sur.title()}")
-            taken.append((c.start, c.end))
-            out.append(c)
+            taken.put(_Cand(start=m.start(1), end=m.end(2), label="PERSON", name=f"{given} {sur.title()}"))
 
     # "Agency for Relief (AFR)": the expansion and the acronym are organisations
     for m in re.finditer(r"\(([A-Z][A-Za-z0-9&.]{1,11})\)", text):
+        ctx.check()
         before = text[max(0, m.start() - 160):m.start()].rstrip()
         long = _expansion(before, m.group(1).replace(".", ""))
         if long:
@@ -158,6 +205,7 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
     # "Centre for Policy Studies", "Socialist Movement": capitalised runs with an organisation word
     i = 0
     while i < len(doc):
+        ctx.check()
         if not doc[i].text[:1].isupper() or doc[i].is_sent_start and doc[i].lower_ in _NOT_NAMES:
             i += 1
             continue
@@ -177,13 +225,15 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
         i = max(j, i + 1)
 
     # title words + a capitalised name: "Health Minister Jane Doe", "Ambassador to the UN John Smith"
+    caps_end: dict[int, int] = {}  # token -> the end of the run of all-capitals words it starts
     for tok in doc:
+        ctx.check()
         if tok.lower_ not in ROLE_WORDS or tok.lower_ in _WEAK_ROLE:
             continue
         j = tok.i + 1
         if j < len(doc) and doc[j].text in ("-",):
             continue
-        run = _name_run(doc, j)
+        run = _name_run(doc, j, longest=4)
         if run is None:
             # "Ambassador to the US John Smith": skip a short "to the X" / "of X" complement
             k = j
@@ -191,9 +241,8 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
                 k += 1
                 if k < len(doc) and doc[k].lower_ == "the":
                     k += 1
-                while k < len(doc) and doc[k].text[:1].isupper() and doc[k].text.isupper():
-                    k += 1
-                run = _name_run(doc, k) if k > j + 1 else None
+                k = _caps_run_end(doc, k, caps_end)
+                run = _name_run(doc, k, longest=4) if k > j + 1 else None
         if run is None:
             continue
         a, b = run
@@ -208,6 +257,7 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
     place_names = {ctx.text[p.start:p.end] for p in ctx.places} | {p.surface for p in ctx.places}
     # spaCy's entities
     for ent in doc.ents:
+        ctx.check()
         label = ent.label_
         if label not in ("PERSON", "ORG", "NORP"):
             continue
@@ -225,7 +275,7 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
             continue
         if label == "PERSON" and _placey(ctx, ent):
             continue
-        if label in ("PERSON", "ORG") and (any(p.start <= s and e <= p.end for p in ctx.places)
+        if label in ("PERSON", "ORG") and (any(e <= p.end for p in ctx.facts_at("places", s))
                                            or _clean(ent.text, label) in place_names):
             continue
         if label == "PERSON":
@@ -249,12 +299,12 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
 
     # a capitalised word with a role or an age in apposition, or that speaks: "Nour, a nurse,"
     for tok in doc:
+        ctx.check()
         if tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "NORP", "DATE", "TIME") or not _is_name_token(tok):
             continue
-        if any(a <= tok.idx < b for a, b in taken) or any(p.start <= tok.idx < p.end for p in ctx.places) \
-                or tok.text in place_names:
+        if taken.covers(tok.idx) or ctx.facts_at("places", tok.idx) or tok.text in place_names:
             continue
-        run = _name_run(doc, tok.i)
+        run = _name_run(doc, tok.i, longest=3)
         if run is None or (tok.i > 0 and _is_name_token(doc[tok.i - 1]) and doc[tok.i - 1].pos_ == "PROPN"):
             continue
         a, b = run
@@ -264,18 +314,31 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
         if _appos_person(doc, b) or _speaks(last):
             add(doc[a].idx, last.idx + len(last), "PERSON")
     # later mentions of a surname or an acronym the model missed: "Doe left", "AFR said"
-    surnames = {_surname_key(c.name.split()[-1]): c for c in out if c.label == "PERSON" and len(c.name.split()) >= 2}
+    out = taken.cands
+    surnames = {_surname_key(c.name.split()[-1]) for c in out if c.label == "PERSON" and len(c.name.split()) >= 2}
     acronyms = {c.name for c in out if c.label == "ORG" and c.name.isupper() and len(c.name) >= 2}
     for tok in doc:
-        if any(a <= tok.idx < b for a, b in taken) or not tok.text[:1].isupper():
+        ctx.check()
+        if not tok.text[:1].isupper() or taken.covers(tok.idx):
             continue
         if tok.text in acronyms:
             add(tok.idx, tok.idx + len(tok.text), "ORG")
         elif _is_name_token(tok) and _surname_key(tok.text) in surnames and len(tok.text) > 2 \
                 and not (tok.i + 1 < len(doc) and _is_name_token(doc[tok.i + 1])):
             add(tok.idx, tok.idx + len(tok.text), "PERSON")
-    out.sort(key=lambda c: c.start)
-    return out
+    return list(taken.cands)  # in text order
+
+
+def _caps_run_end(doc: Doc, k: int, memo: dict[int, int]) -> int:
+    """The first token from ``k`` on that is not a word in capitals ("UN", "US"), each run
+    walked once per document."""
+    j = k
+    while j not in memo and j < len(doc) and doc[j].text[:1].isupper() and doc[j].text.isupper():
+        j += 1
+    end = memo.get(j, j)
+    for x in range(k, j + 1):
+        memo[x] = end
+    return end
 
 
 def _appos_person(doc: Doc, b: int) -> bool:
@@ -350,36 +413,83 @@ def _surname_key(word: str) -> str:
 
 
 def _resolve(ctx: DocContext, cands: list[_Cand]) -> list[_Cand]:
+    """Canonical names (``cands`` in text order): a surname, a given name or a shorter form
+    to the person named in full, an acronym to its organisation. Every lookup goes through
+    an index built once (by surname, by given name, by acronym, by initials)."""
     text = ctx.text
     full: list[_Cand] = [c for c in cands if c.label == "PERSON" and len(c.name.split()) >= 2]
     by_last: dict[str, list[_Cand]] = {}
+    by_first: dict[str, list[_Cand]] = {}
     for c in full:
-        by_last.setdefault(_surname_key(c.name.split()[-1]), []).append(c)
+        words = c.name.split()
+        by_last.setdefault(_surname_key(words[-1]), []).append(c)
+        by_first.setdefault(words[0], []).append(c)
+    first_starts = {w: [f.start for f in fs] for w, fs in by_first.items()}
+    # for the full names sharing a given name: the first place where a second name appears
+    first_mixed = {w: next((k for k, f in enumerate(fs) if f.name != fs[0].name), len(fs))
+                   for w, fs in by_first.items()}
+    order = {id(f): k for k, f in enumerate(full)}
+    by_last_first: dict[tuple[str, str], list[_Cand]] = {}
+    for f in full:
+        by_last_first.setdefault((_surname_key(f.name.split()[-1]), f.name.split()[0]), []).append(f)
+    # full names that end with a shorter name of two words or more ("Jane Doe" in "Mary Jane Doe")
+    multi = {c.name for c in cands if len(c.name.split()) >= 2}
+    lengths = sorted({len(n) for n in multi})
+    ending: dict[str, list[_Cand]] = {}
+    for f in full:
+        ctx.check()
+        for n in lengths:
+            if n >= len(f.name):
+                break
+            if f.name[-n:] in multi:
+                ending.setdefault(f.name[-n:], []).append(f)
+    longer: dict[tuple, tuple[list[_Cand], list[int]]] = {}
+
+    def longer_than(key: tuple, group: list[_Cand], size: int) -> tuple[list[_Cand], list[int]]:
+        """The names of ``group`` longer than ``size`` characters, and their offsets."""
+        got = longer.get(key)
+        if got is None:
+            ctx.check()
+            picked = group if size < 0 else [f for f in group if len(f.name) > size]
+            got = longer[key] = (picked, [f.start for f in picked])
+        return got
 
     def full_for(c: _Cand) -> str | None:
+        """The name of the full name ``c`` is a shorter form of: a longer one with its surname
+        that ends with it or starts with the same given name (for a surname alone, any
+        longer one); the last one before it, else the first after it."""
         words = c.name.split()
         key = _surname_key(words[-1])
-        options = [f for f in by_last.get(key, []) if f is not c and len(f.name) > len(c.name)
-                   and (len(words) == 1 or f.name.endswith(c.name) or words[0] == f.name.split()[0])]
-        if not options:
-            if len(words) == 1:  # "Doe" after "Jane Doe Smith"? a given name alone: "Jane" -> "Jane Doe"
-                options = [f for f in full if f.name.split()[0] == words[0] and f.start < c.start]
-                if len(options) > 1 and len({o.name for o in options}) > 1:
-                    return None
-            if not options:
-                return None
-        before = [f for f in options if f.start < c.start]
-        pick = before[-1] if before else options[0]
+        if len(words) == 1:
+            lists = [longer_than((key, len(c.name)), by_last.get(key, []), len(c.name))]
+        else:  # a longer name is never ``c`` itself
+            lists = [longer_than((key, words[0], len(c.name)), by_last_first.get((key, words[0]), []), len(c.name)),
+                     longer_than(("ends", c.name), ending.get(c.name, []), -1)]
+        before = [fs[k - 1] for fs, starts in lists if (k := bisect_left(starts, c.start))]
+        pick = max(before, key=lambda f: order[id(f)]) if before else \
+            min((fs[0] for fs, _ in lists if fs), key=lambda f: order[id(f)], default=None)
+        if pick is not None:
+            return pick.canonical or pick.name
+        if len(words) != 1:
+            return None
+        # "Doe" after "Jane Doe Smith"? a given name alone: "Jane" -> "Jane Doe", when every
+        # full name with that given name before it is the same
+        n = bisect_left(first_starts.get(words[0], []), c.start)
+        if n == 0 or n > first_mixed[words[0]]:
+            return None
+        pick = by_first[words[0]][n - 1]
         return pick.canonical or pick.name
 
     # acronyms: "Agency for Relief (AFR)"
     aliases: dict[str, str] = {}
     for m in re.finditer(r"\(([A-Z][A-Za-z0-9&.]{1,11})\)", text):
+        ctx.check()
         acr = m.group(1).replace(".", "")
         long = _expansion(text[max(0, m.start() - 160):m.start()].rstrip(), acr)
         if long:
             aliases[acr] = long
     for c in cands:
+        ctx.check()
         if c.label == "PERSON":
             c.canonical = full_for(c) or c.name
         elif c.label == "ORG":
@@ -392,21 +502,35 @@ def _resolve(ctx: DocContext, cands: list[_Cand]) -> list[_Cand]:
                 c.label, c.canonical = "PERSON", f  # the model called a person's surname an organisation
         else:
             c.canonical = c.name
-    # an organisation named in full, then by its acronym alone: one canonical name
+    # an organisation named in full, then by its acronym alone: one canonical name (of the
+    # expansions it ends with, the one of the acronym spelled out last)
+    last_of = {long: k for k, long in enumerate(aliases.values())}
+    lengths = sorted({len(long) for long in last_of})
     for c in cands:
-        if c.label == "ORG":
-            for acr, long in aliases.items():
-                if c.name == long or c.name.endswith(long):
-                    c.canonical = long
+        if c.label == "ORG" and lengths:
+            ctx.check()
+            ends = [c.name[len(c.name) - n:] for n in lengths if n <= len(c.name)]
+            hits = [e for e in ends if e in last_of]
+            if hits:
+                c.canonical = max(hits, key=last_of.__getitem__)
     # an acronym never spelled out in brackets, whose letters are the initials of an organisation
     # named in full in the document ("the World Health Organization ... the WHO said")
-    fulls = [c for c in cands if c.label == "ORG" and len(c.name.split()) >= 2]
+    by_initials: dict[str, list[_Cand]] = {}
+    for f in cands:
+        if f.label == "ORG" and len(f.name.split()) >= 2:
+            by_initials.setdefault(_initials(f.name), []).append(f)
+    spelled_as: dict[str, set[str]] = {}
     for c in cands:
         if c.label == "ORG" and c.canonical == c.name and c.name.isupper() and 2 <= len(c.name) <= 6 \
                 and c.name not in aliases:
-            spelled = {f.canonical or f.name for f in fulls if _initials(f.name) == c.name}
+            ctx.check()
+            spelled = spelled_as.get(c.name)
+            if spelled is None:
+                spelled = spelled_as[c.name] = {f.canonical or f.name for f in by_initials.get(c.name, [])}
             if len(spelled) == 1:
-                c.canonical = spelled.pop()
+                c.canonical = next(iter(spelled))
+                if len(c.name.split()) >= 2:  # itself a full name: the sets that hold it are read again
+                    spelled_as.pop(_initials(c.name), None)
     return cands
 
 

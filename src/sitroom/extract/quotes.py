@@ -29,11 +29,20 @@ that can only be theirs); "it"/"they"/"the agency" to the organisation that spok
 that role; collective speakers ("Kenyan officials") to the government they speak for.
 Every word list is a lexicon (speech_verbs, titles, demonyms, quote_speakers,
 quote_media, quote_channels, entity_pronouns, entity_gender, entity_country_names).
+
+Bounded work (issue 9): quotations never overlap, and neither do the entities, so
+"is this word quoted", "which quotations meet this sentence" and "who is named between
+these offsets" are answered by bisection (``_QList``, ``_Ents``); a quotation across
+paragraphs is checked paragraph by paragraph once, not again at every mark; the speakers
+heard so far are searched back only as far as the window asked for; names, role words
+and organisation words are looked up in indexes built once per document; ``ctx.check()``
+runs once per mark, sentence, quote and verb.
 """
 from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
@@ -132,19 +141,52 @@ def _mark_kind(text: str, i: int) -> str | None:
     return None
 
 
-def _quote_spans(text: str) -> list[_Q]:
+class _QList(list):
+    """Quotations in text order. They never overlap (``_quote_spans`` makes them so, and any
+    sub-list keeps it), so their ends are in order too: whether an offset lies in one, and
+    which ones meet a span, is found by bisection. A list out of order is scanned instead."""
+
+    def _index(self) -> tuple[list[int], list[int], bool]:
+        got = self.__dict__.get("_ix")
+        if got is None or got[0] != len(self):  # built, or grown since
+            ordered = all(a.end <= b.start for a, b in zip(self, self[1:]))
+            got = self._ix = (len(self), [q.start for q in self], [q.end for q in self], ordered)
+        return got[1], got[2], got[3]
+
+    def covers(self, pos: int, margin: int = 0) -> bool:
+        """``any(q.start - margin <= pos < q.end + margin for q in self)``."""
+        starts, _, ordered = self._index()
+        if not ordered:
+            return any(q.start - margin <= pos < q.end + margin for q in self)
+        k = bisect_right(starts, pos + margin) - 1
+        return k >= 0 and pos < self[k].end + margin
+
+    def meeting(self, a: int, b: int) -> _QList:
+        """``[q for q in self if q.start < b and a < q.end]``."""
+        starts, ends, ordered = self._index()
+        if not ordered:
+            return _QList(q for q in self if q.start < b and a < q.end)
+        return _QList(self[bisect_right(ends, a):max(bisect_right(ends, a), bisect_left(starts, b))])
+
+
+def _quote_spans(text: str, check=None) -> _QList:
     marks = [(m.start(), _mark_kind(text, m.start())) for m in re.finditer(f"[{_MARKS}]", text)]
-    out: list[_Q] = []
+    out = _QList()
     open_at: int | None = None
+    paras: _Paragraphs | None = None   # the paragraphs after the quotation open now
     for i, kind in marks:
+        if check is not None:
+            check()
         if open_at is None:
             if kind != "close":
                 open_at = i
             continue
-        if "\n" in text[open_at:i]:
-            if kind != "close" and _para_start(text, i) and _continues(text, open_at, i):
+        if paras is None or paras.a != open_at:
+            paras = _Paragraphs(text, open_at)
+        if paras.newline_before(i):
+            if kind != "close" and _para_start(text, i) and paras.continues(i):
                 continue  # the mark that opens the quotation's next paragraph again
-            if kind != "open" and _continues(text, open_at, i, last_may_not_reopen=True):
+            if kind != "open" and paras.continues(i, last_may_not_reopen=True):
                 _add(out, text, open_at + 1, i)
                 open_at = None
                 continue
@@ -159,27 +201,57 @@ def _quote_spans(text: str) -> list[_Q]:
 
 
 def _para_start(text: str, i: int) -> bool:
-    j = text.rfind("\n", 0, i)
-    return j >= 0 and text[j + 1:i].strip() == ""
+    """Only blanks between the line break before ``i`` and ``i``."""
+    j = i - 1
+    while j >= 0 and text[j] != "\n" and text[j].isspace():
+        j -= 1
+    return j >= 0 and text[j] == "\n"
 
 
-def _continues(text: str, a: int, b: int, last_may_not_reopen: bool = False) -> bool:
-    """A quotation opened at ``a`` goes on to ``b`` across paragraphs: each paragraph between
-    opens again with a mark (the last one need not when the quotation closes in it)."""
-    pos = a
-    while True:
-        nl = text.find("\n", pos, b)
-        if nl < 0:
+class _Paragraphs:
+    """The paragraph breaks after a quotation mark at ``a``, read once however many marks
+    after it ask whether the quotation goes on to them (the marks come in text order)."""
+
+    def __init__(self, text: str, a: int):
+        self.text, self.a = text, a
+        self.breaks: list[int] = []   # each break's first line break
+        self.starts: list[int] = []   # where the paragraph after it starts (after the blanks)
+        self.pos = a                  # where the search for the next break goes on
+        self.bad: int | None = None   # the first paragraph that does not open with a mark
+
+    def _read(self, b: int) -> None:
+        """Every break before ``b``, and the first paragraph that starts at ``b`` or later."""
+        text = self.text
+        while not self.starts or self.starts[-1] < b:
+            nl = text.find("\n", self.pos, b)
+            if nl < 0:
+                self.pos = max(self.pos, b)
+                return
+            j = nl
+            while j < len(text) and text[j] in "\n \t":
+                j += 1
+            self.breaks.append(nl)
+            self.starts.append(j)
+            if self.bad is None and j < len(text) and text[j] not in _MARKS:
+                self.bad = len(self.starts) - 1
+            self.pos = j + 1
+
+    def newline_before(self, b: int) -> bool:
+        """``"\\n" in text[a:b]``."""
+        self._read(b)
+        return bool(self.breaks) and self.breaks[0] < b
+
+    def continues(self, b: int, last_may_not_reopen: bool = False) -> bool:
+        """The quotation goes on to ``b`` across paragraphs: each paragraph between opens
+        again with a mark (the last one need not when the quotation closes in it: no line
+        break between its start and ``b``)."""
+        self._read(b)
+        k = bisect_left(self.starts, b)   # the paragraphs that start before b
+        if self.bad is None or self.bad >= k:
             return True
-        j = nl
-        while j < len(text) and text[j] in "\n \t":
-            j += 1
-        last = text.find("\n", j, b) < 0
-        if j >= b:
-            return True
-        if text[j] not in _MARKS and not (last and last_may_not_reopen):
+        if self.bad < k - 1:
             return False
-        pos = j + 1
+        return last_may_not_reopen and (k == len(self.starts) or self.breaks[k] >= b)
 
 
 def _add(out: list[_Q], text: str, a: int, b: int) -> None:
@@ -193,7 +265,38 @@ def _add(out: list[_Q], text: str, a: int, b: int) -> None:
 
 
 def _in_quotes(tok: Token, qs: list[_Q]) -> bool:
+    if isinstance(qs, _QList):
+        return qs.covers(tok.idx, 1)
     return any(q.start - 1 <= tok.idx < q.end + 1 for q in qs)
+
+
+class _Ents:
+    """Entities in text order: those that start between two offsets, and the one at an
+    offset, by bisection."""
+
+    def __init__(self, ents: list[Entity]):
+        self.ents = ents
+        self.starts = [e.start for e in ents]
+        self.disjoint = all(a.end <= b.start for a, b in zip(ents, ents[1:]))
+        self.longest = max((e.end - e.start for e in ents), default=0)
+
+    def between(self, a: int, b: int) -> list[Entity]:
+        """``[e for e in ents if a <= e.start < b]``."""
+        return self.ents[bisect_left(self.starts, a):bisect_left(self.starts, b)]
+
+    def before(self, b: int) -> int:
+        """How many start before ``b``."""
+        return bisect_left(self.starts, b)
+
+    def at(self, pos: int) -> Entity | None:
+        """The first entity that holds char ``pos``."""
+        if self.disjoint:
+            k = bisect_right(self.starts, pos) - 1
+            return self.ents[k] if k >= 0 and pos < self.ents[k].end else None
+        for e in self.ents[bisect_left(self.starts, pos - self.longest):bisect_right(self.starts, pos)]:
+            if pos < e.end:
+                return e
+        return None
 
 
 # ---------------------------------------------------------------- speakers
@@ -212,29 +315,82 @@ class _Speakers:
 
     def __init__(self, ctx: DocContext, qs: list[_Q]):
         self.ctx = ctx
-        self.qs = qs
+        self.qs = qs if isinstance(qs, _QList) else _QList(qs)
         self.ents = sorted(ctx.entities, key=lambda e: e.start)
-        self.gender = _genders(ctx, self.ents, qs)
+        self.ix = _Ents(self.ents)
+        self.gender = _genders(ctx, self.ents, self.qs, self.ix)
         self.said: list[_Said] = []
+        self.said_max: list[int] = []   # the latest offset among said[:k + 1]
         self.group: tuple[str, str | None] | None = None   # the organisation last a subject
+        self.names = {e.canonical for e in self.ents}
+        self.person_names = {e.canonical for e in self.ents if e.label == "PERSON"}
+        self._first_named: dict[str, Entity] = {}
+        for e in reversed(self.ents):
+            self._first_named[e.canonical] = e
+        self._orgs_by_word: dict[str, tuple[list[Entity], list[int]]] | None = None
+        self._roles: dict[str, dict[str, tuple[list[int], list[int]]]] = {}
+        self._role_people: list[tuple[Entity, set[str]]] | None = None
 
     def spoke(self, name: str, role: str | None, at: int) -> None:
-        person = any(e.label == "PERSON" and e.canonical == name for e in self.ents) or (
-            not any(e.canonical == name for e in self.ents) and name.split()[-1].lower() in
-            L("roles") | {k for k, v in L("speaker_kind").items() if v == "person"})
+        person = name in self.person_names or (name not in self.names and name.split()[-1].lower() in _person_heads())
         self.said.append(_Said(name, role, person, at))
+        self.said_max.append(max(at, self.said_max[-1]) if self.said_max else at)
 
     def entity_at(self, tok: Token) -> Entity | None:
-        for e in self.ents:
-            if e.start <= tok.idx < e.end:
-                return e
-        return None
+        return self.ix.at(tok.idx)
+
+    def first_named(self, name: str) -> Entity | None:
+        """The first entity whose canonical name is ``name``."""
+        return self._first_named.get(name)
+
+    def quoted(self, pos: int) -> bool:
+        """Char ``pos`` lies inside a quotation."""
+        return self.qs.covers(pos)
 
     def last_speaker(self, at: int, person: bool | None = None, within: int = 1500) -> _Said | None:
-        for s in reversed(self.said):
+        for k in range(len(self.said) - 1, -1, -1):
+            if self.said_max[k] < at - within:
+                return None  # everyone heard up to here spoke before the window
+            s = self.said[k]
             if s.at < at and at - s.at <= within and (person is None or s.person == person):
                 return s
         return None
+
+    def last_org_named(self, word: str, at: int) -> Entity | None:
+        """The last organisation outside quotations that starts before ``at`` and has the word
+        ``word`` in its canonical name."""
+        if self._orgs_by_word is None:
+            self._orgs_by_word = {}
+            for e in self.ents:
+                if e.label == "ORG" and not self.quoted(e.start):
+                    for w in set(e.canonical.lower().split()):
+                        got = self._orgs_by_word.setdefault(w, ([], []))
+                        got[0].append(e)
+                        got[1].append(e.start)
+        ents, starts = self._orgs_by_word.get(word, ([], []))
+        k = bisect_left(starts, at)
+        return ents[k - 1] if k else None
+
+    def people_with_role_words(self, low: str) -> dict[str, tuple[list[int], list[int]]]:
+        """For the people named with a role that has the word ``low``: each word of their
+        roles -> (their positions in ``role_people()``, their offsets)."""
+        got = self._roles.get(low)
+        if got is None:
+            got = self._roles[low] = {}
+            for k, (e, have) in enumerate(self.role_people()):
+                if low in have:
+                    for w in have:
+                        ks, starts = got.setdefault(w, ([], []))
+                        ks.append(k)
+                        starts.append(e.start)
+        return got
+
+    def role_people(self) -> list[tuple[Entity, set[str]]]:
+        """The people named with a role, in order, with the words of their role."""
+        if self._role_people is None:
+            self._role_people = [(e, {_bare(w.lower()) for w in re.split(r"[\s-]", e.role)})
+                                 for e in self.ents if e.label == "PERSON" and e.role]
+        return self._role_people
 
     def pronoun(self, low: str, at: int) -> tuple[str, str | None] | None:
         """The person a "he"/"she" at char ``at`` refers to: the nearest person named before it
@@ -246,8 +402,8 @@ class _Speakers:
         # the person who spoke last, when no one else was named since
         s = self.last_speaker(at, person=True, within=600)
         if s is not None and self.gender.get(s.name) in (want, None) and not any(
-                e.label == "PERSON" and s.at < e.start < at and e.canonical != s.name
-                and not any(q.start <= e.start < q.end for q in self.qs) for e in self.ents):
+                e.label == "PERSON" and s.at < e.start and e.canonical != s.name and not self.quoted(e.start)
+                for e in self.ix.between(s.at, at)):
             return s.name, s.role
         # a person the text says is of that gender, named in this sentence or the two before
         near = self.ctx.sentence_of(at)
@@ -257,13 +413,14 @@ class _Speakers:
                 break
             near = doc[near.start - 1].sent
             first = near.start_char
-        known = [e for e in self.ents if e.label == "PERSON" and first <= e.start < at and want is not None
-                 and self.gender.get(e.canonical) == want and not any(q.start <= e.start < q.end for q in self.qs)]
+        known = [e for e in self.ix.between(first, at) if e.label == "PERSON" and want is not None
+                 and self.gender.get(e.canonical) == want and not self.quoted(e.start)]
         if known and len({e.canonical for e in known}) == 1:
             return known[-1].canonical, known[-1].role
         for _ in range(6):
-            people = [e for e in self.ents if e.label == "PERSON" and sent.start_char <= e.start < min(sent.end_char, at)
-                      and not any(q.start <= e.start < q.end for q in self.qs)]
+            self.ctx.check()
+            people = [e for e in self.ix.between(sent.start_char, min(sent.end_char, at)) if e.label == "PERSON"
+                      and not self.quoted(e.start)]
             fits = [e for e in people if self.gender.get(e.canonical) in (want, None)]
             if fits:
                 known = [e for e in fits if self.gender.get(e.canonical) == want]
@@ -294,8 +451,8 @@ class _Speakers:
         return self.group
 
     def observe(self, sent: Span) -> None:
-        for e in self.ents:
-            if sent.start_char <= e.start < sent.end_char and e.label == "ORG":
+        for e in self.ix.between(sent.start_char, sent.end_char):
+            if e.label == "ORG":
                 tok = self.ctx.doc.char_span(e.start, e.end, alignment_mode="expand")
                 if tok is not None and (tok.root.dep_ in ("nsubj", "nsubjpass") or
                                         tok.root.head.dep_ in ("nsubj", "nsubjpass") and tok.root.dep_ in
@@ -303,26 +460,30 @@ class _Speakers:
                     self.group = (e.canonical, None)
 
 
-def _genders(ctx: DocContext, ents: list[Entity], qs: list[_Q]) -> dict[str, str | None]:
+def _genders(ctx: DocContext, ents: list[Entity], qs: _QList, ix: _Ents | None = None) -> dict[str, str | None]:
     """Each person's gender as far as the text tells: a title or role word that has one
     ("Mrs", "spokeswoman"), or a pronoun in a sentence where they are the only person named
-    and the subject ("X fled with her sons"). Conflicting evidence leaves it unknown."""
+    and the subject ("X fled with her sons"). Conflicting evidence leaves it unknown.
+    ``ents`` in text order (``ix`` their index)."""
+    ix = ix or _Ents(ents)
     votes: dict[str, set[str]] = {}
     words = person_gender_words()
     for e in ents:
+        ctx.check()
         if e.label != "PERSON":
             continue
         g = gender_of(ctx.doc, e, words)
         if g:
             votes.setdefault(e.canonical, set()).add(g)
     pron = L("person_pron")
-    for sent in ctx.doc.sents:
-        people = {e.canonical for e in ents if e.label == "PERSON" and sent.start_char <= e.start < sent.end_char
-                  and not any(q.start <= e.start < q.end for q in qs)}
+    for sent in ctx.sentences():
+        ctx.check()
+        here = ix.between(sent.start_char, sent.end_char)
+        people = {e.canonical for e in here if e.label == "PERSON" and not qs.covers(e.start)}
         if len(people) != 1:
             continue
         name = next(iter(people))
-        e = next(e for e in ents if e.canonical == name and sent.start_char <= e.start < sent.end_char)
+        e = next(e for e in here if e.canonical == name)
         span = ctx.doc.char_span(e.start, e.end, alignment_mode="expand")
         if span is None or span.root.dep_ not in ("nsubj", "nsubjpass"):
             continue
@@ -331,6 +492,12 @@ def _genders(ctx: DocContext, ents: list[Entity], qs: list[_Q]) -> dict[str, str
         if len(gs) == 1:
             votes.setdefault(name, set()).update(gs)
     return {name: next(iter(g)) if len(g) == 1 else None for name, g in votes.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def _person_heads() -> frozenset[str]:
+    """Role words and words for a person ("spokeswoman", "witness")."""
+    return L("roles") | {k for k, v in L("speaker_kind").items() if v == "person"}
 
 
 def _subject(verb: Token) -> Token | None:
@@ -372,8 +539,8 @@ def _government(state: _Speakers, phrase: list[Token], head: Token) -> str | Non
         iso = L("demonyms").get(t.lower_)
         if iso:
             return _country_name(iso)
-        for p in state.ctx.places:
-            if p.start <= t.idx < p.end and p.kind == "country" and p.country:
+        for p in state.ctx.facts_at("places", t.idx):
+            if p.kind == "country" and p.country:
                 return _country_name(p.country)
     return None
 
@@ -406,8 +573,9 @@ def _noun_phrase_speaker(state: _Speakers, tok: Token) -> tuple[str | None, str 
                     return f"unnamed {t.lemma_.lower()}", t.lemma_.lower()
         return None, None
     sub = list(tok.subtree)
+    in_sub = {t.i for t in sub}
     phrase = [t for t in sub if t.dep_ not in ("appos", "relcl", "punct", "det", "acl")
-              and not any(a.dep_ in ("appos", "relcl", "acl") and a in sub and a.i != tok.i for a in t.ancestors
+              and not any(a.dep_ in ("appos", "relcl", "acl") and a.i in in_sub and a.i != tok.i for a in t.ancestors
                           if a.i != tok.i)]
     # a dateline before a dash ("CITY (AP) — X said") is not part of the subject
     dash = [t.i for t in sub if t.text in ("—", "–", "--") and t.i < tok.i]
@@ -415,13 +583,13 @@ def _noun_phrase_speaker(state: _Speakers, tok: Token) -> tuple[str | None, str 
         phrase = [t for t in phrase if t.i > dash[-1]]
         sub = [t for t in sub if t.i > dash[-1]]
     roles = L("roles")
-    person_heads = roles | {k for k, v in L("speaker_kind").items() if v == "person"}
+    person_heads = _person_heads()
     appos = [t for t in sub if t.dep_ == "appos" and (t.head.i == tok.i or low in person_heads)]
     kind = L("speaker_kind").get(tok.lemma_.lower()) or L("speaker_kind").get(low)
     if kind == "document":  # "the statement on Telegram": where it was given out, not who gave it
-        where = [t for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "in", "via", "at")
-                 for t in c.subtree]
-        phrase = [t for t in phrase if t not in where]
+        where = {t.i for c in tok.children if c.dep_ == "prep" and c.lower_ in ("on", "in", "via", "at")
+                 for t in c.subtree}
+        phrase = [t for t in phrase if t.i not in where]
     ents = [state.entity_at(t) for t in phrase]
     for ap in appos:  # "Niger's army chief, General X," / "X, a builder,"
         ents += [state.entity_at(t) for t in ap.subtree if t.dep_ not in ("relcl",)]
@@ -462,12 +630,14 @@ def _noun_phrase_speaker(state: _Speakers, tok: Token) -> tuple[str | None, str 
     if kind in ("group", "government") and tok.tag_ == "NN" and len(words) == 1 and definite:
         # "the agency said": the organisation named before it in its sentence, else the one that spoke last
         sent = tok.sent
-        before = [e for e in state.ents if e.label == "ORG" and e.start < at
-                  and not any(q.start <= e.start < q.end for q in state.qs)]
-        named = [e for e in before if low in e.canonical.lower().split()]  # "the council": "X Refugee Council"
-        here = [e for e in before if sent.start_char <= e.start]
-        if named or here:
-            return (named or here)[-1].canonical, None
+        # an organisation outside quotations named before: with the word ("the council": "X
+        # Refugee Council"), else the last one named in this sentence
+        named = state.last_org_named(low, at)
+        if named is None:
+            named = next((e for e in reversed(state.ix.between(sent.start_char, at))
+                          if e.label == "ORG" and not state.quoted(e.start)), None)
+        if named is not None:
+            return named.canonical, None
         got = state.organisation(at)
         if got:
             return got
@@ -481,7 +651,7 @@ def _noun_phrase_speaker(state: _Speakers, tok: Token) -> tuple[str | None, str 
             pe = state.entity_at(tok.head.head)
         elif poss.lower_ in L("person_pron"):
             got = state.pronoun(poss.lower_, poss.idx)
-            pe = next((e for e in state.ents if got and e.canonical == got[0]), None)
+            pe = state.first_named(got[0]) if got else None
         if pe is not None and pe.label == "PERSON":
             country = _country_of_role(state, pe.role)
             if country:
@@ -513,21 +683,23 @@ def _phrase_text(phrase: list[Token]) -> str:
 def _person_with_role(state: _Speakers, tok: Token, phrase: list[Token]) -> tuple[str, str | None] | None:
     """The person named with the role word ``tok`` (and its other content words), before the
     phrase, else after it."""
+    low = tok.lower_
     want = {_bare(t.lower_) for t in phrase if t.pos_ in ("NOUN", "PROPN", "ADJ") and t.lower_ not in
             _determiners()}
-    want.add(tok.lower_)
-    people = [e for e in state.ents if e.label == "PERSON" and e.role]
-
-    def fits(e: Entity) -> bool:
-        have = {_bare(w.lower()) for w in re.split(r"[\s-]", e.role)}
-        return tok.lower_ in have and len(want & have) >= min(2, len(want))
-
-    before = [e for e in people if e.start < tok.idx and fits(e)]
-    if before:
-        return before[-1].canonical, before[-1].role
-    after = [e for e in people if e.start > tok.idx and fits(e)]
-    if after:
-        return after[0].canonical, after[0].role
+    want.add(low)
+    # a person fits when their role has the word and, if the phrase has more words, one more
+    # of them: the people whose role has both, from an index by word pairs
+    by_word = state.people_with_role_words(low)
+    lists = [by_word[w] for w in ([low] if len(want) == 1 else want - {low}) if w in by_word]
+    people = state.role_people()
+    before = max((ks[k - 1] for ks, starts in lists if (k := bisect_left(starts, tok.idx))), default=None)
+    if before is not None:
+        e = people[before][0]
+        return e.canonical, e.role
+    after = min((ks[k] for ks, starts in lists if (k := bisect_right(starts, tok.idx)) < len(ks)), default=None)
+    if after is not None:
+        e = people[after][0]
+        return e.canonical, e.role
     return None
 
 
@@ -572,28 +744,47 @@ def _country_of_role(state: _Speakers, role: str | None) -> str | None:
 
 
 def _medium(ctx: DocContext, verb: Token | None, sent: Span) -> str | None:
-    s = sent.text
     if verb is not None:
         if verb.lemma_.lower() == "tell":
             for o in (c for c in verb.children if c.dep_ in ("dobj", "dative", "iobj")):
                 phrase = " ".join(t.text for t in o.subtree)
                 if L("media").search(phrase) or (o.pos_ == "PROPN" and o.ent_type_ == "ORG"):
                     return f"told {phrase}"
-    for pat, name in L("platforms"):
-        if pat.search(s):
-            return name
-    for pat, name in L("phrases"):
-        if pat.search(s):
-            return name
+    channel, told = _sentence_media(ctx, sent)
+    if channel is not None:
+        return channel
     if verb is not None and verb.lemma_.lower() in ("tweet", "post"):
         return "tweeted" if verb.lemma_.lower() == "tweet" else "posted"
+    return told
+
+
+def _sentence_media(ctx: DocContext, sent: Span) -> tuple[str | None, str | None]:
+    """What the sentence's words alone tell of the medium: a platform or a channel phrase,
+    and "told <outlet>" (read once per sentence, however many quotes it has)."""
+    memo = ctx._cache.setdefault("quotes.media", {})
+    key = (sent.start, sent.end)
+    if key in memo:
+        return memo[key]
+    s = sent.text
+    channel = told = None
+    for pat, name in L("platforms"):
+        if pat.search(s):
+            channel = name
+            break
+    if channel is None:
+        for pat, name in L("phrases"):
+            if pat.search(s):
+                channel = name
+                break
     m = re.search(r"\btold ((?:the )?[A-Z][\w-]+(?: [A-Z][\w-]+)*)", s)
     if m:
-        return f"told {m.group(1)}"
-    m = re.search(r"\btold (" + L("media").pattern + ")", s)
-    if m:
-        return f"told {m.group(1)}"
-    return None
+        told = f"told {m.group(1)}"
+    else:
+        m = re.search(r"\btold (" + L("media").pattern + ")", s)
+        if m:
+            told = f"told {m.group(1)}"
+    memo[key] = channel, told
+    return channel, told
 
 
 def _headline(ctx: DocContext, sent: Span) -> bool:
@@ -777,8 +968,15 @@ def _governing_speech_verb(ctx: DocContext, q: _Q, qs: list[_Q]) -> Token | None
     return None
 
 
-def _reported_clause(verb: Token, sent: Span) -> list[Token]:
-    """The clause a verb of saying governs, in its sentence."""
+def _reported_clause(verb: Token, sent: Span, memo: dict | None = None) -> list[Token]:
+    """The clause a verb of saying governs, in its sentence (``memo``: the clauses read
+    already, for the next quote of the sentence)."""
+    if memo is not None:
+        key = (verb.i, sent.start, sent.end)
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = _reported_clause(verb, sent)
+        return got
     comps = [c for c in verb.children if c.dep_ == "ccomp"]
     if not comps:
         # "said in a statement that ...": a "that" clause the parser hung elsewhere
@@ -798,10 +996,12 @@ def _reported_clause(verb: Token, sent: Span) -> list[Token]:
 
 def _mixed(ctx: DocContext, q: _Q, sent: Span, qs: list[_Q]) -> tuple[Token, list[Token]] | None:
     """The reporting verb and its clause when the quote lies inside a reported clause."""
+    memo = ctx._cache.setdefault("quotes.clauses", {})
     for verb in sent:
         if verb.pos_ not in ("VERB", "AUX") or verb.lemma_.lower() not in L("reporting") or _in_quotes(verb, qs):
             continue
-        toks = _reported_clause(verb, sent)
+        ctx.check()
+        toks = _reported_clause(verb, sent, memo)
         if toks and toks[0].idx <= q.start and q.end <= toks[-1].idx + len(toks[-1].text) + 1 and \
                 not (toks[0].idx >= q.start - 1 and toks[-1].idx + len(toks[-1]) <= q.end + 1):
             return verb, toks
@@ -815,16 +1015,19 @@ def _quoted_share(toks: list[Token], q: _Q) -> float:
 
 
 def extract(ctx: DocContext) -> list[Quote]:
-    spans = _quote_spans(ctx.text)
+    spans = _quote_spans(ctx.text, ctx.check)
     state = _Speakers(ctx, spans)
     out: list[Quote] = []
     prev: Quote | None = None        # the last direct quote attributed
-    by_sent: dict[int, list[_Q]] = {}
+    by_sent: dict[int, _QList] = {}
     for q in spans:
-        by_sent.setdefault(ctx.sentence_of(q.start).start, []).append(q)
-    for sent in ctx.doc.sents:
-        qs = by_sent.get(sent.start, [])
+        by_sent.setdefault(ctx.sentence_of(q.start).start, _QList()).append(q)
+    for sent in ctx.sentences():
+        ctx.check()
+        qs = by_sent.get(sent.start, _QList())
+        mark = len(out)
         for q in qs:
+            ctx.check()
             mixed = _mixed(ctx, q, sent, spans)
             if mixed is not None and _quoted_share(mixed[1], q) < 0.5:
                 continue  # part of a reported clause: the clause is the quote
@@ -834,13 +1037,15 @@ def extract(ctx: DocContext) -> list[Quote]:
             if attr is None or attr[0] is None:
                 continue
             speaker, role, medium, _ = attr
-            quote = Quote(start=q.start, end=q.end, sentence=sent.text.strip(), text=q.text, speaker=speaker,
+            quote = Quote(start=q.start, end=q.end, sentence=ctx.sentence_text(sent), text=q.text, speaker=speaker,
                           speaker_role=role, kind="direct", medium=medium)
             out.append(quote)
             state.spoke(speaker, role, q.start)
             prev = quote
-        over = [q for q in spans if q.start < sent.end_char and sent.start_char < q.end]
-        for r in _reported(ctx, state, sent, over, [o for o in out if sent.start_char <= o.start < sent.end_char]):
+        over = spans.meeting(sent.start_char, sent.end_char)
+        # the direct quotes of this sentence (every quote starts in the sentence it was found in)
+        direct = [o for o in out[mark:] if sent.start_char <= o.start < sent.end_char]
+        for r in _reported(ctx, state, sent, over, direct):
             out.append(r)
             state.spoke(r.speaker, r.speaker_role, r.start)
         state.observe(sent)
@@ -853,12 +1058,12 @@ def _continued(ctx: DocContext, state: _Speakers, sent: Span, q: _Q, prev: Quote
     she said. "..."'), or opens a paragraph after a speaker's introduction ("It writes:")."""
     if len(q.text.split()) < 4:
         return None
-    if prev is not None:
+    if prev is not None and min(q.start, len(ctx.text)) - prev.end < 600:
         gap = ctx.text[prev.end:q.start]
         # the sentences between the two (not the one that attributes the first) name no one else
         first = ctx.sentence_of(max(prev.start, prev.end - 1))
         between = [t for t in ctx.doc[first.end:sent.start] if t.idx >= prev.end]
-        if len(gap) < 600 and gap.count("\n") <= 4 and not any(
+        if gap.count("\n") <= 4 and not any(
                 t.ent_type_ in ("PERSON", "ORG") or t.lemma_.lower() in L("speech") or _person_subject(t)
                 for t in between) and _opens_sentence(ctx, q, sent):
             return prev.speaker, prev.speaker_role, prev.medium, None
@@ -905,7 +1110,7 @@ def _span_quote(ctx: DocContext, sent: Span, a: int, b: int, speaker: str, role:
     body = body.rstrip(" ,.;:\"“”")
     if len(body.split()) < 2 or not speaker:
         return None
-    return Quote(start=a, end=a + len(body), sentence=sent.text.strip(), text=body, speaker=speaker,
+    return Quote(start=a, end=a + len(body), sentence=ctx.sentence_text(sent), text=body, speaker=speaker,
                  speaker_role=role, kind="indirect", medium=medium)
 
 
@@ -920,7 +1125,8 @@ def _strip_lead(toks: list[Token]) -> list[Token]:
 def _speaks_itself(toks: list[Token], verb: Token) -> bool:
     """The clause is someone else's speech ("X denied it, CNN reported"): its root is a verb of
     saying with a subject of its own."""
-    roots = [t for t in toks if t.head.i == verb.i or t.head not in toks]
+    ids = {t.i for t in toks}
+    roots = [t for t in toks if t.head.i == verb.i or t.head.i not in ids]
     return any(r.lemma_.lower() in L("reporting") and r.pos_ == "VERB" and any(
         c.dep_ == "nsubj" for c in r.children) for r in roots)
 
@@ -961,13 +1167,15 @@ def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q], direc
                 q = _span_quote(ctx, sent, a, b, speaker, role, _medium(ctx, None, sent), qs)
                 if q:
                     out.append(q)
+    memo = ctx._cache.setdefault("quotes.clauses", {})
     for verb in sent:
         lemma = verb.lemma_.lower()
         if verb.pos_ not in ("VERB", "AUX") or _in_quotes(verb, qs) or _not_speech(verb):
             continue
+        ctx.check()
         toks: list[Token] = []
         if lemma in L("reporting") or (lemma == "point" and any(c.lower_ == "out" for c in verb.children)):
-            toks = _reported_clause(verb, sent)
+            toks = _reported_clause(verb, sent, memo)
             if toks and _speaks_itself(toks, verb):
                 continue
             if not toks and lemma in _frame("gerund"):
