@@ -325,6 +325,9 @@ def _runs(ctx: DocContext, g: Gazetteer | None = None) -> list[list[Token]]:
     return runs
 
 
+MAX_NAME_TOKENS = 8
+
+
 def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     text = ctx.text
     out: list[_Mention] = []
@@ -343,7 +346,9 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
             dem = _demonym_at(ctx, g, run, i, ent_label)
             if dem is not None and i == 0 and len(run) > dem[0] and run[-1].text in NAMED_FACILITY:
                 dem = None   # "Kuwaiti Friendship Hospital": the facility's own name
-            for j in range(len(run), i, -1):
+            ctx.check()
+            # no gazetteer name is longer than MAX_NAME_TOKENS words: longer spans are not looked up
+            for j in range(min(len(run), i + MAX_NAME_TOKENS), i, -1):
                 if dem is not None and j - i <= dem[0]:
                     break   # "Sri Lankan": a nationality word, unless a longer name holds it ("American Samoa")
                 start, end = run[i].idx, run[j - 1].idx + len(run[j - 1].text)
