@@ -395,6 +395,26 @@ def stable_id(group: list[MentionRef]) -> str:
     return "i" + hashlib.sha1(first.encode()).hexdigest()[:10]
 
 
+# ---------------------------------------------------------------- the interface incremental fusion uses
+# (the store keeps incidents; a new source's mentions are attached one by one)
+
+JOIN_THRESHOLD = 0.5
+
+
+def attach_score(ref: MentionRef, members: list[MentionRef]) -> float:
+    """How strongly a new mention belongs to an incident made of ``members`` (0..1; it
+    joins at ``JOIN_THRESHOLD`` or above). The batch ``merge`` decides by the same evidence."""
+    return 1.0 if any(same_incident(ref.mention, m.mention, same_source=ref.source_id == m.source_id)
+                      for m in members) else 0.0
+
+
+def summarise(group: list[MentionRef], incident_id: str = "") -> Incident:
+    """An incident's fields (type, dates, place, actors, label, tolls) from its mentions."""
+    inc = _incident(group)
+    inc.id = incident_id or stable_id(group)
+    return inc
+
+
 def _incident(group: list[MentionRef]) -> Incident:
     ms = [r.mention for r in group]
     asserted = [m for m in ms if m.stance != "denied"] or ms
