@@ -150,6 +150,8 @@ def _err():
 def fmt(v: float | None, metric: str = "") -> str:
     if v is None:
         return "—"
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
     if "km" in metric and abs(v) > 1.5:  # a distance, not a share
         return f"{v:.0f}"
     return f"{v:.3f}" if abs(v) < 10 else f"{v:.1f}"
