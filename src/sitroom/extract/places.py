@@ -64,9 +64,8 @@ TITLES = lexicon.terms("titles", type="role") | lexicon.terms("titles", type="ho
 SPEECH_VERBS = lexicon.terms("speech_verbs")
 METONYM_VERBS = SPEECH_VERBS | set(_words("metonym_verb"))
 LITERAL_VERBS = set(_words("literal_verb"))
-_SPEECH_FORMS = {"said", "says", "told", "tweeted", "wrote", "added", "stated", "declared", "announced", "replied",
-                 "claimed", "argued", "noted", "warned", "urged", "called", "has", "had", "is", "was"}
-SPEECH_AFTER = re.compile(r"^\s*(?:" + _alt(_SPEECH_FORMS) + r")\b")
+# "Ripley said", "Lincoln has": a name followed by a finite verb of saying or an auxiliary
+SPEECH_AFTER = re.compile(r"^\s*(?:" + _alt(_words("speech_after")) + r")\b")
 FUZZY_MIN = 85.0
 # a lower-case facility word after a name: "Kharkiv airport", "Zaporizhzhia nuclear power plant"
 FACILITY_AFTER = re.compile(r"^\s+(" + _alt(_words("facility_phrase")).replace(r"\ ", r"\s+") + r")\b", re.I)

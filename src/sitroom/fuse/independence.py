@@ -17,19 +17,18 @@ from dataclasses import dataclass
 
 from datasketch import MinHash, MinHashLSH
 
+from sitroom.extract import lexicon
+
 NEAR_DUPLICATE = 0.6     # estimated Jaccard of 5-shingles: a republication, lightly edited
 SAME_WIRE_STORY = 0.25   # two pages crediting one agency and sharing this much: one story
 NUM_PERM = 128
-WIRES = {
-    "reuters": "Reuters", "associated press": "Associated Press", "ap": "Associated Press",
-    "afp": "AFP", "agence france-presse": "AFP", "tass": "TASS", "ria novosti": "RIA Novosti",
-    "interfax": "Interfax", "anadolu": "Anadolu", "xinhua": "Xinhua", "efe": "EFE", "dpa": "dpa",
-    "ukrinform": "Ukrinform", "armenpress": "Armenpress", "apa": "APA", "trend": "Trend",
-}
+# agency names and their aliases: data/lexicons/wire_agencies.tsv
+WIRES = {r.term.lower(): r.agency for r in lexicon.rows("wire_agencies", None)}
+_NAMES = lexicon.alternation("wire_agencies", None)
 _WIRE_CREDIT = re.compile(
-    r"\((Reuters|AP|AFP|TASS|Interfax|Xinhua|EFE|dpa|Anadolu)\)\s*[-–—]|"
-    r"\btold (Reuters|the Associated Press|AFP|Agence France-Presse|TASS|Interfax|Anadolu)\b|"
-    r"\b(Reuters|The Associated Press|AFP|Agence France-Presse|TASS|Interfax|Xinhua|Anadolu) (?:reported|said|news agency)\b")
+    r"\((" + _NAMES + r")\)\s*[-–—]|"                                           # "GOMA (Reuters) -"
+    r"\btold (?:the )?(" + _NAMES + r")\b|"                                      # "told Reuters"
+    r"\b(?:[Tt]he )?(" + _NAMES + r") (?:reported|said|news agency|reports|says)\b")
 
 
 @dataclass(kw_only=True)
