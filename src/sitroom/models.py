@@ -200,6 +200,13 @@ class EventMention(Fact):
     killed: int | None = None
     injured: int | None = None
     stance: Literal["asserted", "denied", "unconfirmed", "claimed"] = "asserted"
+    # event coreference and actors (see fuse/coref.py)
+    actor_types: str = ""            # "; "-separated ACLED inter codes, one per actor ("3; 7")
+    actor_aliases: str = ""          # "|"-separated "ALIAS=Canonical name" the report defines
+    site: str | None = None          # the kind of place hit ("hospital", "convoy")
+    target: str | None = None        # what was hit, for labels ("a fuel convoy")
+    toll_source: str | None = None   # who gives the killed toll (None: the outlet)
+    toll_as_of: date | None = None   # the day the toll counts to
 
 
 @dataclass(kw_only=True)

@@ -37,6 +37,7 @@ from spacy.tokens import Span, Token
 from sitroom.extract import lexicon
 from sitroom.extract.context import DocContext
 from sitroom.extract.rules import RuleTable, rule
+from sitroom.fuse import coref
 from sitroom.fuse.incidents import blast_word, compatible_types, km, name_tokens
 from sitroom.models import EventMention, Place, TimeExpr
 
@@ -692,10 +693,18 @@ def _find(sent: Span, ctx: DocContext) -> list[tuple[Token | Span, str, str, boo
             hits.append((tok, *typed, row.weak == "yes"))
     strong = [h for h in hits if not h[3] and h[1] in VIOLENT]
     if strong:
-        hits = [h for h in hits if not h[3] or h[1] not in VIOLENT and h[1] != STRAT]
+        # a weak word yields to a strong one ("bombed a market, killing 12"), unless it names a
+        # happening of its own ("while a separate attack on a church ...")
+        hits = [h for h in hits if not h[3] or h[1] not in VIOLENT and h[1] != STRAT or _distinct(h[0], ctx)]
     elif any(not h[3] for h in hits):
         hits = [h for h in hits if not h[3] or h[2] != "Disrupted weapons use"]
     return hits
+
+
+def _distinct(trig, ctx: DocContext) -> bool:
+    tok = _head(trig)
+    words = _cues(ctx.language, "distinct")
+    return tok.pos_ == "NOUN" and any(c.lower_ in words for c in tok.children if c.dep_ in ("amod", "det"))
 
 
 class _Shift:
@@ -858,19 +867,22 @@ def extract(ctx: DocContext) -> list[EventMention]:
             meta["separate"] = separate
             meta["anaphor"] = _anaphoric(trig)
             if denied_prev is None and not s_dates and (meta["anaphor"] or stance == "denied") \
-                    and (ante := _antecedent(out, etype)):
+                    and (ante := _antecedent(out, etype, mention.trigger)):
                 denied_prev = ante  # "the blockade", "denied that they shelled": the one reported before
             if denied_prev is not None:
                 for f in ("place", "country", "lat", "lon", "geo_precision", "date_start", "date_end",
                           "date_precision", "label"):
                     setattr(mention, f, getattr(denied_prev, f))
+                mention.site = mention.site or denied_prev.site
+                mention.target = mention.target or denied_prev.target
                 meta.update(info.get(id(denied_prev), {}), anaphor=True, separate=False)
             prev = found.get(etype)
             if prev is None or _rank(mention) > _rank(prev):
                 found[etype] = mention
                 info[id(mention)] = meta
+        _sentence_tolls(ctx, sent, list(found.values()), info,
+                        [(s, bool(h)) for s, h in zip(sents[i + 1:i + 3], hits_of[i + 1:i + 3])])
         for m in found.values():
-            _attach_tolls(ctx, m, sent, [(s, bool(h)) for s, h in zip(sents[i + 1:i + 3], hits_of[i + 1:i + 3])])
             out.append(m)
             for clone in _coordinated(ctx, m, sent):
                 info[id(clone)] = {**info[id(m)], "own_place": True, "coordinated": True}
@@ -917,18 +929,21 @@ def _mention(ctx: DocContext, sent: Span, trig, etype: str, sub: str, stance: st
         return None, {}  # background history, not a current incident
     place, gprec, own_place = _where(ctx, sent, tok, main, nearby)
     trig_text = trig.text if isinstance(trig, Span) else tok.text
-    label = f"{sub} in {place.name}" if place else sub
+    site, target = _site(tok, ctx), _target(tok, ctx)
+    actors, aliases = _sentence_actors(ctx, sent, tok, place.country if place else None)
     m = EventMention(
         start=tok.idx, end=tok.idx + len(tok.text), sentence=ctx.sentence_text(sent), trigger=trig_text,
-        event_type=etype, sub_event_type=sub, label=label, actors="; ".join(_actor_names(sent)),
+        event_type=etype, sub_event_type=sub, label="", actors="; ".join(a for a, _ in actors),
+        actor_types="; ".join(c for _, c in actors), actor_aliases="|".join(aliases),
         place=place.name if place else None, country=place.country if place else None,
         lat=place.lat if place else None, lon=place.lon if place else None, geo_precision=gprec,
-        date_start=d0, date_end=d1, date_precision=prec, stance=stance)
+        date_start=d0, date_end=d1, date_precision=prec, stance=stance, site=site, target=target)
+    m.label = mention_label(m, ctx.language)
     meta = {"own_date": own is not None, "own_place": own_place, "kind": place.kind if place else None,
             "new": own is not None and own_place and tok.pos_ == "NOUN" and any(
                 c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children),
             "blast": blast_word(tok.lemma_, ctx.language) or blast_word(tok.text, ctx.language),
-            "site": _site(tok, ctx), "generic": _generic(tok)}
+            "site": site, "generic": _generic(tok), "tok": tok}
     return m, meta
 
 
@@ -948,8 +963,11 @@ def _site(tok: Token, ctx: DocContext) -> str | None:
     if tok.dep_ in ("nsubj", "nsubjpass", "dobj", "compound") and tok.head.pos_ in ("VERB", "NOUN"):
         holders.append(tok.head)
         cands += _args(tok.head, ("patient",))
+    # what was hit, and the nouns inside it ("a church housing displaced families"), before
+    # where it was: a strike *near* a hospital did not hit the hospital
+    cands = cands + [t for c in cands for t in islice(c.subtree, 12) if t.pos_ == "NOUN" and t is not c]
     for h in holders:
-        cands += [g for c in h.children if c.dep_ == "prep" and c.lower_ in ("at", "in", "on", "inside", "near")
+        cands += [g for c in h.children if c.dep_ == "prep" and c.lower_ in ("at", "in", "on", "inside")
                   for g in c.children if g.dep_ == "pobj"]
     table = _actors(ctx.language)
     for c in cands:
@@ -1059,9 +1077,17 @@ def _anaphoric(trig) -> bool:
     return tok.pos_ == "NOUN" and any(c.dep_ in ("det", "poss") and c.lower_ in _DEFINITE for c in tok.children)
 
 
-def _antecedent(out: list[EventMention], etype: str) -> EventMention | None:
+def _antecedent(out: list[EventMention], etype: str, trigger: str = "") -> EventMention | None:
+    """The mention a definite one ("the blast", "the attack") refers back to: the nearest
+    earlier one of its type, or of a family it may name (``event_families.tsv``: "the
+    blast" may be the strike reported before)."""
+    row = coref.family_of(trigger) if trigger else None
+    refs = set(row.refers_to.split()) if row is not None else set()
     for m in reversed(out[-6:]):
         if m.event_type == etype:
+            return m
+        fam = coref.family(m.trigger)
+        if refs and (fam in refs or ("*" in refs and m.event_type in VIOLENT)):
             return m
     return None
 
@@ -1077,7 +1103,7 @@ def _coordinated(ctx: DocContext, m: EventMention, sent: Span) -> list[EventMent
                 clone = EventMention(**{**m.__dict__})
                 clone.place, clone.country, clone.lat, clone.lon = other.name, other.country, other.lat, other.lon
                 clone.geo_precision = "point" if other.precision == "point" else "near"
-                clone.label = f"{m.sub_event_type} in {other.name}"
+                clone.label = mention_label(clone)
                 out.append(clone)
     return out
 
@@ -1216,49 +1242,358 @@ def _main_place(places: list[Place]) -> Place | None:
     return countries[0] if countries else None
 
 
-_FORCE = re.compile(
-    r"\b(?:[A-Z][\w'-]+\s+){1,3}(?:forces|troops|army|military|soldiers|police|border guards|militias?|"
-    r"rebels|fighters|peacekeepers|gunmen|protesters|government|authorities|officials)\b")
+# ---------------------------------------------------------------- actors, named as ACLED does
+
+@functools.lru_cache(maxsize=None)
+def _actor_table(lang: str) -> dict[str, object]:
+    return lexicon.table("actor_types", lang) or lexicon.table("actor_types", "en")
 
 
-def _actor_names(sent: Span) -> list[str]:
-    seen: list[str] = []
-    for m in _FORCE.finditer(sent.text):
-        name = m.group(0).strip()
-        name = re.sub(r"^(?:The|A|An|Both|Some|His|Her|Their|Its)\s+", "", name)
-        if name and name not in seen:
-            seen.append(name)
-    return seen[:3]
+@functools.lru_cache(maxsize=None)
+def _actor_terms_re(lang: str) -> re.Pattern:
+    terms = sorted(_actor_table(lang), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in terms) + r")(?![\w-])", re.I)
 
 
-def _attach_tolls(ctx: DocContext, m: EventMention, sent: Span, following: list[tuple[Span, bool]]) -> None:
-    """Killed / injured figures in the sentence, or in a toll sentence that follows it (one
-    that reports no happening of its own, or refers back: "the blast killed 12")."""
-    if m.stance != "asserted" and m.stance != "unconfirmed":
+_CONNECT = {"of", "for", "and", "the", "de", "du", "des", "la", "le", "el", "al", "pour", "et", "der", "die", "für"}
+_ACRONYM = re.compile(r"\(\s*([A-Z][A-Za-z&-]{1,9})\s*\)")
+_ACRONYM_FIRST = re.compile(r"\b([A-Z][A-Z&-]{1,8}),\s+(?:the|a|an)\s+([^,.;()]{3,60}?)(?=[,.;]|\s+(?:which|that|who)\b)")
+
+
+def _initials_fit(words: list[str], acronym: str) -> bool:
+    """"Rapid Defence Corps" for "RDC"; connecting words may be skipped ("Organization for
+    Migration": "OM" or "OFM")."""
+    letters = [c for c in acronym.lower() if c.isalpha()]
+    initials = [w[0].lower() for w in words if w]
+    if not letters or not initials or initials[0] != letters[0]:
+        return False
+    k = 0
+    for w, ini in zip(words, initials):
+        if k < len(letters) and ini == letters[k]:
+            k += 1
+        elif w.lower() not in _CONNECT:
+            return False
+    return k == len(letters)
+
+
+def _definitions(ctx: DocContext) -> tuple[dict[str, str], dict[str, str]]:
+    """What the report defines: (acronym -> full name, name -> the words that describe it):
+    "the Rapid Defence Corps (RDC)", "RDC, the paramilitary group that ...". Once per report."""
+    got = ctx._cache.get("events.definitions")
+    if got is not None:
+        return got
+    text = ctx.text
+    full: dict[str, str] = {}
+    described: dict[str, str] = {}
+    for m in _ACRONYM.finditer(text):
+        acr = m.group(1)
+        before = re.findall(r"[\w'’.-]+", text[max(0, m.start() - 120):m.start()])[-9:]
+        for k in range(len(before) - 1, -1, -1):
+            words = before[k:]
+            if words[0][:1].isupper() and _initials_fit(words, acr):
+                name = " ".join(words)
+                full.setdefault(acr, name)
+                after = re.findall(r"[\w'-]+", text[m.end():m.end() + 30])[:2]
+                typed = [w for w in after[:2] if _cue_code(w, ctx.language)][:1] if after and after[0][:1].islower() \
+                    else []   # "(ABC) militants", not "(ABC) attacked an army convoy"
+                described.setdefault(name, " ".join(before[max(0, k - 3):k] + typed))
+                break
+    for m in _ACRONYM_FIRST.finditer(text):
+        described.setdefault(full.get(m.group(1), m.group(1)), m.group(2))
+    ctx._cache["events.definitions"] = (full, described)
+    return full, described
+
+
+def _country_name(cc: str | None) -> str | None:
+    if not cc:
+        return None
+    from sitroom.extract import gazetteer
+    e = gazetteer.gazetteer().country(cc)
+    return e.name if e is not None else None
+
+
+def _cue_code(text: str, lang: str) -> str:
+    """The ACLED inter code the words give (the last cue wins: "paramilitary group")."""
+    hits = _actor_terms_re(lang).findall(text or "")
+    rows = _actor_table(lang)
+    for h in reversed(hits):
+        row = rows.get(h.lower())
+        if row is not None:
+            return row.inter
+    return ""
+
+
+def _named_actor(ctx: DocContext, name: str) -> tuple[str, str]:
+    """(canonical name, inter code) of a force named in a report: a demonym before a force
+    noun is the country's ("Chadian soldiers" -> Military Forces of Chad); a group is
+    typed by how the report describes it ("the paramilitary ...", "..., a rebel group")."""
+    lang = ctx.language
+    words = name.split()
+    dem = lexicon.table("demonyms", lang)
+    rows = _actor_table(lang)
+    row = rows.get(" ".join(words[1:]).lower()) or rows.get(words[-1].lower())
+    for k in range(len(words) - 2, -1, -1):
+        d = dem.get(words[k].lower())
+        if d is None or not d.country:
+            continue
+        head = " ".join(words[k + 1:]).lower()
+        row = rows.get(head) or rows.get(words[-1].lower())
+        if row is not None and row.canonical:   # "Chadian soldiers", "... Sudanese army"
+            country = _country_name(d.country)
+            if country:
+                return row.canonical.replace("{country}", country), row.inter
+        break
+    _full, described = _definitions(ctx)
+    desc = described.get(name, "")
+    if not desc:
+        k = ctx.text.find(name)
+        desc = " ".join(re.findall(r"[\w'-]+", ctx.text[max(0, k - 40):k])[-3:]) if k >= 0 else ""
+    code = _cue_code(desc, lang)
+    if not code and row is not None and not row.canonical:
+        code = row.inter       # "... Militia", "... Rebels"
+    if not code and _profile(ctx).get(name.lower()) == "nonstate":
+        code = "3"
+    return name, code
+
+
+_FORCE_NAME = re.compile(
+    r"\b(?:[A-Z][\w'’-]+\s+){1,4}(?:[Ff]orces|[Tt]roops|[Aa]rmy|[Mm]ilitary|[Ss]oldiers|[Pp]olice|[Bb]order [Gg]uards|"
+    r"[Mm]ilitias?|[Rr]ebels|[Ff]ighters|[Pp]eacekeepers|[Gg]unmen|[Pp]rotesters|[Gg]overnment|[Aa]uthorities|"
+    r"[Cc]orps|[Bb]rigades?|[Ff]ront|[Mm]ovement|[Gg]uards?|[Aa]ir [Dd]efen[cs]es)\b")
+_POSSESSOR = re.compile(r"^(?:[A-Z][\w-]+\s+){0,2}[A-Z][\w-]+['’]s?\s+")   # "Chad's ..."
+_LEADING = re.compile(r"^(?:The|A|An|Both|Some|His|Her|Their|Its|Meanwhile|But|And|When|After|While|As)\s+")
+
+
+def _sentence_actors(ctx: DocContext, sent: Span, tok: Token, country: str | None) -> tuple[list[tuple[str, str]], list[str]]:
+    """The parties a sentence names, canonical and typed, perpetrator first, and the
+    aliases the report defines for them ("RDC=Rapid Defence Corps")."""
+    full, _ = _definitions(ctx)
+    text, base = sent.text, sent.start_char
+    found: list[tuple[int, int, str, str]] = []     # start, end, name, code
+    aliases: list[str] = []
+    _full2, described = _definitions(ctx)
+    named = set(full) | set(full.values()) | {a for a in described if a.isupper()}
+    for m in _FORCE_NAME.finditer(text):
+        name = _POSSESSOR.sub("", _LEADING.sub("", m.group(0).strip()))
+        if not name or name.lower() in _actor_table(ctx.language):
+            continue
+        if any(re.search(r"(?<![\w-])" + re.escape(n) + r"(?![\w-])", name) for n in named):
+            continue   # "RDC fighters": the group itself, found below
+        canon, code = _named_actor(ctx, name)
+        found.append((base + m.end() - len(name), base + m.end(), canon, code))
+    for acr, long in full.items():
+        code = _named_actor(ctx, long)[1]
+        if not code:
+            continue   # an agency or an outlet ("(AFP)"), not a party
+        for m in re.finditer(r"(?<![\w-])" + re.escape(acr) + r"(?![\w-])", text):
+            found.append((base + m.start(), base + m.end(), long, code))
+            aliases.append(f"{acr}={long}")
+        if long in text:
+            aliases.append(f"{acr}={long}")
+    for acr, desc in described.items():
+        if acr.isupper() and acr not in full and _cue_code(desc, ctx.language):
+            for m in re.finditer(r"(?<![\w-])" + re.escape(acr) + r"(?![\w-])", text):
+                found.append((base + m.start(), base + m.end(), acr, _cue_code(desc, ctx.language)))
+    # a named group inside a longer match ("the RDC forces") is that group
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    agents = {t.i for a in _args(tok, ("agent",)) for t in a.subtree}
+    ordered: list[tuple[bool, int, str, str]] = []
+    seen: set[str] = set()
+    for start, end, name, code in found:
+        if name in seen:
+            continue
+        seen.add(name)
+        span = ctx.doc.char_span(start, end, alignment_mode="expand")
+        is_agent = span is not None and any(t.i in agents for t in span)
+        ordered.append((not is_agent, start, name, code))
+    ordered.sort()
+    out = [(n, c) for _, _, n, c in ordered][:3]
+    if country and not any(not o[0] for o in ordered):   # no named party acts: "gunmen", "attackers"
+        rows = _actor_table(ctx.language)
+        for a in _args(tok, ("agent",)):
+            row = rows.get(a.lower_) or rows.get(a.lemma_.lower())
+            if row is not None and row.canonical.startswith("Unidentified"):
+                cname = _country_name(country)
+                if cname:
+                    out.insert(0, (row.canonical.replace("{country}", cname), row.inter))
+                break
+    victims = _kind(_args(tok, ("patient",)), ctx)
+    if victims in ("civilian", "people") and country and not any(c == "7" for _, c in out):
+        cname = _country_name(country)
+        if cname:
+            out.append((f"Civilians ({cname})", "7"))
+    return out, sorted(set(aliases))
+
+
+def _target(tok: Token, ctx: DocContext) -> str | None:
+    """What was hit, as a label names it ("a civilian gathering", "displaced families"):
+    the head noun of the trigger's patient with its modifiers, never a named place."""
+    cands = _args(tok, ("patient",))
+    if tok.dep_ in ("nsubj", "nsubjpass") and tok.head.pos_ == "VERB":
+        cands += _args(tok.head, ("patient",))   # "a drone struck a gathering"
+    for p in cands:
+        if p.pos_ != "NOUN" or p.i == tok.i or _named_place(p, ctx):
+            continue
+        if _triggers(ctx.language).get(p.lemma_.lower()) is not None:
+            continue   # "the attack on the shelling": not a target
+        kind = _phrase_kind(p, ctx)
+        if kind not in ("civilian", "people", "site", "military", "protester"):
+            continue   # "an involvement", "control": not what was hit; an armed party is an actor
+        if kind in ("civilian", "people") and blast_word(tok.lemma_, ctx.language):
+            continue   # "the blast killed 14 people": its toll, not its target
+        lo = p.i
+        while lo > sent_start(p) and p.doc[lo - 1].head.i in range(lo, p.i + 1) and \
+                p.doc[lo - 1].dep_ in ("amod", "compound") and p.doc[lo - 1].pos_ in ("ADJ", "NOUN") and \
+                not p.doc[lo - 1].like_num and not _named_place(p.doc[lo - 1], ctx):
+            lo -= 1
+        phrase = " ".join(t.text for t in p.doc[lo:p.i + 1])
+        if not phrase or len(phrase) > 40:
+            continue
+        if p.tag_ in ("NNS", "NNPS"):
+            return phrase
+        return ("an " if phrase[0].lower() in "aeiou" else "a ") + phrase
+    site = _site(tok, ctx)
+    return f"a {site}" if site else None
+
+
+def sent_start(t: Token) -> int:
+    return t.sent.start if t.doc.has_annotation("SENT_START") else 0
+
+
+def mention_label(m: EventMention, lang: str = "en") -> str:
+    """"<event noun> [of/on <target>] in/near <place>" for one mention."""
+    noun, prep = coref.label_noun(m.event_type, m.sub_event_type, [m.trigger], lang)
+    return coref.compose_label(noun, prep, m.target, m.place, m.geo_precision,
+                               facility=bool(m.place and name_tokens(m.place)[1]))
+
+
+# ---------------------------------------------------------------- tolls linked to their happening
+
+_SUBCOUNT_AFTER = re.compile(r"(?i)^[\w\s-]{0,25}?\b(?:were|are|was|is)\s+(?:also\s+)?among\s+(?:the\s+)?"
+                             r"(?:dead|killed|victims|casualties|fatalities|injured|wounded)\b")
+_SUBCOUNT = re.compile(r"(?i)\b(?:including|includ(?:es|ed)|among them|among whom|of whom|of them|among the dead|"
+                       r"among those killed)\s+(?:at least |some |about |around |nearly |more than |over )?$")
+
+
+def _subcount(ctx: DocContext, f) -> bool:
+    """"27 people, including two children": a part of another count, not a whole toll."""
+    return bool(_SUBCOUNT.search(ctx.text[max(0, f.start - 40):f.start])) or \
+        bool(_SUBCOUNT_AFTER.search(ctx.text[f.end:f.end + 60]))
+
+
+def _tree_distance(a: Token, b: Token) -> int:
+    up_a = [a, *islice(a.ancestors, 40)]
+    up_b = {t.i: k for k, t in enumerate([b, *islice(b.ancestors, 40)])}
+    for k, t in enumerate(up_a):
+        if t.i in up_b:
+            return k + up_b[t.i]
+    return 99
+
+
+_TOLL_NOUNS = frozenset({"toll", "tally", "number", "count", "casualties", "dead", "death"})
+
+
+def _named_by_toll(ft: Token, takers: list[EventMention], toks: dict[int, Token | None]) -> EventMention | None:
+    """"the death toll from the blast rose to 41": the happening the toll noun's own
+    phrase names, whatever else the sentence holds."""
+    by_tok = {t.i: m for m in takers if (t := toks[id(m)]) is not None}
+    for a in [ft, *islice(ft.ancestors, 4)]:
+        subjects = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass")]
+        for c in subjects:
+            if c.lemma_.lower() in _TOLL_NOUNS:
+                for t in islice(c.subtree, 16):
+                    if t.i in by_tok:
+                        return by_tok[t.i]
+        if subjects:
+            return None   # the figure's own clause: its subject says whose toll it is
+    return None
+
+
+def _combined(tok: Token) -> bool:
+    """"the two attacks killed 12", "both strikes": a count over several happenings."""
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return False
+    return any((c.dep_ == "nummod" and c.lower_ not in ("one", "1")) or c.lower_ in ("both", "these", "those")
+               for c in tok.children)
+
+
+def _over_several(ctx: DocContext, f) -> bool:
+    """"The two attacks killed 12": the figure's clause has a subject counting happenings."""
+    span = ctx.doc.char_span(f.start, f.end, alignment_mode="expand")
+    if span is None:
+        return False
+    for a in [span.root, *islice(span.root.ancestors, 4)]:
+        subjects = [c for c in a.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            return any(_combined(c) and coref.family_of(c.lemma_, ctx.language) is not None for c in subjects)
+    return False
+
+
+def _takes_toll(m: EventMention) -> bool:
+    if m.stance not in ("asserted", "unconfirmed"):
+        return False
+    return not (m.event_type == STRAT and m.sub_event_type != "Other" or m.trigger.lower() in _NO_TOLL)
+
+
+def _give(m: EventMention, f) -> None:
+    if f.category == "killed":
+        if m.killed is None or f.value > m.killed:
+            m.killed, m.toll_source, m.toll_as_of = f.value, f.attributed_to, f.as_of
+    elif f.category == "injured":
+        m.injured = max(m.injured or 0, f.value)
+
+
+def _sentence_tolls(ctx: DocContext, sent: Span, mentions: list[EventMention], info: dict[int, dict],
+                    following: list[tuple[Span, bool]]) -> None:
+    """Killed / injured figures go to the happening their sentence names: the one whose
+    trigger the figure hangs from ("the strike killed 12"; "the toll from the blast rose to
+    41": the nearest trigger in the parse), never to every mention the sentence holds. A
+    toll sentence after the trigger (one that reports no happening of its own, or refers
+    back: "the blast killed 12") goes to the sentence's main happening. Sub-counts
+    ("including two children") and counts over several happenings ("the two attacks
+    killed ...") are no whole-incident toll."""
+    takers = [m for m in mentions if _takes_toll(m)]
+    if not takers:
         return
-    if m.event_type == STRAT and m.sub_event_type != "Other" or m.trigger.lower() in _NO_TOLL:
-        return
-    candidates = ctx.facts_in("figures", sent.start_char, sent.end_char)
-    if not any(f.category in ("killed", "injured") for f in candidates):
+    figs = [f for f in ctx.facts_in("figures", sent.start_char, sent.end_char)
+            if f.category in ("killed", "injured") and not _subcount(ctx, f)]
+    toks = {id(m): info.get(id(m), {}).get("tok") for m in takers}
+    if figs:
+        for f in figs:
+            span = ctx.doc.char_span(f.start, f.end, alignment_mode="expand")
+            ft = span.root if span is not None else None
+            best = _named_by_toll(ft, takers, toks) if ft is not None else None
+            best = best or min(takers, key=lambda m: (_tree_distance(ft, toks[id(m)]) if ft is not None and
+                                                      toks[id(m)] is not None else 99, abs(m.start - f.start)))
+            tok = toks[id(best)]
+            if tok is not None and _combined(tok) or _over_several(ctx, f):
+                continue
+            _give(best, f)
+    else:
+        main = min(takers, key=lambda m: (len(list(islice(toks[id(m)].ancestors, 40))) if toks[id(m)] is not None
+                                          else 99, m.start))
         for nxt, reports in following:
+            if any(p.kind not in ("demonym", "metonym", "country") and p.name != main.place
+                   for p in ctx.facts_in("places", nxt.start_char, nxt.end_char)):
+                break   # a happening of another place
             if reports and not _ANAPHOR.search(nxt.text):
+                break   # another happening
+            later = [f for f in ctx.facts_in("figures", nxt.start_char, nxt.end_char)
+                     if f.category in ("killed", "injured") and not _subcount(ctx, f)]
+            if later:
+                for f in later:
+                    if not _over_several(ctx, f) and not (toks[id(main)] is not None and _combined(toks[id(main)])):
+                        _give(main, f)
                 break
-            figs = ctx.facts_in("figures", nxt.start_char, nxt.end_char)
-            if any(f.category in ("killed", "injured") for f in figs):
-                candidates = figs
-                break
-    for f in candidates:
-        if f.category == "killed":
-            m.killed = max(m.killed or 0, f.value)
-        elif f.category == "injured":
-            m.injured = max(m.injured or 0, f.value)
-    if m.killed is None or m.injured is None:
-        for vm in _VAGUE_TOLL.finditer(sent.text):
-            value = VAGUE[vm.group("amount").lower()]
-            if vm.group("what").lower() in ("killed", "dead", "died", "killing", "fatalities", "deaths"):
-                m.killed = m.killed if m.killed is not None else value
-            else:
-                m.injured = m.injured if m.injured is not None else value
+    for m in takers:
+        if m.killed is None or m.injured is None:
+            for vm in _VAGUE_TOLL.finditer(sent.text):
+                value = VAGUE[vm.group("amount").lower()]
+                if vm.group("what").lower() in ("killed", "dead", "died", "killing", "fatalities", "deaths"):
+                    m.killed = m.killed if m.killed is not None else value
+                else:
+                    m.injured = m.injured if m.injured is not None else value
+            break   # a vague toll is the first happening's
 
 
 # a siege, a blockade or a flight is no toll's incident
@@ -1426,4 +1761,4 @@ def _harmonise(g: list[EventMention], info: dict[int, dict]) -> None:
                                                                  where.geo_precision)
         if when is not None and not (info.get(id(m), {}).get("own_date") and m.date_precision == "day"):
             m.date_start, m.date_end, m.date_precision = when.date_start, when.date_end, when.date_precision
-        m.label = f"{m.sub_event_type} in {m.place}" if m.place else m.sub_event_type
+        m.label = mention_label(m)

@@ -1,31 +1,41 @@
 """Incidents across documents: mentions of the same happening merged, every one kept.
 
-Two mentions are the same incident when they share the ACLED event type, their date
-ranges overlap (a day of slack for time zones and "yesterday"), and they are in the same
-place (within ``MAX_KM``, or the same area name when one is only located to an area).
-Candidate pairs come from blocking on (event type, week) so that the cost grows with the
-number of mentions, not its square; groups are closed with union-find.
+Two mentions of different reports are one incident when the evidence of ``fuse/coref.py``
+says so (``coref.score`` at ``JOIN_THRESHOLD`` or above: compatible types, overlapping
+dates, one place or a facility inside its town, no two different sites, with shared
+actors, tolls and words to carry a weak pair); two mentions of one report were told apart
+or joined by the extractor's event frames. Candidate pairs come from blocking on (type
+family, week, place name or grid cell), so the cost grows with the number of mentions,
+not its square; groups are closed with union-find, and two groups whose sites differ (a
+church and a hospital) are never joined. ``attach_score`` scores a new mention against a
+stored incident's mentions with the same evidence (incremental fusion).
+
+Umbrella happenings (a siege, an offensive, a campaign, an exodus) are incidents of their
+own and never merge with the incidents inside them: an incident within an umbrella's span
+and place is linked to it as a part (``Incident.parent_id``, ``Incident.parts``).
 
 Tolls follow UCDP: low and high are the smallest and largest whole-incident figures
-reported across mentions, best is the latest figure from the most-corroborated sources
-(here: the median of the highest figure each independent source gives), and the
-reasoning (which source gave which number on which day) is kept as ``toll_trail``.
+reported across mentions; best is the latest figure of a toll that rises over time (a
+series, 9 -> 23 -> 41, is not a contradiction), else the median of the highest figure
+each independent source gives; the reasoning (which source gave which number, as of
+which day, on whose word) is kept as ``toll_trail``. Two different numbers for the same
+day from independent sources are a contradiction (``toll_contested``).
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import math
 import statistics
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sitroom.extract import lexicon
+from sitroom.fuse import coref
+from sitroom.fuse.coref import (  # noqa: F401 - the names the extractor and tests use
+    MAX_KM, SLACK, blast_word, km, name_tokens, other_kind, similar_names,
+)
 from sitroom.models import EventMention
 
-MAX_KM = 50.0
-SLACK = timedelta(days=1)
 # An incident reported only to an area (a region, a country) is the incident of a place
 # inside it when that is the one such incident of its type and time (or the one most
 # sources report, twice as many as the next). Regions have no boundaries here, so "inside"
@@ -33,6 +43,7 @@ SLACK = timedelta(days=1)
 # centre lies within some 250 km of its towns in most countries (larger provinces and
 # federal states are the exception, and then the country check still holds).
 REGION_KM = 300.0
+PART_KM = 25.0           # an incident this close to a town's umbrella (its siege) is inside it
 _PRECISION = {"day": 1, "week": 2, "month": 3, "year": 3}
 
 
@@ -56,6 +67,8 @@ class TollReport:
     killed: int | None
     injured: int | None
     sentence: str
+    as_of: date | None = None          # the day the count refers to
+    attributed_to: str | None = None   # who gives the number (None: the outlet)
 
 
 @dataclass(kw_only=True)
@@ -66,13 +79,13 @@ class Incident:
     label: str
     date_start: date | None
     date_end: date | None
-    date_precision: str
+    date_precision: str               # day | week | month | year | unknown (no report dates it)
     place: str | None
     country: str | None
     lat: float | None
     lon: float | None
     geo_precision: str
-    actors: list[str]
+    actors: list[str]                  # canonical names, perpetrator first
     killed_low: int | None = None
     killed_best: int | None = None
     killed_high: int | None = None
@@ -82,6 +95,13 @@ class Incident:
     mentions: list[MentionRef] = field(default_factory=list)
     toll_trail: list[TollReport] = field(default_factory=list)
     review: str | None = None          # "accepted by ana", "rejected by ...": see fuse/review.py
+    actor_types: dict[str, str] = field(default_factory=dict)   # actor -> ACLED inter code
+    umbrella: str = ""                 # "siege", "offensive", "flight": a happening that holds others
+    parent_id: str | None = None       # the umbrella incident this one is part of
+    parts: list[str] = field(default_factory=list)   # an umbrella's parts
+    confidence: float = 1.0            # the weakest join that made the incident (1: one report)
+    toll_series: bool = False          # the killed toll rose over time (one series, not a contradiction)
+    toll_contested: bool = False       # independent sources give different tolls for one day
 
     @property
     def articles(self) -> list[str]:
@@ -100,49 +120,22 @@ class Incident:
     def independent_sources(self) -> int:
         return len({m.origin_group for m in self.mentions if m.mention.stance != "denied"})
 
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
-    return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(a)))
+    @property
+    def date_known(self) -> bool:
+        return self.date_start is not None
 
 
-REMOTE, BATTLE, VAC = "Explosions/Remote violence", "Battles", "Violence against civilians"
-STRAT, PROTEST, RIOT = "Strategic developments", "Protests", "Riots"
-
-
-@functools.lru_cache(maxsize=4096)
-def other_kind(word: str, lang: str = "en") -> str:
-    """What a "Strategic developments / Other" trigger names: "blast" (an explosion of unknown
-    cause, which may be a strike reported elsewhere), "flight" (a mass flight) or "siege"
-    (a blockade, a siege, an encirclement), from event_triggers.tsv; inflected forms
-    ("exploded", "blockading") are matched by their stem."""
-    w = (word or "").lower().split()[-1] if (word or "").strip() else ""
-    rows = lexicon.table("event_triggers", lang)
-    best = ""
-    for t, r in rows.items():
-        if r.sub_event_type != "Other" and r.needs != "blast":
-            continue
-        if w == t or (w.startswith(t.rstrip("e")) and len(w) - len(t) <= 3 and len(t) >= 4):
-            kind = r.needs if r.needs in ("blast", "flight") else "siege"
-            if w == t:
-                return kind
-            best = best or kind
-    return best
-
-
-def blast_word(word: str, lang: str = "en") -> bool:
-    """A word of the explosion family ("blast", "exploded"; event_triggers.tsv, needs "blast")."""
-    return other_kind(word, lang) == "blast"
+REMOTE, BATTLE, VAC = coref.REMOTE, coref.BATTLE, coref.VAC
+STRAT, PROTEST, RIOT = coref.STRAT, coref.PROTEST, coref.RIOT
 
 
 def compatible_types(a: EventMention, b: EventMention, a_blast: bool = False, b_blast: bool = False) -> bool:
-    """Can two mentions name one happening? The same type with sub-types that can describe
-    one happening (a strike called a missile attack by one side and an air strike by the
-    other; a clash in which ground changed hands), an explosion of unknown cause and a
-    strike or attack, an arrest and an abduction (typed by who detains), a protest and a
-    riot. Other strategic developments must agree on the sub-type (a ceasefire is not an
-    arrest)."""
+    """Can two mentions of one report name one happening (the extractor's event frames)?
+    The same type with sub-types that can describe one happening (a strike called a
+    missile attack by one side and an air strike by the other; a clash in which ground
+    changed hands), an explosion of unknown cause and a strike or attack, an arrest and an
+    abduction (typed by who detains), a protest and a riot. Other strategic developments
+    must agree on the sub-type (a ceasefire is not an arrest)."""
     if a.event_type == b.event_type:
         if a.event_type == STRAT and a.sub_event_type == b.sub_event_type == "Other":
             return other_kind(a.trigger) == other_kind(b.trigger)   # a blockade is not a blast
@@ -158,87 +151,32 @@ def compatible_types(a: EventMention, b: EventMention, a_blast: bool = False, b_
     return pair == {PROTEST, RIOT}
 
 
+def _same_frame(a: EventMention, b: EventMention) -> bool:
+    """Two mentions of one report: one happening only when the extractor's frames gave them
+    the same type, place and date."""
+    return (a.event_type, a.sub_event_type, a.place) == (b.event_type, b.sub_event_type, b.place) and \
+        compatible_types(a, b, blast_word(a.trigger), blast_word(b.trigger)) and coref.overlap(a, b, timedelta(0)) \
+        and coref.umbrella(a) == coref.umbrella(b)
+
+
+def pair_score(a: MentionRef, b: MentionRef, aliases: coref.Aliases | None = None) -> float:
+    """The evidence that two mentions name one happening (0..1)."""
+    if a.source_id == b.source_id:
+        return 1.0 if _same_frame(a.mention, b.mention) else 0.0
+    return coref.score(a.mention, b.mention, aliases)
+
+
 def same_incident(a: EventMention, b: EventMention, same_source: bool = False) -> bool:
-    """Compatible types (one happening may be an "explosion" in one report and a "strike" in
-    another), date ranges that overlap (a day of slack) and the same place (within
-    ``MAX_KM``, or the same area name when one is only located to an area). Two mentions of
-    one report were already told apart or joined by the extractor (its event frames give
-    the mentions of one happening the same type, place and date): they are one incident
-    only when those agree."""
+    """Do two mentions name one happening (see ``pair_score``)?"""
     if same_source:
-        return (a.event_type, a.sub_event_type, a.place) == (b.event_type, b.sub_event_type, b.place) and \
-            compatible_types(a, b, blast_word(a.trigger), blast_word(b.trigger)) and _overlap(a, b, timedelta(0))
-    if not compatible_types(a, b, blast_word(a.trigger), blast_word(b.trigger)):
-        return False
-    if not _overlap(a, b, SLACK):
-        return False
-    if a.place and b.place and (a.place == b.place or similar_names(a.place, b.place)):
-        return True
-    if a.lat is None or b.lat is None:
-        return a.place is None and b.place is None
-    # points (and facilities placed at their town) are compared by distance; an area, or a
-    # place located by the area around it, matches the same name only (two unknown villages
-    # share their region's centre)
-    if a.geo_precision not in ("point", "near") or b.geo_precision not in ("point", "near"):
-        return False
-    if (a.geo_precision == "near") != (b.geo_precision == "near"):
-        site, town = (a, b) if a.geo_precision == "near" else (b, a)
-        if _broader(town, site):
-            return False  # killings across a town over days and a killing at its hospital: part, not whole
-    return km(a.lat, a.lon, b.lat, b.lon) <= MAX_KM
-
-
-def _broader(town: EventMention, site: EventMention) -> bool:
-    """The town-wide mention spans more days than the site's and contains them: an umbrella
-    over the site's happening (its parent), not another report of it."""
-    if not (town.date_start and town.date_end and site.date_start and site.date_end):
-        return False
-    return town.date_start <= site.date_start and site.date_end <= town.date_end and \
-        (town.date_end - town.date_start) > (site.date_end - site.date_start)
-
-
-@functools.lru_cache(maxsize=None)
-def _name_words(lang: str = "en") -> tuple[frozenset[str], frozenset[str]]:
-    heads = lexicon.terms("event_cues", lang, cue="place_head")
-    fillers = lexicon.terms("event_cues", lang, cue="place_filler")
-    return heads, fillers
-
-
-@functools.lru_cache(maxsize=4096)
-def name_tokens(name: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(distinctive words, kind words) of a place name: "Al-Ahli Arab Hospital" ->
-    ({"ahli", "arab"}, {"hospital"})."""
-    import re
-    import unicodedata
-    heads, fillers = _name_words()
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    words = [w for w in re.split(r"[^\w]+", text) if w and not w.isdigit()]
-    return (frozenset(w for w in words if w not in heads and w not in fillers and len(w) > 2),
-            frozenset(w for w in words if w in heads))
-
-
-def similar_names(a: str, b: str) -> bool:
-    """One facility spelled two ways ("Bamako railway station", "Bamako train station";
-    "Al-Noor General Hospital", "Noor hospital"): the same kind of place and a
-    distinctive word in common. Settlements and areas must be named the same."""
-    (da, ha), (db, hb) = name_tokens(a), name_tokens(b)
-    return bool(ha and hb and ha & hb and da & db)
-
-
-def _overlap(a: EventMention, b: EventMention, slack: timedelta) -> bool:
-    if a.date_start and b.date_start and a.date_end and b.date_end:
-        return not (a.date_start - slack > b.date_end or b.date_start - slack > a.date_end)
-    return True
-
-
-def _facility_words(m: EventMention) -> frozenset[str]:
-    words, heads = name_tokens(m.place or "")
-    return words if heads else frozenset()
+        return _same_frame(a, b)
+    return coref.score(a, b) >= JOIN_THRESHOLD
 
 
 def family(m: EventMention) -> str:
     """The blocking key of a mention's type: types that may name one happening share it."""
+    if coref.umbrella(m):
+        return "umbrella"
     if m.event_type in ("Protests", "Riots"):
         return "protest"
     if m.event_type == STRAT and m.sub_event_type != "Arrests" and not blast_word(m.trigger):
@@ -263,6 +201,14 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
     return int(math.floor(lat * 2)), int(math.floor(lon))
 
 
+def _facility_words(m: EventMention) -> frozenset[str]:
+    words, heads = name_tokens(m.place or "")
+    return words if heads else frozenset()
+
+
+JOIN_THRESHOLD = 0.6
+
+
 def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incident]:
     """Group mentions into incidents (denials join the incident they deny). With
     ``asserted_only``, incidents that rest only on denials or unconfirmed reports are left out
@@ -272,13 +218,24 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
     that may name one happening), in a week its date range touches (an undated mention:
     any), either of the same place name or in a neighbouring grid cell.
     """
+    aliases = coref.Aliases.of(r.mention for r in refs)
     parent = list(range(len(refs)))
+    sites: dict[int, set[str]] = {i: coref.mention_sites(r.mention) for i, r in enumerate(refs)}
+    weakest: dict[int, float] = {}
 
     def find(i: int) -> int:
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
+
+    def union(i: int, j: int, s: float) -> None:
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            return
+        parent[ri] = rj
+        sites[rj] = sites.get(rj, set()) | sites.pop(ri, set())
+        weakest[rj] = min(weakest.pop(ri, 1.0), weakest.get(rj, 1.0), s)
 
     index: dict[tuple, list[int]] = defaultdict(list)      # dated mentions, by week
     undated: dict[tuple, list[int]] = defaultdict(list)    # mentions without a date
@@ -299,10 +256,17 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
         return k
 
     def join(i: int, candidates) -> None:
+        seen: set[int] = set()
         for j in candidates:
-            if find(i) != find(j) and same_incident(refs[i].mention, refs[j].mention,
-                                                    same_source=refs[i].source_id == refs[j].source_id):
-                parent[find(i)] = find(j)
+            if j in seen:
+                continue
+            seen.add(j)
+            ri, rj = find(i), find(j)
+            if ri == rj or coref.sites_conflict(sites.get(ri, set()), sites.get(rj, set())):
+                continue
+            s = pair_score(refs[i], refs[j], aliases)
+            if s >= JOIN_THRESHOLD:
+                union(i, j, s)
 
     for i, r in enumerate(refs):
         m = r.mention
@@ -321,12 +285,17 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
                 undated[key].append(i)
         for key in own(m, None):
             every[key].append(i)
-    _attach_areas(refs, find, parent)
+    _attach_areas(refs, find, union)
     groups: dict[int, list[MentionRef]] = defaultdict(list)
     for i, r in enumerate(refs):
         groups[find(i)].append(r)
-    incidents = [_incident(g) for g in groups.values()
-                 if not asserted_only or any(r.mention.stance in ("asserted", "claimed") for r in g)]
+    incidents = []
+    for root, g in groups.items():
+        if asserted_only and not any(r.mention.stance in ("asserted", "claimed") for r in g):
+            continue
+        inc = _incident(g, aliases)
+        inc.confidence = round(weakest.get(root, 1.0), 3)
+        incidents.append(inc)
     incidents.sort(key=lambda inc: (inc.date_start or date.min, inc.label))
     seen: set[str] = set()
     for inc in incidents:
@@ -334,6 +303,7 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
         while inc.id in seen:  # never two incidents with one id, whatever the reports
             inc.id += "x"
         seen.add(inc.id)
+    link_parts(incidents)
     return incidents
 
 
@@ -348,7 +318,7 @@ def _inside(area: EventMention, x: EventMention) -> bool:
     return x.lat is not None and km(area.lat, area.lon, x.lat, x.lon) <= REGION_KM
 
 
-def _attach_areas(refs: list[MentionRef], find, parent: list[int]) -> None:
+def _attach_areas(refs: list[MentionRef], find, union) -> None:
     """Incidents located only to an area join the incident of a place inside it (see
     ``REGION_KM``): the one such incident, or the one most sources report."""
     groups: dict[int, list[int]] = defaultdict(list)
@@ -371,11 +341,10 @@ def _attach_areas(refs: list[MentionRef], find, parent: list[int]) -> None:
         fits = []
         for k in cands:
             h = placed[k]
-            if any(compatible_types(refs[i].mention, refs[j].mention, blast_word(refs[i].mention.trigger),
-                                    blast_word(refs[j].mention.trigger))
-                   and _overlap(refs[i].mention, refs[j].mention, SLACK)
+            if any(coref.type_weight(refs[i].mention, refs[j].mention) > 0
+                   and coref.overlap(refs[i].mention, refs[j].mention, SLACK)
                    and _inside(refs[i].mention, refs[j].mention)
-                   and refs[i].source_id != refs[j].source_id or (refs[i].source_id == refs[j].source_id and False)
+                   and refs[i].source_id != refs[j].source_id
                    for i in g for j in h if refs[j].mention.geo_precision in ("point", "near")):
                 fits.append((len({refs[j].origin_group for j in h}), k))
         if not fits:
@@ -383,7 +352,7 @@ def _attach_areas(refs: list[MentionRef], find, parent: list[int]) -> None:
         fits.sort(reverse=True)
         if len(fits) == 1 or fits[0][0] >= 2 * fits[1][0]:
             h = placed[fits[0][1]]
-            parent[find(g[0])] = find(h[0])
+            union(g[0], h[0], 0.6)
 
 
 def stable_id(group: list[MentionRef]) -> str:
@@ -395,55 +364,125 @@ def stable_id(group: list[MentionRef]) -> str:
     return "i" + hashlib.sha1(first.encode()).hexdigest()[:10]
 
 
+# ---------------------------------------------------------------- parent and part
+
+
+_PART_TYPES = {"siege": (REMOTE, BATTLE, VAC), "offensive": (REMOTE, BATTLE, VAC), "flight": ()}
+
+
+def _holds(u: Incident, inc: Incident) -> bool:
+    """Is ``inc`` inside the umbrella ``u``: its type one the umbrella holds, its dates in the
+    umbrella's span, its place the umbrella's or inside it?"""
+    if inc.event_type not in _PART_TYPES.get(u.umbrella, ()):
+        return False
+    if not coref.within(inc.date_start, inc.date_end, u.date_start, u.date_end):
+        return False
+    if u.country and inc.country and u.country != inc.country:
+        return False
+    if u.place and inc.place and (u.place == inc.place or similar_names(u.place, inc.place)):
+        return True
+    if u.lat is None or inc.lat is None:
+        return u.place is None
+    d = km(u.lat, u.lon, inc.lat, inc.lon)
+    return d <= (REGION_KM if u.geo_precision in _AREA else PART_KM)
+
+
+def link_parts(incidents: list[Incident]) -> None:
+    """Link each incident to the umbrella that holds it (the one of shortest span): a
+    village shelled during the offensive, the hospital stormed during the siege. Umbrellas
+    are few: each is compared with the incidents of its country only."""
+    umbrellas = [u for u in incidents if u.umbrella and u.date_start]
+    if not umbrellas:
+        return
+    by_country: dict[str | None, list[Incident]] = defaultdict(list)
+    for inc in incidents:
+        if not inc.umbrella and inc.date_start:
+            by_country[inc.country].append(inc)
+    best: dict[str, tuple[int, Incident]] = {}
+    for u in umbrellas:
+        for inc in by_country.get(u.country, ()) if u.country else [x for xs in by_country.values() for x in xs]:
+            if _holds(u, inc):
+                span = ((u.date_end or u.date_start) - u.date_start).days
+                if inc.id not in best or span < best[inc.id][0]:
+                    best[inc.id] = (span, u)
+    by_id = {i.id: i for i in incidents}
+    for iid, (_, u) in best.items():
+        by_id[iid].parent_id = u.id
+        u.parts.append(iid)
+
+
 # ---------------------------------------------------------------- the interface incremental fusion uses
 # (the store keeps incidents; a new source's mentions are attached one by one)
-
-JOIN_THRESHOLD = 0.5
 
 
 def attach_score(ref: MentionRef, members: list[MentionRef]) -> float:
     """How strongly a new mention belongs to an incident made of ``members`` (0..1; it
-    joins at ``JOIN_THRESHOLD`` or above). The batch ``merge`` decides by the same evidence."""
-    return 1.0 if any(same_incident(ref.mention, m.mention, same_source=ref.source_id == m.source_id)
-                      for m in members) else 0.0
+    joins at ``JOIN_THRESHOLD`` or above). The batch ``merge`` decides by the same evidence:
+    the best pair score with a member, and 0 when the incident's sites differ from the
+    mention's (a church and a hospital)."""
+    if not members:
+        return 0.0
+    sites: set[str] = set()
+    for m in members:
+        sites |= coref.mention_sites(m.mention)
+    if coref.sites_conflict(coref.mention_sites(ref.mention), sites):
+        return 0.0
+    aliases = coref.Aliases.of([ref.mention, *(m.mention for m in members)])
+    return max(pair_score(ref, m, aliases) for m in members)
 
 
 def summarise(group: list[MentionRef], incident_id: str = "") -> Incident:
     """An incident's fields (type, dates, place, actors, label, tolls) from its mentions."""
-    inc = _incident(group)
+    inc = _incident(group, coref.Aliases.of(r.mention for r in group))
     inc.id = incident_id or stable_id(group)
     return inc
 
 
-def _incident(group: list[MentionRef]) -> Incident:
+def _incident(group: list[MentionRef], aliases: coref.Aliases | None = None) -> Incident:
+    aliases = aliases or coref.Aliases()
     ms = [r.mention for r in group]
     asserted = [m for m in ms if m.stance != "denied"] or ms
-    # the most precise mention describes where and when
     # the most precise mentions say where and when (an area-wide report does not move a
     # town's incident to the area's centre)
     geo = {"point": 0, "near": 1, "admin": 2, "region": 3, "country": 4}
     lead = min(asserted, key=lambda m: (geo.get(m.geo_precision, 5), _PRECISION.get(m.date_precision, 3),
                                         m.sub_event_type == "Other"))
-    when = min(asserted, key=lambda m: (_PRECISION.get(m.date_precision, 3), geo.get(m.geo_precision, 5),
-                                        m.date_start is None))
+    when = min(asserted, key=lambda m: (m.date_start is None, _PRECISION.get(m.date_precision, 3),
+                                        geo.get(m.geo_precision, 5)))
     starts = [m.date_start for m in asserted if m.date_start]
     ends = [m.date_end for m in asserted if m.date_end]
     d0 = when.date_start or (min(starts) if starts else None)
     d1 = when.date_end or (max(ends) if ends else None)
-    actors: list[str] = []
-    for m in asserted:
-        for a in filter(None, (x.strip() for x in m.actors.split(";"))):
-            if a not in actors:
-                actors.append(a)
     etype, sub = _type_of(asserted)
-    label = lead.label if (lead.event_type, lead.sub_event_type) == (etype, sub) else \
-        (f"{sub} in {lead.place}" if lead.place else sub)
-    inc = Incident(id="", event_type=etype, sub_event_type=sub, label=label,
-                   date_start=d0, date_end=d1, date_precision=when.date_precision, place=lead.place,
-                   country=lead.country, lat=lead.lat, lon=lead.lon, geo_precision=lead.geo_precision,
-                   actors=actors, mentions=group)
+    actors, types = _actors(asserted, aliases)
+    umb = [coref.family(m.trigger) or coref.other_kind(m.trigger) or "siege" for m in asserted if coref.umbrella(m)]
+    inc = Incident(id="", event_type=etype, sub_event_type=sub, label="",
+                   date_start=d0, date_end=d1, date_precision=when.date_precision if d0 else "unknown",
+                   place=lead.place, country=lead.country, lat=lead.lat, lon=lead.lon,
+                   geo_precision=lead.geo_precision, actors=actors, actor_types=types, mentions=group,
+                   umbrella=Counter(umb).most_common(1)[0][0] if len(umb) * 2 > len(asserted) else "")
+    inc.label = label(inc, asserted)
     _tolls(inc, group)
     return inc
+
+
+def _actors(ms: list[EventMention], aliases: coref.Aliases) -> tuple[list[str], dict[str, str]]:
+    """Canonical actors, the most named first among the perpetrators (each mention's first
+    actor), then the others; with their ACLED inter codes."""
+    first: Counter = Counter()
+    other: Counter = Counter()
+    types: dict[str, str] = {}
+    for m in ms:
+        for k, (name, inter) in enumerate(coref.actors_of(m)):
+            c = aliases.canonical(name)
+            (first if k == 0 else other)[c] += 1
+            if inter and c not in types:
+                types[c] = inter
+    order = [a for a, _ in first.most_common()] + [a for a, _ in other.most_common() if a not in first]
+    for a in order:
+        if a in aliases.inter:
+            types[a] = aliases.inter[a]
+    return order, {a: types[a] for a in order if a in types}
 
 
 def _type_of(ms: list[EventMention]) -> tuple[str, str]:
@@ -464,21 +503,45 @@ def _type_of(ms: list[EventMention]) -> tuple[str, str]:
     return etype, sub
 
 
+# ---------------------------------------------------------------- labels
+
+
+def label(inc: Incident, ms: list[EventMention]) -> str:
+    """"<event noun> [of/on <target>] in/near <place>", from the incident's mentions: the
+    most specific noun their triggers give for the incident's type, the target they name
+    most, the incident's place."""
+    same = [m for m in ms if (m.event_type, m.sub_event_type) == (inc.event_type, inc.sub_event_type)] or ms
+    noun, prep = coref.label_noun(inc.event_type, inc.sub_event_type, [m.trigger for m in same])
+    targets = Counter(m.target for m in same if m.target)
+    target = targets.most_common(1)[0][0] if targets and prep else None
+    return coref.compose_label(noun, prep, target, inc.place, inc.geo_precision, facility=bool(
+        inc.place and name_tokens(inc.place)[1]))
+
+
+# ---------------------------------------------------------------- tolls
+
+
 def recompute_tolls(inc: Incident) -> None:
     """Tolls from the incident's current reports (after a merge or split by an analyst)."""
     inc.toll_trail = []
     for what in ("killed", "injured"):
         for k in ("low", "best", "high"):
             setattr(inc, f"{what}_{k}", None)
+    inc.toll_series = inc.toll_contested = False
     _tolls(inc, inc.mentions)
 
 
+def _when(r: MentionRef) -> date:
+    return r.mention.toll_as_of or r.published or r.mention.date_end or date.min
+
+
 def _tolls(inc: Incident, group: list[MentionRef]) -> None:
-    for r in sorted(group, key=lambda r: (r.published or date.min, r.article)):
+    for r in sorted(group, key=lambda r: (_when(r), r.article)):
         m = r.mention
         if m.killed is not None or m.injured is not None:
             inc.toll_trail.append(TollReport(article=r.article, outlet=r.outlet, published=r.published,
-                                             killed=m.killed, injured=m.injured, sentence=m.sentence))
+                                             killed=m.killed, injured=m.injured, sentence=m.sentence,
+                                             as_of=m.toll_as_of or r.published, attributed_to=m.toll_source))
     for what in ("killed", "injured"):
         values = [getattr(t, what) for t in inc.toll_trail if getattr(t, what) is not None]
         if not values:
@@ -490,4 +553,28 @@ def _tolls(inc: Incident, group: list[MentionRef]) -> None:
                 per_source[r.origin_group] = max(per_source.get(r.origin_group, 0), v)
         setattr(inc, f"{what}_low", min(values))
         setattr(inc, f"{what}_high", max(values))
-        setattr(inc, f"{what}_best", int(statistics.median_high(per_source.values())))
+        series, contested = _series(inc, group, what)
+        if what == "killed":
+            inc.toll_series, inc.toll_contested = series, contested
+        best = max(values) if series else int(statistics.median_high(per_source.values()))
+        setattr(inc, f"{what}_best", best)
+
+
+def _series(inc: Incident, group: list[MentionRef], what: str) -> tuple[bool, bool]:
+    """(a rising series, a contradiction): the counts of each day, in time order, never fall
+    and some rise; a contradiction is two independent sources giving counts for the same day
+    that differ by more than half."""
+    by_day: dict[date, dict[str, int]] = defaultdict(dict)
+    for r in group:
+        v = getattr(r.mention, what)
+        if v is None:
+            continue
+        day = _when(r)
+        by_day[day][r.origin_group] = max(by_day[day].get(r.origin_group, 0), v)
+    contested = any(len(vs) > 1 and max(vs.values()) > 1.5 * max(1, min(vs.values()))
+                    for d, vs in by_day.items() if d != date.min)
+    days = sorted(d for d in by_day if d != date.min)
+    highs = [max(by_day[d].values()) for d in days]
+    lows = [min(by_day[d].values()) for d in days]
+    series = len(days) > 1 and len(set(highs)) > 1 and all(lows[k + 1] >= highs[k] * 0.9 for k in range(len(days) - 1))
+    return series and not contested, contested
