@@ -29,7 +29,7 @@ from pathlib import Path
 from sitroom.extract import dates, entities, events, figures, places, quotes
 from sitroom.extract import method
 from sitroom.extract.context import DocContext, TimeBudgetExceeded  # noqa: F401 - raised through here
-from sitroom.extract.nlp import english, parse_text, split_text, tokenizer_for
+from sitroom.extract.nlp import parse_text, pipeline_for, split_text  # noqa: F401 - pipeline_for re-exported
 from sitroom.models import DocumentFacts, ExtractorFailure
 
 DEFAULT_TIME_BUDGET = 30.0     # seconds per document (the setting time_budget, analyze --time-budget)
@@ -48,19 +48,46 @@ EXTRACTORS: list[tuple[str, Callable[[DocContext], list]]] = [
 ]
 
 
-# What runs on languages the English model does not read: the gazetteer finds places by
-# their names in Latin and Cyrillic scripts, and dates are read with dateparser's
-# multilingual data; figures, quotes and incidents need a parser and wait for one.
-MULTILINGUAL = ("places", "dates")
+# The registry of what is read in which language (ISO 639-1): the one place that says it.
+# pipeline.EXTRACTED_LANGUAGES, the read level of each source (``sitroom sources``, the run
+# summary) and the extractors run below all come from here. A language not listed is
+# archived and tagged, not read: nothing is read with another language's rules.
+# Places and dates: the gazetteer's names in every script, found by lemma, case and
+# exonym (extract/nlp.py gives the lemmas), and dates with each language's month and
+# weekday names; figures, quotes, entities and incidents: English only so far.
+PLACES_AND_DATES = ("places", "dates")
+MULTILINGUAL = PLACES_AND_DATES   # the older name of the same tuple
+READ: dict[str, tuple[str, ...]] = {
+    "en": KINDS,
+    **{lang: PLACES_AND_DATES for lang in ("fr", "de", "es", "ru", "uk", "ar")},
+    # read with the same shared rules and dateparser's data for them, without lexicon rows of their own yet
+    **{lang: PLACES_AND_DATES for lang in ("it", "pt", "pl", "nl", "tr", "ro")},
+}
+FULL, PLACES_DATES, NONE = "full", "places and dates", "none"
+
+
+def kinds_for(language: str | None) -> tuple[str, ...]:
+    """The kinds of facts extracted from a text in ``language`` (empty: not read)."""
+    return READ.get(language or "und", ())
+
+
+def read_level(language: str | None) -> str:
+    """``full``, ``places and dates`` or ``none``: how far a text in ``language`` is read."""
+    kinds = set(kinds_for(language))
+    if not kinds:
+        return NONE
+    return FULL if kinds >= set(KINDS) else PLACES_DATES if kinds == set(PLACES_AND_DATES) \
+        else ", ".join(k for k in KINDS if k in kinds)
+
+
+def extracted_languages() -> frozenset[str]:
+    """The languages that are read at all."""
+    return frozenset(lang for lang, kinds in READ.items() if kinds)
 
 
 def deadline_for(time_budget: float | None) -> float | None:
     """The ``time.monotonic()`` deadline of a budget in seconds (None or 0: no limit)."""
     return time.monotonic() + time_budget if time_budget else None
-
-
-def pipeline_for(language: str):
-    return english() if language == "en" else tokenizer_for(language)
 
 
 @functools.lru_cache(maxsize=None)
@@ -89,7 +116,7 @@ def parse(text: str, published: date | None, title: str | None = None,
 def extract_document(text: str, published: date | None, title: str | None = None,
                      language: str = "en", ctx: DocContext | None = None, *,
                      time_budget: float | None = None, deadline: float | None = None) -> DocumentFacts:
-    """All facts of one clean text (for other languages than English, places and dates).
+    """All facts of one clean text (the kinds ``READ`` lists for its language).
     ``ctx`` lets a caller reuse a parse. ``time_budget`` (seconds, from now) or
     ``deadline`` (``time.monotonic()``) bound the work: past it, ``TimeBudgetExceeded``
     is raised (None: no limit)."""
@@ -112,8 +139,9 @@ def extract_document(text: str, published: date | None, title: str | None = None
         except Exception as exc:  # noqa: BLE001 - then they stay unresolved, nothing else is lost
             failures.append(ExtractorFailure(extractor="dates", error=f"{exc.__class__.__name__}: {exc}",
                                              where=_where(exc), method=stamp))
+    kinds = kinds_for(language)
     for attr, fn in EXTRACTORS:
-        if language == "en" or attr in MULTILINGUAL:
+        if attr in kinds:
             ctx.stage = f"the {attr} extractor"
             ctx.check()
             try:

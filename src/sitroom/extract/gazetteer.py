@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-CACHE_VERSION = 11
+CACHE_VERSION = 12
 CONTINENT_KIND = "region"
 
 
@@ -70,6 +70,9 @@ def norm(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").replace("ʼ", "'").replace("ı", "i").replace("ə", "a").replace("Ə", "a")
+    # Arabic: alif maqsura as ya, ta marbuta as ha, no tatweel (hamza seats and madda go with
+    # the combining marks above): "الفاشر" == "الفاشــر", "كبكابية" == "كبكابيه"
+    text = text.replace("ى", "ي").replace("ة", "ه").replace("ـ", "")
     text = re.sub(r"(?<=\w)\.(?=\w)", "", text)           # D.C. -> DC
     text = re.sub(r"[^\w']+|'", " ", text.lower())
     return " ".join(text.split())
@@ -228,8 +231,12 @@ def _build() -> Gazetteer:
         for st in states:
             se = Entry(name=st.name, country=c.iso2, lat=float(st.latitude), lon=float(st.longitude), kind="region",
                        population=share, gid=f"state:{c.iso2}-{st.state_code}", admin1=st.state_code)
+            # its name in the country's own language too ("Донецька область", "شمال دارفور",
+            # "Bayern"), where the source gives one as a name (not a lower-case adjective)
+            native = (st.native or "").strip()
             put([st.name, re.sub(r"\s+(?:Province|Region|Governorate|Oblast|District|State|Department|"
-                                 r"Autonomous Republic|Prefecture|County)$", "", st.name)], se)
+                                 r"Autonomous Republic|Prefecture|County)$", "", st.name),
+                 native if native[:1].isupper() or not native[:1].islower() else ""], se)
     cities = list(gc.get_cities().values())
     capitals: dict[str, str] = {}   # geonameid of each country's capital: its largest namesake
     by_country: dict[str, list[dict]] = {}

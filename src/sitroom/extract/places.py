@@ -31,6 +31,7 @@ place_inflections, and the shared titles, org_words, speech_verbs and demonyms t
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -42,6 +43,8 @@ from spacy.tokens import Span, Token
 from sitroom.extract import lexicon
 from sitroom.extract.context import DocContext
 from sitroom.extract.gazetteer import Entry, Gazetteer, acronym_aliases, gazetteer, km, norm
+from sitroom.extract.nlp import arabic_proclitics, arabic_stems, fold_apostrophes, lemma_candidates, morph_analyzer, \
+    nominatives
 from sitroom.models import Place
 
 def _words(role: str, lang: str = "en") -> dict[str, str]:
@@ -84,6 +87,8 @@ _GOVERNMENT_WORDS = set(_words("government"))
 DEMONYMS = {t: r.country for t, r in lexicon.table("demonyms").items() if r.country}
 REGION_DEMONYMS = {t: r.region for t, r in lexicon.table("place_region_demonyms").items()}
 STATE_ABBR = {r.term: (r.country, r.state) for r in lexicon.rows("place_state_abbreviations")}
+# languages whose parse has a tagger's part of speech (Ukrainian's comes from a dictionary)
+TAGGED = ("en", "fr", "ru")
 
 
 @dataclass
@@ -273,6 +278,7 @@ def _runs(ctx: DocContext, g: Gazetteer | None = None) -> list[list[Token]]:
     "Port-au-Prince"), lower-case name particles between capitals ("Dar es Salaam"), a
     leading sentence word ("The", "In") dropped, trailing lower-case parts ("-backed") too."""
     doc = ctx.doc
+    lang = ctx.language
     runs: list[list[Token]] = []
     cur: list[Token] = []
 
@@ -281,7 +287,9 @@ def _runs(ctx: DocContext, g: Gazetteer | None = None) -> list[list[Token]]:
         r = cur
         while r and (not _cap(r[-1]) or r[-1].text == "-"):
             r = r[:-1]
-        while r and r[0].lower_ in LEADING_STOP:
+        while r and (r[0].lower_ in LEADING_STOP
+                     or (lang != "en" and len(r) > 1 and (r[0].is_stop or r[0].lower_ in _preps(lang))
+                         and not (g is not None and norm(f"{r[0].text} {r[1].text}") in g))):
             r = r[1:]
         if len(r) > 2 and r[0].text in ("D", "R", "I") and r[1].text == "-":
             r = r[2:]   # "R-Xville": a legislator's party and home town
@@ -364,8 +372,11 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                     end += fw.end()
                     surface, cands = text[start:end], routes
                 else:
-                    cands = _not_acronym_towns(surface, g.lookup(surface)) or _inflected(g, surface, ctx.language) \
+                    cands = _not_acronym_towns(surface, g.lookup(surface)) \
+                        or (_foreign_lookup(g, surface, ctx.language) if ctx.language != "en" else ()) \
                         or _article_variants(g, surface)
+                if ctx.language != "en" and run[j - 1].text == "-":
+                    continue   # "France-" of "France-Presse"
                 if not cands or surface in STATE_ABBR or (surface + "." in STATE_ABBR and text[end:end + 1] == "."):
                     continue   # "Ill.", "Kan.": a state's abbreviation, read as such below
                 if run[-1].text in NAMED_FACILITY and j <= len(run) - 1 and i == 0:
@@ -416,6 +427,8 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                     out.append(unk)
                 i += 1
     out = [m for m in out if not _kicker(text, m)]
+    if ctx.language != "en":
+        out += _foreign_mentions(ctx, g)
     out = _drop_overlaps(out + _abbreviations(ctx, g, out) + _lowercase_datelines(ctx, g))
     _contained(ctx, g, out)
     return out
@@ -592,8 +605,20 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
     """Whether a gazetteer hit is a place here. ``left``/``right``: capitalised words of the
     same run next to it (the hit is then part of a longer name)."""
     doc = ctx.doc
-    if ctx.language != "en" and left is not None and not g_has(left):
+    if ctx.language != "en" and left is not None and (not g_has(left) or left.is_stop
+                                                     or left.lower_ in _preps(ctx.language)):
         left = None   # a capitalised sentence word or noun before it ("Die Bewohner Berlins", "У Львові")
+    tagged = ctx.language in TAGGED   # a part-of-speech tagger worth trusting on names
+    if ctx.language != "en" and first is last and all(c.kind == "settlement" for c in cands) \
+            and first.i > 0 and doc[first.i - 1].lower_ in _ARTICLES.get(ctx.language, ()) \
+            and not any(norm(c.name).startswith(doc[first.i - 1].lower_ + " ") for c in cands):
+        return False   # "der Hamas", "la Fasher": towns take no article
+    if ctx.language == "de" and first is last and _known_de(first.text) \
+            and all(c.kind == "settlement" and c.population < 100_000 for c in cands):
+        return False   # "im Zuge": a German noun that is also a small town's name
+    if ctx.language != "en" and re.match(r"^-[A-ZА-ЯЁІЇЄҐ]", ctx.text[last.idx + len(last.text):last.idx + len(last.text) + 2]) \
+            and not strong_cands(cands):
+        return False   # "France-Presse": part of a hyphenated name
     if left is not None and left.lower_ == "of" and right is None and left.i > 0 \
             and doc[left.i - 1].ent_type_ == "PERSON" and doc[left.i - 1].lower_ not in ORG_HEADS:
         left = None   # "Mark Jones of Xville": where a person lives, not a part of the person's name
@@ -641,8 +666,10 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
         return False  # "We", "May", "Hope": common words that are also towns somewhere
     gpe = ent is not None and ent.label_ in ("GPE", "LOC", "FAC")
     if first is last and not gpe and all(c.kind == "settlement" and c.population < 100_000 for c in cands) \
-            and not any(fuzz.ratio(norm(c.name), norm(surface)) >= 80 for c in cands):
+            and not any(fuzz.ratio(norm(c.name), norm(surface)) >= 80 for c in cands) \
+            and (ctx.language == "en" or not (prev is not None and prev.lower_ in _preps(ctx.language))):
         return False  # only an alternate name of small towns, and nothing says it is a place here
+        # (in another language a town's name is an alternate name: one after a preposition stays)
     after = re.match(r"^\s*([\w-]+)", nxt_text)
     if prev is not None and prev.lower_ == "the" and not any(norm(c.name).startswith("the ") for c in cands) \
             and not gpe and all(c.kind == "settlement" or c.gid.startswith("state:") for c in cands) \
@@ -651,16 +678,16 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
             and not (last.i + 1 < len(doc) and doc[last.i + 1].pos_ in ("NOUN", "PROPN")):
         return False  # "the White House", "the Loop": a building or a common name, not the town
         # (a town's name before a noun is still the town: "the Gainesville sewer system")
-    if surface in persons and not (gpe and prev is not None and prev.lower_ in PLACE_PREPS):
+    if surface in persons and not (gpe and prev is not None and prev.lower_ in _preps(ctx.language)):
         return False  # "Ripley said", "Lincoln's plan": a person the text names in full
-    if first is last and first.pos_ and first.pos_ not in ("PROPN", "X") and not gpe and not surface.isupper():
+    if first is last and tagged and first.pos_ and first.pos_ not in ("PROPN", "X") and not gpe and not surface.isupper():
         return False  # a capitalised common word ("Day", "Continental", "Shaping") that is a town somewhere
     if ent is not None and ent.label_ == "ORG" and ent.start == first.i and ent.end == last.i + 1 \
             and max(c.population for c in cands) < 100_000:
         return False  # a small town's name the text uses as an organisation's
     # a settlement-only name: needs the look of a place
     if SPEECH_AFTER.match(nxt_text) and not (ent is not None and ent.label_ in ("GPE", "LOC", "FAC")) \
-            and not (prev is not None and prev.lower_ in PLACE_PREPS and prev.lower_ not in ("of", "for", "with")):
+            and not (prev is not None and prev.lower_ in _preps(ctx.language) and prev.lower_ not in ("of", "for", "with")):
         return False   # "Xville said": a person; "in Xville was" is still the town
     if surface.isupper() and len(surface) <= 4:
         return False  # acronyms are organisations far more often than towns
@@ -676,8 +703,11 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
         return True
     if FACILITY_AFTER.match(ctx.text[last.idx + len(last.text):last.idx + len(last.text) + 40]):
         return True  # "Kharkiv airport", "Zaporizhzhia nuclear power plant"
-    if prev is not None and (prev.lower_ in PLACE_PREPS or prev.lemma_ in PLACE_VERBS or SETTLEMENT_CUES.search(ctx.text[max(0, first.idx - 25):first.idx])):
+    if prev is not None and (prev.lower_ in _preps(ctx.language) or prev.lemma_ in PLACE_VERBS or SETTLEMENT_CUES.search(ctx.text[max(0, first.idx - 25):first.idx])):
         return True
+    if ctx.language != "en" and prev is not None and _lemmas_of(prev) & (_lw("settlement_cue", ctx.language)
+                                                                       | _lw("region_cue", ctx.language)):
+        return True   # "la ville de X", "город X"
     if re.match(r"^(?:'s|’s)?\s*(?:,\s*(?:the|a)\s+)?(?:capital|city|town|village|region|province|airport)\b", nxt_text):
         return True
     return False
@@ -1027,8 +1057,10 @@ def _metonym(ctx: DocContext, m: _Mention, e: Entry) -> bool:
     """A country or capital standing for its government: the subject of a verb of saying,
     deciding or acting ("Tokyo said", "Ottawa imposed sanctions", "Chile and Peru agreed"),
     the possessor or modifier of its bodies ("Brazil's military", "US intelligence")."""
-    if not (e.kind == "country" or e.capital) or ctx.language != "en":
+    if not (e.kind == "country" or e.capital):
         return False
+    if ctx.language != "en":
+        return _metonym_other(ctx, m, e)
     if _dateline(ctx.text, m):
         return False
     span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -1146,3 +1178,497 @@ def _enclosing(m: _Mention, ms: list[_Mention], chosen: dict[str, Entry], sent: 
     if m.kind_hint in ("other", "facility", "route"):
         return (towns or regions or [None])[0]
     return (regions or towns or [None])[0]
+
+
+# ---------------------------------------------------------------- other languages
+#
+# The same finding and resolving as for English, with each language's words as lexicon rows
+# (place_words by lang) and its morphology from extract/nlp.py: Russian and Ukrainian names
+# are looked up under their nominatives and lemmas ("в Харькове" -> Харьков, "Российской
+# Федерации" -> российская федерация); an adjective before an area noun names the area
+# ("Донецкой области"), before a body of the area the area alone ("Донецької ОДА"), before a
+# facility noun the facility at its town ("Краматорського вокзалу", "Kramatorsker
+# Bahnhof"); a lower-case head opens a name ("секторе Газа", "bande de Gaza"); a facility
+# noun before a name names a facility ("l'hôpital Al-Ahli", "مستشفى الفاشر"). Arabic has
+# no capitals: every run of up to four words is looked up with its proclitics taken off
+# (و ف ب ل ك), and a small town needs a cue word or a preposition before it.
+
+
+@functools.lru_cache(maxsize=None)
+def _lw(role: str, lang: str) -> frozenset[str]:
+    """The place_words terms of one role in one language (lower case)."""
+    return frozenset(r.term.lower() for r in lexicon.rows("place_words", lang) if r.role == role)
+
+
+def _preps(lang: str) -> set[str] | frozenset[str]:
+    return PLACE_PREPS if lang == "en" else _lw("prep", lang)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _word_forms(word: str, lang: str) -> tuple[str, ...]:
+    """The forms a word of a name is looked up under: itself, then (ru/uk) its
+    nominatives and lemmas, (de/es) its lemma. Lower case."""
+    own = fold_apostrophes(word).lower()
+    if lang in ("ru", "uk"):
+        more = [fold_apostrophes(f) for f in nominatives(word, lang) + lemma_candidates(word, lang)]
+    elif lang in ("de", "es"):
+        more = list(lemma_candidates(word, lang))
+    else:
+        more = []
+    return tuple(dict.fromkeys([own, *more]))[:5]
+
+
+def _lemmas_of(tok: Token) -> frozenset[str]:
+    lang = tok.doc.lang_
+    return frozenset((tok.lower_, tok.lemma_.lower(), *(_word_forms(tok.text, lang) if lang != "ar" else ())))
+
+
+def _foreign_lookup(g: Gazetteer, surface: str, lang: str) -> tuple[Entry, ...]:
+    """A name in an inflected form: its words under their nominatives and lemmas (ru, uk,
+    de, es; every combination of the forms of up to three words), else the case endings of
+    place_inflections."""
+    words = surface.split()
+    if lang in ("ru", "uk", "de", "es") and len(words) <= 3:
+        per_word = [_word_forms(w, lang) for w in words]
+        for combo in itertools.product(*per_word):
+            cands = g.lookup(" ".join(combo))
+            if cands:
+                cands = tuple(c for c in cands if c.kind != "settlement" or c.population >= 1000)
+                if cands:
+                    return cands
+    return _inflected(g, surface, lang)
+
+
+def _area_of_town(g: Gazetteer, town: Entry) -> Entry | None:
+    """The first-level division named after a town ("Donetsk" -> Donetska oblast): of the
+    town's country, whose name begins as the town's does; else the nearest one within
+    200 km."""
+    stem = norm(town.name)[:-1]
+    states = [e for e in g.get(norm(town.name)) if e.gid.startswith("state:")]
+    if len(stem) >= 4:
+        for key in _state_keys(g, town.country):
+            if key.startswith(stem) and key != norm(town.name):
+                return g.state(*key_to_state(g, town.country, key))
+    near = [(km((town.lat, town.lon), (s.lat, s.lon)), s) for s in _states_of(g, town.country)]
+    near = [x for x in near if x[0] <= 200]
+    if states:
+        return states[0]
+    return min(near, key=lambda x: x[0])[1] if near else None
+
+
+@functools.lru_cache(maxsize=64)
+def _states_of_cached(gid: int, country: str | None) -> tuple[Entry, ...]:
+    g = gazetteer()
+    return tuple(e for e in g._entries if e.gid.startswith(f"state:{country}-"))
+
+
+def _states_of(g: Gazetteer, country: str | None) -> tuple[Entry, ...]:
+    return _states_of_cached(id(g), country)
+
+
+def _state_keys(g: Gazetteer, country: str | None) -> list[str]:
+    return [norm(s.name) for s in _states_of(g, country)]
+
+
+def key_to_state(g: Gazetteer, country: str | None, key: str) -> tuple[str, str]:
+    for s in _states_of(g, country):
+        if norm(s.name) == key:
+            return s.gid[len("state:"):].split("-", 1)[0], s.gid[len("state:"):].split("-", 1)[1]
+    raise KeyError(key)
+
+
+# endings of adjectives made from town names, and what the town's name ends with instead
+_ADJ_ENDINGS = {"ru": ("ский", "цкий", "ский", "ой", "ый", "ий"), "uk": ("ський", "цький", "ий", "ій")}
+
+
+def _town_of_adjective(g: Gazetteer, lemma: str, lang: str) -> Entry | None:
+    """The town an adjective is made from: "донецький" -> Донецьк, "харківський" ->
+    Харків, "краматорский" -> Краматорск, "Kramatorsker" -> Kramatorsk, "Kiewer" -> Kiew.
+    The most populous match of at least 10,000 people."""
+    lemma = lemma.lower()
+    stems: list[str] = []
+    if lang in ("ru", "uk"):
+        for end in ("ий", "ый", "ій", "ой"):
+            if lemma.endswith(end):
+                s = lemma[:-len(end)]            # донецьк(ий), краматорськ(ий), харківськ(ий)
+                stems.append(s)
+                for suf in ("ськ", "ск"):
+                    if s.endswith(suf):
+                        b = s[:-len(suf)]        # харків(ськ), одес(ськ), сум(ськ)
+                        stems += [b, b + "а", b + "и", b + "ь", b + "е", b + "я"]
+                break
+    elif lang == "de" and lemma.endswith("er") and len(lemma) > 5:
+        stems += [lemma[:-2], lemma[:-3] if lemma.endswith("aer") else lemma[:-2] + "e"]
+    best = None
+    for s in stems:
+        if len(s) < 3:
+            continue
+        for c in g.lookup(s):
+            if c.kind == "settlement" and c.population >= 10_000 and (best is None or c.population > best.population):
+                best = c
+    return best
+
+
+def _region_of_shchyna(g: Gazetteer, lemma: str) -> Entry | None:
+    """A Ukrainian or Russian region named after its town with -щина ("Харківщина",
+    "Донеччина", "Луганщина"): the division named after that town."""
+    lemma = lemma.lower()
+    stems = []
+    if lemma.endswith("ччина"):
+        b = lemma[:-5]
+        stems += [b + "цьк", b + "цк", b + "чі"]
+    elif lemma.endswith("щина"):
+        b = lemma[:-4]
+        stems += [b, b + "ськ", b + "ск", b + "а", b + "и", b + "ів"]
+    for s in stems:
+        towns = [c for c in g.lookup(s) if c.kind == "settlement" and c.population >= 10_000]
+        if towns:
+            return _area_of_town(g, max(towns, key=lambda c: c.population))
+    return None
+
+
+def _nom_fem(word: str, lang: str) -> list[str]:
+    """Feminine nominative forms of an adjective (for "<adj> область")."""
+    out = []
+    for p in morph_analyzer(lang).parse(fold_apostrophes(word)):
+        if p.tag.POS == "ADJF":
+            f = p.inflect({"nomn", "femn", "sing"})
+            if f is not None:
+                out.append(f.word)
+    return list(dict.fromkeys(out))
+
+
+def _adjective_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
+    """ru/uk: "Донецкой области" (the area), "Донецької ОДА" (the area named by the
+    adjective alone), "Краматорського вокзалу" (a facility at the town); de: "Kramatorsker
+    Bahnhof". And ru/uk regions in -щина ("на Донеччині")."""
+    lang = ctx.language
+    doc = ctx.doc
+    out: list[_Mention] = []
+    admin, body, facility = _lw("admin_noun", lang), _lw("admin_body", lang), _lw("facility", lang)
+    for tok in doc:
+        if not tok.text[:1].isupper() or not tok.is_alpha or len(tok.text) < 4:
+            continue
+        ctx.check()
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if lang in ("ru", "uk"):
+            lemmas = lemma_candidates(tok.text, lang)
+            shch = next((lm for lm in lemmas if lm.endswith(("щина", "ччина"))), None)
+            if shch:
+                area = _region_of_shchyna(g, shch)
+                if area is not None:
+                    out.append(_Mention(start=tok.idx, end=tok.idx + len(tok.text), surface=tok.text, cands=(area,),
+                                        kind_hint="region", labelled=True))
+                continue
+            adj = [p for p in _parses_of(tok.text, lang) if p.tag.POS == "ADJF"]
+            if not adj or nxt is None:
+                continue
+            nxt_forms = _lemmas_of(nxt)
+            nxt2 = doc[nxt.i + 1] if nxt.i + 1 < len(doc) else None
+            two = {f"{a} {b}" for a in nxt_forms for b in (_lemmas_of(nxt2) if nxt2 is not None else ())}
+            lemma = adj[0].normal_form
+            if nxt_forms & admin:
+                area = next((c for f in _nom_fem(tok.text, lang) for c in g.lookup(f"{f} {next(iter(nxt_forms & admin))}")
+                             if c.kind == "region"), None)
+                if area is None and (town := _town_of_adjective(g, lemma, lang)) is not None:
+                    area = _area_of_town(g, town)
+                if area is not None:
+                    end = nxt.idx + len(nxt.text)
+                    out.append(_Mention(start=tok.idx, end=end, surface=ctx.text[tok.idx:end], cands=(area,),
+                                        kind_hint="region", labelled=True))
+            elif nxt_forms & body or two & body or (nxt2 is not None and nxt.is_lower and _lemmas_of(nxt2) & body):
+                town = _town_of_adjective(g, lemma, lang)
+                area = _area_of_town(g, town) if town is not None else None
+                if area is not None:
+                    out.append(_Mention(start=tok.idx, end=tok.idx + len(tok.text), surface=tok.text, cands=(area,),
+                                        kind_hint="region", labelled=True))
+            elif nxt_forms & facility:
+                town = _town_of_adjective(g, lemma, lang)
+                if town is not None:
+                    end = nxt.idx + len(nxt.text)
+                    word = next(iter(nxt_forms & facility))
+                    out.append(_Mention(start=tok.idx, end=end, surface=ctx.text[tok.idx:end], cands=(town,),
+                                        kind_hint=FACILITY_WORDS.get(word, "facility"), facility=word, labelled=True))
+        elif lang == "de" and nxt is not None and tok.text.endswith("er") and nxt.text[:1].isupper() \
+                and _lemmas_of(nxt) & facility:
+            town = _town_of_adjective(g, tok.text, lang)
+            if town is not None:
+                end = nxt.idx + len(nxt.text)
+                word = next(iter(_lemmas_of(nxt) & facility))
+                out.append(_Mention(start=tok.idx, end=end, surface=ctx.text[tok.idx:end], cands=(town,),
+                                    kind_hint="facility", facility=word, labelled=True))
+    return out
+
+
+def _parses_of(word: str, lang: str):
+    return morph_analyzer(lang).parse(fold_apostrophes(word))
+
+
+_JOIN_DE = {"fr": ("de", "du", "d'", "d’", "des", "de la"), "es": ("de", "del", "de la")}
+
+
+def _headed_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
+    """A lower-case word that opens a name, before a capitalised one: "секторе Газа",
+    "смуги Гази", "bande de Gaza", "golfe d'Aden", "Franja de Gaza" (head_before words);
+    the whole is looked up (the head under its nominatives and lemmas)."""
+    lang = ctx.language
+    heads = _lw("head_before", lang)
+    if not heads:
+        return []
+    doc, out = ctx.doc, []
+    for tok in doc:
+        if not tok.is_alpha or len(tok.text) < 3:
+            continue
+        forms = _lemmas_of(tok) | {tok.lower_}
+        if not forms & heads:
+            continue
+        ctx.check()
+        j = tok.i + 1
+        joiners: list[str] = []
+        while j < len(doc) and len(joiners) < 2 and doc[j].lower_ in ("de", "du", "d'", "d’", "des", "la", "del"):
+            joiners.append(doc[j].text)
+            j += 1
+        if j >= len(doc) or not doc[j].text[:1].isupper():
+            continue
+        best = None
+        for k in range(min(len(doc), j + 3), j, -1):
+            if not all(t.text[:1].isupper() or t.text == "-" for t in doc[j:k]):
+                continue
+            name = ctx.text[doc[j].idx:doc[k - 1].idx + len(doc[k - 1].text)]
+            name_forms = [name] if lang not in ("ru", "uk") else [name]
+            for h in [f for f in forms if f in heads] + [f for f in forms if f not in heads]:
+                for nf in name_forms:
+                    joined = " ".join([h, *joiners, nf]).replace("’", "'").replace("' ", "'")
+                    cands = g.lookup(joined)
+                    if cands:
+                        best = (k, cands)
+                        break
+                if best:
+                    break
+            if best:
+                break
+        if best:
+            k, cands = best
+            end = doc[k - 1].idx + len(doc[k - 1].text)
+            out.append(_Mention(start=tok.idx, end=end, surface=ctx.text[tok.idx:end], cands=cands, labelled=True))
+    return out
+
+
+_ARTICLE_NAME = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|аль|ал|эль|ель)-", re.I)
+
+
+def _facility_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
+    """A facility noun before a name ("l'hôpital Al-Ahli Arabi", "Krankenhauses Ahli Arab",
+    "больнице Аль-Ахли", "hospital Al Shifa"): a facility of that name, at the place named if
+    it is one, else located by the areas around it; a German compound ending in a facility
+    noun ("Al-Ahli-Krankenhaus") too."""
+    lang = ctx.language
+    facility = _lw("facility", lang)
+    if not facility:
+        return []
+    doc, out = ctx.doc, []
+    for tok in doc:
+        if not tok.is_alpha and "-" not in tok.text:
+            continue
+        if lang == "de" and "-" in tok.text and tok.text[:1].isupper():
+            head, _, last = tok.text.rpartition("-")
+            if head and _lemmas_of_word(last, lang) & facility and len(head) >= 3:
+                ctx.check()
+                word = next(iter(_lemmas_of_word(last, lang) & facility))
+                places_ = tuple(c for c in g.lookup(head) if c.kind in ("settlement", "region"))
+                out.append(_Mention(start=tok.idx, end=tok.idx + len(tok.text), surface=tok.text, cands=places_,
+                                    unknown=not places_, kind_hint=FACILITY_WORDS.get(word, "facility"),
+                                    facility=word, labelled=True))
+            continue
+        forms = _lemmas_of(tok)
+        if not forms & facility:
+            continue
+        ctx.check()
+        j = tok.i + 1
+        if j >= len(doc) or not doc[j].text[:1].isupper() or doc[j].idx != tok.idx + len(tok.text) + 1:
+            continue
+        k = j
+        while k < len(doc) and k - j < 4 and (doc[k].text[:1].isupper() or doc[k].text == "-") \
+                and not (k > j and doc[k].is_sent_start):
+            k += 1
+        while k > j and doc[k - 1].text == "-":
+            k -= 1
+        run = doc[j:k]
+        name = ctx.text[run[0].idx:run[-1].idx + len(run[-1].text)]
+        cands = tuple(c for c in g.lookup(name) if c.kind in ("settlement", "region"))
+        if any(c.population >= 100_000 or c.kind == "region" for c in cands) \
+                or (not cands and _foreign_lookup(g, name, lang)):
+            continue   # "вокзалу Краматорська", "hôpital Gaza": the place, named as such
+        cands = ()     # a facility's own name that is also some village's: located by the text's areas
+        if ctx.text[run[-1].idx + len(run[-1].text):run[-1].idx + len(run[-1].text) + 1] == ":":
+            continue   # a caption's label ("Фото:")
+        ent = run[0].ent_type_
+        if run[0].is_sent_start or len(name) < 3:
+            continue   # "Фото:" opening a caption
+        if not cands:
+            # a name of its own, not a place: in German a capitalised noun follows anything, so
+            # the name must be one no dictionary knows ("Ahli", "Al-Shifa")
+            if ent in ("PERSON",) and not _ARTICLE_NAME.match(name):
+                continue
+            if lang == "de" and not (_ARTICLE_NAME.match(name) or not _known_de(run[0].text)):
+                continue
+            if all(t.lower_ in _COMMON or t.is_stop for t in run):
+                continue
+        word = next(iter(forms & facility))
+        end = run[-1].idx + len(run[-1].text)
+        out.append(_Mention(start=tok.idx, end=end, surface=ctx.text[tok.idx:end], cands=cands, unknown=not cands,
+                            kind_hint=FACILITY_WORDS.get(word, "facility"), facility=word, labelled=True))
+    return out
+
+
+def _lemmas_of_word(word: str, lang: str) -> frozenset[str]:
+    return frozenset((word.lower(), *_word_forms(word, lang)))
+
+
+@functools.lru_cache(maxsize=50_000)
+def _known_de(word: str) -> bool:
+    import simplemma
+
+    try:
+        return bool(simplemma.is_known(word, lang="de") or simplemma.is_known(simplemma.lemmatize(word, lang="de"),
+                                                                              lang="de"))
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _is_arabic(tok: Token) -> bool:
+    return any("\u0620" <= c <= "\u064A" for c in tok.text) and tok.is_alpha
+
+
+def _arabic_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
+    """Arabic: every run of up to four Arabic words is looked up, its first word with its
+    proclitics taken off (و ف ب ل ك: "وبشمال دارفور" -> "شمال دارفور", the span starting
+    after them). Countries, regions, waters and big towns stand alone; a town of fewer than
+    100,000 people needs a cue before it (a preposition, "مدينة", "مناطق", a place just
+    named and joined by و); common words (place_words common) never stand alone. "مستشفى
+    X" is a facility at X; "محافظة X" the area named after the town X."""
+    doc = ctx.doc
+    common, facil = _lw("common", "ar"), _lw("facility", "ar")
+    scue, rcue = _lw("settlement_cue", "ar"), _lw("region_cue", "ar")
+    admin, preps = _lw("admin_before", "ar"), _lw("prep", "ar")
+    never_alone = {norm(w) for w in common | facil | scue | rcue | admin | preps}
+    out: list[_Mention] = []
+    i = 0
+    last_end_tok = -2
+    while i < len(doc):
+        t = doc[i]
+        if not _is_arabic(t):
+            i += 1
+            continue
+        ctx.check()
+        hit = None
+        for n in range(min(4, len(doc) - i), 0, -1):
+            toks = doc[i:i + n]
+            if any(not _is_arabic(x) for x in toks) or any(x.is_sent_start for x in toks[1:]):
+                continue
+            rest = " ".join(x.text for x in toks[1:])
+            for off, stem in arabic_proclitics(t.text, strip_article=False):
+                if len(stem) < 3:
+                    continue
+                name = stem + (" " + rest if rest else "")
+                if n == 1 and norm(stem) in never_alone:
+                    continue
+                cands = g.lookup(name)
+                if cands:
+                    hit = (n, off, stem, cands)
+                    break
+            if hit:
+                break
+        if hit is None:
+            i += 1
+            continue
+        n, off, stem, cands = hit
+        start = t.idx + off
+        end = doc[i + n - 1].idx + len(doc[i + n - 1].text)
+        prev = doc[i - 1] if i > 0 else None
+        prev_stems = set(arabic_stems(prev.text, strip_article=False)) if prev is not None and _is_arabic(prev) else set()
+        proclitic = t.text[:off]
+        strong = any(c.kind in ("country", "region", "water", "route", "bloc") or c.gid.startswith("continent:")
+                     for c in cands)
+        big = any(c.kind == "settlement" and (c.population >= 100_000 or c.capital) for c in cands) \
+            and (n > 1 or len(stem) > 3)
+        cued = bool(prev_stems & (scue | rcue | preps | admin | facil)) or any(ch in proclitic for ch in "بل") \
+            or (proclitic.startswith(("و", "ف")) and last_end_tok == i - 1)
+        if not (strong or big or cued):
+            i += 1
+            continue
+        if not strong:
+            cands = tuple(c for c in cands if c.kind != "settlement" or c.population >= 1000 or cued) or cands
+        if prev is not None and prev_stems & admin and not strong:
+            # "محافظة الفاشر": the area named after the town
+            out.append(_Mention(start=prev.idx, end=end, surface=ctx.text[prev.idx:end], cands=cands,
+                                kind_hint="region", admin=True, labelled=True))
+        elif prev is not None and prev_stems & facil and not any(c.kind == "country" for c in cands):
+            word = next(iter(prev_stems & facil))
+            out.append(_Mention(start=prev.idx, end=end, surface=ctx.text[prev.idx:end], cands=cands,
+                                kind_hint="facility", facility=word, labelled=True))
+        else:
+            out.append(_Mention(start=start, end=end, surface=ctx.text[start:end], cands=cands, labelled=True,
+                                kind_hint="settlement" if prev_stems & scue and not strong else None))
+        last_end_tok = i + n - 1
+        i += n
+    return out
+
+
+def _foreign_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
+    """The mentions only other languages have (see the section's comment)."""
+    lang = ctx.language
+    out: list[_Mention] = []
+    if lang == "ar":
+        return _arabic_mentions(ctx, g)
+    if lang in ("ru", "uk", "de"):
+        out += _adjective_mentions(ctx, g)
+    out += _headed_mentions(ctx, g)
+    out += _facility_mentions(ctx, g)
+    return out
+
+
+_ARTICLES = {"de": ("der", "die", "das", "den", "dem", "des"), "fr": ("le", "la", "les", "l'", "l’"),
+             "es": ("el", "la", "los", "las")}
+
+
+def _metonym_other(ctx: DocContext, m: _Mention, e: Entry) -> bool:
+    """A country or capital standing for its state in another language. With a parse (fr,
+    ru): the subject of a verb other than those a place itself does ("la France condamne",
+    "Израиль отрицает", and each of a list of subjects), the object of a verb of blame
+    ("обвиняют Израиль"), a genitive of a body of the state ("Премьер Израиля"). Without
+    one (de): the name followed by a verb of saying or acting ("Israel betonte"), or after
+    a verb of blame ("warfen Israel vor")."""
+    lang = ctx.language
+    if _dateline(ctx.text, m) or (e.kind != "country" and not ctx.text[ctx.text.rfind("\n", 0, m.start) + 1:m.start].strip()):
+        return False   # a capital opening a line: a dateline ("Le Caire (Egypte), 29 octobre –")
+    span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    acts, literal, blame = _lw("metonym_verb", lang), _lw("literal_verb", lang), _lw("blame_verb", lang)
+    gov = _lw("government", lang)
+    if ctx.doc.has_annotation("DEP"):
+        tok = span.root
+        if e.kind == "country" and tok.dep_.startswith("nmod") and (
+                tok.head.lemma_.lower() in gov or tok.head.head.lemma_.lower() in gov):
+            return True
+        while tok.dep_ == "conj" and tok.head is not tok:
+            tok = tok.head
+        verb = tok.head
+        if tok.dep_ in ("obj", "iobj") and verb.lemma_.lower() in blame:
+            return True
+        if not tok.dep_.startswith("nsubj") or verb.pos_ not in ("VERB", "AUX"):
+            return False
+        if verb.pos_ == "AUX" or verb.lemma_.lower() in ("être", "avoir", "быть", "стать"):
+            return False
+        return verb.lemma_.lower() not in literal
+    doc = ctx.doc
+    after = doc[span.end] if span.end < len(doc) else None
+    if after is not None and _lemmas_of(after) & acts and not after.text[:1].isupper():
+        return True
+    before = doc[max(0, span.start - 2):span.start]
+    return any(_lemmas_of(t) & blame for t in before if not t.is_punct)
+
+
+def strong_cands(cands) -> bool:
+    return any(c.kind in ("region", "route", "water", "bloc") for c in cands)
