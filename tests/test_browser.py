@@ -171,3 +171,74 @@ def test_a_viewers_edit_is_refused(server, browser, accounts):
     browser.back()
     browser.refresh()
     assert browser.find_element(By.TAG_NAME, "h1").text == before
+
+
+def _incident_page(browser, server, want_two_articles: bool = False) -> str:
+    """The address of an incident page (one reported by two articles, if asked)."""
+    import json
+    from urllib.request import urlopen
+
+    incidents = json.loads(urlopen(server + "/api/incidents").read())
+    inc = next(i for i in reversed(incidents) if len(i["articles"]) >= (2 if want_two_articles else 1))
+    return server + f"/incidents/{inc['id']}"
+
+
+def _record(browser, action: str, **fields) -> None:
+    Select(browser.find_element(By.NAME, "action")).select_by_visible_text(action)
+    form = browser.find_element(By.CSS_SELECTOR, "form#review")
+    for name, value in fields.items():
+        box = form.find_element(By.NAME, name)
+        box.clear()
+        box.send_keys(value)
+    submit(browser, "#review button")
+
+
+def test_an_edit_then_accept_keeps_the_edit(server, browser, accounts):
+    log_in(browser, server, "ana", "analyst-pass")
+    href = _incident_page(browser, server)
+    browser.get(href)
+    _record(browser, "edit", label="Shelling of the river district")
+    _record(browser, "accept", note="agrees with the hospital list")
+    browser.get(href)
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Shelling of the river district"
+    assert browser.find_element(By.ID, "review").text == "accepted by ana"
+    actions = [li.find_element(By.TAG_NAME, "b").text for li in browser.find_elements(By.CSS_SELECTOR, "#history li")]
+    assert actions[-2:] == ["edit", "accept"]
+
+
+def test_a_decision_is_reverted_from_the_incident_page(server, browser, accounts):
+    log_in(browser, server, "ana", "analyst-pass")
+    href = _incident_page(browser, server)
+    browser.get(href)
+    machine = browser.find_element(By.TAG_NAME, "h1").text
+    _record(browser, "edit", label="A label that was a mistake")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "A label that was a mistake"
+    edit = [li for li in browser.find_elements(By.CSS_SELECTOR, "#history li.decision")
+            if "A label that was a mistake" in li.text][-1]
+    decision = edit.get_attribute("data-id")
+    submit(browser, f'#history li[data-id="{decision}"] form.revert button')
+    browser.get(href)
+    assert browser.find_element(By.TAG_NAME, "h1").text == machine  # the label before the edit
+    reverted = browser.find_element(By.CSS_SELECTOR, f'#history li[data-id="{decision}"] .state').text
+    assert reverted.startswith("reverted by")  # the decision is still in the log, marked
+    assert "revert" in [li.find_element(By.TAG_NAME, "b").text for li in browser.find_elements(By.CSS_SELECTOR, "#history li")]
+
+
+def test_a_split_gets_its_own_fields_and_links_parent_and_child(server, browser, accounts):
+    log_in(browser, server, "ana", "analyst-pass")
+    href = _incident_page(browser, server, want_two_articles=True)
+    browser.get(href)
+    parent_id = href.rsplit("/", 1)[1]
+    articles = browser.find_elements(By.CSS_SELECTOR, "#mentions li a")
+    second = sorted({a.text for a in articles})[-1]
+    _record(browser, "split", articles=second)
+    # the new incident's page: its reports only, and a link back
+    assert browser.find_element(By.ID, "split-from").get_attribute("href").endswith(parent_id)
+    assert {a.text for a in browser.find_elements(By.CSS_SELECTOR, "#mentions li a")} == {second}
+    assert browser.find_element(By.ID, "review").text.startswith(f"split from {parent_id}")
+    child = browser.current_url
+    assert "None" not in browser.find_element(By.ID, "when").text
+    browser.get(href)
+    assert second not in {a.text for a in browser.find_elements(By.CSS_SELECTOR, "#mentions li a")}
+    links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#lineage a.split-child")]
+    assert child in links

@@ -53,6 +53,9 @@ def build(path: str, users: bool = True) -> Store:
     sid, _ = store.add_source(_source("t-protest", "River Post", PROTEST))
     store.save_facts(sid, DocumentFacts(language="en", events=[
         _event(PROTEST, "protested", "Protests", "Peaceful protest", "Lesk", 47.0, 30.0, tuesday, None)]))
+    from sitroom.fuse.stored import fuse_pending
+
+    fuse_pending(store)  # what the pipeline does after extraction: the mentions become stored incidents
     if users:
         store.add_user("ana", "analyst", PASSWORDS["ana"])
         store.add_user("vic", "viewer", PASSWORDS["vic"])

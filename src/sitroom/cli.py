@@ -28,6 +28,9 @@ class _State:
 
 state = _State()
 
+CollectionOpt = Annotated[Optional[str], typer.Option(
+    "--collection", "-c", help="Only this collection (a store may hold several crises; `sitroom collections` lists them).")]
+
 
 def _row(table: Table, *cells: object) -> None:
     """Cells as plain text: what articles say is never read as console markup."""
@@ -69,8 +72,16 @@ def analyze(
     retry_failed: Annotated[bool, typer.Option(
         "--retry-failed", help="Extract again the sources whose extraction failed (over the time budget, an error); "
                                "otherwise they are left alone.")] = False,
+    collection: Annotated[Optional[str], typer.Option(
+        "--collection", "-c", help="The crisis these reports belong to (default: \"default\"); with --reextract, "
+                                   "only this collection is extracted and fused again.")] = None,
+    across: Annotated[bool, typer.Option(
+        "--across-collections", help="Let incidents join reports of other collections (never done otherwise).")] = False,
+    refuse: Annotated[bool, typer.Option(
+        "--refuse", help="Fuse the stored mentions into incidents again from scratch (ids and analysts' "
+                         "placements kept); --reextract does it too.")] = False,
 ) -> None:
-    """Archive REPORTS and extract what each one says."""
+    """Archive REPORTS, extract what each one says, and fuse the mentions into incidents."""
     from sitroom.ingest.fetch import Fetcher
 
     store = _store()
@@ -81,8 +92,11 @@ def analyze(
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2)
     budget = time_budget if time_budget is not None else _settings().time_budget
+    if collection is not None and not collection.strip():
+        err.print("[red]error:[/] a collection needs a name")
+        raise typer.Exit(2)
     if reextract:
-        store.mark_all_pending()
+        store.mark_all_pending(collection)
     if retry_failed:
         store.retry_failed()
     columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -91,11 +105,13 @@ def analyze(
         t_in = progress.add_task("archiving", total=None)
         with fetcher:
             result = pipeline.ingest(reports or [], store, online=not offline, fetcher=fetcher,
-                                     on_item=lambda origin: progress.advance(t_in))
+                                     on_item=lambda origin: progress.advance(t_in), collection=collection)
         progress.update(t_in, total=progress.tasks[t_in].completed)
         pending = len(store.pending_ids())
         t_ex = progress.add_task("extracting", total=pending)
-        pipeline.extract_pending(store, result, on_source=lambda sid: progress.advance(t_ex), time_budget=budget)
+        pipeline.extract_pending(store, result, on_source=lambda sid: progress.advance(t_ex), time_budget=budget,
+                                 refuse=reextract or refuse, across=across,
+                                 collection=collection if reextract else None)
     for e in result.errors:
         err.print(f"[red]error:[/] {escape(e.origin)}: {escape(e.problem)}")
     for e in result.extractor_failures + result.withheld:
@@ -104,14 +120,17 @@ def analyze(
     console.print(f"{len(result.added)} new source(s), {len(result.duplicates)} already archived, {withheld}"
                   f"{len(result.extracted)} extracted, {len(result.skipped)} skipped, "
                   f"{len(result.errors)} failed -> {store.url}", soft_wrap=True)
+    if result.fused_sources:
+        console.print(f"fused {result.fused_sources} source(s): {result.incidents_touched} incident(s) opened or "
+                      "updated", soft_wrap=True)
     if result.errors:
         raise typer.Exit(1)
 
 
 @app.command()
-def sources() -> None:
+def sources(collection: CollectionOpt = None) -> None:
     """List archived sources with what was extracted from each."""
-    rows = _store().sources()
+    rows = _store().sources(collection)
     # fits 80 columns: the id users know (the input's, else ours), then what matters most
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
     for name, width in (("id", 10), ("outlet", 14), ("published", 10), ("status", 7), ("pl/da/fi/qu", 11)):
@@ -144,16 +163,27 @@ def show(source_id: Annotated[str, typer.Argument(help="Source id or the input's
 @app.command()
 def incidents(
     detail: Annotated[bool, typer.Option("--detail", help="Show every mention and the toll reasoning.")] = False,
+    collection: CollectionOpt = None,
+    queue: Annotated[bool, typer.Option("--queue", help="The review queue: the most uncertain incidents first, "
+                                                        "with why.")] = False,
 ) -> None:
-    """Incidents merged across sources, with low/best/high tolls and their grade."""
-    from sitroom.fuse import grading, picture
+    """Incidents merged across sources (as stored), with low/best/high tolls and their grade."""
+    from sitroom.fuse import grading, picture, review
 
-    pic = picture.build(_store())
+    pic = picture.build(_store(), collection=collection)
+    if queue:
+        table = Table("id", "why", "date", "type", "where", "label")
+        for inc, reasons in review.queue(pic.incidents):
+            _row(table, inc.id, "; ".join(reasons), str(inc.date_start or "date unknown"), inc.sub_event_type,
+                 inc.place or "", inc.label[:50])
+        console.print(table)
+        return
     table = Table("id", "date", "type", "where", "killed (low/best/high)", "injured", "grade", "sources", "label")
     rng = lambda lo, best, hi: "" if lo is None else f"{lo}/{best}/{hi}"
     for inc in pic.incidents:
         g = grading.grade(inc)
-        when = str(inc.date_start or "") + ("" if inc.date_end in (None, inc.date_start) else f"..{inc.date_end}")
+        when = ("date unknown" if inc.date_start is None else
+                str(inc.date_start) + ("" if inc.date_end in (None, inc.date_start) else f"..{inc.date_end}"))
         _row(table, inc.id, when, inc.sub_event_type, inc.place or "", rng(inc.killed_low, inc.killed_best, inc.killed_high),
                       rng(inc.injured_low, inc.injured_best, inc.injured_high), g.grade,
                       f"{g.independent_sources} ({len(inc.articles)} art.)", inc.label[:50])
@@ -171,13 +201,15 @@ def incidents(
 @app.command()
 def figures(
     series_: Annotated[str, typer.Option("--series", help="Category: killed, injured, displaced, arrived, ...")] = "displaced",
+    collection: CollectionOpt = None,
 ) -> None:
     """A count over time, per source and party, with flags on drops and same-day contradictions."""
     from sitroom.fuse import picture, series
 
     store = _store()
-    pic = picture.build(store)
-    ser = series.build(list(store.all_facts("figures")), pic.sources, series_, pic.incident_of)
+    pic = picture.build(store, collection=collection)
+    figs = [f for f in store.all_facts("figures") if f.source_id in pic.sources]
+    ser = series.build(figs, pic.sources, series_, pic.incident_of)
     table = Table("as of", "value", "qualifier", "given by", "article", "stock", "flags", "sentence")
     for p in ser.points:
         _row(table, str(p.as_of or "?"), f"{p.value:,}", p.qualifier, p.party, p.article, "yes" if p.stock else "",
@@ -186,14 +218,14 @@ def figures(
 
 
 @app.command()
-def compare() -> None:
+def compare(collection: CollectionOpt = None) -> None:
     """What each outlet reports that others do not, whom it names, and the words it uses."""
     from sitroom.fuse import picture
     from sitroom.fuse.compare import compare as compare_outlets
 
     store = _store()
-    pic = picture.build(store)
-    for v in compare_outlets(pic, list(store.all_facts("figures"))):
+    pic = picture.build(store, collection=collection)
+    for v in compare_outlets(pic, [f for f in store.all_facts("figures") if f.source_id in pic.sources]):
         console.rule(f"[bold]{escape(v.outlet)}[/] ({len(v.articles)} article(s))")
         console.print(f"incidents reported: {len(v.incidents)}; reported by others but not here: {len(v.omits)}")
         for o in v.omits[:10]:
@@ -213,11 +245,12 @@ def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="sitrep.html or sitrep.md")] = Path("sitrep.html"),
     title: Annotated[str, typer.Option("--title")] = "Situation report",
     reviewed_only: Annotated[bool, typer.Option("--reviewed-only", help="Only incidents an analyst accepted or edited.")] = False,
+    collection: CollectionOpt = None,
 ) -> None:
     """Write a situation report (HTML with map and charts, or Markdown), every statement cited."""
     from sitroom.report import sitrep
 
-    r = sitrep.build(_store(), title, reviewed_only)
+    r = sitrep.build(_store(), title, reviewed_only, collection=collection)
     text = sitrep.markdown(r) if output.suffix.lower() in (".md", ".markdown") else sitrep.to_html(r)
     output.write_text(text, encoding="utf-8")
     err.print(f"wrote {output} ({len(r.timeline)} incident(s), {len(r.citations.items)} cited sentence(s))")
@@ -358,18 +391,21 @@ def export(
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     kind: Annotated[str, typer.Option("--kind", help="For csv: figures, quotes, places, dates, entities or events.")] = "figures",
     reviewed_only: Annotated[bool, typer.Option("--reviewed-only", help="Only incidents an analyst accepted or edited (eval, acled, geojson).")] = False,
+    collection: CollectionOpt = None,
 ) -> None:
-    """Write what the store holds."""
+    """Write what the store holds (of one collection with --collection)."""
     from sitroom.export import acled, facts_csv, geojson, jsonl
     from sitroom.export import eval as eval_export
+    from sitroom.store.evidence import write_warc
 
     store = _store()
-    writer = {ExportFormat.eval: lambda st, path: eval_export.write(st, path, reviewed_only),
-              ExportFormat.jsonl: jsonl.write,
-              ExportFormat.geojson: lambda st, path: geojson.write(st, path, reviewed_only),
-              ExportFormat.acled: lambda st, path: acled.write(st, path, reviewed_only),
-              ExportFormat.csv: lambda st, path: facts_csv.write(st, path, kind),
-              ExportFormat.warc: _write_warc}[format]
+    c = collection
+    writer = {ExportFormat.eval: lambda st, path: eval_export.write(st, path, reviewed_only, collection=c),
+              ExportFormat.jsonl: lambda st, path: jsonl.write(st, path, c),
+              ExportFormat.geojson: lambda st, path: geojson.write(st, path, reviewed_only, c),
+              ExportFormat.acled: lambda st, path: acled.write(st, path, reviewed_only, collection=c),
+              ExportFormat.csv: lambda st, path: facts_csv.write(st, path, kind, collection=c),
+              ExportFormat.warc: lambda st, path: write_warc(st, path, collection=c)}[format]
     target = output or Path("/dev/stdout")
     try:
         n = writer(store, target)
@@ -402,10 +438,21 @@ def _find(store: Store, ref: str):
         raise typer.Exit(1)
 
 
-def _write_warc(store: Store, path: Path) -> int:
-    from sitroom.store.evidence import write_warc
+def _recompute(store: Store, ids: list[str] | None) -> None:
+    """The incidents a deleted or redacted source reported, recomputed from what is left."""
+    from sitroom.fuse import stored
 
-    return write_warc(store, path)
+    if ids:
+        stored.recompute(store, ids)
+
+
+@app.command()
+def collections() -> None:
+    """The collections of the store (one crisis each), with their sources and incidents."""
+    table = Table("collection", "sources", "incidents", box=box.SIMPLE_HEAD)
+    for c in _store().collections():
+        _row(table, c["name"], c["sources"], c["incidents"])
+    console.print(table)
 
 
 @app.command()
@@ -468,6 +515,7 @@ def delete(
     except StoreError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2)
+    _recompute(store, done.get("incidents"))
     console.print(escape(f"deleted source {source.id} (sha256 {done['sha256']}); audit log entry {done['review_id']}"))
 
 
@@ -488,6 +536,7 @@ def redact(
     except StoreError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2)
+    _recompute(store, done.get("incidents"))
     raw = {"masked": "masked in the original bytes", "replaced": "original bytes replaced by the redacted text",
            "unchanged": "not in the original bytes"}[done["raw"]]
     console.print(escape(f"redacted source {source.id}: {done['replaced']} occurrence(s) masked in "

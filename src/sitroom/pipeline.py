@@ -1,8 +1,10 @@
-"""ingest -> extract (-> fuse), through the store; streaming and resumable.
+"""ingest -> extract -> fuse, through the store; streaming and resumable.
 
-Two phases, each in its own transactions: every input is first archived (raw bytes,
-hash, capture time, clean text, metadata) and only then extracted. A crash during
-extraction loses no accepted source: the next run picks up the sources still pending.
+Three phases, each in its own transactions: every input is first archived (raw bytes,
+hash, capture time, clean text, metadata, its collection), then extracted, then its
+mentions are fused into the stored incidents (``fuse/stored.py``: only the incidents
+they touch are recomputed). A crash loses no accepted source: the next run picks up the
+sources still pending, and fuses the extracted sources not fused since their extraction.
 """
 from __future__ import annotations
 
@@ -20,9 +22,41 @@ from sitroom.ingest.readers import iter_inputs
 from sitroom.models import InputError, Metadata, RawInput, Source
 from sitroom.store.db import SourceWithheld, Store
 
-# English gets every extractor; these other languages get places and dates (see
-# extract/document.py); any other language is archived and tagged, not misread as English.
-EXTRACTED_LANGUAGES = {"en", "fr", "de", "es", "it", "pt", "ru", "uk", "pl", "nl", "tr", "ro"}
+# Which languages are read, and how far (``full``, ``places and dates``, ``none``): the
+# registry in extract/document.py (``READ``). ``EXTRACTED_LANGUAGES`` is read from it when
+# asked for (importing the extractors loads spaCy); any other language is archived and
+# tagged, not misread with another language's rules.
+
+
+def __getattr__(name: str):
+    if name == "EXTRACTED_LANGUAGES":
+        from sitroom.extract.document import extracted_languages
+
+        return extracted_languages()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def language_name(code: str | None) -> str:
+    """The English name of an ISO 639-1 code ("hy" -> "Armenian"), else the code."""
+    from sitroom.ingest.language import language_name as _name
+
+    return _name(code)
+
+
+def read_levels(languages: dict[int, str] | list[str | None]) -> list[str]:
+    """What was read of each language's sources, said out loud, most sources first:
+    "12 sources in Armenian: archived, not read", "3 sources in French: places and dates"."""
+    from collections import Counter
+
+    from sitroom.extract.document import NONE, read_level
+
+    langs = list(languages.values()) if isinstance(languages, dict) else list(languages)
+    out = []
+    for lang, n in sorted(Counter(x or "und" for x in langs).items(), key=lambda kv: (-kv[1], kv[0])):
+        level = read_level(lang)
+        what = "archived, not read" if level == NONE else level
+        out.append(f"{n} source{'s' if n != 1 else ''} in {language_name(lang)}: {what}")
+    return out
 
 
 @dataclass
@@ -31,6 +65,8 @@ class AnalyzeResult:
     duplicates: list[int] = field(default_factory=list)  # inputs already archived
     extracted: list[int] = field(default_factory=list)
     skipped: list[int] = field(default_factory=list)     # archived, not extracted (language)
+    # source id -> its language, for every source this run extracted or skipped (read levels)
+    languages: dict[int, str] = field(default_factory=dict)
     errors: list[InputError] = field(default_factory=list)
     # inputs whose content was deleted from the store by a recorded decision: not archived again
     withheld: list[InputError] = field(default_factory=list)
@@ -39,6 +75,8 @@ class AnalyzeResult:
     # sources whose extraction gave up (over the time budget, an error): marked failed, with
     # the reason, not tried again until `analyze --retry-failed` (each is also in ``errors``)
     failed: list[int] = field(default_factory=list)
+    fused_sources: int = 0                               # sources whose mentions were fused
+    incidents_touched: int = 0                           # stored incidents opened or recomputed
 
     @property
     def ok(self) -> bool:
@@ -98,11 +136,12 @@ def printable(origin: str) -> str:
 
 
 def ingest(specs: Sequence[str], store: Store, *, online: bool = True, fetcher: Fetcher | None = None,
-           on_item: Callable[[str], None] | None = None) -> AnalyzeResult:
+           on_item: Callable[[str], None] | None = None, collection: str | None = None) -> AnalyzeResult:
     """Archive every input; bad inputs become errors and the others go on.
 
     ``fetcher`` carries the run's fetching policy (addresses allowed, fetch limit,
-    pacing); a default one (public addresses only, 500 fetches) is used when None."""
+    pacing); a default one (public addresses only, 500 fetches) is used when None.
+    ``collection``: the crisis the inputs belong to (a store may hold several)."""
     result = AnalyzeResult()
     for item in iter_inputs(specs, online=online, fetcher=fetcher):
         if isinstance(item, InputError):
@@ -110,7 +149,7 @@ def ingest(specs: Sequence[str], store: Store, *, online: bool = True, fetcher: 
         else:
             try:
                 source = build_source(item)
-                sid, created = store.add_source(source, capture=item.capture)
+                sid, created = store.add_source(source, capture=item.capture, collection=collection)
             except SourceWithheld as exc:
                 result.withheld.append(InputError(origin=printable(item.origin), problem=str(exc)))
             except ValueError as exc:
@@ -128,15 +167,23 @@ def ingest(specs: Sequence[str], store: Store, *, online: bool = True, fetcher: 
 
 def extract_pending(store: Store, result: AnalyzeResult | None = None,
                     on_source: Callable[[int], None] | None = None, *,
-                    time_budget: float | None = None, retry_failed: bool = False) -> AnalyzeResult:
-    """Extract facts for every archived source not yet extracted.
+                    time_budget: float | None = None, retry_failed: bool = False,
+                    fuse: bool = True, refuse: bool = False, across: bool = False,
+                    collection: str | None = None) -> AnalyzeResult:
+    """Extract facts for every archived source (of ``collection``) not yet extracted, then
+    fuse them into the stored incidents.
 
     Each source gets ``time_budget`` seconds (None: the setting ``time_budget``, 30 s by
     default); one that runs over it, or whose extraction raises, is marked ``failed`` with
     the reason (``time_budget``, ``error``) and the run goes on; failed sources are tried
-    again only with ``retry_failed``."""
+    again only with ``retry_failed``.
+
+    Fusion (``fuse``): every extracted source not fused since its extraction attaches its
+    mentions to stored incidents or opens new ones (``fuse.stored.fuse_pending``); with
+    ``refuse`` the collections are fused again from scratch (``fuse.stored.refuse``: after
+    a re-extraction). Incidents never join across collections unless ``across``."""
     from sitroom.extract.context import TimeBudgetExceeded
-    from sitroom.extract.document import extract_document, warm_up  # loads spaCy: only when needed
+    from sitroom.extract.document import extract_document, kinds_for, read_level, warm_up  # loads spaCy: only when needed
     from sitroom.extract.nlp import ModelMissing
 
     result = result or AnalyzeResult()
@@ -144,11 +191,13 @@ def extract_pending(store: Store, result: AnalyzeResult | None = None,
         time_budget = _time_budget_setting()
     if retry_failed:
         store.retry_failed()
-    for sid in store.pending_ids():
+    for sid in store.pending_ids(collection):
         source = store.get_source(sid)
         lang = source.meta.language or "und"
-        if lang not in EXTRACTED_LANGUAGES:
-            store.mark_skipped(sid, lang, f"language {lang!r}: not read yet (archived and tagged only)")
+        result.languages[sid] = lang
+        if not kinds_for(lang):
+            store.mark_skipped(sid, lang, f"in {language_name(lang)} ({lang}): archived, not read "
+                                          f"(read level {read_level(lang)!r})")
             result.skipped.append(sid)
         else:
             published = source.meta.first_published or source.meta.published
@@ -179,6 +228,31 @@ def extract_pending(store: Store, result: AnalyzeResult | None = None,
                     for f in facts.failures)
         if on_source:
             on_source(sid)
+    if fuse:
+        fuse_stored(store, result, refuse=refuse, across=across, collection=collection)
+    return result
+
+
+def fuse_stored(store: Store, result: AnalyzeResult | None = None, *, refuse: bool = False, across: bool = False,
+                collection: str | None = None) -> AnalyzeResult:
+    """Fuse what was extracted into the stored incidents. A failure is reported and
+    costs nothing extracted: the sources stay unfused, and the next run fuses them."""
+    from sitroom.fuse import stored
+
+    result = result or AnalyzeResult()
+    try:
+        if refuse:
+            cols = None if across or collection is None else {collection}
+            done = stored.refuse(store, cols, across=across)
+        else:
+            done = stored.fuse_pending(store, across=across)
+    except Exception as exc:  # noqa: BLE001 - extraction is kept; fusion is tried again next run
+        result.errors.append(InputError(origin="(fusion)", problem=f"fusing incidents failed "
+                                                                   f"({exc.__class__.__name__}: {str(exc)[:300]}); "
+                                                                   "the facts are stored, the next run fuses them"))
+        return result
+    result.fused_sources += done["sources"]
+    result.incidents_touched += done["incidents"]
     return result
 
 
@@ -203,7 +277,7 @@ def _time_budget_setting() -> float:
 
 def analyze(specs: Sequence[str], store: Store, *, online: bool = True,
             fetcher: Fetcher | None = None, time_budget: float | None = None,
-            retry_failed: bool = False) -> AnalyzeResult:
+            retry_failed: bool = False, collection: str | None = None, across: bool = False) -> AnalyzeResult:
     """The main job, without progress display (the CLI adds one)."""
-    result = ingest(specs, store, online=online, fetcher=fetcher)
-    return extract_pending(store, result, time_budget=time_budget, retry_failed=retry_failed)
+    result = ingest(specs, store, online=online, fetcher=fetcher, collection=collection)
+    return extract_pending(store, result, time_budget=time_budget, retry_failed=retry_failed, across=across)

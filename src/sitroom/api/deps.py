@@ -41,28 +41,34 @@ CSRF_FIELD = "csrf"               # every form's hidden field
 # ---------------------------------------------------------------- the store and its picture
 
 class Views:
-    """The store and its cached cross-source picture."""
+    """The store and its cached pictures (one per collection), read once per state of the
+    store: a picture is read from the stored incidents, never fused on a read."""
 
     def __init__(self, store: Store):
         self.store = store
         self._lock = threading.Lock()
         self._key: tuple | None = None
-        self._views: tuple[picture.Picture, picture.Picture] | None = None
+        self._views: dict[str | None, tuple[picture.Picture, picture.Picture]] = {}
 
-    def picture(self, everything: bool = False) -> picture.Picture:
-        """The picture (``everything``: with rejected incidents), built once per state of the
-        store; the usual view is the full one less what analysts rejected."""
+    def picture(self, everything: bool = False, collection: str | None = None) -> picture.Picture:
+        """The picture of ``collection`` (all when None; ``everything``: with rejected
+        incidents); the usual view is the full one less what analysts rejected."""
         key = self.store.fingerprint()
         with self._lock:
-            if self._views is None or key != self._key:
-                full = picture.build(self.store, include_rejected=True)
+            if key != self._key:
+                self._views, self._key = {}, key
+            if collection not in self._views:
+                full = picture.build(self.store, include_rejected=True, collection=collection)
                 kept = dataclasses.replace(full, incidents=[i for i in full.incidents if not i.rejected])
-                self._views, self._key = (full, kept), key
-            return self._views[0] if everything else self._views[1]
+                if len(self._views) > 32:  # many collections asked for: keep memory bounded
+                    self._views.clear()
+                self._views[collection] = (full, kept)
+            return self._views[collection][0] if everything else self._views[collection][1]
 
     def invalidate(self) -> None:
         with self._lock:
-            self._views = None
+            self._views = {}
+            self._key = None
 
 
 class LoginLimiter:
@@ -250,31 +256,15 @@ def review_out(r: Review, status: str | None = None) -> ReviewOut:
 
 def record_review(svc: Services, user: User, incident_id: str, body: IncidentReviewIn) -> ReviewOut:
     """The one way an incident decision is made, from the API and from the pages: the
-    body is already valid against its schema; here, against the store."""
-    pic = svc.views.picture(everything=True)
-    inc = next((i for i in pic.incidents if i.id == incident_id), None)
-    if inc is None:
-        raise HTTPException(404, f"no incident {incident_id}")
-    data = body.data
-    # valid against the schema; now against the store (404: a thing it names is not there,
-    # 409: it would leave the record inconsistent)
-    if isinstance(data, review.MergeData):
-        if data.into == incident_id:
-            raise HTTPException(409, "data.into: an incident cannot be merged into itself")
-        if not any(i.id == data.into for i in pic.incidents):
-            raise HTTPException(404, f"data.into: no incident {data.into} to merge into")
-    if isinstance(data, review.SplitData):
-        unknown = sorted(set(data.articles) - set(inc.articles))
-        if unknown:
-            raise HTTPException(409, f"data.articles: not reports of {incident_id}: {', '.join(unknown)}")
-        if set(inc.articles) <= set(data.articles):
-            raise HTTPException(409, "data.articles: a split leaves at least one article in the incident")
-    if isinstance(data, review.IncidentEdit):
-        why = review.conflict(inc, data.model_dump(exclude_unset=True))
-        if why:
-            raise HTTPException(409, f"data: {why}")
-    r = svc.store.add_review(user, f"incident:{incident_id}", body.action,
-                             data.model_dump(mode="json", exclude_unset=True), body.note)
+    body is already valid against its schema; ``review.decide`` checks it against the store
+    (404: a thing it names is not there, 409: it would leave the record inconsistent) and
+    writes it with its effects. A decision on a merged incident goes to the survivor."""
+    try:
+        r = review.decide(svc.store, user, incident_id, body.action, body.data, body.note)
+    except review.DecisionError as exc:
+        raise HTTPException(exc.status, str(exc))
+    except PermissionError as exc:
+        raise HTTPException(403, str(exc))
     svc.views.invalidate()
     return review_out(r)
 
@@ -301,9 +291,9 @@ def record_fact_review(svc: Services, user: User, source_id: int, kind: str, sta
     return review_out(r)
 
 
-def audit_log(svc: Services) -> list[ReviewOut]:
-    """Every decision with its state: applies, superseded, malformed, or no longer applies."""
+def audit_log(svc: Services, target: str | None = None) -> list[ReviewOut]:
+    """Every decision with its state: applies, superseded, reverted, malformed, or no
+    longer applies."""
     reviews = svc.store.reviews()
-    ids = {i.id for i in svc.views.picture(everything=True).incidents}
-    status = review.log_status(svc.store, reviews, ids)
-    return [review_out(r, status.get(r.id)) for r in reviews]
+    status = review.log_status(svc.store, reviews)
+    return [review_out(r, status.get(r.id)) for r in reviews if target is None or r.target == target]

@@ -10,10 +10,10 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from sitroom.api import deps
 from sitroom.api.deps import Services, analyst, error_responses, reader, reviewer, services, writer
-from sitroom.api.schemas import (FACT_REVIEW_IN, MAX_ID, Category, FeatureCollection, FilterText, IncidentOut,
-                                 IncidentReviewIn, IsoDate, LoggedOut, LoginIn, MentionOut, PointOut, ReviewOut,
-                                 SearchText, SourceOut, TokenOut, TollOut)
-from sitroom.fuse import grading, picture, series
+from sitroom.api.schemas import (FACT_REVIEW_IN, MAX_ID, Category, CollectionName, CollectionOut, FeatureCollection,
+                                 FilterText, IncidentOut, IncidentReviewIn, IsoDate, LoggedOut, LoginIn, MentionOut,
+                                 PointOut, QueueItemOut, ReviewOut, SearchText, SourceOut, TokenOut, TollOut)
+from sitroom.fuse import grading, picture, review, series
 from sitroom.fuse.incidents import Incident
 from sitroom.store.db import Store, StoreError, User
 
@@ -23,23 +23,33 @@ read = [Depends(reader)]
 SourceId = Annotated[int, Path(ge=1, le=MAX_ID, description="a source's id")]
 IncidentId = Annotated[str, Path(max_length=64, description="an incident's id")]
 Offset = Annotated[int, Path(ge=0, le=2**31 - 1)]
+Collection = Annotated[CollectionName | None, Query(description="only this collection (a store may hold several crises)")]
 
 
 def incident_out(inc: Incident, detail: bool = False) -> IncidentOut:
     g = grading.grade(inc)
+    iso = lambda d: d.isoformat() if d else None  # noqa: E731
     out = IncidentOut(
-        id=inc.id, event_type=inc.event_type, sub_event_type=inc.sub_event_type, label=inc.label,
-        date_start=inc.date_start, date_end=inc.date_end, date_precision=inc.date_precision, place=inc.place,
+        id=inc.id, collection=getattr(inc, "collection", "default"), event_type=inc.event_type,
+        sub_event_type=inc.sub_event_type, label=inc.label, date_start=inc.date_start, date_end=inc.date_end,
+        date_known=inc.date_start is not None,
+        date_precision=inc.date_precision if inc.date_start is not None else "unknown", place=inc.place,
         country=inc.country, lat=inc.lat, lon=inc.lon, geo_precision=inc.geo_precision, actors=inc.actors,
         killed_low=inc.killed_low, killed_best=inc.killed_best, killed_high=inc.killed_high,
         injured_low=inc.injured_low, injured_best=inc.injured_best, injured_high=inc.injured_high,
         grade=g.grade, grade_reason=g.reason, independent_sources=g.independent_sources, articles=inc.articles,
-        review=inc.review)
+        review=inc.review, needs_review=bool(getattr(inc, "needs_review", False)),
+        review_reason=getattr(inc, "review_reason", None), confidence=getattr(inc, "confidence", 1.0),
+        edits=getattr(inc, "edits", {}) or {}, parent_id=getattr(inc, "parent_id", None),
+        split_from=getattr(inc, "split_from", None), status=getattr(inc, "status", "active"),
+        merged_into=getattr(inc, "merged_into", None), created_at=iso(getattr(inc, "created_at", None)),
+        updated_at=iso(getattr(inc, "updated_at", None)), method=getattr(inc, "method", None))
     if detail:
         out.mentions = [MentionOut(article=m.article, source_id=m.source_id, stance=m.mention.stance,
                                    trigger=m.mention.trigger, sentence=m.mention.sentence, start=m.mention.start,
                                    end=m.mention.end) for m in inc.mentions]
-        out.toll_trail = [TollOut(**t.__dict__) for t in inc.toll_trail]
+        names = set(TollOut.model_fields)
+        out.toll_trail = [TollOut(**{k: v for k, v in t.__dict__.items() if k in names}) for t in inc.toll_trail]
     return out
 
 
@@ -54,9 +64,12 @@ def filter_incidents(pic: picture.Picture, *, event_type: str | None = None, sin
     for inc in pic.incidents:
         if event_type and inc.event_type != event_type:
             continue
-        if since and (inc.date_end or inc.date_start or date.max) < since:
+        # an undated incident is matched by no date filter (its date is unknown, not any)
+        if (since or until) and inc.date_start is None:
             continue
-        if until and (inc.date_start or date.min) > until:
+        if since and (inc.date_end or inc.date_start) < since:
+            continue
+        if until and inc.date_start > until:
             continue
         if place and (inc.place or "").lower() != place.lower():
             continue
@@ -101,25 +114,37 @@ class Filters:
                  grade: Annotated[FilterText | None, Query()] = None,
                  outlet: Annotated[FilterText | None, Query()] = None,
                  place: Annotated[FilterText | None, Query()] = None,
-                 actor: Annotated[FilterText | None, Query()] = None):
+                 actor: Annotated[FilterText | None, Query()] = None,
+                 collection: Collection = None):
         self.kw = dict(event_type=event_type, since=since, until=until, q=q, grade=grade, outlet=outlet, place=place,
                        actor=actor)
+        self.collection = collection
 
     def apply(self, svc: Services) -> list[Incident]:
-        return filter_incidents(svc.views.picture(), store=svc.store, **self.kw)
+        return filter_incidents(svc.views.picture(collection=self.collection), store=svc.store, **self.kw)
+
+
+@router.get("/collections", response_model=list[CollectionOut], tags=["sources"], dependencies=read,
+            summary="The collections of the store (one crisis each) with their sources and incidents",
+            responses=error_responses(401))
+def list_collections(svc: Services = Depends(services)) -> list[CollectionOut]:
+    return [CollectionOut(**c) for c in svc.store.collections()]
 
 
 @router.get("/sources", response_model=list[SourceOut], tags=["sources"], dependencies=read,
             responses=error_responses(401))
-def list_sources(svc: Services = Depends(services)) -> list[SourceOut]:
-    pic = svc.views.picture()
+def list_sources(collection: Collection = None, svc: Services = Depends(services)) -> list[SourceOut]:
+    pic = svc.views.picture(collection=collection)
     return [source_out(pic, sid) for sid in sorted(pic.sources)]
 
 
 @router.get("/sources/{source_id}", response_model=SourceOut, tags=["sources"], dependencies=read,
             responses=error_responses(401, 404))
 def get_source(source_id: SourceId, svc: Services = Depends(services)) -> SourceOut:
-    return source_out(svc.views.picture(), source_id)
+    pic = svc.views.picture()
+    if source_id not in pic.sources:
+        raise HTTPException(404, f"no source {source_id}")
+    return source_out(pic, source_id)
 
 
 @router.get("/sources/{source_id}/raw", response_class=PlainTextResponse, tags=["sources"],
@@ -148,10 +173,25 @@ def list_incidents(filters: Filters = Depends(), limit: int = Query(1000, ge=0, 
 @router.get("/incidents/{incident_id}", response_model=IncidentOut, tags=["incidents"], dependencies=read,
             responses=error_responses(401, 404))
 def get_incident(incident_id: IncidentId, svc: Services = Depends(services)) -> IncidentOut:
-    inc = next((i for i in svc.views.picture(everything=True).incidents if i.id == incident_id), None)
+    """One incident, whatever its state; the id of an incident merged into another gives
+    the survivor (with ``asked_as`` saying so)."""
+    inc, asked = picture.find(svc.store, incident_id)
     if inc is None:
         raise HTTPException(404, f"no incident {incident_id}")
-    return incident_out(inc, detail=True)
+    out = incident_out(inc, detail=True)
+    rel = picture.related(svc.store, inc.id)
+    out.asked_as, out.parts, out.split_into, out.merged = asked, rel["parts"], rel["split_into"], rel["merged"]
+    return out
+
+
+@router.get("/review-queue", response_model=list[QueueItemOut], tags=["review"], dependencies=read,
+            summary="Incidents to review, the most uncertain first: flagged for review, low-confidence merges, "
+                    "contested, single sources, undated",
+            responses=error_responses(401))
+def review_queue(collection: Collection = None, limit: int = Query(200, ge=0, le=10_000),
+                 svc: Services = Depends(services)) -> list[QueueItemOut]:
+    items = review.queue(svc.views.picture(collection=collection).incidents)[:limit]
+    return [QueueItemOut(incident=incident_out(inc), reasons=reasons) for inc, reasons in items]
 
 
 @router.get("/map.geojson", tags=["incidents"], summary="Located incidents as a GeoJSON FeatureCollection",
@@ -169,9 +209,11 @@ def map_geojson(filters: Filters = Depends(), svc: Services = Depends(services))
 
 @router.get("/figures/{category}", response_model=list[PointOut], tags=["figures"], dependencies=read,
             responses=error_responses(401))
-def figure_series(category: Category, svc: Services = Depends(services)) -> list[PointOut]:
-    pic = svc.views.picture()
-    ser = series.build(list(svc.store.all_facts("figures")), pic.sources, category, pic.incident_of)
+def figure_series(category: Category, collection: Collection = None,
+                  svc: Services = Depends(services)) -> list[PointOut]:
+    pic = svc.views.picture(collection=collection)
+    figures = [f for f in svc.store.all_facts("figures") if f.source_id in pic.sources]
+    ser = series.build(figures, pic.sources, category, pic.incident_of)
     return [PointOut(as_of=p.as_of, value=p.value, qualifier=p.qualifier, party=p.party, article=p.article,
                      stock=p.stock, incident=p.incident, flags=p.flags, sentence=p.sentence) for p in ser.points]
 
@@ -196,7 +238,7 @@ def logout(request: Request, response: Response, user: User = Depends(writer),
 
 
 @router.post("/incidents/{incident_id}/review", response_model=ReviewOut, tags=["review"],
-             summary="Accept, edit, reject, merge or split an incident",
+             summary="Accept, edit, reject, merge, split an incident, or revert a decision on it",
              responses=error_responses(400, 401, 403, 404, 409, 413))
 def review_incident(incident_id: IncidentId, body: Annotated[IncidentReviewIn, Body()],
                     who: User = Depends(reviewer), svc: Services = Depends(services)) -> ReviewOut:
@@ -226,5 +268,6 @@ for _kind in FACT_REVIEW_IN:
 @router.get("/audit", response_model=list[ReviewOut], tags=["review"],
             summary="Every review decision, with whether it still applies; analysts only",
             responses=error_responses(401, 403))
-def audit(_: User = Depends(analyst), svc: Services = Depends(services)) -> list[ReviewOut]:
-    return deps.audit_log(svc)
+def audit(target: Annotated[FilterText | None, Query(description="only decisions on this target, e.g. incident:ID")] = None,
+          _: User = Depends(analyst), svc: Services = Depends(services)) -> list[ReviewOut]:
+    return deps.audit_log(svc, target)

@@ -31,6 +31,7 @@ PRINTABLE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"        # text with no contro
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 SearchText = Annotated[str, StringConstraints(max_length=500, pattern=NO_NUL)]
 FilterText = Annotated[str, StringConstraints(max_length=200, pattern=NO_NUL)]
+CollectionName = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=r"^[^\x00-\x1f\x7f]+$")]
 Note = Annotated[str, StringConstraints(max_length=MAX_NOTE, pattern=PRINTABLE)]
 
 
@@ -77,12 +78,14 @@ class TollOut(BaseModel):
 
 class IncidentOut(BaseModel):
     id: str
+    collection: str = "default"
     event_type: str
     sub_event_type: str
     label: str
-    date_start: date | None
+    date_start: date | None = Field(description="null when no report dates it (then date_known is false)")
     date_end: date | None
-    date_precision: str
+    date_known: bool = True
+    date_precision: str = Field(description="day, week, month, year; unknown when undated")
     place: str | None
     country: str | None
     lat: float | None
@@ -100,8 +103,34 @@ class IncidentOut(BaseModel):
     independent_sources: int
     articles: list[str]
     review: str | None = None
+    needs_review: bool = False
+    review_reason: str | None = None
+    confidence: float = Field(1.0, description="the lowest attach score of a report joined to it (1: sure)")
+    edits: dict[str, Any] = Field(default_factory=dict, description="the fields analysts set (accumulated)")
+    parent_id: str | None = Field(None, description="the umbrella incident (offensive, siege) this is a part of")
+    split_from: str | None = Field(None, description="the incident an analyst split this one off")
+    status: str = "active"
+    merged_into: str | None = None
+    asked_as: str | None = Field(None, description="the id asked for, when it was merged into this incident")
+    parts: list[str] | None = None
+    split_into: list[str] | None = None
+    merged: list[str] | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+    method: str | None = None
     mentions: list[MentionOut] | None = None
     toll_trail: list[TollOut] | None = None
+
+
+class QueueItemOut(BaseModel):
+    incident: IncidentOut
+    reasons: list[str] = Field(description="why it is uncertain, the most pressing first")
+
+
+class CollectionOut(BaseModel):
+    name: str
+    sources: int
+    incidents: int
 
 
 class PointOut(BaseModel):
@@ -190,7 +219,14 @@ class SplitIn(_In):
     note: Note | None = None
 
 
-IncidentReviewIn = Annotated[Union[AcceptIn, EditIn, RejectIn, MergeIn, SplitIn], Field(discriminator="action")]
+class RevertIn(_In):
+    action: Literal["revert"]
+    data: review.RevertData
+    note: Note | None = None
+
+
+IncidentReviewIn = Annotated[Union[AcceptIn, EditIn, RejectIn, MergeIn, SplitIn, RevertIn],
+                             Field(discriminator="action")]
 
 
 class FactAcceptIn(_In):

@@ -20,8 +20,10 @@ _GEO = {"point": 1, "near": 2, "admin": 2, "region": 3, "country": 3}
 _DISORDER = {"Protests": "Demonstrations", "Riots": "Demonstrations", "Strategic developments": "Strategic developments"}
 
 
-def write(store: Store, path: Path, reviewed_only: bool = False) -> int:
-    pic = picture.build(store, asserted_only=True, reviewed_only=reviewed_only)
+def write(store: Store, path: Path, reviewed_only: bool = False, collection: str | None = None) -> int:
+    """Undated incidents are written with an empty event_date and year (ACLED codes every
+    event to a day; an analyst dates them, or leaves them out)."""
+    pic = picture.build(store, asserted_only=True, reviewed_only=reviewed_only, collection=collection)
     n = 0
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)
@@ -39,7 +41,8 @@ def write(store: Store, path: Path, reviewed_only: bool = False) -> int:
                 "location": inc.place or "", "latitude": inc.lat if inc.lat is not None else "",
                 "longitude": inc.lon if inc.lon is not None else "", "geo_precision": _GEO.get(inc.geo_precision, 3),
                 "source": "; ".join(outlets), "source_scale": "", "tags": g.grade,
-                "notes": f"{inc.label}. {g.reason}.{tolls}", "fatalities": inc.killed_best or 0, "timestamp": "",
+                "notes": f"{inc.label}. {g.reason}.{tolls}" + ("" if inc.date_start else " Date unknown."),
+                "fatalities": inc.killed_best or 0, "timestamp": "",
             })
             n += 1
     return n

@@ -82,10 +82,11 @@ def incident_record(inc: Incident) -> dict[str, Any]:
             "mentions": inc.articles, "sources_independent": inc.independent_sources}
 
 
-def build(store: Store, corpus: str = "sitroom", reviewed_only: bool = False) -> dict[str, Any]:
+def build(store: Store, corpus: str = "sitroom", reviewed_only: bool = False,
+          collection: str | None = None) -> dict[str, Any]:
     doc: dict[str, Any] = {"corpus": corpus, "articles": [], "figures": [], "incidents": [],
                            "quotes": [], "places": [], "dates": []}
-    pic = picture.build(store, asserted_only=True, reviewed_only=reviewed_only)
+    pic = picture.build(store, asserted_only=True, reviewed_only=reviewed_only, collection=collection)
     reviews = store.reviews()
     for source in pic.sources.values():
         doc["articles"].append(article_record(source))
@@ -99,7 +100,7 @@ def build(store: Store, corpus: str = "sitroom", reviewed_only: bool = False) ->
     return doc
 
 
-def write(store: Store, path: Path, reviewed_only: bool = False) -> int:
-    doc = build(store, reviewed_only=reviewed_only)
+def write(store: Store, path: Path, reviewed_only: bool = False, collection: str | None = None) -> int:
+    doc = build(store, reviewed_only=reviewed_only, collection=collection)
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
     return len(doc["articles"])

@@ -21,10 +21,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def records(store: Store) -> Iterator[dict[str, Any]]:
-    """A "source" record per source, then one record per fact (type = its kind)."""
+def records(store: Store, collection: str | None = None) -> Iterator[dict[str, Any]]:
+    """A "source" record per source (of ``collection``), then one record per fact (type =
+    its kind)."""
     reviews = store.reviews()
-    for s in store.iter_sources():
+    for s in store.iter_sources(collection=collection):
         meta = {k: _plain(v) for k, v in dataclasses.asdict(s.meta).items()}
         yield {"type": "source", "source_id": s.id, "article": s.article_id, "origin": s.origin,
                "sha256": s.sha256, "captured_at": _plain(s.captured_at), "content_type": s.content_type,
@@ -40,10 +41,10 @@ def records(store: Store) -> Iterator[dict[str, Any]]:
                 yield {"type": kind[:-1] if kind != "entities" else "entity", "article": s.article_id, **row}
 
 
-def write(store: Store, path: Path) -> int:
+def write(store: Store, path: Path, collection: str | None = None) -> int:
     n = 0
     with path.open("w", encoding="utf-8") as fh:
-        for rec in records(store):
+        for rec in records(store, collection):
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
             n += 1
     return n

@@ -1,13 +1,21 @@
-"""Analysts' decisions applied to the machine's picture: incidents and facts.
+"""Analysts' decisions on stored incidents and on facts.
 
-Reviews are an append-only log in the store (who, when, what); the latest decision on an
-incident wins. Incident ids derive from an incident's first report, so a decision made
-today still applies after re-analysis or when new sources arrive:
-- accept: the incident is marked reviewed as it is;
-- edit: the given fields (label, types, place, tolls) replace the machine's;
+Reviews are an append-only log in the store (who, when, what); nothing in it is ever
+updated or deleted. Decisions on an incident (target ``incident:ID``) are written with
+their effects on the stored incident in one transaction (``decide``):
+- edit: the given fields (label, types, place, tolls) replace the machine's; edits
+  accumulate (a later edit of one field overrides an earlier one of that field only);
+- accept: the incident, with its edits, is confirmed as it stands;
 - reject: the incident is kept out of lists and exports (still listed with ``everything``);
-- merge {"into": ID}: its reports join incident ID, whose tolls are recomputed;
-- split {"articles": [...]}: the reports of those articles become an incident of their own.
+- merge {"into": ID}: its reports join incident ID (the survivor), recomputed from them;
+  the merged incident's id then resolves to the survivor, and decisions sent to it go there;
+- split {"articles": [...]}: the reports of those articles become a new incident, linked
+  to the one it was split from; each is recomputed from its own reports
+  (``fuse.incidents.summarise``: type, date, place, actors, label, tolls);
+- revert {"review": N}: decision N no longer counts (a new entry; N stays in the log); a
+  merge or split reverted puts the reports back where they were.
+The state an incident shows (its accumulated edits, "accepted by ana") is replayed from
+its decisions (``replay``) and kept on the stored incident (``refresh_state``).
 
 Every decision's data has a schema (the pydantic models below): a write is checked
 against it before it is stored, and the log is checked again when it is read, so a
@@ -30,8 +38,10 @@ from sitroom.store.db import Review, Store
 
 EVENT_TYPES = ("Battles", "Explosions/Remote violence", "Violence against civilians", "Protests", "Riots",
                "Strategic developments")
-ACTIONS = ("accept", "edit", "reject", "merge", "split")
-INCIDENT_ID = r"^i[0-9a-f]{10}$"
+ACTIONS = ("accept", "edit", "reject", "merge", "split", "revert")
+# a ULID (fuse/stored.py) or, in stores made before incidents were stored, a hash
+INCIDENT_ID = r"^i([0-9a-hjkmnp-tv-z]{26}|[0-9a-f]{10}x*)$"
+MACHINE_ACTIONS = ("moved-out",)   # what fusion records in the log (fuse/stored.py)
 MAX_TOLL = 100_000_000
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]  # not blank
@@ -129,8 +139,12 @@ class SplitData(_Data):
                                       description="the articles whose reports become an incident of their own")
 
 
+class RevertData(_Data):
+    review: int = Field(ge=1, le=2**53 - 1, description="the audit-log id of the decision to revert")
+
+
 DATA_MODELS: dict[str, type[_Data]] = {"accept": NoData, "reject": NoData, "edit": IncidentEdit,
-                                       "merge": MergeData, "split": SplitData}
+                                       "merge": MergeData, "split": SplitData, "revert": RevertData}
 EDITABLE = tuple(IncidentEdit.model_fields)
 
 
@@ -141,6 +155,14 @@ def parse(action: str, data: object) -> _Data:
     if model is None:
         raise ValueError(f"unknown action {action!r}: one of {', '.join(ACTIONS)}")
     return model.model_validate(data if data is not None else {})
+
+
+def parse_logged(action: str, data: object) -> _Data:
+    """A decision as read from the log: what the server recorded of its effects
+    (``applied``: the new incident of a split, the reports moved) is not part of it."""
+    if isinstance(data, dict) and "applied" in data:
+        data = {k: v for k, v in data.items() if k != "applied"}
+    return parse(action, data)
 
 
 def check(action: str, data: dict) -> None:
@@ -183,10 +205,13 @@ def _latest_valid(reviews: list[Review], prefix: str, parse_one: Callable[[Revie
 
 
 def apply(incidents: list[Incident], reviews: list[Review], problems: list[Problem] | None = None) -> list[Incident]:
-    """The incidents with the latest well-formed decision on each applied. A decision that
-    does not fit its schema, or fails to apply, is skipped (and added to ``problems``)."""
+    """How stores made before incidents were stored read the log (``fuse.stored.adopt_legacy``
+    uses it once, to keep their merges and splits): the incidents with the latest
+    well-formed decision on each applied. A decision that does not fit its schema, or
+    fails to apply, is skipped (and added to ``problems``)."""
     by_id = {i.id: i for i in incidents}
-    latest = _latest_valid(reviews, "incident:", lambda r: parse(r.action, r.data), problems)
+    reviews = [r for r in reviews if r.action not in MACHINE_ACTIONS and r.action != "revert"]
+    latest = _latest_valid(reviews, "incident:", lambda r: parse_logged(r.action, r.data), problems)
 
     def skipped(r: Review, reason: str) -> None:
         if problems is not None:
@@ -361,24 +386,300 @@ def reviewed_facts(store: Store, source: Source, reviews: list[Review] | None = 
     return apply_facts(source, store.facts(source.id), store.reviews() if reviews is None else reviews)
 
 
+# ---------------------------------------------------------------- decisions on stored incidents
+
+class DecisionError(ValueError):
+    """A decision the store refuses: ``status`` 404 (a thing it names is not there) or
+    409 (it would leave the record inconsistent)."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclasses.dataclass(kw_only=True)
+class State:
+    edits: dict
+    review: str | None
+    reverted: set[int]
+
+
+def reverted_ids(decisions: list[Review]) -> dict[int, int]:
+    """Decision id -> the id of the revert that undid it."""
+    out = {}
+    for r in decisions:
+        if r.action == "revert" and not r.problem:
+            try:
+                out[parse_logged("revert", r.data).review] = r.id
+            except ValueError:
+                continue
+    return out
+
+
+def replay(decisions: list[Review], base: str | None = None, problems: list[Problem] | None = None) -> State:
+    """An incident's state from its decisions, in log order: edits accumulate, accept and
+    reject set the state (accept confirms the incident with its edits), reverted decisions
+    do not count."""
+    undone = reverted_ids(decisions)
+    edits: dict = {}
+    state = base
+    for r in decisions:
+        if r.action in MACHINE_ACTIONS or r.action == "revert" or r.id in undone:
+            continue
+        try:
+            if r.problem:
+                raise ValueError(r.problem)
+            d = parse_logged(r.action, r.data)
+        except (ValueError, TypeError) as exc:
+            if problems is not None:
+                problems.append(Problem(review_id=r.id, target=r.target, reason=f"malformed: {describe(exc)}"))
+            continue
+        if isinstance(d, IncidentEdit):
+            edits.update(d.model_dump(mode="json", exclude_unset=True))
+            state = f"edited by {r.user_name}"
+        elif r.action == "accept":
+            state = f"accepted by {r.user_name}"
+        elif r.action == "reject":
+            state = f"rejected by {r.user_name}"
+    return State(edits=edits, review=state, reverted=set(undone))
+
+
+def _split_base(conn, row: dict) -> str | None:
+    from sitroom.store.db import reviews_in
+
+    parent = row.get("split_from")
+    if not parent:
+        return None
+    log = reviews_in(conn, [f"incident:{parent}"])
+    undone = reverted_ids(log)
+    for r in reversed(log):
+        if r.action == "split" and r.id not in undone and (r.data.get("applied") or {}).get("child") == row["id"]:
+            return f"split from {parent} by {r.user_name}"
+    return None
+
+
+def refresh_state(conn, incident_id: str) -> None:
+    """Store an incident's review state and accumulated edits as its log says (in the
+    caller's transaction); ``fuse.stored.recompute`` then applies the edits."""
+    from sitroom.store import incidents as sql
+    from sitroom.store.db import reviews_in
+
+    rows = sql.rows(conn, ids=[incident_id], statuses=None)
+    if not rows:
+        return
+    st = replay(reviews_in(conn, [f"incident:{incident_id}"]), base=_split_base(conn, rows[0]))
+    sql.update_incident(conn, incident_id, {"review": st.review, "edits": st.edits, "updated_at": sql.now()})
+
+
+def decide(store: Store, user, incident_id: str, action: str, data: _Data, note: str | None = None) -> Review:
+    """Record one analyst's decision on an incident with its effects, in one transaction.
+    A decision sent to a merged incident goes to the one it was merged into. Raises
+    DecisionError (404, 409) when the store refuses it, PermissionError for a viewer."""
+    from sitroom.fuse import stored
+    from sitroom.store import incidents as sql
+    from sitroom.store.db import audit
+
+    if not user.can_review:
+        raise PermissionError(f"{user.name} is a {user.role}: only analysts and admins review")
+
+    def fn(conn) -> Review:
+        iid = sql.resolve(conn, incident_id)
+        if iid is None:
+            raise DecisionError(404, f"no incident {incident_id}")
+        row = sql.rows(conn, ids=[iid], statuses=None)[0]
+        if row["status"] != "active" and action != "revert":
+            raise DecisionError(409, f"incident {iid} is {row['status']}: only a revert applies to it")
+        target = f"incident:{iid}"
+        payload = data.model_dump(mode="json", exclude_unset=True)
+        if isinstance(data, IncidentEdit):
+            why = conflict(stored.from_row(row, []), data.model_dump(exclude_unset=True))
+            if why:
+                raise DecisionError(409, f"data: {why}")
+        elif isinstance(data, MergeData):
+            into = sql.resolve(conn, data.into)
+            if into is None:
+                raise DecisionError(404, f"data.into: no incident {data.into} to merge into")
+            if into == iid:
+                raise DecisionError(409, "data.into: an incident cannot be merged into itself")
+            if sql.rows(conn, ids=[into])[:1] == []:
+                raise DecisionError(409, f"data.into: incident {into} is not active")
+            payload["into"] = into
+        elif isinstance(data, SplitData):
+            articles = {l["source_id"] for l in sql.links(conn, incident_ids=[iid])}
+            have = {(s["external_id"] or str(sid)) for sid, s in sql.source_info(conn, ids=articles).items()}
+            unknown = sorted(set(data.articles) - have)
+            if unknown:
+                raise DecisionError(409, f"data.articles: not reports of {iid}: {', '.join(unknown)}")
+            if have <= set(data.articles):
+                raise DecisionError(409, "data.articles: a split leaves at least one article in the incident")
+        elif isinstance(data, RevertData):
+            return _revert(conn, user, iid, data.review, note)
+        child = None
+        if isinstance(data, SplitData):  # the new incident's id goes in the decision, as it is made
+            child = stored.new_id()
+            payload["applied"] = {"child": child}
+        r = audit(conn, target, action, payload, user.name, note)
+        touched = {iid}
+        if isinstance(data, MergeData):
+            stored.merge_into(conn, iid, payload["into"], r.id)
+            touched = {payload["into"]}
+        elif isinstance(data, SplitData):
+            stored.split_off(conn, iid, set(data.articles), r.id, child)
+            touched |= {child}
+        else:
+            sql.update_incident(conn, iid, {"needs_review": False, "review_reason": None})
+        for t in touched:
+            refresh_state(conn, t)
+        stored.recompute(None, touched, conn=conn)
+        return r
+
+    return store.incident_write(fn)
+
+
+def _revert(conn, user, iid: str, review_id: int, note: str | None) -> Review:
+    from sitroom.fuse import stored
+    from sitroom.store import incidents as sql
+    from sitroom.store.db import audit, review_by_id, reviews_in
+
+    d = review_by_id(conn, review_id)
+    if d is None or not d.target.startswith("incident:"):
+        raise DecisionError(404, f"data.review: no decision {review_id} on an incident")
+    if d.action == "revert":
+        raise DecisionError(409, "data.review: a revert is not reverted; record the decision again instead")
+    if d.action not in ACTIONS:
+        raise DecisionError(409, f"data.review: {d.action!r} is fusion's record, not a decision")
+    on = d.target[len("incident:"):]
+    related = {iid, *sql.merged_into(conn, iid)}
+    child = (d.data.get("applied") or {}).get("child") if d.action == "split" else None
+    if on not in related and child != iid and sql.resolve(conn, on) != iid:
+        raise DecisionError(409, f"data.review: decision {review_id} is on {on}, not on {iid} or what was merged into it")
+    log = reviews_in(conn, [d.target])
+    if review_id in reverted_ids(log):
+        raise DecisionError(409, f"data.review: decision {review_id} is reverted already")
+    r = audit(conn, d.target, "revert", {"review": review_id}, user.name, note)
+    touched = {on}
+    if d.action in ("merge", "split"):
+        touched |= set(stored.undo(conn, d, r.id))
+        if child:
+            touched.add(child)
+    sql.update_incident(conn, iid, {"needs_review": False, "review_reason": None})
+    for t in touched:
+        refresh_state(conn, t)
+    stored.recompute(None, [t for t in touched], conn=conn)
+    return r
+
+
+# ---------------------------------------------------------------- the review queue
+
+QUEUE_REASONS = ("needs review", "low-confidence merge", "contested", "single source", "date unknown", "unreviewed")
+
+
+def queue(incidents: list[Incident]) -> list[tuple[Incident, list[str]]]:
+    """Incidents an analyst should look at, most uncertain first: flagged for review
+    (a report left a reviewed incident), low-confidence merges, contested tolls or
+    denials, single sources, undated ones, then the rest not yet reviewed. Accepted,
+    edited and rejected incidents come back only when flagged."""
+    from sitroom.fuse import grading
+    from sitroom.fuse.stored import LOW_CONFIDENCE
+
+    out = []
+    for inc in incidents:
+        needs = bool(getattr(inc, "needs_review", False))
+        if inc.review and not needs:
+            continue
+        reasons = []
+        if needs:
+            reasons.append(f"needs review: {getattr(inc, 'review_reason', None) or 'flagged'}")
+        conf = getattr(inc, "confidence", 1.0)
+        if len(inc.mentions) > 1 and conf < LOW_CONFIDENCE:
+            reasons.append(f"low-confidence merge: {conf:.2f}")
+        g = grading.grade(inc)
+        if g.grade in ("contested", "denied"):
+            reasons.append(f"{g.grade}: {g.reason}")
+        if g.independent_sources <= 1:
+            reasons.append("single source")
+        if inc.date_start is None:
+            reasons.append("date unknown")
+        if not reasons:
+            reasons.append("unreviewed")
+        rank = min(i for i, name in enumerate(QUEUE_REASONS) for x in reasons
+                   if x.startswith(name) or (name == "contested" and x.startswith("denied")))
+        out.append((rank, conf, -len(inc.mentions), inc.id, inc, reasons))
+    out.sort(key=lambda x: x[:4])
+    return [(inc, reasons) for *_, inc, reasons in out]
+
+
 # ---------------------------------------------------------------- the log's state
 
-def log_status(store: Store, reviews: list[Review], incident_ids: set[str]) -> dict[int, str]:
-    """For each decision of the log: "applies", "superseded" (a later decision on the same
-    target), "malformed: ..." or "no longer applies: ..." (its incident or fact is gone).
-    ``incident_ids``: the incidents of the current picture (rejected ones included)."""
+def log_status(store: Store, reviews: list[Review], incident_ids: set[str] | None = None) -> dict[int, str]:
+    """For each decision of the log: "applies", "superseded" (a later decision sets the
+    same state or fields), "reverted by N", "malformed: ...", "no longer applies: ..." (its
+    incident is gone, or its fact), "merged into X" (decisions on an incident merged since)."""
+    from sitroom.store import incidents as sql
+
     problems: list[Problem] = []
-    latest_inc = _latest_valid(reviews, "incident:", lambda r: parse(r.action, r.data), problems)
+    out: dict[int, str] = {}
+    by_target: dict[str, list[Review]] = {}
+    for r in reviews:
+        if r.target.startswith("incident:"):
+            by_target.setdefault(r.target, []).append(r)
+    rows = store.incident_read(lambda c: {r["id"]: r for r in sql.rows(
+        c, ids=[t[len("incident:"):] for t in by_target], statuses=None)}) if by_target else {}
+    for target, decisions in by_target.items():
+        iid = target[len("incident:"):]
+        undone = reverted_ids(decisions)
+        row = rows.get(iid)
+        later_fields: set[str] = set()
+        later_state = False
+        for r in reversed(decisions):
+            if r.action in MACHINE_ACTIONS:
+                out[r.id] = "recorded by fusion"
+                continue
+            try:
+                d = parse_logged(r.action, r.data) if not r.problem else None
+                if d is None:
+                    raise ValueError(r.problem)
+            except (ValueError, TypeError) as exc:
+                out[r.id] = f"malformed: {describe(exc)}"
+                continue
+            if r.id in undone:
+                out[r.id] = f"reverted by {undone[r.id]}"
+                continue
+            if r.action == "revert":
+                out[r.id] = "applies"
+                continue
+            if row is None:
+                out[r.id] = f"no longer applies: no incident {iid}"
+                continue
+            if isinstance(d, MergeData):
+                out[r.id] = "applies" if row["status"] == "merged" and row["merged_into"] == d.into else \
+                    f"no longer applies: no incident {d.into} to merge into" if d.into not in rows and \
+                    not store.incident_read(lambda c: sql.exists(c, d.into)) else \
+                    "no longer applies: it was not merged into " + d.into
+                continue
+            if isinstance(d, SplitData):
+                child = (r.data.get("applied") or {}).get("child")
+                out[r.id] = "applies" if child and store.incident_read(lambda c: sql.exists(c, child)) else \
+                    "no longer applies: nothing was split off by it"
+                continue
+            if row["status"] == "merged":
+                out[r.id] = f"merged into {row['merged_into']}"
+                continue
+            if row["status"] in ("gone", "withdrawn") and r.action not in ("merge", "split"):
+                out[r.id] = f"no longer applies: incident {iid} is {row['status']}"
+                continue
+            if isinstance(d, IncidentEdit):
+                fields = set(d.model_fields_set)
+                out[r.id] = "superseded" if fields <= later_fields else "applies"
+                later_fields |= fields
+            elif r.action in ("accept", "reject"):
+                out[r.id] = "superseded" if later_state else "applies"
+                later_state = True
+            else:
+                out[r.id] = "applies"
     latest_fact = _latest_valid(reviews, "fact:", lambda r: parse_fact(_fact_parts(r.target)[0], r.action, r.data),
                                 problems)
-    out = {p.review_id: p.reason for p in problems}
-    for iid, (r, d) in latest_inc.items():
-        if isinstance(d, MergeData):
-            ok = d.into in incident_ids and iid not in incident_ids
-            out[r.id] = "applies" if ok else f"no longer applies: no incident {d.into} to merge into" \
-                if d.into not in incident_ids else f"no longer applies: no incident {iid}"
-        else:
-            out[r.id] = "applies" if iid in incident_ids else f"no longer applies: no incident {iid}"
+    out.update({p.review_id: p.reason for p in problems})
     sources_by_sha: dict[str, Source] | None = None
     spans: dict[tuple[int, str], set[tuple[int, int]]] = {}
     for key, (r, _) in latest_fact.items():

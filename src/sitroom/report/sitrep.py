@@ -55,9 +55,10 @@ class Report:
     series: list[series.Series]
 
 
-def build(store: Store, title: str = "Situation report", reviewed_only: bool = False) -> Report:
-    pic = picture.build(store, reviewed_only=reviewed_only)
-    figures = list(store.all_facts("figures"))
+def build(store: Store, title: str = "Situation report", reviewed_only: bool = False,
+          collection: str | None = None) -> Report:
+    pic = picture.build(store, reviewed_only=reviewed_only, collection=collection)
+    figures = [f for f in store.all_facts("figures") if f.source_id in pic.sources]
     cites = Citations()
     key, contradictions, all_series = [], [], []
     for cat in CATEGORIES:
@@ -82,7 +83,8 @@ def build(store: Store, title: str = "Situation report", reviewed_only: bool = F
         toll = ""
         if inc.killed_high is not None:
             toll = f"; killed {inc.killed_low:,}–{inc.killed_high:,} (best {inc.killed_best:,})"
-        when = f"{inc.date_start}" + ("" if inc.date_end in (None, inc.date_start) else f" to {inc.date_end}")
+        when = ("date unknown" if inc.date_start is None else
+                f"{inc.date_start}" + ("" if inc.date_end in (None, inc.date_start) else f" to {inc.date_end}"))
         refs = [cites.cite(m.article, m.mention.sentence, m.outlet) for m in inc.mentions]
         timeline.append(Statement(f"{when} — {inc.event_type}: {inc.label}{toll}. {g.grade.capitalize()}: {g.reason}.", refs))
         if g.grade == "contested":
@@ -150,7 +152,7 @@ def svg_map(pic: Picture, width: int = 640, height: int = 400, link=lambda inc: 
         r = 5 + min(20, (inc.killed_best or 0) ** 0.5)
         parts.append(f'<a href="{_e(link(inc))}"><circle cx="{x(inc.lon):.1f}" cy="{y(inc.lat):.1f}" r="{r:.1f}" '
                      f'fill="{COLOURS.get(inc.event_type, "#555")}" fill-opacity="0.6" stroke="#333">'
-                     f'<title>{_e(inc.label)} ({_e(inc.date_start)})</title></circle></a>')
+                     f'<title>{_e(inc.label)} ({_e(inc.date_start or "date unknown")})</title></circle></a>')
     # one label per spot: places at (nearly) the same coordinates share it
     spots: dict[tuple[float, float], list[str]] = {}
     for inc in pts:

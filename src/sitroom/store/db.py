@@ -20,11 +20,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sitroom.models import DocumentFacts, ExtractorFailure, Metadata, Source
 from sitroom.store import accounts, migrations
-from sitroom.store.schema import deleted_sources, source_origins
+from sitroom.store import incidents as incident_sql
+from sitroom.store.schema import deleted_sources, incident_mentions, incidents, source_origins
 from sitroom.store.schema import (FACT_TABLES, api_keys, extraction_failures, methods, reviews, sessions, sources,
                                   users)
 
 ROLES = ("viewer", "analyst", "admin")
+DEFAULT_COLLECTION = "default"
 API_SCOPES = ("read", "review")
 
 
@@ -76,19 +78,29 @@ class Store:
 
     # ------------------------------------------------------------ sources
 
-    def add_source(self, source: Source, capture: dict | None = None) -> tuple[int, bool]:
+    def add_source(self, source: Source, capture: dict | None = None,
+                   collection: str | None = None) -> tuple[int, bool]:
         """Archive a source; returns (id, created). Identical content is stored once, and
         every origin it comes from is recorded with its capture time (``capture``: how a
-        URL was fetched). Content deleted by a recorded decision raises SourceWithheld."""
+        URL was fetched). Content deleted by a recorded decision raises SourceWithheld.
+        ``collection``: the crisis it belongs to (default: "default"); content already
+        archived keeps its collection, unless that is the default one (then it moves, and
+        is fused again in its new collection)."""
         for attempt in range(3):
             try:
                 with self.engine.begin() as conn:
                     _refuse_deleted(conn, source.sha256)
-                    existing = conn.execute(select(sources.c.id).where(sources.c.sha256 == source.sha256)).scalar()
+                    existing = conn.execute(select(sources.c.id, sources.c.collection)
+                                            .where(sources.c.sha256 == source.sha256)).first()
                     if existing is not None:
-                        _record_origin(conn, existing, source, capture)
-                        return existing, False
-                    sid = conn.execute(insert(sources).values(**_source_row(source))).inserted_primary_key[0]
+                        _record_origin(conn, existing.id, source, capture)
+                        if collection and collection != existing.collection and existing.collection == DEFAULT_COLLECTION:
+                            conn.execute(update(sources).where(sources.c.id == existing.id)
+                                         .values(collection=collection, fused_at=None))
+                        return existing.id, False
+                    row = _source_row(source)
+                    row["collection"] = collection or DEFAULT_COLLECTION
+                    sid = conn.execute(insert(sources).values(**row)).inserted_primary_key[0]
                     _record_origin(conn, sid, source, capture)
                 return sid, True
             except (IntegrityError, OperationalError):
@@ -148,6 +160,7 @@ class Store:
                                       .having(func.count() > 1)).all()
             orphans = []
             for name, table in [("origins", source_origins), ("extraction_failures", extraction_failures),
+                                ("incident_mentions", incident_mentions),
                                 *((n, t) for n, (t, _) in FACT_TABLES.items())]:
                 orphans += [f"{name} of source {sid}" for sid in conn.execute(
                     select(table.c.source_id).distinct().where(
@@ -171,6 +184,8 @@ class Store:
                 raise StoreError(f"no source with id {source_id}")
             origins = conn.execute(select(source_origins.c.origin).where(source_origins.c.source_id == source_id)
                                    .order_by(source_origins.c.captured_at)).scalars().all()
+            touched = incident_sql.incidents_of_source(conn, source_id)
+            conn.execute(incident_mentions.delete().where(incident_mentions.c.source_id == source_id))
             counts = {}
             for name, (table, _) in FACT_TABLES.items():
                 counts[name] = conn.execute(table.delete().where(table.c.source_id == source_id)).rowcount
@@ -183,7 +198,27 @@ class Store:
                     "captured_at": row["captured_at"].isoformat(sep=" "), "origins": list(origins), "facts": counts}
             rid = _audit(conn, f"source:{source_id}", "delete", data, by, reason)
             conn.execute(insert(deleted_sources).values(sha256=row["sha256"], deleted_at=_now(), review_id=rid))
-        return {"review_id": rid, **data}
+        # the incidents it reported are recomputed from their other reports by the caller
+        # (fuse.stored.recompute); meanwhile no derived text of it stays in them
+        self._strip_incident_text(touched, pattern=None, mask="", article=row["external_id"] or str(source_id))
+        return {"review_id": rid, "incidents": touched, **data}
+
+    def _strip_incident_text(self, ids: list[str], *, pattern, mask: str, article: str | None = None) -> None:
+        """Take a deleted source's tolls out of the toll trails of ``ids`` (``article``), or
+        mask redacted terms in their labels and trails (``pattern``)."""
+        if not ids:
+            return
+        with self.engine.begin() as conn:
+            for r in incident_sql.rows(conn, ids=ids, statuses=None):
+                trail = r["toll_trail"]
+                if article is not None:
+                    trail = [t for t in trail if t.get("article") != article]
+                values = {"toll_trail": trail}
+                if pattern is not None:
+                    values["toll_trail"] = [{k: (_mask(pattern, v, mask)[0] if isinstance(v, str) else v)
+                                             for k, v in t.items()} for t in trail]
+                    values["label"] = _mask(pattern, r["label"], mask)[0]
+                incident_sql.update_incident(conn, r["id"], values)
 
     def redact_source(self, source_id: int, terms: list[str], *, by: str, reason: str, mask: str = "█") -> dict:
         """Mask ``terms`` (a person's name, ...) wherever the store holds this source: its
@@ -230,7 +265,8 @@ class Store:
                         new["origin_key"] = _origin_key(new["origin"])
                     conn.execute(update(source_origins).where(source_origins.c.id == o["id"]).values(**new))
                     fields.append("origins")
-            for name, table in [*((n, t) for n, (t, _) in FACT_TABLES.items()), ("extraction_failures", extraction_failures)]:
+            for name, table in [*((n, t) for n, (t, _) in FACT_TABLES.items()), ("extraction_failures", extraction_failures),
+                                ("incident_mentions", incident_mentions)]:
                 text_cols = [c.name for c in table.columns if isinstance(c.type, (String, Text)) and c.name != "method"]
                 for f in conn.execute(select(table).where(table.c.source_id == source_id)).mappings().all():
                     new = {c: masked(f[c]) for c in text_cols}
@@ -250,7 +286,9 @@ class Store:
             data = {"sha256": row["sha256"], "sha256_before": before, "sha256_after": after, "terms": len(terms),
                     "replaced": replaced, "raw": how, "fields": sorted(set(fields))}
             rid = _audit(conn, f"source:{source_id}", "redact", data, by, reason)
-        return {"review_id": rid, "reviews_mentioning": mentioned, **data}
+            touched = incident_sql.incidents_of_source(conn, source_id)
+        self._strip_incident_text(touched, pattern=pattern, mask=mask)
+        return {"review_id": rid, "reviews_mentioning": mentioned, "incidents": touched, **data}
 
     def backup(self, target: str | Path, *, overwrite: bool = False) -> dict:
         """A consistent copy of the live store: SQLite's online backup API (writers may go
@@ -318,12 +356,51 @@ class Store:
         with self.engine.connect() as conn:
             return (*conn.execute(select(func.count(sources.c.id), func.max(sources.c.id),
                                          func.max(sources.c.analyzed_at))).one(),
-                    conn.execute(select(func.max(reviews.c.id))).scalar())
+                    conn.execute(select(func.max(reviews.c.id))).scalar(), *incident_sql.fingerprint(conn))
 
-    def pending_ids(self) -> list[int]:
+    # ------------------------------------------------------------ incidents (see store/incidents.py)
+
+    def incident_write(self, fn, *, attempts: int = 5):
+        """Run ``fn(conn)`` in one transaction that writes incidents, and return its result.
+        Writers of incidents take turns: on PostgreSQL a transaction-scoped advisory lock;
+        on SQLite the database's own write lock, the whole step tried again when another
+        writer moved the database on under it."""
+        import time
+
+        for attempt in range(attempts):
+            try:
+                with self.engine.begin() as conn:
+                    if conn.dialect.name == "postgresql":
+                        conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7312001)")
+                    return fn(conn)
+            except OperationalError:
+                if attempt == attempts - 1:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def incident_read(self, fn):
+        """Run ``fn(conn)`` on one connection (one consistent view on PostgreSQL and SQLite WAL)."""
         with self.engine.connect() as conn:
-            return list(conn.execute(select(sources.c.id).where(sources.c.status == "pending")
-                                     .order_by(sources.c.id)).scalars())
+            with conn.begin():
+                return fn(conn)
+
+    def collections(self) -> list[dict]:
+        """Collections with their counts of sources and active incidents."""
+        with self.engine.connect() as conn:
+            return incident_sql.collections(conn)
+
+    def set_collection(self, source_ids: list[int], collection: str) -> int:
+        """Tag sources with a collection (their incidents follow at the next fusion)."""
+        with self.engine.begin() as conn:
+            return incident_sql.set_collection(conn, source_ids, collection)
+
+    def pending_ids(self, collection: str | None = None) -> list[int]:
+        q = select(sources.c.id).where(sources.c.status == "pending").order_by(sources.c.id)
+        if collection is not None:
+            q = q.where(sources.c.collection == collection)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q).scalars())
 
     def get_source(self, source_id: int) -> Source:
         with self.engine.connect() as conn:
@@ -345,12 +422,16 @@ class Store:
             raise StoreError(f"no source with id or external id {ref!r}")
         return _row_source(row)
 
-    def sources(self) -> list[dict]:
+    def sources(self, collection: str | None = None) -> list[dict]:
         """Source listing with fact counts (for tables, not for pipelines)."""
         cols = [sources.c[n] for n in ("id", "external_id", "origin", "outlet", "title", "published",
-                                       "first_published", "syndicated_from", "language", "status", "note")]
+                                       "first_published", "syndicated_from", "language", "status", "note",
+                                       "collection")]
+        q = select(*cols).order_by(sources.c.id)
+        if collection is not None:
+            q = q.where(sources.c.collection == collection)
         with self.engine.connect() as conn:
-            rows = [dict(r) for r in conn.execute(select(*cols).order_by(sources.c.id)).mappings()]
+            rows = [dict(r) for r in conn.execute(q).mappings()]
             for name, (table, _) in FACT_TABLES.items():
                 counts = dict(conn.execute(select(table.c.source_id, func.count())
                                            .group_by(table.c.source_id)).all())
@@ -358,9 +439,13 @@ class Store:
                     r[name] = counts.get(r["id"], 0)
         return rows
 
-    def iter_sources(self) -> Iterator[Source]:
+    def iter_sources(self, collection: str | None = None) -> Iterator[Source]:
+        """Every source (of ``collection``), in the order they were archived."""
+        q = select(sources).order_by(sources.c.id)
+        if collection is not None:
+            q = q.where(sources.c.collection == collection)
         with self.engine.connect() as conn:  # one query, not one per source
-            rows = conn.execute(select(sources).order_by(sources.c.id)).mappings().all()
+            rows = conn.execute(q).mappings().all()
         for row in rows:
             yield _row_source(row)
 
@@ -448,10 +533,14 @@ class Store:
                                         (match,)).all()
         return {(int(a), int(b)) for a, b in rows}
 
-    def mark_all_pending(self) -> int:
-        """Queue every source for extraction again (after an upgrade of the extractors)."""
+    def mark_all_pending(self, collection: str | None = None) -> int:
+        """Queue every source (of ``collection``) for extraction again (after an upgrade of
+        the extractors)."""
+        q = update(sources).values(status="pending", note=None)
+        if collection is not None:
+            q = q.where(sources.c.collection == collection)
         with self.engine.begin() as conn:
-            return conn.execute(update(sources).values(status="pending", note=None)).rowcount
+            return conn.execute(q).rowcount
 
     def mark_skipped(self, source_id: int, language: str | None, note: str) -> None:
         with self.engine.begin() as conn:
@@ -768,6 +857,30 @@ def _refuse_deleted(conn, sha256: str) -> None:
     if row is not None:
         raise SourceWithheld(f"this content was deleted from the store on {row['deleted_at']:%Y-%m-%d} by a recorded "
                              f"decision (audit log entry {row['review_id']}): not archived again")
+
+
+def audit(conn, target: str, action: str, data: dict, by: str, note: str | None = None) -> Review:
+    """An entry in the audit log in the caller's transaction (decisions that change stored
+    incidents are written with their effects, in one transaction)."""
+    at = _now()
+    rid = conn.execute(insert(reviews).values(target=target, action=action, data=json.dumps(data),
+                                              user_name=by or "unknown", at=at, note=note)).inserted_primary_key[0]
+    return Review(id=rid, target=target, action=action, data=data, user_name=by or "unknown", at=at, note=note)
+
+
+def reviews_in(conn, targets: list[str] | None = None) -> list[Review]:
+    """The audit log (of ``targets``), oldest first, read in the caller's transaction."""
+    q = select(reviews).order_by(reviews.c.id)
+    if targets is not None:
+        if not targets:
+            return []
+        q = q.where(reviews.c.target.in_(sorted(set(targets))))
+    return [_row_review(r) for r in conn.execute(q).mappings()]
+
+
+def review_by_id(conn, review_id: int) -> Review | None:
+    row = conn.execute(select(reviews).where(reviews.c.id == review_id)).mappings().first()
+    return _row_review(row) if row is not None else None
 
 
 def _audit(conn, target: str, action: str, data: dict, by: str, note: str | None) -> int:

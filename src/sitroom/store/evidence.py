@@ -126,10 +126,9 @@ def custody(store: Store, ref: str, *, incidents: bool = True) -> dict:
     incident_error = None
     if incidents:
         try:
-            from sitroom.fuse import picture
+            from sitroom.store import incidents as incident_sql
 
-            pic = picture.build(store, include_rejected=True)
-            incident_ids = sorted({i.id for i in pic.incidents if any(m.source_id == source.id for m in i.mentions)})
+            incident_ids = store.incident_read(lambda conn: incident_sql.incidents_of_source(conn, source.id))
         except Exception as exc:  # noqa: BLE001 - the custody of the bytes does not depend on it
             incident_error = f"{exc.__class__.__name__}: {exc}"
         wanted = {f"incident:{i}" for i in incident_ids}
@@ -181,11 +180,12 @@ def origin_uri(origin: str) -> str:
     return uri + frag
 
 
-def write_warc(store: Store, path: str | Path) -> int:
+def write_warc(store: Store, path: str | Path, collection: str | None = None) -> int:
     """The archive as a WARC 1.1 file (gzipped per record when the name ends in .gz): per
     source a ``resource`` record of the stored bytes at its first origin and capture time,
     a ``metadata`` record (JSON: hashes, origins, redaction) and a ``revisit`` record for
-    every other origin of the same bytes. Returns the number of sources written."""
+    every other origin of the same bytes (the sources of ``collection``: all when None).
+    Returns the number of sources written."""
     from warcio.warcwriter import WARCWriter
 
     path = Path(path)
@@ -195,7 +195,7 @@ def write_warc(store: Store, path: str | Path) -> int:
         writer.write_record(writer.create_warcinfo_record(path.name, {
             "software": f"sitroom/{__version__}", "format": "WARC File Format 1.1",
             "description": "sources archived by sitroom, as received (redacted ones as redacted)"}))
-        for source in store.iter_sources():
+        for source in store.iter_sources(collection=collection):
             origins = store.origins(source.id) or [{"origin": source.origin, "captured_at": source.captured_at,
                                                     "url": source.meta.url}]
             rec = store.source_record(source.id)

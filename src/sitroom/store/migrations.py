@@ -95,8 +95,34 @@ def _v7_custody(conn: Connection) -> None:
         conn.execute(source_origins.insert(), missing)
 
 
+def _v8_incidents(conn: Connection) -> None:
+    """Incidents as stored records (incidents, incident_mentions, incident_blocks) and
+    collections: every source gets a collection ("default"), its independence group and
+    when it was fused. A store that already holds extracted sources gets its incidents
+    now, under the ids they had (fuse.stored.adopt_legacy: the hash of their first report,
+    so that analysts' decisions keep their targets), with the merges and splits analysts
+    had decided applied as they were."""
+    from sitroom.store.schema import incident_blocks, incident_mentions, incidents, sources
+
+    _add_missing_fact_columns(conn)  # adopting reads events with the columns they have now
+    have = {c["name"] for c in inspect(conn).get_columns("sources")}
+    if "collection" not in have:
+        conn.exec_driver_sql("ALTER TABLE sources ADD COLUMN collection VARCHAR(100) NOT NULL DEFAULT 'default'")
+    for col in (sources.c.origin_group, sources.c.fused_at):
+        if col.name not in have:
+            conn.exec_driver_sql(f"ALTER TABLE sources ADD COLUMN {col.name} {col.type.compile(conn.dialect)}")
+    for ix in sources.indexes:
+        if ix.name == "ix_sources_collection":
+            ix.create(conn, checkfirst=True)
+    metadata.create_all(conn, tables=[incidents, incident_mentions, incident_blocks])  # checkfirst
+    if conn.execute(select(incidents.c.id).limit(1)).first() is None:
+        from sitroom.fuse.stored import adopt_legacy
+
+        adopt_legacy(conn)
+
+
 STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search, _v4_method, _v5_timex,
-                                             _v6_hashed_sessions, _v7_custody]
+                                             _v6_hashed_sessions, _v7_custody, _v8_incidents]
 
 
 def current_version(conn: Connection) -> int:
@@ -113,4 +139,7 @@ def upgrade(engine: Engine) -> int:
         for version, step in enumerate(STEPS[have:], start=have + 1):
             step(conn)
             conn.execute(schema_version.insert().values(version=version, applied_at=datetime.now(timezone.utc)))
+        if have:
+            # a fact field added with a default needs no step of its own: an older store gets the column
+            _add_missing_fact_columns(conn)
         return len(STEPS)

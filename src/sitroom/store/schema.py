@@ -7,7 +7,7 @@ import types
 import typing
 from datetime import date, datetime
 
-from sqlalchemy import (Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
+from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
                         MetaData, String, Table, Text, UniqueConstraint)
 
 from sitroom import models
@@ -46,9 +46,17 @@ sources = Table(
     # redacted_sha256 is the hash of the bytes now stored, which `sitroom verify` checks
     Column("redacted_sha256", String(64)),
     Column("redacted_at", DateTime),
+    # the crisis a source belongs to (``analyze --collection NAME``): a store may hold
+    # several, and fusion never joins incidents across them unless asked
+    Column("collection", String(100), nullable=False, default="default", server_default="default"),
+    # its independence group (fuse/independence.py) as of the last fusion, and when its
+    # mentions were last fused into stored incidents (NULL or before analyzed_at: pending)
+    Column("origin_group", String(40)),
+    Column("fused_at", DateTime),
     UniqueConstraint("sha256", name="uq_sources_sha256"),
 )
 Index("ix_sources_external_id", sources.c.external_id)
+Index("ix_sources_collection", sources.c.collection)
 
 # Every origin the same bytes came from (file, URL, JSON Lines line), with its capture
 # times: the first one is also in sources.origin. One row per (source, origin).
@@ -184,3 +192,86 @@ reviews = Table(
     Column("note", Text),
 )
 Index("ix_reviews_target", reviews.c.target)
+
+
+# ---------------------------------------------------------------- incidents
+# Stored, first-class incidents (fuse/stored.py keeps them): the machine's fields from
+# its mentions (fuse.incidents.summarise), the analysts' accumulated edits and review state
+# (a cache of the audit log, recomputed whenever a decision on it is recorded or reverted),
+# and the links to the mentions that report it. Ids are minted once and kept while at
+# least one mention survives.
+
+INCIDENT_ID_LEN = 40
+
+incidents = Table(
+    "incidents", metadata,
+    Column("id", String(INCIDENT_ID_LEN), primary_key=True),
+    Column("collection", String(100), nullable=False, default="default"),
+    # active; merged (into ``merged_into`` by a decision); gone (no mention left, kept
+    # because analysts decided on it); withdrawn (a split undone by a revert)
+    Column("status", String(16), nullable=False, default="active"),
+    Column("merged_into", String(INCIDENT_ID_LEN)),
+    Column("parent_id", String(INCIDENT_ID_LEN)),      # umbrella (offensive, siege, exodus) -> its part
+    Column("split_from", String(INCIDENT_ID_LEN)),     # the incident an analyst split this one off
+    Column("event_type", String(64), nullable=False),
+    Column("sub_event_type", String(100), nullable=False),
+    Column("label", Text, nullable=False),
+    Column("date_start", Date), Column("date_end", Date),
+    Column("date_precision", String(16), nullable=False),  # day | week | month | year | unknown (undated)
+    Column("place", Text), Column("country", String(8)), Column("lat", Float), Column("lon", Float),
+    Column("geo_precision", String(16)),
+    Column("actors", Text, nullable=False, default="[]"),        # JSON list
+    Column("killed_low", Integer), Column("killed_best", Integer), Column("killed_high", Integer),
+    Column("injured_low", Integer), Column("injured_best", Integer), Column("injured_high", Integer),
+    Column("toll_trail", Text, nullable=False, default="[]"),    # JSON: who gave which toll when
+    Column("mention_count", Integer, nullable=False, default=0),
+    Column("source_count", Integer, nullable=False, default=0),  # independent sources asserting it
+    Column("asserted", Boolean, nullable=False, default=True),   # rests on more than denials and hearsay
+    Column("confidence", Float, nullable=False, default=1.0),    # lowest attach score of a joined mention
+    Column("review", String(200)),                               # "accepted by ana", "edited by ...", ...
+    Column("edits", Text, nullable=False, default="{}"),         # JSON: analysts' fields, accumulated
+    Column("needs_review", Boolean, nullable=False, default=False),
+    Column("review_reason", Text),                               # why it needs review
+    Column("extra", Text, nullable=False, default="{}"),         # JSON: other fields of the fused record
+    Column("method", String(64)),                                # the fusion method stamp
+    Column("created_at", DateTime, nullable=False),
+    Column("updated_at", DateTime, nullable=False),
+)
+Index("ix_incidents_collection", incidents.c.collection, incidents.c.status)
+Index("ix_incidents_parent", incidents.c.parent_id)
+
+# A mention (an event fact of a source, known by its span and place: fact rows are
+# replaced on re-extraction, their ids are not stable) in an incident. One incident per
+# mention.
+incident_mentions = Table(
+    "incident_mentions", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("incident_id", String(INCIDENT_ID_LEN), ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("source_id", Integer, ForeignKey("sources.id", ondelete="CASCADE"), nullable=False),
+    Column("mention_key", String(64), nullable=False),  # start:end:sha1(place), + #n for a repeat
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("place", Text),
+    Column("trigger", Text),
+    Column("event_type", String(64)),
+    Column("score", Float, nullable=False, default=1.0),  # attach score when it joined (1: it opened the incident)
+    Column("how", String(16), nullable=False),            # opened | attached | refused | merged | split | migrated
+    Column("pinned", Boolean, nullable=False, default=False),  # placed by an analyst: fusion leaves it there
+    Column("review_id", Integer),                          # the decision that placed it
+    Column("added_at", DateTime, nullable=False),
+    UniqueConstraint("source_id", "mention_key", name="uq_incident_mentions"),
+)
+Index("ix_incident_mentions_incident", incident_mentions.c.incident_id)
+
+# Blocking keys of stored incidents (type family, ISO week or "undated", place name, grid
+# cell or country), so that a new mention is scored against a few candidates, not all.
+incident_blocks = Table(
+    "incident_blocks", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("incident_id", String(INCIDENT_ID_LEN), ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("family", String(16), nullable=False),
+    Column("week", String(10), nullable=False),
+    Column("loc", String(200), nullable=False),
+)
+Index("ix_incident_blocks_key", incident_blocks.c.family, incident_blocks.c.loc, incident_blocks.c.week)
+Index("ix_incident_blocks_incident", incident_blocks.c.incident_id)

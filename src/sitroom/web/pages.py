@@ -24,7 +24,7 @@ from sitroom.api import deps
 from sitroom.api.deps import Services, analyst, reader, reviewer, services
 from sitroom.api.routes import filter_incidents
 from sitroom.api.schemas import FACT_REVIEW_IN, MAX_ID, FilterText, IncidentReviewIn, SearchText
-from sitroom.fuse import grading, series
+from sitroom.fuse import grading, picture, review, series
 from sitroom.fuse.review import EVENT_TYPES, reviewed_facts
 from sitroom.report.sitrep import svg_map, svg_series, svg_timeline
 from sitroom.settings import Settings
@@ -184,6 +184,10 @@ async def logout(request: Request, user: User | None = Depends(deps.current_user
 
 # ---------------------------------------------------------------- reviews
 
+EDIT_FIELDS = ("label", "event_type", "sub_event_type", "place", "killed_low", "killed_best", "killed_high",
+               "injured_low", "injured_best", "injured_high")
+
+
 @router.post("/incidents/{incident_id}/review")
 async def review_submit(incident_id: str, request: Request, who: User = Depends(reviewer),
                         svc: Services = Depends(services)):
@@ -191,8 +195,7 @@ async def review_submit(incident_id: str, request: Request, who: User = Depends(
     action = f.get("action", "")
     data: dict = {}
     if action == "edit":
-        for k in ("label", "killed_low", "killed_best", "killed_high", "injured_low", "injured_best",
-                  "injured_high", "event_type", "sub_event_type", "place"):
+        for k in EDIT_FIELDS:
             v = f.get(k, "").strip()
             if v:
                 data[k] = _number(v) if k.startswith(("killed", "injured")) else v
@@ -200,13 +203,19 @@ async def review_submit(incident_id: str, request: Request, who: User = Depends(
         data = {"into": f.get("into", "").strip()}
     elif action == "split":
         data = {"articles": [a.strip() for a in f.get("articles", "").split(",") if a.strip()]}
+    elif action == "revert":
+        data = {"review": _number(f.get("review", ""))}
     try:
         body = TypeAdapter(IncidentReviewIn).validate_python(
             {"action": action, "data": data, "note": f.get("note") or None})
     except ValidationError as exc:
         raise _validation(exc)
-    deps.record_review(svc, who, incident_id, body)
-    return RedirectResponse(f"/incidents/{incident_id}", status_code=303)
+    r = deps.record_review(svc, who, incident_id, body)
+    after = f"/incidents/{incident_id}"
+    if action == "split":  # to the new incident, which links back to the one it came from
+        child = (r.data.get("applied") or {}).get("child")
+        after = f"/incidents/{child}" if child else after
+    return RedirectResponse(after, status_code=303)
 
 
 @router.post("/sources/{source_id}/review")
@@ -240,11 +249,15 @@ def audit_page(request: Request, _: User = Depends(analyst), svc: Services = Dep
 
 # ---------------------------------------------------------------- reading
 
+def _collections(svc: Services) -> list[str]:
+    return [c["name"] for c in svc.store.collections()]
+
+
 @router.get("/", response_class=HTMLResponse, dependencies=read)
 def index(request: Request, event_type: FilterText | None = None, since: str | None = Query(None, max_length=20),
           until: str | None = Query(None, max_length=20), q: SearchText | None = None, grade: FilterText | None = None,
           outlet: FilterText | None = None, actor: FilterText | None = None, place: FilterText | None = None,
-          svc: Services = Depends(services)) -> HTMLResponse:
+          collection: FilterText | None = None, svc: Services = Depends(services)) -> HTMLResponse:
     from datetime import date
 
     def day(value: str | None) -> date | None:
@@ -253,7 +266,8 @@ def index(request: Request, event_type: FilterText | None = None, since: str | N
         except ValueError:
             raise HTTPException(400, f"not a YYYY-MM-DD date: {value!r}")
 
-    pic = svc.views.picture()
+    collection = collection or None
+    pic = svc.views.picture(collection=collection)
     found = filter_incidents(pic, event_type=event_type or None, since=day(since), until=day(until),
                              q=q or None, grade=grade or None, outlet=outlet or None, actor=actor or None,
                              place=place or None, store=svc.store)
@@ -262,20 +276,22 @@ def index(request: Request, event_type: FilterText | None = None, since: str | N
     rows = [(i, grading.grade(i)) for i in found]
     link = lambda i: f"/incidents/{i.id}"  # noqa: E731
     filters = {"event_type": event_type, "since": since, "until": until, "q": q, "grade": grade,
-               "outlet": outlet, "actor": actor, "place": place}
+               "outlet": outlet, "actor": actor, "place": place, "collection": collection}
     api = "/api/map.geojson?" + urlencode({k: v for k, v in filters.items() if v})
     return render(request, "index.html", leaflet=vendor_dir(svc.settings) is not None, map_src=api,
                   tiles=svc.settings.tiles, map=Markup(svg_map(shown, width=900, height=480, link=link)),
                   timeline=Markup(svg_timeline(shown, link=link)), rows=rows, event_types=EVENT_TYPES,
-                  grades=grading.GRADES, outlets=outlets, f=filters, total=len(pic.incidents))
+                  grades=grading.GRADES, outlets=outlets, f=filters, total=len(pic.incidents),
+                  collections=_collections(svc))
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse, dependencies=read)
-def incident_page(incident_id: str, request: Request, svc: Services = Depends(services)) -> HTMLResponse:
-    pic = svc.views.picture(everything=True)
-    inc = next((i for i in pic.incidents if i.id == incident_id), None)
+def incident_page(incident_id: str, request: Request, svc: Services = Depends(services)) -> Response:
+    inc, asked = picture.find(svc.store, incident_id)
     if inc is None:
         raise HTTPException(404, f"no incident {incident_id}")
+    if asked:  # merged into another: the survivor's page
+        return RedirectResponse(f"/incidents/{inc.id}", status_code=303)
     mentions = []
     for m in inc.mentions:
         s = m.mention.sentence
@@ -283,9 +299,22 @@ def incident_page(incident_id: str, request: Request, svc: Services = Depends(se
         spans = [(at, at + len(m.mention.trigger), "trigger")] if at >= 0 else []
         mentions.append((m, highlight(s, spans)))
     user = request.state.user
-    history = svc.store.reviews(f"incident:{inc.id}") if user is not None and user.is_analyst else []
+    rel = picture.related(svc.store, inc.id)
+    history = []
+    if user is not None and user.is_analyst:
+        targets = {f"incident:{i}" for i in [inc.id, *rel["merged"]]}
+        status = {r.id: r.status for r in deps.audit_log(svc)}
+        history = [(r, status.get(r.id)) for r in svc.store.reviews() if r.target in targets
+                   or (r.action == "split" and (r.data.get("applied") or {}).get("child") == inc.id)]
     return render(request, "incident.html", inc=inc, g=grading.grade(inc), mentions=mentions, history=history,
-                  event_types=EVENT_TYPES)
+                  event_types=EVENT_TYPES, rel=rel)
+
+
+@router.get("/review", response_class=HTMLResponse, dependencies=read)
+def review_queue_page(request: Request, collection: FilterText | None = None,
+                      svc: Services = Depends(services)) -> HTMLResponse:
+    items = review.queue(svc.views.picture(collection=collection or None).incidents)
+    return render(request, "queue.html", items=items, collection=collection, collections=_collections(svc))
 
 
 @router.get("/sources/{source_id}", response_class=HTMLResponse, dependencies=read)
@@ -307,17 +336,21 @@ def source_page(source_id: SourceId, request: Request, svc: Services = Depends(s
 
 
 @router.get("/compare", response_class=HTMLResponse, dependencies=read)
-def compare_page(request: Request, svc: Services = Depends(services)) -> HTMLResponse:
+def compare_page(request: Request, collection: FilterText | None = None,
+                 svc: Services = Depends(services)) -> HTMLResponse:
     from sitroom.fuse.compare import compare
 
-    pic = svc.views.picture()
-    return render(request, "compare.html", views_=compare(pic, list(svc.store.all_facts("figures"))))
+    pic = svc.views.picture(collection=collection or None)
+    figures = [f for f in svc.store.all_facts("figures") if f.source_id in pic.sources]
+    return render(request, "compare.html", views_=compare(pic, figures), collection=collection,
+                  collections=_collections(svc))
 
 
 @router.get("/figures", response_class=HTMLResponse, dependencies=read)
-def figures_page(request: Request, category: FilterText = "displaced",
+def figures_page(request: Request, category: FilterText = "displaced", collection: FilterText | None = None,
                  svc: Services = Depends(services)) -> HTMLResponse:
-    pic = svc.views.picture()
-    ser = series.build(list(svc.store.all_facts("figures")), pic.sources, category, pic.incident_of)
+    pic = svc.views.picture(collection=collection or None)
+    figures = [f for f in svc.store.all_facts("figures") if f.source_id in pic.sources]
+    ser = series.build(figures, pic.sources, category, pic.incident_of)
     return render(request, "figures.html", ser=ser, chart=Markup(svg_series(ser)), category=category,
-                  categories=CATEGORIES)
+                  categories=CATEGORIES, collection=collection, collections=_collections(svc))

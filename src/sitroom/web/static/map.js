@@ -27,7 +27,7 @@
     div.appendChild(a);
     var meta = document.createElement("div");
     meta.textContent = [p.date_start, p.place, p.grade].filter(Boolean).join(" · ") +
-      (p.killed_best != null ? " · killed " + p.killed_best : "");
+      (p.killed_best != null ? " · killed " + p.killed_best : "") + (p.date_start ? "" : " · date unknown");
     div.appendChild(meta);
     return div;
   }
