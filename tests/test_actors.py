@@ -33,8 +33,8 @@ def test_a_defined_acronym_is_the_group_it_spells_out():
 
 
 def test_a_group_described_after_its_acronym_is_typed_by_the_description():
-    got = actors("RDC, the paramilitary group led by a former general, has besieged Tawila for months. "
-                 "RDC fighters shelled the market in Tawila on Monday.")
+    got = actors("RDC, the paramilitary group led by a former general, has besieged Kadugli for months. "
+                 "RDC fighters shelled the market in Kadugli on Monday.")
     assert ("RDC", "3") in got
 
 

@@ -37,7 +37,7 @@ def test_demo_corpus_analyzed_listed_shown_exported(tmp_path, demo_reports):
     r = run("--db", db, "sources")
     assert r.exit_code == 0 and "demo-01" in r.output
     r = run("--db", db, "show", "demo-01")
-    assert r.exit_code == 0 and "El Fasher" in r.output and "sha256" in r.output
+    assert r.exit_code == 0 and "Sittwe" in r.output and "sha256" in r.output
 
     out = tmp_path / "facts.jsonl"
     assert run("--db", db, "export", "--format", "jsonl", "-o", out).exit_code == 0

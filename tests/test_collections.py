@@ -69,30 +69,30 @@ def test_commands_and_exports_take_a_collection(tmp_path, demo_reports):
     story = demo_reports.parent.parent / "tests" / "fixtures" / "story.jsonl"
     r = run.invoke(cli, ["--db", db, "analyze", "--collection", "kherson", str(story)])
     assert r.exit_code == 0, r.output
-    r = run.invoke(cli, ["--db", db, "analyze", "-c", "darfur", str(demo_reports / "wire.jsonl")])
+    r = run.invoke(cli, ["--db", db, "analyze", "-c", "rakhine", str(demo_reports / "wire.jsonl")])
     assert r.exit_code == 0 and "fused 3 source(s)" in r.output, r.output
     r = run.invoke(cli, ["--db", db, "collections"])
-    assert "kherson" in r.output and "darfur" in r.output
-    r = run.invoke(cli, ["--db", db, "sources", "--collection", "darfur"])
+    assert "kherson" in r.output and "rakhine" in r.output
+    r = run.invoke(cli, ["--db", db, "sources", "--collection", "rakhine"])
     assert "demo-01" in r.output and "story-orig" not in r.output
     r = run.invoke(cli, ["--db", db, "incidents", "--collection", "kherson"])
-    assert r.exit_code == 0 and "Kherson" in r.output and "El Fasher" not in r.output
+    assert r.exit_code == 0 and "Kherson" in r.output and "Sittwe" not in r.output
     for fmt in ("eval", "jsonl", "geojson", "acled", "csv", "warc"):
         out = tmp_path / f"out.{fmt}"
-        r = run.invoke(cli, ["--db", db, "export", "-f", fmt, "--collection", "darfur", "-o", str(out)])
+        r = run.invoke(cli, ["--db", db, "export", "-f", fmt, "--collection", "rakhine", "-o", str(out)])
         assert r.exit_code == 0, r.output
         if fmt != "warc":
             assert "story-orig" not in out.read_text() and "Kherson" not in out.read_text()
     doc = json.loads((tmp_path / "out.eval").read_text())
     assert {a["id"] for a in doc["articles"]} == {"demo-01", "demo-02", "demo-03"}
     r = run.invoke(cli, ["--db", db, "report", "--collection", "kherson", "-o", str(tmp_path / "k.md")])
-    assert r.exit_code == 0 and "El Fasher" not in (tmp_path / "k.md").read_text()
-    r = run.invoke(cli, ["--db", db, "figures", "--series", "killed", "--collection", "darfur"])
+    assert r.exit_code == 0 and "Sittwe" not in (tmp_path / "k.md").read_text()
+    r = run.invoke(cli, ["--db", db, "figures", "--series", "killed", "--collection", "rakhine"])
     assert r.exit_code == 0 and "Kherson" not in r.output
-    r = run.invoke(cli, ["--db", db, "compare", "--collection", "darfur"])
+    r = run.invoke(cli, ["--db", db, "compare", "--collection", "rakhine"])
     assert r.exit_code == 0 and "Southern Courier" not in r.output
     # re-extracting one collection re-fuses it and leaves the other alone
-    before = {i.id for i in picture.build(Store(db), collection="darfur").incidents}
+    before = {i.id for i in picture.build(Store(db), collection="rakhine").incidents}
     r = run.invoke(cli, ["--db", db, "analyze", "--reextract", "--collection", "kherson"])
     assert r.exit_code == 0 and "6 extracted" in r.output, r.output
-    assert {i.id for i in picture.build(Store(db), collection="darfur").incidents} == before
+    assert {i.id for i in picture.build(Store(db), collection="rakhine").incidents} == before

@@ -63,13 +63,13 @@ def test_a_facility_and_the_town_around_it_join_when_the_site_agrees():
 
 def test_two_sites_hit_on_one_day_stay_apart():
     incs = merge(refs(
-        ("An air strike hit a church in Gaza City on Thursday.", date(2024, 5, 17)),
-        ("An air strike hit a school in Gaza City on Thursday.", date(2024, 5, 17))))
+        ("An air strike hit a church in Aleppo on Thursday.", date(2024, 5, 17)),
+        ("An air strike hit a school in Aleppo on Thursday.", date(2024, 5, 17))))
     assert len([i for i in incs if i.event_type == REMOTE]) == 2
 
 
 def test_two_towns_shelled_on_one_day_in_one_region_stay_apart():
-    incs = merge(refs(("Artillery shelled Kramatorsk on Monday.", date(2024, 5, 15)),
+    incs = merge(refs(("Artillery shelled Izium on Monday.", date(2024, 5, 15)),
                       ("Artillery shelled Sloviansk on Monday.", date(2024, 5, 15))))
     assert len(incs) == 2
 
@@ -110,8 +110,8 @@ def test_an_incident_no_report_dates_is_marked_unknown():
 
 def test_a_siege_and_the_shelling_inside_it_are_parent_and_part():
     incs = merge(refs(
-        ("The militia has besieged Tawila since May 2, cutting the roads into the town.", date(2024, 5, 20)),
-        ("Militiamen shelled the main market of Tawila on Friday, killing six traders.", date(2024, 5, 20))))
+        ("The militia has besieged Kadugli since May 2, cutting the roads into the town.", date(2024, 5, 20)),
+        ("Militiamen shelled the main market of Kadugli on Friday, killing six traders.", date(2024, 5, 20))))
     siege = next(i for i in incs if i.umbrella == "siege")
     shelling = next(i for i in incs if i.event_type == REMOTE)
     assert shelling.parent_id == siege.id and shelling.id in siege.parts
@@ -120,10 +120,10 @@ def test_a_siege_and_the_shelling_inside_it_are_parent_and_part():
 
 def test_an_offensive_over_weeks_holds_the_battles_inside_it():
     base = dict(start=0, end=5, sentence="s", label="x", country="SD", geo_precision="point")
-    offensive = EventMention(trigger="offensive", event_type=BATTLE, sub_event_type="Armed clash", place="Nyala",
-                             lat=12.05, lon=24.88, date_start=date(2024, 3, 1), date_end=date(2024, 3, 30), **base)
-    clash = EventMention(trigger="clashes", event_type=BATTLE, sub_event_type="Armed clash", place="Nyala",
-                         lat=12.05, lon=24.88, date_start=date(2024, 3, 12), date_end=date(2024, 3, 12), **base)
+    offensive = EventMention(trigger="offensive", event_type=BATTLE, sub_event_type="Armed clash", place="Kadugli",
+                             lat=11.01, lon=29.72, date_start=date(2024, 3, 1), date_end=date(2024, 3, 30), **base)
+    clash = EventMention(trigger="clashes", event_type=BATTLE, sub_event_type="Armed clash", place="Kadugli",
+                         lat=11.01, lon=29.72, date_start=date(2024, 3, 12), date_end=date(2024, 3, 12), **base)
     incs = merge([MentionRef(mention=offensive, source_id=1, article="a1", origin_group="g1"),
                   MentionRef(mention=clash, source_id=2, article="a2", origin_group="g2")])
     assert len(incs) == 2

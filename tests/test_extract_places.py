@@ -26,15 +26,15 @@ def km(a, b):
 
 
 def test_norm_folds_case_accents_and_punctuation():
-    assert norm("Nagorno-Karabakh") == norm("nagorno karabakh")
+    assert norm("Guinea-Bissau") == norm("guinea bissau")
     assert norm("Xocavənd") == norm("Xocavand")
     assert norm("Washington D.C.") == "washington dc"
 
 
 def test_gazetteer_knows_alternate_names_and_capitals():
     g = gazetteer()
-    assert any(e.country == "AZ" for e in g.lookup("Khankendi"))
-    assert {e.gid for e in g.lookup("Stepanakert")} & {e.gid for e in g.lookup("Khankendi")}
+    assert any(e.country == "IN" for e in g.lookup("Bombay"))
+    assert {e.gid for e in g.lookup("Mumbai")} & {e.gid for e in g.lookup("Bombay")}
     assert any(e.capital and e.country == "US" for e in g.lookup("Washington"))
     assert g.country("FR").kind == "country"
 
@@ -95,15 +95,15 @@ def test_unknown_facility_located_in_the_documents_main_town():
 
 
 def test_unknown_village_near_a_town_in_the_sentence():
-    got = found("Shelling continued around Kramatorsk. The village of Zzyxtorivka was evacuated, officials in "
-                "Donetsk said.")
+    got = found("Shelling continued around Izium. The village of Zzyxtorivka was evacuated, officials in "
+                "Kharkiv said.")
     v = got["Zzyxtorivka"]
     assert v.kind == "settlement" and v.country == "UA" and v.precision in ("near", "region", "admin")
     assert v.confidence < 1
 
 
 def test_misspelt_town_gets_lower_confidence():
-    got = found("Shelling continued around Kramatorsk and Sloviansk. Later the town of Bakhmutt came under fire.")
+    got = found("Shelling continued around Izium and Sloviansk. Later the town of Bakhmutt came under fire.")
     p = got["Bakhmutt"]
     assert p.country == "UA" and 0 < p.confidence < 1 and p.name.lower().startswith("bakhmut")
 
@@ -130,7 +130,7 @@ def test_env_var_user_places(tmp_path, monkeypatch):
     monkeypatch.setenv("SITROOM_PLACES", str(csv))
     gazetteer.cache_clear()
     try:
-        got = found("Aid convoys reached Qwertzville in Darfur on Monday.")
+        got = found("Aid convoys reached Qwertzville in Kordofan on Monday.")
         assert got["Qwertzville"].gazetteer_id.startswith("user:") and got["Qwertzville"].lat == 13.0
     finally:
         monkeypatch.delenv("SITROOM_PLACES")

@@ -12,11 +12,11 @@ def found(text):
 
 
 def test_countries_cities_regions_and_aliases():
-    got = found("Shells fell on Kharkiv and Donetsk. In Ukraine's Donbas, residents of Kramatorsk fled west. "
+    got = found("Shells fell on Kharkiv and Zaporizhzhia. In Sudan's Kordofan, residents of Kadugli fled north. "
                 "The UK and the US condemned the strikes.")
     assert got["Kharkiv"].country == "UA" and got["Kharkiv"].kind == "settlement"
-    assert got["Ukraine"].kind == "country" and got["Donbas"].kind == "region"
-    assert abs(got["Kramatorsk"].lat - 48.72) < 0.2
+    assert got["Sudan"].kind == "country" and got["Kordofan"].kind == "region"
+    assert abs(got["Kadugli"].lat - 11.01) < 0.2
     assert got["UK"].country == "GB" and got["US"].country == "US"
 
 
@@ -27,20 +27,20 @@ def test_ambiguous_name_goes_to_the_document_region():
 
 
 def test_people_and_organisations_are_not_places():
-    got = found("President Ilham Aliyev met Samantha Power. Human Rights Watch and NATO issued statements, "
+    got = found("President Emmanuel Macron met Linda Thomas-Greenfield. Human Rights Watch and NATO issued statements, "
                 "Miller said.")
     assert got == {}
 
 
 def test_misspelt_town_near_the_document_places():
-    got = found("Fighting was reported around Kramatorsk and Sloviansk. The town of Sloviyansk was shelled.")
+    got = found("Fighting was reported around Izium and Sloviansk. The town of Sloviyansk was shelled.")
     assert got["Sloviyansk"].name.lower().startswith("slov") and got["Sloviyansk"].country == "UA"
 
 
 def test_unknown_village_gets_the_enclosing_area():
-    got = found("In North Darfur, gunmen attacked the village of Zzqarta overnight.")
+    got = found("In South Kordofan, gunmen attacked the village of Zzqarta overnight.")
     p = got["Zzqarta"]
-    assert p.kind == "settlement" and p.precision == "region" and p.country == "SD"
+    assert p.kind == "settlement" and p.precision in ("region", "admin") and p.country == "SD"
     assert p.gazetteer_id is None and p.confidence < 1
 
 

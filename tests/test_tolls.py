@@ -87,3 +87,15 @@ def test_two_sources_giving_different_tolls_for_one_day_contradict():
     inc = merge(rs)[0]
     assert inc.toll_contested and not inc.toll_series
     assert (inc.killed_low, inc.killed_high) == (12, 40)
+
+
+def test_the_grade_calls_a_dispute_contested_and_a_rising_series_not():
+    from sitroom.fuse.grading import grade
+
+    rising = [MentionRef(mention=_m(v, date(2024, 3, d)), source_id=k, article=f"a{k}", origin_group=f"g{k}",
+                         published=date(2024, 3, d)) for k, (v, d) in enumerate([(9, 4), (23, 5), (41, 7)], start=1)]
+    assert grade(merge(rising)[0]).grade == "corroborated"   # 9 -> 41 over three days is not a dispute
+    dispute = [MentionRef(mention=_m(v, date(2024, 3, 5)), source_id=k, article=f"a{k}", origin_group=f"g{k}",
+                          published=date(2024, 3, 5)) for k, v in enumerate([12, 40], start=1)]
+    g = grade(merge(dispute)[0])
+    assert g.grade == "contested" and "12 to 40" in g.reason

@@ -9,7 +9,7 @@ are data, in ``data/lexicons/date_words.tsv``.
 
 Every expression gets a TIMEX3 type and value (TimeML, as TempEval-3 scores them):
 
-- DATE, resolved against the publication date: "28 September 2023", "September 20" (the
+- DATE, resolved against the publication date: "14 February 2021", "September 20" (the
   most recent one, the next one in a future or present-tense clause), "in October 2020",
   "in 1991", "the 1990s", "mid-2022", "the fourth quarter", ranges ("from 20 to 22
   September", "between 2019 and 2021"); "yesterday", "on Monday" (most recent, or next in
@@ -758,7 +758,7 @@ class _Resolver:
         return d, d, "day"
 
     def foreign_day_range(self, m: re.Match):
-        """"entre le 26 et le 29 octobre", "26-29 October" in another language."""
+        """"entre le 3 et le 6 mai", "26-29 October" in another language."""
         month = self.hit.extra["months"].get(m.group("month").lower().rstrip("."))
         if month is None:
             return None
@@ -887,7 +887,7 @@ RULES = RuleTable("dates.en", _Resolver, [
          'from June 10 to 12', name="day_range_mdy"),
     # single days
     rule(_c(_PREP + r"(?P<core>" + _WD + r"(?P<day>\d{1,2})" + _ORD + r"\s+(?:of\s+)?" + _M + r"(?:,?\s+" + _Y + r")?)\b"), "full_date",
-         'on 28 September 2023'),
+         'on 14 February 2021'),
     rule(_c(_PREP + r"(?P<core>" + _WD + _M + r"\s+(?P<day>\d{1,2})" + _ORD + r"\b(?:,?\s+" + _Y + r")?)"
         r"(?!\s*(?:%|per|people|km|kilomet|miles|-))"), "full_date",
          'on September 20, 2023'),

@@ -1,7 +1,8 @@
 """Grade incidents by independent corroboration, in the spirit of Airwars' assessments.
 
 - denied: every report of it is a denial;
-- contested: someone denies it, or independent sources' tolls disagree by more than half;
+- contested: someone denies it, or independent sources give different tolls for the same
+  day (``Incident.toll_contested``; a toll that rises over days is a series, not a dispute);
 - corroborated: asserted by two or more independent sources (republications and one
   wire story count once, see independence.py);
 - single source: asserted by one source only;
@@ -34,9 +35,10 @@ def grade(inc: Incident) -> Grade:
     if denying:
         return Grade(grade="contested", independent_sources=n, hedged=hedged,
                      reason=f"reported by {n} independent source(s), denied in {', '.join(denying)}")
-    if inc.killed_low and inc.killed_high and inc.killed_high > 2 * inc.killed_low and n > 1:
+    if inc.toll_contested and n > 1:
         return Grade(grade="contested", independent_sources=n, hedged=hedged,
-                     reason=f"tolls disagree: {inc.killed_low} to {inc.killed_high} killed")
+                     reason=f"independent sources give different tolls for one day: {inc.killed_low} to "
+                            f"{inc.killed_high} killed")
     if n >= 2:
         return Grade(grade="corroborated", independent_sources=n, hedged=hedged,
                      reason=f"reported by {n} independent sources")

@@ -1,7 +1,7 @@
 """Find a source's metadata in its text when the input lacks it.
 
 Title, author and date come from the header lines pasted pages keep ("Headline",
-"Byline", "28 September 2023", "Friday 22 September 2023, by SURNAME Given"). A
+"Byline", "14 February 2021", "Sunday 14 February 2021, by SURNAME Given"). A
 republished page names its origin in words ("Date first published: ...", "This article
 first appeared in X", "Republished from X") or in a credit block at its foot (an outlet
 name above the original URL); both give ``syndicated_from`` and ``first_published``.
