@@ -107,7 +107,7 @@ def test_a_failing_extractor_costs_the_document_nothing_else(tmp_path, demo_repo
     from sitroom.extract import document
 
     def fragile(ctx):
-        if "donkeys" in ctx.text:
+        if "our boats" in ctx.text:
             raise RuntimeError("cannot read this one")
         return []
 
