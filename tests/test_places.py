@@ -71,11 +71,13 @@ def test_user_places_file(tmp_path):
 
 
 def test_places_and_dates_in_other_languages():
-    """Reports in other languages: the gazetteer's Latin and Cyrillic names, dateparser's dates."""
+    """Reports in other languages: the gazetteer's Latin and Cyrillic names, dateparser's dates,
+    and the language's own number and casualty words."""
     from sitroom.extract.document import extract_document
 
     de = extract_document("Am 3. März 2024 wurden in Charkiw fünf Menschen getötet.", date(2024, 3, 5), language="de")
     assert [(p.name, p.country) for p in de.places] == [("Kharkiv", "UA")]
-    assert [d.value for d in de.dates] == ["2024-03-03"] and de.figures == [] and de.quotes == []
+    assert [d.value for d in de.dates] == ["2024-03-03"] and de.quotes == []
+    assert [(f.value, f.category) for f in de.figures] == [(5, "killed")]
     ru = extract_document("Удар по Одессе. Обстрел Харькова продолжается.", date(2024, 3, 5), language="ru")
     assert ru.quotes == []  # nothing read as English

@@ -177,6 +177,8 @@ class Quote(Fact):
     speaker_role: str | None = None
     kind: QuoteKind = "direct"
     medium: str | None = None        # "told Reuters", "tweeted", "televised address"
+    speaker_written: str | None = None  # the speaker as the report writes it, where ``speaker`` is
+    # the name in the form shared across languages ("МОМ" -> International Organization for Migration)
 
 
 @dataclass(kw_only=True)

@@ -52,14 +52,15 @@ EXTRACTORS: list[tuple[str, Callable[[DocContext], list]]] = [
 # pipeline.EXTRACTED_LANGUAGES, the read level of each source (``sitroom sources``, the run
 # summary) and the extractors run below all come from here. A language not listed is
 # archived and tagged, not read: nothing is read with another language's rules.
-# Places and dates: the gazetteer's names in every script, found by lemma, case and
-# exonym (extract/nlp.py gives the lemmas), and dates with each language's month and
-# weekday names; figures, quotes, entities and incidents: English only so far.
+# Places are found in every script by lemma, case and exonym (extract/nlp.py gives the
+# lemmas), dates with each language's month and weekday names.
 PLACES_AND_DATES = ("places", "dates")
 MULTILINGUAL = PLACES_AND_DATES   # the older name of the same tuple
 READ: dict[str, tuple[str, ...]] = {
     "en": KINDS,
-    **{lang: PLACES_AND_DATES for lang in ("fr", "de", "es", "ru", "uk", "ar")},
+    # every kind, from each language's rows of the lexicons (number and casualty words, verbs
+    # of saying, titles, trigger lemmas) and its pipeline (extract/nlp.py)
+    **{lang: KINDS for lang in ("fr", "de", "es", "ru", "uk", "ar")},
     # read with the same shared rules and dateparser's data for them, without lexicon rows of their own yet
     **{lang: PLACES_AND_DATES for lang in ("it", "pt", "pl", "nl", "tr", "ro")},
 }

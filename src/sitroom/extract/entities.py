@@ -26,6 +26,7 @@ tokens, entities or candidates.
 """
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -62,6 +63,8 @@ class _Cand:
 
 
 def extract(ctx: DocContext) -> list[Entity]:
+    if ctx.language != "en":
+        return _extract_other(ctx)
     doc = ctx.doc
     cands = _candidates(ctx)
     cands = _resolve(ctx, cands)
@@ -688,3 +691,279 @@ def gender_of(doc: Doc, e: Entity, words: dict[str, str] | None = None) -> str |
     seen = [re.sub(r"['’]s?$", "", w) for w in seen]
     got = {words[w] for w in seen if w in words}
     return next(iter(got)) if len(got) == 1 else None
+
+
+# ---------------------------------------------------------------- other languages
+#
+# French, German, Spanish, Russian, Ukrainian, Arabic: the model's PERSON and ORG entities
+# where there is one (French spaCy, Russian natasha), a title word of the language
+# followed by a capitalised name ("porte-parole Marie Dupont", "Sprecher Hans Weber",
+# "речник Олег Коваль"), names pymorphy3 knows as first names or surnames (Russian,
+# Ukrainian), acronyms in capitals ("ONU", "ООН"). Russian and Ukrainian names are put in
+# the nominative for the canonical name ("Ивана Петрова" -> "Иван Петров"); surnames then
+# resolve to the full name as in English. Title words are rows of titles.tsv with the
+# language, read by lemma (``token._.lemmas``).
+
+
+def _lemmas_of(tok: Token) -> tuple[str, ...]:
+    got = tok._.lemmas if Token.has_extension("lemmas") else None
+    return tuple(got or ()) + (tok.lower_,)
+
+
+def _other_words(lang: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    return (lexicon.terms("titles", lang, type="role"), lexicon.terms("entity_cues", lang, cue="determiner"),
+            lexicon.terms("entity_cues", lang, cue="particle"))
+
+
+def _morph_names(lang: str, word: str) -> bool:
+    """pymorphy3 knows the word as a first name, patronymic or surname (ru, uk)."""
+    if lang not in ("ru", "uk"):
+        return False
+    from sitroom.extract.nlp import morph_analyzer
+
+    try:
+        parses = morph_analyzer(lang).parse(word)
+    except Exception:  # noqa: BLE001 - no analyzer: no names from it
+        return False
+    return any(("Name" in p.tag or "Surn" in p.tag or "Patr" in p.tag) and p.score >= 0.1 for p in parses[:3])
+
+
+def _canonical_other(name: str, lang: str) -> str:
+    if lang not in ("ru", "uk"):
+        return name
+    from sitroom.extract.nlp import morph_analyzer, nominatives
+
+    out = []
+    for w in name.split():
+        got: tuple[str, ...] = ()
+        if w[:1].isupper() and not w.isupper():
+            parses = morph_analyzer(lang).parse(w)[:3]
+            if not any("nomn" in p.tag and "plur" not in p.tag or "Fixd" in p.tag for p in parses):
+                got = nominatives(w, lang)   # "Ивана Петрова" -> "Иван Петров"; a nominative stays as it is
+        out.append(got[0].capitalize() if got else w)
+    return " ".join(out)
+
+
+def _extract_other(ctx: DocContext) -> list[Entity]:
+    doc, text, lang = ctx.doc, ctx.text, ctx.language
+    roles, determiners, particles = _other_words(lang)
+    taken = _Taken()
+
+    def placey(a: int, b: int) -> bool:
+        return any(p.start < b and a < p.end for x in range(a, b, max(1, (b - a) // 3 or 1))
+                   for p in ctx.facts_at("places", x))
+
+    def add(a: int, b: int, label: str) -> None:
+        name = text[a:b].strip(" \n\t,.;:\"“”«»„'()")
+        if not name:
+            return
+        a = text.find(name, a, b)
+        b = a + len(name)
+        if label == "PERSON" and placey(a, b):
+            return
+        if taken.clashing(a, b):
+            clash = taken.clashing(a, b)
+            if all(a <= taken.starts[k] and taken.ends[k] <= b and (a, b) != (taken.starts[k], taken.ends[k])
+                   for k in clash):
+                taken.drop(clash)
+            else:
+                return
+        taken.put(_Cand(start=a, end=b, label=label, name=name))
+
+    def cap(t: Token) -> bool:
+        return t.text[:1].isupper() and bool(re.fullmatch(r"[^\W\d_][\w'’.-]*", t.text)) and \
+            not (t.text.isupper() and len(t.text) > 1) and not set(_lemmas_of(t)) & roles and \
+            t.lower_ not in determiners
+
+    # the model's entities (fr, ru)
+    for ent in doc.ents:
+        ctx.check()
+        if ent.label_ not in ("PERSON", "ORG"):
+            continue
+        toks = list(ent)
+        while toks and (toks[0].lower_ in determiners or set(_lemmas_of(toks[0])) & roles):
+            toks = toks[1:]
+        if not toks:
+            continue
+        a, b = toks[0].idx, ent.end_char
+        if ent.label_ == "ORG" and placey(a, b) and len(toks) == 1:
+            continue
+        add(a, b, ent.label_)
+    # a title word, then a capitalised name: "porte-parole Marie Dupont", "Sprecher Hans Weber"
+    for tok in doc:
+        ctx.check()
+        if not set(_lemmas_of(tok)) & roles:
+            continue
+        j = tok.i + 1
+        while j < len(doc) and doc[j].text in (",",) and j == tok.i + 1:
+            j += 1
+        k = j
+        while k < len(doc) and k - j < 4 and (cap(doc[k]) or doc[k].lower_ in particles and k + 1 < len(doc)
+                                              and cap(doc[k + 1]) and k > j):
+            k += 1
+        if k > j and not taken.covers(doc[j].idx):
+            if k - j >= 2 or lang not in ("de",) or k == len(doc) or not doc[k].text[:1].isalpha():
+                add(doc[j].idx, doc[k - 1].idx + len(doc[k - 1]), "PERSON")
+    # first names and surnames pymorphy3 knows (ru, uk): two or three in a row
+    if lang in ("ru", "uk"):
+        i = 0
+        while i < len(doc):
+            ctx.check()
+            j = i
+            while j < len(doc) and j - i < 3 and cap(doc[j]) and _morph_names(lang, doc[j].text):
+                j += 1
+            if j - i >= 2 and not taken.covers(doc[i].idx) and not doc[i].is_sent_start:
+                add(doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), "PERSON")
+            elif j - i >= 2 and not taken.covers(doc[i].idx):
+                add(doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), "PERSON")
+            i = max(j, i + 1)
+    # acronyms: "ONU", "UNRWA", "ООН"
+    for tok in doc:
+        ctx.check()
+        t = tok.text
+        if 2 <= len(t) <= 8 and t.isupper() and t.isalpha() and not taken.covers(tok.idx) and \
+                not ctx.facts_at("places", tok.idx):
+            add(tok.idx, tok.idx + len(t), "ORG")
+    cands = list(taken.cands)
+    for c in cands:
+        if c.label == "PERSON":
+            c.name = _canonical_other(c.name, lang)
+    cands = _resolve(ctx, cands)
+    out: list[Entity] = []
+    roles_of: dict[str, str] = {}
+    for c in cands:
+        ctx.check()
+        span = doc.char_span(c.start, c.end, alignment_mode="expand")
+        if span is None or not len(span):
+            continue
+        role = _role_other(span, roles, determiners) if c.label == "PERSON" else None
+        if role and c.canonical not in roles_of:
+            roles_of[c.canonical] = role
+        out.append(Entity(start=c.start, end=c.end, sentence=ctx.sentence_text(ctx.sentence_of(c.start)),
+                          text=text[c.start:c.end], label=c.label, canonical=c.canonical, role=role))
+    for e in out:
+        if e.role is None and e.label == "PERSON":
+            e.role = roles_of.get(e.canonical)
+    return out
+
+
+def _role_other(span: Span, roles: frozenset[str], determiners: frozenset[str]) -> str | None:
+    """Title words just before the name ("Militärsprecher", "глава администрации") or an
+    apposition after it with a role word ("X, porte-parole de l'armée,")."""
+    doc = span.doc
+    i = span.start - 1
+    words: list[Token] = []
+    while i >= 0 and span.start - i <= 6 and not doc[i].is_punct and not doc[i].is_sent_start:
+        words.insert(0, doc[i])
+        i -= 1
+    if i >= 0 and doc[i].is_sent_start and not doc[i].is_punct and span.start - i <= 6:
+        words.insert(0, doc[i])
+    k = next((n for n, t in enumerate(words) if set(_lemmas_of(t)) & roles), None)
+    if k is not None:
+        got = doc.text[words[k].idx:words[-1].idx + len(words[-1])].strip()
+        if got:
+            return got
+    j = span.end
+    if j < len(doc) and doc[j].text == ",":
+        buf: list[Token] = []
+        for t in doc[j + 1:j + 11]:
+            if t.is_punct and t.text != "-" or t.is_sent_start:
+                break
+            buf.append(t)
+        while buf and buf[0].lower_ in determiners:
+            buf = buf[1:]
+        if buf and any(set(_lemmas_of(t)) & roles for t in buf[:3]):
+            return doc.text[buf[0].idx:buf[-1].idx + len(buf[-1])]
+    return None
+
+
+# ---------------------------------------------------------------- one name across languages
+
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "«": "", "»": "", "\"": "", "„": "", "“": "", "”": ""})
+
+
+def _org_key(name: str) -> str:
+    return " ".join(name.translate(_APOSTROPHES).casefold().replace("ё", "е").split()).strip(" .,;:")
+
+
+@functools.lru_cache(maxsize=None)
+def _org_table(lang: str) -> dict[str, str]:
+    rows = list(lexicon.rows("org_names", "en")) + ([] if lang == "en" else list(lexicon.rows("org_names", lang)))
+    return {_org_key(r.term): r.canonical for r in rows}
+
+
+def org_canonical(name: str | None, lang: str) -> str | None:
+    """The usual English name of an international organisation or news agency the text names
+    in its own language or by its acronym ("МОМ", "l'OIM", "المنظمة الدولية للهجرة" ->
+    International Organization for Migration; lexicon org_names), else None."""
+    if not name:
+        return None
+    table = _org_table(lang)
+    key = _org_key(name)
+    keys = [key, re.sub(r"^(?:l'|d'|la |le |les |die |der |das |el |la )", "", key)]
+    if lang == "ar":   # a conjunction or preposition glued on: "والمنظمة", "للأمم"
+        keys += [key[1:]] if key[:1] in "وفبل" else []
+        keys += ["ال" + key[2:]] if key.startswith("لل") else []
+    return next((table[k] for k in keys if k in table), None)
+
+
+def orgs_named(text: str, lang: str) -> set[str]:
+    """The organisations of lexicon org_names a text names (their English names)."""
+    key = _org_key(text)
+    return {canon for term, canon in _org_table(lang).items()
+            if len(term) > 2 and re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", key)}
+
+
+def org_in_context(name: str | None, lang: str, text: str) -> str | None:
+    """``org_canonical``, and where the speaker is written short, the organisation of the text it
+    stands for: the start of a name the text gives in full ("المنظمة الدولية" for "المنظمة الدولية
+    للهجرة"), or a word referring back ("the organisation", lexicon org_anaphors) when the text
+    names one organisation only."""
+    got = org_canonical(name, lang)
+    if got or not name:
+        return got
+    key = _org_key(name)
+    named = orgs_named(text, lang)
+    if not named:
+        return None
+    table = _org_table(lang)
+    longer = {table[t] for t in table if t.startswith(key + " ") and len(key.split()) >= 2 and table[t] in named}
+    if len(longer) == 1:
+        return longer.pop()
+    anaphors = {_org_key(r.term) for r in lexicon.rows("org_anaphors", lang)}
+    if (key in anaphors or (lang == "ar" and key[1:] in anaphors and key[:1] in "وف")) and len(named) == 1:
+        return next(iter(named))
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def _translit(lang: str) -> tuple[dict[str, str], dict[str, str]]:
+    anywhere, initial = {}, {}
+    for r in lexicon.rows("translit", lang):
+        (initial if r.at == "initial" else anywhere)[r.term] = r.latin
+    return anywhere, initial
+
+
+def latin_name(name: str, lang: str) -> str | None:
+    """A person's name written in Cyrillic, in Latin letters by the system the lexicon
+    translit gives for ``lang`` (Ukrainian: the national system, "Олександр Камишін" ->
+    "Oleksandr Kamyshin"); None where the language has no table or the name is not Cyrillic."""
+    anywhere, initial = _translit(lang)
+    if not anywhere or not re.search(r"[А-Яа-яЁёІіЇїЄєҐґ]", name):
+        return None
+    words = []
+    for word in name.split():
+        out, i, low = [], 0, word.lower()
+        while i < len(low):
+            two = low[i:i + 2]
+            if two in anywhere and len(two) == 2:
+                piece, i = anywhere[two], i + 2
+            else:
+                ch = low[i]
+                start = i == 0 or not low[i - 1].isalpha()
+                piece = initial.get(ch) if start and ch in initial else anywhere.get(ch, ch)
+                i += 1
+            out.append(piece)
+        latin = "".join(out)
+        words.append(latin[:1].upper() + latin[1:] if word[:1].isupper() else latin)
+    return " ".join(words)

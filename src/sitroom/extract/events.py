@@ -660,6 +660,8 @@ def _flight_type(tok: Token, sent: Span, ctx: DocContext) -> tuple[str, str] | N
 
 def _find(sent: Span, ctx: DocContext) -> list[tuple[Token | Span, str, str, bool]]:
     """(trigger, event type, sub-event type, weak) for each trigger in the sentence."""
+    if ctx.language != "en":
+        return _find_general(sent, ctx)
     hits: list[tuple[Token | Span, str, str, bool]] = []
     covered: set[int] = set()
     stext = sent.text
@@ -858,7 +860,7 @@ def extract(ctx: DocContext) -> list[EventMention]:
                     if t.lemma_.lower() in _cues(ctx.language, "deny")][:1]
         separate = bool(_cue_in(ctx.language, "separate", sent.text[:40]))
         for trig, etype, sub, _weak in hits:
-            stance = _stance(trig, sent, ctx)
+            stance = _stance(trig, sent, ctx) if ctx.language == "en" else _stance_general(trig, sent, ctx)
             if stance is None:
                 continue
             mention, meta = _mention(ctx, sent, trig, etype, sub, stance, s_dates, told, last_date, main, nearby)
@@ -891,6 +893,11 @@ def extract(ctx: DocContext) -> list[EventMention]:
         if narrative:
             last_date = narrative[-1]
     frames(out, info, ctx.check)
+    if ctx.language != "en":
+        # read by lemmas, not by a parse of the whole clause: a mention must itself name where
+        # or when it happened (or belong to a frame that does), else it is too weak a report
+        anchored = {id(m) for m in out if info.get(id(m), {}).get("own_date") or info.get(id(m), {}).get("own_place")}
+        out = [m for m in out if id(m) in anchored or info.get(id(m), {}).get("anaphor")]
     return [m for m in out if not _long(m)]
 
 
@@ -929,8 +936,12 @@ def _mention(ctx: DocContext, sent: Span, trig, etype: str, sub: str, stance: st
         return None, {}  # background history, not a current incident
     place, gprec, own_place = _where(ctx, sent, tok, main, nearby)
     trig_text = trig.text if isinstance(trig, Span) else tok.text
-    site, target = _site(tok, ctx), _target(tok, ctx)
-    actors, aliases = _sentence_actors(ctx, sent, tok, place.country if place else None)
+    if ctx.language == "en":
+        site, target = _site(tok, ctx), _target(tok, ctx)
+        actors, aliases = _sentence_actors(ctx, sent, tok, place.country if place else None)
+    else:   # a label and a site are named in English: left to the English reports of it
+        site, target = None, None
+        actors, aliases = _sentence_actors_general(ctx, sent, trig, place.country if place else None), []
     m = EventMention(
         start=tok.idx, end=tok.idx + len(tok.text), sentence=ctx.sentence_text(sent), trigger=trig_text,
         event_type=etype, sub_event_type=sub, label="", actors="; ".join(a for a, _ in actors),
@@ -1762,3 +1773,398 @@ def _harmonise(g: list[EventMention], info: dict[int, dict]) -> None:
         if when is not None and not (info.get(id(m), {}).get("own_date") and m.date_precision == "day"):
             m.date_start, m.date_end, m.date_precision = when.date_start, when.date_end, when.date_precision
         m.label = mention_label(m)
+
+
+# ---------------------------------------------------------------- other languages
+#
+# French, Russian, Ukrainian, German, Spanish, Arabic: the same types, sub-types and needs
+# (event_triggers.tsv rows with their ``lang``), the same place, date, frame and toll logic
+# as English above; the words are read by their lemma candidates (``token._.lemmas``:
+# spaCy for French, pymorphy3 for Russian and Ukrainian, simplemma for German and Spanish,
+# proclitics taken off for Arabic), so that one row serves every inflected form. Who acts
+# and who is hit come from the Universal Dependencies parse where there is one (French,
+# Russian: nsubj / obj / obl / nsubj:pass), else from the words before and after the
+# trigger in its sentence. Actors are named canonically in English ("Military Forces of
+# <country>"), so that reports in two languages name the same parties.
+
+_AGENT_WINDOW, _PATIENT_WINDOW, _NEG_WINDOW, _IRREALIS_WINDOW = 6, 8, 3, 5
+
+
+def _forms(tok: Token) -> tuple[str, ...]:
+    """A token's lower-case lemma candidates and its form, apostrophes folded."""
+    from sitroom.extract.nlp import fold_apostrophes
+    got = getattr(tok._, "lemmas", None) if tok.has_extension("lemmas") else None
+    out = [*(got or (tok.lemma_.lower(),)), tok.lower_]
+    return tuple(dict.fromkeys(fold_apostrophes(w) for w in out if w))
+
+
+def _stem_forms(tok: Token) -> tuple[str, ...]:
+    """Where no lemmatizer knows the word (its candidates are only its own forms: Arabic,
+    German verbs), the forms with one or two final letters taken off ("قصفت" -> "قصف"),
+    keeping at least three."""
+    forms = _forms(tok)
+    if tok.lemma_.lower() != tok.lower_ and len(forms) > 1 and forms[0] != tok.lower_:
+        return ()
+    return tuple(f[:-k] for f in forms for k in (1, 2) if len(f) - k >= 3)
+
+
+@functools.lru_cache(maxsize=None)
+def _word_keys(word: str, lang: str) -> frozenset[str]:
+    from sitroom.extract.nlp import fold_apostrophes, lemma_candidates
+    w = fold_apostrophes(word.lower())
+    return frozenset({w, *(fold_apostrophes(c) for c in lemma_candidates(w, lang))})
+
+
+@functools.lru_cache(maxsize=None)
+def _multi_index(kind: str, lang: str) -> dict[str, list[tuple[tuple[frozenset[str], ...], str]]]:
+    """Multi-word terms of a lexicon by each key of their first word: (keys of each word, term)."""
+    out: dict[str, list] = {}
+    for r in lexicon.rows(kind, lang):
+        words = r.term.lower().split()
+        if len(words) < 2:
+            continue
+        keys = tuple(_word_keys(w, lang) for w in words)
+        for k in keys[0]:
+            out.setdefault(k, []).append((keys, r.term.lower()))
+    for v in out.values():
+        v.sort(key=lambda x: -len(x[0]))
+    return out
+
+
+def _match_single(tok: Token, table: dict) -> object | None:
+    for f in _forms(tok):
+        if f in table and " " not in f:
+            return table[f]
+    for f in _stem_forms(tok):
+        if f in table and " " not in f:
+            return table[f]
+    return None
+
+
+def _match_multi(sent: Span, i: int, kind: str, lang: str) -> tuple[str, int] | None:
+    """The longest multi-word term of ``kind`` starting at token ``i`` (words may be one or
+    two tokens apart: "prendre le contrôle", "взять под контроль"): (term, last token index)."""
+    index = _multi_index(kind, lang)
+    doc = sent.doc
+    for f in _forms(doc[i]):
+        for keys, term in index.get(f, ()):
+            j, ok = i, True
+            for wk in keys[1:]:
+                nxt = next((k for k in range(j + 1, min(j + 4, sent.end)) if set(_forms(doc[k])) & wk), None)
+                if nxt is None:
+                    ok = False
+                    break
+                j = nxt
+            if ok:
+                return term, j
+    return None
+
+
+def _lexicon_hits(sent: Span, ctx: DocContext, kind: str) -> list[tuple[int, int, object]]:
+    """(first token, last token, row) of each term of a lexicon in a sentence, longest first."""
+    table = lexicon.table(kind, ctx.language)
+    out, covered = [], set()
+    for i in range(sent.start, sent.end):
+        if i in covered:
+            continue
+        got = _match_multi(sent, i, kind, ctx.language)
+        if got is not None:
+            out.append((i, got[1], table[got[0]]))
+            covered.update(range(i, got[1] + 1))
+            continue
+        row = _match_single(sent.doc[i], table)
+        if row is not None:
+            out.append((i, i, row))
+    return out
+
+
+def _cue_general(ctx: DocContext, cue: str, tokens) -> bool:
+    """A cue of the language among the tokens, by lemma or as a phrase of the text."""
+    terms = _cues(ctx.language, cue)
+    if not terms:
+        return False
+    toks = list(tokens)
+    if any(f in terms for t in toks for f in _forms(t)):
+        return True
+    if toks:
+        text = ctx.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)]
+        return _cue_in(ctx.language, cue, text) is not None
+    return False
+
+
+def _parsed(doc) -> bool:
+    return doc.has_annotation("DEP")
+
+
+def _ud_args(tok: Token, role: str) -> list[Token]:
+    """Heads of a trigger's arguments in a UD parse: agent (nsubj, obl:agent) or patient
+    (obj, nsubj:pass, an obl/nmod); a noun trigger's agent is its nmod or amod."""
+    out: list[Token] = []
+    passive = any(c.dep_ in ("aux:pass", "nsubj:pass", "expl:pass") for c in tok.children)
+    for c in tok.children:
+        if role == "agent":
+            if c.dep_ == "nsubj" and not passive or c.dep_ == "obl:agent":
+                out.append(c)
+            if tok.pos_ == "NOUN" and c.dep_ in ("nmod", "amod") and c.i < tok.i:
+                out.append(c)
+        else:
+            if c.dep_ in ("obj", "nsubj:pass", "iobj") or (c.dep_ == "nsubj" and passive):
+                out.append(c)
+            if c.dep_ in ("obl", "nmod", "obl:arg") and c.i > tok.i:
+                out.append(c)
+    if role == "agent" and not out and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.pos_ == "VERB":
+        out.extend(c for c in tok.head.children if c.dep_ == "nsubj")
+    return out
+
+
+def _side_tokens(trig: Token | Span, sent: Span, role: str) -> list[Token]:
+    """The words naming who acts (role "agent") or who is hit ("patient"): their subtrees
+    in a UD parse, else the words before / after the trigger in its sentence."""
+    tok = _head(trig)
+    lo = trig.start if isinstance(trig, Span) else tok.i
+    hi = trig.end if isinstance(trig, Span) else tok.i + 1
+    if _parsed(sent.doc):
+        heads = _ud_args(tok, role)
+        return [t for h in heads for t in islice(h.subtree, 12)]
+    if role == "agent":
+        return list(sent.doc[max(sent.start, lo - _AGENT_WINDOW):lo])
+    return list(sent.doc[hi:min(sent.end, hi + _PATIENT_WINDOW)])
+
+
+def _kind_general(tokens: list[Token], ctx: DocContext) -> str | None:
+    """The kind of party some words name (event_actors.tsv rows of the language): a
+    non-state group before a state's force, an armed force of a country a state's."""
+    if not tokens:
+        return None
+    table = _actors(ctx.language)
+    kinds: set[str] = set()
+    for t in tokens:
+        for f in _forms(t):
+            if f in table:
+                kinds.add(table[f])
+                break
+    lo, hi = tokens[0].i, tokens[-1].i
+    sent = tokens[0].sent if tokens[0].doc.has_annotation("SENT_START") else tokens[0].doc[:]
+    for i in range(lo, hi + 1):
+        got = _match_multi(sent, i, "event_actors", ctx.language)
+        if got is not None:
+            kinds.add(table[got[0]])
+    owned = any(_demonym_country(t, ctx) or _is_country(t, ctx) for t in tokens)
+    if "irregular" in kinds:
+        kinds.add("state" if owned else "nonstate")
+    if "armed" in kinds and owned:
+        kinds.add("state")
+    for k in ("nonstate", "state", "aircraft", "protester", "mob", "civilian", "people", "military", "site", "armed"):
+        if k in kinds:
+            return k
+    return None
+
+
+def _demonym_country(tok: Token, ctx: DocContext) -> str | None:
+    dem = lexicon.table("demonyms", ctx.language)
+    for f in _forms(tok):
+        row = dem.get(f)
+        if row is not None and row.country:
+            return row.country
+    return None
+
+
+def _find_general(sent: Span, ctx: DocContext) -> list[tuple[Token | Span, str, str, bool]]:
+    """Triggers of the language in a sentence, by lemma, typed as English's are."""
+    hits: list[tuple[Token | Span, str, str, bool]] = []
+    for a, b, row in _lexicon_hits(sent, ctx, "event_triggers"):
+        ctx.check()
+        trig = sent.doc[a:b + 1] if b > a else sent.doc[a]
+        typed = _typed_general(trig, sent, ctx, row)
+        if typed:
+            hits.append((trig, *typed, row.weak == "yes"))
+    if any(not h[3] and h[1] in VIOLENT for h in hits):
+        hits = [h for h in hits if not h[3] or h[1] not in VIOLENT and h[1] != STRAT]
+    elif any(not h[3] for h in hits):
+        hits = [h for h in hits if not h[3] or h[2] != "Disrupted weapons use"]
+    return hits
+
+
+def _typed_general(trig: Token | Span, sent: Span, ctx: DocContext, row) -> tuple[str, str] | None:
+    needs, etype, sub = row.needs, row.event_type, row.sub_event_type
+    multi = isinstance(trig, Span)
+    if needs == "weapon":
+        # a weapon named as used: a verb of use or another happening's word in the sentence
+        others = [t for t in sent if t.i != _head(trig).i and not (multi and trig.start <= t.i < trig.end)]
+        if _cue_general(ctx, "attack_use", others) or any(
+                r.event_type in VIOLENT and r.needs != "weapon" for _, _, r in _lexicon_hits(sent, ctx, "event_triggers")):
+            return etype, sub
+        return None
+    agent = _kind_general(_side_tokens(trig, sent, "agent"), ctx)
+    target = _kind_general(_side_tokens(trig, sent, "patient"), ctx)
+    if needs == "target":
+        armed = ("state", "nonstate", "armed")
+        if etype == REMOTE:
+            if agent in armed and target in (*armed, "military") and not multi:
+                return BATTLE, _battle_sub_general(trig, sent, ctx, agent)
+            if agent is None and target is None and not multi and row.weak == "yes":
+                return None
+            return REMOTE, _weapon_sub_general(sent, ctx, sub)
+        if target in ("civilian", "people", "site"):
+            return (RIOT, "Mob violence") if agent == "mob" else (VAC, "Attack")
+        if target in (*armed, "military"):
+            return BATTLE, _battle_sub_general(trig, sent, ctx, agent)
+        return None
+    if needs == "victim":
+        if target == "protester":
+            return PROTEST, "Excessive force against protesters"
+        if target in ("state", "nonstate", "armed"):
+            return (BATTLE, CLASH) if agent in ("state", "nonstate", "armed") else None
+        if agent == "mob":
+            return RIOT, "Mob violence"
+        if target == "civilian" or target in ("people", "site") and agent in ("state", "nonstate", "armed"):
+            return VAC, "Attack"
+        return None
+    if needs == "territory":
+        if not any(p.kind not in ("demonym", "metonym", "country") and p.country
+                   for p in ctx.facts_in("places", sent.start_char, sent.end_char)):
+            return None   # ground taken is a named place of a country
+        return BATTLE, _territory_general(trig, sent, ctx, agent, sub)
+    if needs == "detain":
+        side = agent or _side_general(sent, ctx)
+        return (VAC, "Abduction/forced disappearance") if side == "nonstate" else (STRAT, "Arrests")
+    if needs == "bomb":
+        if agent in ("aircraft", "state") or _cue_general(ctx, "air_weapon", sent):
+            return REMOTE, AIR
+        return REMOTE, IED
+    if needs == "blast":
+        para = _paragraph(ctx, sent)
+        if etype == STRAT and (_cue_in(ctx.language, "shell_weapon", para) or _cue_in(ctx.language, "air_weapon", para)
+                               or _cue_general(ctx, "shell_weapon", sent) or _cue_general(ctx, "air_weapon", sent)):
+            return REMOTE, _weapon_sub_general(sent, ctx, SHELL)
+        return etype, sub
+    if needs == "flight":
+        # many people leaving: a count of the displaced, or a plural of civilians
+        many = any(f.category in ("displaced", "evacuated", "arrived", "refugees")
+                   for f in ctx.facts_in("figures", sent.start_char, sent.end_char))
+        movers = _side_tokens(trig, sent, "agent")
+        many = many or (_kind_general(movers, ctx) in ("civilian", "people")
+                        and any("Plur" in t.morph.get("Number") for t in movers))
+        return (STRAT, "Other") if many else None
+    if needs == "protest":
+        return _protest_general(sent, ctx)
+    if etype == BATTLE and sub == CLASH:
+        return BATTLE, _battle_sub_general(trig, sent, ctx, agent)
+    return etype, sub
+
+
+def _side_general(sent: Span, ctx: DocContext) -> str | None:
+    kinds = set()
+    for t in sent:
+        k = _kind_general([t], ctx)
+        if k in ("state", "nonstate"):
+            kinds.add(k)
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _battle_sub_general(trig, sent: Span, ctx: DocContext, agent: str | None) -> str:
+    if not _cue_general(ctx, "territory", sent):
+        return CLASH
+    return _territory_general(trig, sent, ctx, agent, CLASH)
+
+
+def _territory_general(trig, sent: Span, ctx: DocContext, agent: str | None, default: str) -> str:
+    kind = agent if agent in ("state", "nonstate") else _side_general(sent, ctx)
+    if kind == "state":
+        agents = _side_tokens(trig, sent, "agent")
+        own = next((c for t in agents for c in [_demonym_country(t, ctx)] if c), None)
+        here = [p.country for p in ctx.facts_in("places", sent.start_char, sent.end_char)
+                if p.kind not in ("demonym", "metonym", "country") and p.country]
+        return NSA if own and here and all(c != own for c in here) else GRT
+    if kind == "nonstate":
+        return NSA
+    return default
+
+
+def _weapon_sub_general(sent: Span, ctx: DocContext, default: str) -> str:
+    """A strike typed by the weapons the sentence names (by lemma), else the report's."""
+    air = sum(1 for t in sent if set(_forms(t)) & _cues(ctx.language, "air_weapon"))
+    shell = sum(1 for t in sent if set(_forms(t)) & _cues(ctx.language, "shell_weapon"))
+    if air == shell:
+        a2, s2 = _weapon_counts(sent.text, ctx.language)
+        air, shell = air + a2, shell + s2
+    if shell > air:
+        return SHELL
+    if air > shell:
+        return AIR
+    return _weapon_sub(sent, ctx, default) if ctx.language in ("en",) else default
+
+
+def _protest_general(sent: Span, ctx: DocContext) -> tuple[str, str]:
+    if _cue_general(ctx, "excessive_force", sent):
+        return PROTEST, "Excessive force against protesters"
+    if _cue_general(ctx, "violent_protest", sent):
+        return RIOT, "Violent demonstration"
+    if _cue_general(ctx, "intervention", sent):
+        return PROTEST, "Protest with intervention"
+    return PROTEST, "Peaceful protest"
+
+
+def _stance_general(trig: Token | Span, sent: Span, ctx: DocContext) -> str | None:
+    """As ``_stance``: None for a negation, a threat, a plan or a possibility (cue lemmas
+    just before the trigger, or over it in a UD parse); else denied / unconfirmed /
+    claimed / asserted."""
+    tok = _head(trig)
+    lo = trig.start if isinstance(trig, Span) else tok.i
+    before = list(sent.doc[max(sent.start, lo - _NEG_WINDOW):lo])
+    if _cue_general(ctx, "negation", before):
+        return None
+    if tok.pos_ != "VERB" and _cue_general(ctx, "time_head", before[-2:]):
+        return None   # "après le siège", "после обстрела": a time reference, not a report
+    if _parsed(sent.doc):
+        chain = [tok, *islice(tok.ancestors, 2)]
+        if any(str(c.morph.get("Polarity")) == "['Neg']" or set(_forms(c)) & _cues(ctx.language, "negation")
+               for t in chain for c in t.children if c.dep_ in ("advmod", "neg", "advmod:neg", "aux", "particle")):
+            return None
+        over = [c for t in chain for c in t.children if c.dep_ in ("aux", "aux:pass")] + chain[1:]
+    else:
+        over = list(sent.doc[max(sent.start, lo - _IRREALIS_WINDOW):lo])
+    if _cue_general(ctx, "modal", over) or _cue_general(ctx, "irrealis", over):
+        return None
+    if _cue_general(ctx, "deny", list(sent.doc[sent.start:lo])):
+        return "denied"
+    if _cue_general(ctx, "hedge", sent):
+        return "unconfirmed"
+    if _cue_general(ctx, "claim", list(sent.doc[sent.start:lo])) and not _cue_general(ctx, "speech", [tok]):
+        return "claimed"
+    return "asserted"
+
+
+def _sentence_actors_general(ctx: DocContext, sent: Span, trig: Token | Span,
+                             country: str | None) -> list[tuple[str, str]]:
+    """The parties a sentence names, canonically in English (actor_types.tsv rows of the
+    language: "l'armée malienne" -> Military Forces of Mali; "мирные жители" -> Civilians
+    (<country>)), those before the trigger first."""
+    tok = _head(trig)
+    rows = _actor_table(ctx.language)
+    if rows is _actor_table("en") and ctx.language != "en":
+        return []
+    found: list[tuple[bool, int, str, str]] = []
+    for a, b, row in _lexicon_hits(sent, ctx, "actor_types"):
+        canon = row.canonical
+        if not canon:
+            continue   # a group is named by its own name, which another report may spell otherwise
+        if "{country}" in canon:
+            near = sent.doc[max(sent.start, a - 2):min(sent.end, b + 4)]
+            cc = next((c for t in near for c in [_demonym_country(t, ctx)] if c), None)
+            if cc is None:
+                cc = next((p.country for p in ctx.facts_in("places", near.start_char, near.end_char)
+                           if p.kind in ("country", "metonym") and p.country), None)
+            if cc is None and (canon.startswith(("Civilians", "Protesters", "Unidentified", "Rioters"))):
+                cc = country
+            name = _country_name(cc)
+            if not name:
+                continue
+            canon = canon.replace("{country}", name)
+        found.append((a > tok.i or row.inter in ("6", "7"), a, canon, row.inter))
+    found.sort()
+    out: list[tuple[str, str]] = []
+    for _, _, n, c in found:
+        if n not in (x for x, _ in out):
+            out.append((n, c))
+    return out[:3]

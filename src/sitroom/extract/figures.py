@@ -260,6 +260,30 @@ _EXAMPLES = {"en": {
     "vague": "The clashes displaced tens of", "unit_after": " per cent of the homes burned.",
     "unit_before": "The boy, aged", "label_before": "The jet, a Su-",
     "according": "Nine were hurt, according to the fire brigade.",
+}, "fr": {
+    "qualifier_before": "La tempête a tué au moins", "qualifier_after": " ou plus ont été blessés.",
+    "vague": "Les combats ont déplacé des centaines de", "unit_after": " pour cent des maisons ont brûlé.",
+    "unit_before": "Le garçon, âgé de", "according": "Neuf blessés, selon les pompiers.",
+}, "de": {
+    "qualifier_before": "Der Sturm tötete mindestens", "qualifier_after": " oder mehr wurden verletzt.",
+    "vague": "Die Kämpfe vertrieben Hunderte", "unit_after": " Prozent der Häuser brannten.",
+    "unit_before": "Ein Mann im Alter von", "according": "Neun Verletzte, laut der Feuerwehr.",
+}, "es": {
+    "qualifier_before": "La tormenta mató por lo menos", "qualifier_after": " o más resultaron heridos.",
+    "vague": "Los combates desplazaron a cientos de", "unit_after": " por ciento de las casas ardieron.",
+    "unit_before": "Un joven de edad", "according": "Nueve heridos, según los bomberos.",
+}, "ru": {
+    "qualifier_before": "Шторм унёс жизни не менее", "qualifier_after": " с лишним человек ранены.",
+    "vague": "Бои вынудили бежать несколько", "unit_after": " процентов домов сгорели.",
+    "unit_before": "Мужчина в возрасте", "according": "Девять ранены, по данным спасателей.",
+}, "uk": {
+    "qualifier_before": "Буря забрала життя щонайменше", "qualifier_after": " з гаком людей поранені.",
+    "vague": "Бої змусили тікати кілька", "unit_after": " відсотків будинків згоріли.",
+    "unit_before": "Чоловік у віці", "according": "Дев'ятеро поранені, за даними рятувальників.",
+}, "ar": {
+    "qualifier_before": "قتلت العاصفة ما لا يقل عن", "qualifier_after": " على الأقل من الجرحى.",
+    "vague": "شردت المعارك عشرات", "unit_after": " بالمئة من المنازل.",
+    "unit_before": "رجل عمره", "according": "أصيب تسعة بحسب الدفاع المدني.",
 }}
 
 
@@ -306,34 +330,37 @@ def _rule_table(lang: str = "en") -> RuleTable:
     stop = _alt(lexicon.terms("figure_attribution", lang, role="stop"))
     articles = _alt(_words("article", lang))
     ex = _EXAMPLES.get(lang, _EXAMPLES["en"])
-    return RuleTable(f"figures.{lang}", _Rules, [
+    return RuleTable(f"figures.{lang}", _Rules, [r for r in [
         # qualifiers: "at least 12", "nearly 500"; "12 or more", "a dozen or so"
-        rule(r"(?:^|(?<=\W))(?P<q>" + q("before") + r")\s*$", "qualifier", ex["qualifier_before"],
+        rule(r"(?:^|(?<=\W))(?P<q>" + q("before") + r")\s*$", "qualifier", ex.get("qualifier_before", ""),
              name="qualifier_before", flags=re.I),
-        rule(r"^\s*(?P<q>" + q("after") + r")(?:\b|(?=\W)|$)", "qualifier", ex["qualifier_after"],
+        rule(r"^\s*(?P<q>" + q("after") + r")(?:\b|(?=\W)|$)", "qualifier", ex.get("qualifier_after", ""),
              name="qualifier_after", flags=re.I),
         # vague amounts: "tens of thousands", "a few hundred"
         rule(r"(?:^|(?<=\W))(?:" + _alt(lexicon.terms("figure_vague", lang)) + r")\s*$", "vague",
-             ex["vague"], name="vague_before", flags=re.I),
+             ex.get("vague", ""), name="vague_before", flags=re.I),
         # not a count: units after ("20 per cent", "3 km", "300-strong"), labels and ages before
         rule(r"^\s*(?:-?\s*(?:" + units("after", "any") + r")s?(?:\b|(?<=\W))|-\s*(?:" + units("after", "hyphen")
-             + r")s?\b)", "unit", ex["unit_after"], name="unit_after", flags=re.I),
+             + r")s?\b)", "unit", ex.get("unit_after", ""), name="unit_after", flags=re.I),
         rule(r"(?:^|(?<=\W))(?:" + units("before", case="any") + r")\s*$", "unit",
-             ex["unit_before"], name="unit_before", flags=re.I),
+             ex.get("unit_before", ""), name="unit_before", flags=re.I),
         rule(r"(?:^|(?<=\W))(?:" + units("before", case="exact") + r")[\s-]*$", "unit",
-             ex["label_before"], name="label_before"),
+             ex.get("label_before", ""), name="label_before"),
         # who gives the number: "according to the health ministry"
         rule(r"\b(?:" + lead + r")\s+(?P<who>(?:(?:" + articles + r")\s+)?[^,.;:\"“”()]{2,80}?)"
              r"(?=[,.;:\"“”()]|\s+(?:" + stop + r")\b|\s+and\s+(?:" + articles + r")\s|$)", "according",
-             ex["according"], name="according", flags=re.I),
-    ], language=lang)
+             ex.get("according", ""), name="according", flags=re.I),
+    ] if lang == "en" or r.example], language=lang)
 
 
 _RULES = _rule_table("en")
+for _lang in _EXAMPLES:
+    _rule_table(_lang)  # every language's table registers itself (tests/test_rules.py)
+_NEVER = rule(r"(?!x)x", "unit", "-", name="never")
 
 
 def _rule(name: str, lang: str = "en"):
-    return _rules_by_label(lang)[name]
+    return _rules_by_label(lang).get(name, _NEVER)
 
 
 @functools.lru_cache(maxsize=None)
@@ -352,9 +379,11 @@ _HARM = ("population", "killed", "injured", "displaced", "missing", "detained", 
 
 
 def extract(ctx: DocContext) -> list[Figure]:
+    lang = ctx.language or "en"
+    if lang != "en":
+        return _extract_by_words(ctx)  # the other languages: see the section at the end
     out: list[Figure] = []
     text = ctx.text
-    lang = ctx.language or "en"
     num_re = _num_patterns(lang)[0]
     for sent in ctx.sentences():
         ctx.check()
@@ -1233,3 +1262,412 @@ def _cue(text: str, start: int, end: int, s0: int, s1: int) -> str:
             break
         b += m.end()
     return re.sub(r"\s+", " ", text[a:b]).strip()
+
+
+# ---------------------------------------------------------------- other languages
+#
+# French, Russian (parsed), German, Spanish, Ukrainian and Arabic (not parsed) share one
+# reading over the words around each number: the numbers come from extract/numbers.py; the
+# counted noun is the people noun or category word just after the number ("2 000 civils",
+# "пятеро жителей", "471 Todesopfer", "3 من الكوادر"); what happened to them comes from
+# that noun, else (where there is a parse) from the verb or noun that governs it, else from
+# the nearest category word of its clause, after or before it ("ont été tuées", "погибли
+# 471 человек", "نزوح 2698 شخصا"), a tally before it ("le bilan s'élève à 50", "Zahl der
+# Toten ... auf 3000"), a place it is taken to ("до лікарень доправлено 98 осіб"); a
+# sub-count ("з них п'ятеро", "fünf davon") and the items of a list ("16 enfants, 46
+# femmes et 36 hommes") take the category of the count before them. Every word is a row of
+# the figure_* lexicons with its ``lang``; the logic is the same for every language.
+
+_STOPS = frozenset(".;:!?()[]«»\"“”„–—|/")
+_WINDOW = 6         # words looked at after and before a number for what happened
+_TALLY_WINDOW = 10  # before it, when a tally noun is among them ("число погибших возросло до 50")
+
+
+@functools.lru_cache(maxsize=None)
+def _lexicon_terms(kind: str, lang: str, **where: str) -> frozenset[str]:
+    from sitroom.extract.nlp import fold_apostrophes
+    return frozenset(fold_apostrophes(t) for t in lexicon.terms(kind, lang, **where))
+
+
+def _w_lookup(ctx: DocContext, ws: list, k: int, table) -> tuple[str, int] | None:
+    """(the entry, how many words it spans) for words[k] (and words[k+1]: "ums Leben") in a
+    set or dict keyed by lower-cased forms and lemmas; French lemmas come from the parse."""
+    from sitroom.extract import numbers
+    lang = ctx.language or "en"
+    if k + 1 < len(ws):
+        two = f"{numbers.forms(ws[k].text, lang)[0]} {numbers.forms(ws[k + 1].text, lang)[0]}"
+        if two in table:
+            return two, 2
+    cands = list(numbers.forms(ws[k].text, lang))
+    tok = _token_at_char(ctx, ws[k].start)
+    if tok is not None and tok.lemma_ and lang not in ("ar",):
+        cands.insert(0, tok.lemma_.lower())
+    for c in cands:
+        if c in table:
+            return c, 1
+    return None
+
+
+def _token_at_char(ctx: DocContext, at: int) -> Token | None:
+    span = ctx.doc.char_span(at, at + 1, alignment_mode="expand")
+    return span[0] if span is not None and len(span) else None
+
+
+def _w_category(ctx: DocContext, ws: list, k: int) -> str | None:
+    lang = ctx.language or "en"
+    table = _categories(lang)
+    got = _w_lookup(ctx, ws, k, table)
+    if got is None:
+        return None
+    cat, cond = table[got[0]]
+    if cond == "place_object":
+        places = _lexicon_terms("figure_place_nouns", lang)
+        for j in range(k + 1, min(len(ws), k + 5)):
+            if _w_lookup(ctx, ws, j, places) or ctx.facts_at("places", ws[j].start):
+                return cat
+        return None
+    return cat if not cond or cond == "noun" else None
+
+
+def _w_people(ctx: DocContext, ws: list, k: int) -> bool:
+    lang = ctx.language or "en"
+    return _w_lookup(ctx, ws, k, _people(lang) | _lexicon_terms("figure_people", lang)) is not None
+
+
+def _w_is(ctx: DocContext, ws: list, k: int, role: str) -> bool:
+    return 0 <= k < len(ws) and ws[k].low in _words(role, ctx.language or "en")
+
+
+def _w_phrase_before(ws: list, k: int, terms: frozenset[str], reach: int = 3) -> bool:
+    """Whether one of ``terms`` (phrases) ends just before word k, within ``reach`` words."""
+    for a in range(max(0, k - reach), k):
+        if " ".join(w.low for w in ws[a:k]) in terms:
+            return True
+    return False
+
+
+def _extract_by_words(ctx: DocContext) -> list[Figure]:
+    from sitroom.extract import numbers
+    out: list[Figure] = []
+    text = ctx.text
+    lang = ctx.language or "en"
+    for sent in ctx.sentences():
+        ctx.check()
+        s0, s1 = sent.start_char, sent.end_char
+        ws = numbers.words(text, s0, s1, lang)
+        nums = [n for n in numbers.numbers(ws, text, lang) if not _w_not_a_count(ctx, ws, n, s0, s1)]
+        sent_figs: list[Figure] = []
+        again: list[Figure] = []  # "з 98 поранених, ...": a count given before, framing a list
+        i = 0
+        while i < len(nums):
+            n = nums[i]
+            rng = _w_range(ctx, ws, nums, i)
+            low = high = qualifier = None
+            first, last, value = n, n, n.value
+            if rng is not None:
+                last, lo, hi, change = rng
+                i += 1
+                if change:
+                    first, value = last, hi
+                else:
+                    low, high, qualifier, value = lo, hi, "range", lo
+            i += 1
+            got = _w_category_of(ctx, ws, nums, first, last, sent_figs)
+            if got is None:
+                continue
+            category, subject = got
+            start, end = first.start, last.end
+            if qualifier is None:
+                qualifier = _qualifier(text[max(s0, start - 40):start], text[end:min(s1, end + 15)], lang)
+            tok = _token_at(ctx, start, end)
+            fig = Figure(
+                start=start, end=end, sentence=ctx.sentence_text(sent), value=value, low=low, high=high,
+                qualifier=qualifier, category=category, subject=subject, as_of=_as_of(ctx, sent, start, category),
+                attributed_to=_w_attribution(ctx, sent, tok) if tok is not None else None,
+                cue=_cue(text, start, end, s0, s1))
+            if _w_is(ctx, ws, first.first - 1, "partitive") or _w_is(ctx, ws, first.first - 2, "partitive"):
+                if any(f.value == fig.value and f.category == fig.category for f in out):
+                    again.append(fig)
+            sent_figs.append(fig)
+        out.extend(f for f in sent_figs if not any(f is a for a in again))
+    return out
+
+
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}(?:-\d{1,2})?|\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}:\d{2}")
+
+
+def _w_not_a_count(ctx: DocContext, ws: list, n, s0: int, s1: int) -> bool:
+    text, lang = ctx.text, ctx.language or "en"
+    if n.value <= 0 or n.value > _MAX_COUNT or (not n.digits and n.value == 1):
+        return True  # "un", "eine", "один": an article or "one of", not a count
+    before = text[max(s0, n.start - 40):n.start]
+    after = text[n.end:min(s1, n.end + 30)]
+    if _rule("unit_after", lang).pattern.match(after) or _rule("unit_before", lang).pattern.search(before):
+        return True
+    if _rule("vague_before", lang).pattern.search(before):
+        return True
+    if n.digits and n.scale == 1 and 1800 <= n.value <= 2100 and re.fullmatch(r"\d{4}", ctx.text[n.start:n.end]):
+        return True  # a year
+    if ctx.facts_at("dates", n.start) or ctx.facts_at("dates", n.end - 1):
+        return True
+    if n.digits:
+        a = n.start
+        while a > s0 and not text[a - 1].isspace():
+            a -= 1
+        b = n.end
+        while b < s1 and not text[b].isspace():
+            b += 1
+        if text[n.start] == "0" and n.end - n.start > 1 or _DATE_LIKE.search(text[a:b]):
+            return True  # "2025-11-01", "01", "10:30": a date or a time, not a count
+        if re.match(r"\.\s+\w", text[n.end:s1]) and not n.scale > 1:
+            return True  # "am 18. Oktober": an ordinal
+    if n.collective and not _rule("qualifier_before", lang).pattern.search(before):
+        return True  # "сотні людей" are hundreds; "близько сотні" is about a hundred
+    return False
+
+
+def _w_range(ctx: DocContext, ws: list, nums: list, i: int):
+    """(the last number, low, high, is_change) where nums[i] opens a range ("от 300 до 500",
+    "entre 10 et 50", "7-8 тисяч", "cinq ou six") or a change ("passé de 20 à 68")."""
+    lang = ctx.language or "en"
+    if i + 1 >= len(nums):
+        return None
+    a, b = nums[i], nums[i + 1]
+    between = [w.low for w in ws[a.last + 1:b.first]]
+    if len(between) != 1:
+        return None
+    sep = between[0]
+    va, vb = a.value, b.value
+    if b.scale > 1 and a.scale == 1 and a.digits and va * b.scale <= vb:
+        va *= b.scale  # "7-8 тисяч": the scale after the second number is the first's too
+    if vb <= va:
+        return None
+    lead = ws[a.first - 1].low if a.first > 0 else ""
+    froms, leads = _words("range_from", lang), _words("range_lead", lang)
+    if sep in _words("range_to", lang) and lead in froms:
+        change = any(_w_lookup(ctx, ws, k, _words("change_verb", lang))
+                     for k in range(max(0, a.first - 4), a.first - 1))
+        return (b, va, vb, change)
+    if sep in ("-", "–", "—") and a.digits and b.digits:
+        return (b, va, vb, False)
+    if sep in _words("range_and", lang) and lead in leads - froms:
+        return (b, va, vb, False)
+    if sep in _words("range_or", lang) and a.digits == b.digits and vb <= 2 * va:
+        return (b, va, vb, False)
+    return None
+
+
+def _w_category_of(ctx: DocContext, ws: list, nums: list, first, last, sent_figs: list[Figure]):
+    """(category, subject) of the number(s) first..last, or None when they count no people."""
+    lang = ctx.language or "en"
+    num_words = {k for n in nums for k in range(n.first, n.last + 1)}
+    # the counted noun: a people noun or category word just after the number, past at most
+    # two other words ("12.500 weitere Menschen") and a partitive ("3 من الكوادر")
+    counted = own = None
+    k, skipped = last.last + 1, 0
+    while k < len(ws) and skipped <= 2:
+        w = ws[k]
+        if w.text in _STOPS or w.text == ",":
+            break
+        if k in num_words:
+            # "200 ou 500 morts": the second number's noun is the first's too
+            if k - 1 > last.last and ws[k - 1].low in _words("range_or", lang) | _words("range_and", lang):
+                nxt = next(n for n in nums if n.first == k)
+                k = nxt.last + 1
+                continue
+            break
+        if (cat := _w_category(ctx, ws, k)) is not None and cat not in ("other",):
+            counted, own = k, cat
+            break
+        if _w_people(ctx, ws, k):
+            counted = k
+            break
+        if not _w_is(ctx, ws, k, "partitive") and not _w_is(ctx, ws, k, "article"):
+            skipped += 1
+        k += 1
+    if counted is not None and own is None and (cat := _w_category(ctx, ws, counted)) is not None:
+        own = cat
+    subject = ws[counted].text if counted is not None and own is None else "people"
+    if own is not None and own not in ("population", "other"):
+        return own, subject
+    # the governing word, where there is a parse
+    gov = _w_governor(ctx, ws, counted if counted is not None else first.first)
+    after = _w_window(ctx, ws, (counted if counted is not None else last.last) + 1, 1, num_words)
+    lead = first.first  # the first word before the number and its qualifier ("ما لا يقل عن")
+    q = _rule("qualifier_before", lang).pattern.search(ctx.text[max(0, first.start - 40):first.start])
+    if q:
+        qstart = first.start - 40 + q.start() if first.start >= 40 else q.start()
+        while lead > 0 and ws[lead - 1].start >= qstart:
+            lead -= 1
+    tally = _w_tally_before(ctx, ws, lead)
+    before = _w_window(ctx, ws, lead - 1, -1, num_words, _TALLY_WINDOW if tally else _WINDOW)
+    sub = _w_subcount(ctx, ws, first.first, last.last) and sent_figs
+    cat = None
+    if gov:
+        cat = gov
+    elif sub:
+        cat = after[1] if after and after[0] <= 3 else sent_figs[-1].category
+    elif after and before:
+        cat = after[1] if after[0] <= before[0] else before[1]
+    elif after or before:
+        cat = (after or before)[1]
+    if cat is None:
+        cat = _w_listed(ctx, ws, first.first, last.last, counted, sent_figs)
+        if cat is not None:
+            return cat, subject
+        return None
+    if counted is not None or tally or sub:
+        return cat, subject
+    # a bare number: its category word must be right beside it ("314 sind verletzt", "ont
+    # tué 12"), and the word after it no other noun ("12 chèvres")
+    near = (after and after[1] == cat and (after[0] <= 3 or after[2] and after[0] <= _WINDOW - 1)) or \
+        (before and before[0] <= 2 and before[1] == cat) or gov
+    if not near or _w_other_noun(ctx, ws, last.last + 1):
+        return None
+    return cat, subject
+
+
+def _w_window(ctx: DocContext, ws: list, k: int, step: int, num_words: set, reach: int = _WINDOW):
+    """(distance, category) of the nearest category word (or state: "in Krankenhäuser")
+    from word k on, in direction ``step``, within the clause and before another number."""
+    dist = 0
+    lang = ctx.language or "en"
+    states = _states(lang)
+    while 0 <= k < len(ws) and dist < reach:
+        w = ws[k]
+        if w.text in _STOPS or w.text == "," or k in num_words:
+            return None
+        if step > 0 and (w.low in _words("range_and", lang) or _w_and_prefixed(ctx, w)):
+            return None  # "39 людей та понад 87 отримали ...": the next clause's word
+        dist += 1
+        if (cat := _w_category(ctx, ws, k)) is not None and cat not in ("other", "population"):
+            return dist, cat, False
+        if (st := _w_lookup(ctx, ws, k, states)) is not None:
+            cat, preps = states[st[0]]
+            if any(ws[j].low in preps for j in range(max(0, k - 2), k)) or \
+                    any(ws[k].low.startswith(p) and len(p) == 1 for p in preps):
+                return dist, cat, True
+        k += step
+    return None
+
+
+def _w_and_prefixed(ctx: DocContext, w) -> bool:
+    """A word with "and" written onto it (Arabic "وأصيب"): it opens another clause."""
+    from sitroom.extract import numbers
+    joiners = [j for j in _words("number_joiner", ctx.language or "en") if len(j) == 1]
+    return any(w.low.startswith(j) and len(w.low) > 3 and w.low[1:] in numbers.forms(w.text, ctx.language or "en")
+               for j in joiners)
+
+
+def _w_tally_before(ctx: DocContext, ws: list, k: int) -> bool:
+    """A tally noun in the words before the number ("Zahl der Toten ... auf 3000")."""
+    tallies = _lexicon_terms("figure_tally_nouns", ctx.language or "en")
+    for j in range(k - 1, max(-1, k - _TALLY_WINDOW - 1), -1):
+        if ws[j].text in _STOPS:
+            return False
+        if _w_lookup(ctx, ws, j, tallies):
+            return True
+    return False
+
+
+def _w_subcount(ctx: DocContext, ws: list, a: int, b: int) -> bool:
+    """"з них п'ятеро", "dont cinq", "fünf davon", "darunter fünf Kinder"."""
+    lang = ctx.language or "en"
+    terms = _words("sub_pronoun", lang) | _words("including", lang)
+    if _w_phrase_before(ws, a, terms) or (a > 1 and ws[a - 1].low in terms):
+        return True
+    return b + 1 < len(ws) and ws[b + 1].low in _words("sub_pronoun", lang)
+
+
+def _w_listed(ctx: DocContext, ws: list, k: int, last: int, counted: int | None,
+              sent_figs: list[Figure]) -> str | None:
+    """"16 дітей, 46 жінок та 36 чоловіків": an item of a list takes the count before it;
+    so does a number that ends its clause ("..., mais plutôt entre 10 et 50") and the
+    people of a count framed before ("З 98 поранених, ..., 16 дітей")."""
+    if not sent_figs:
+        return None
+    if last + 1 >= len(ws) or ws[last + 1].text in _STOPS:
+        return sent_figs[-1].category  # elliptical: nothing said after it
+    lang = ctx.language or "en"
+    framed = [sent_figs[0]] if _w_frames(ctx, ws, sent_figs[0]) else []
+    if framed and counted is not None:
+        return framed[-1].category
+    prev_end = sent_figs[-1].end
+    between = [w for w in ws[:k] if w.start >= prev_end]
+    if len(between) > 4:
+        return None
+    for j, w in enumerate(ws[:k]):
+        if w.start < prev_end:
+            continue
+        if not (w.text in (",", ":", ";") or w.low in _words("range_and", lang) or _w_people(ctx, ws, j)):
+            return None
+    return sent_figs[-1].category
+
+
+def _w_frames(ctx: DocContext, ws: list, f: Figure) -> bool:
+    """The first count of a sentence, after a partitive ("З 98 поранених", "von den 98
+    Verwundeten"): it frames the counts of the list that follows."""
+    k = next((j for j, w in enumerate(ws) if w.start == f.start), None)
+    return k is not None and (_w_is(ctx, ws, k - 1, "partitive") or _w_is(ctx, ws, k - 2, "partitive"))
+
+
+def _w_governor(ctx: DocContext, ws: list, k: int) -> str | None:
+    """Where the text is parsed (French, Russian): the category of the word the counted
+    noun (or the number) hangs on: its verb ("ont été tuées"), a verb's object ("получили
+    ранения"), or a modifier of the noun ("civils tués")."""
+    if not ctx.doc.has_annotation("DEP") or not 0 <= k < len(ws):
+        return None
+    tok = _token_at_char(ctx, ws[k].start)
+    if tok is None:
+        return None
+    lang = ctx.language or "en"
+    for c in tok.children:
+        if c.dep_ in ("acl", "amod", "acl:relcl") and (cat := _tok_category(c, lang)):
+            return cat
+    t = tok
+    for _ in range(3):
+        h = t.head
+        if h.i == t.i:
+            return None
+        if h.lemma_.lower() in _speech(lang):
+            return None
+        if (cat := _tok_category(h, lang)) is not None and cat not in ("other", "population"):
+            return cat
+        if h.pos_ in ("VERB", "AUX"):
+            for c in h.children:
+                if c.dep_ in ("obj", "xcomp") and c.i != t.i and (cat := _tok_category(c, lang)):
+                    return cat
+            return None
+        t = h
+    return None
+
+
+def _tok_category(t: Token, lang: str) -> str | None:
+    from sitroom.extract import numbers
+    table = _categories(lang)
+    for c in (t.lemma_.lower(), *numbers.forms(t.text, lang)):
+        if c in table:
+            cat, cond = table[c]
+            return cat if not cond or cond == "noun" else None
+    return None
+
+
+def _w_other_noun(ctx: DocContext, ws: list, k: int) -> bool:
+    """The word after a bare number is a noun that counts no people ("12 chèvres")."""
+    if k >= len(ws) or not ws[k].is_alpha:
+        return False
+    if _w_people(ctx, ws, k) or _w_category(ctx, ws, k) or _w_is(ctx, ws, k, "partitive"):
+        return False
+    tok = _token_at_char(ctx, ws[k].start)
+    if tok is not None and tok.pos_ in ("NOUN", "PROPN"):
+        return True
+    return (ctx.language == "de" and ws[k].text[:1].isupper())
+
+
+def _w_attribution(ctx: DocContext, sent: Span, tok: Token) -> str | None:
+    """Who gives the number: "selon l'ONU", "по данным МЧС"; where there is a parse, the
+    subject of the verb of saying above it, as in English."""
+    try:
+        return _attribution(ctx, sent, tok)
+    except (IndexError, ValueError):
+        return None

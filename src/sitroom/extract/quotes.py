@@ -181,6 +181,8 @@ def _quote_spans(text: str, check=None) -> _QList:
             if kind != "close":
                 open_at = i
             continue
+        if text[open_at] == "«" and text[i] not in "«»" and "\n" not in text[open_at:i]:
+            continue  # a quotation inside a «quotation» ("«... „...“ ...»"): the outer one is the quote
         if paras is None or paras.a != open_at:
             paras = _Paragraphs(text, open_at)
         if paras.newline_before(i):
@@ -1015,6 +1017,8 @@ def _quoted_share(toks: list[Token], q: _Q) -> float:
 
 
 def extract(ctx: DocContext) -> list[Quote]:
+    if ctx.language != "en":
+        return _extract_other(ctx)
     spans = _quote_spans(ctx.text, ctx.check)
     state = _Speakers(ctx, spans)
     out: list[Quote] = []
@@ -1225,3 +1229,486 @@ def _urged(verb: Token) -> list[Token]:
     toks = [t for t in obj.subtree if t.i < comp[0].i or t in comp[0].subtree] + list(comp[0].subtree)
     seen: dict[int, Token] = {t.i: t for t in toks}
     return sorted(seen.values(), key=lambda t: t.i)
+
+
+# ---------------------------------------------------------------- other languages
+#
+# French, German, Spanish, Russian, Ukrainian, Arabic (and any language given lexicon
+# rows): the same steps as English over what each language's parse gives (see
+# notes/LANGUAGES.md). Quotation marks of every language (« », „ “, the dialogue dash
+# that opens a paragraph in Russian and Ukrainian); verbs of saying by lemma
+# (``token._.lemmas`` against speech_verbs rows of the language); the speaker is the
+# verb's subject where there is a parser (French, Russian: ``nsubj``), else the phrase
+# next to the verb (either side: "sagte der Sprecher", "Der Sprecher sagte", "وقال
+# المتحدث"), the named person or organisation in it first, then a role or a speaker noun
+# (titles, quote_speakers), a pronoun or no subject at all the last speaker;
+# "selon X", "laut X", "по словам X", "وفقا لـX" (quote_cues, according_to) and a verb of
+# saying with its complementizer ("a déclaré que", "заявил, что", "قال إن") or with the
+# claim before it ("..., a déclaré X", "..., sagte X") make reported speech.
+
+_M_STOP = set(",.;:!?()[]{}«»„“”\"—–،؛؟")
+_M_CUT = re.compile(r";\s|\s[—–]\s|\n|؛")
+
+
+@functools.lru_cache(maxsize=None)
+def _mlex(lang: str):
+    speakers = lexicon.table("quote_speakers", lang)
+    pron = lexicon.table("entity_pronouns", lang)
+    cues = lexicon.rows("quote_cues", lang)
+
+    def alt(terms: list[str]) -> str:
+        parts = []
+        for t in sorted(terms, key=lambda t: (-len(t), t)):
+            parts.append(re.escape(t[:-1]) + "ـ?" if t.endswith("ـ") else re.escape(t) + r"(?=[\s,])")
+        return "|".join(parts)
+
+    according = [r.term for r in cues if r.cue == "according_to"]
+    return {
+        "speech": lexicon.terms("speech_verbs", lang),
+        "reporting": lexicon.terms("speech_verbs", lang, reporting="yes"),
+        "roles": lexicon.terms("titles", lang, type="role"),
+        "speaker_kind": {t: r.speaker for t, r in speakers.items()},
+        "person_pron": {t: r.gender for t, r in pron.items() if r.refers == "person"},
+        "group_pron": {t for t, r in pron.items() if r.refers == "group"},
+        "determiners": lexicon.terms("entity_cues", lang, cue="determiner"),
+        "according": re.compile(rf"(?<!\w)(?:{alt(according)})\s*", re.I) if according else None,
+        "comp": lexicon.terms("quote_cues", lang, cue="complementizer"),
+        "phrase_end": lexicon.terms("quote_cues", lang, cue="phrase_end"),
+    }
+
+
+def _lemmas(t: Token) -> tuple[str, ...]:
+    got = t._.lemmas if Token.has_extension("lemmas") else None
+    return tuple(got or ()) + (t.lower_,)
+
+
+def _has_deps(doc) -> bool:
+    return doc.has_annotation("DEP")
+
+
+def _m_is_speech(t: Token, lex: dict, qs: _QList, reporting: bool = False) -> bool:
+    if t.is_punct or t.is_space or _in_quotes(t, qs):
+        return False
+    words = lex["reporting"] if reporting else lex["speech"]
+    if not any(x in words for x in _lemmas(t)):
+        return False
+    # where the parse tags words, a verb (a participle or gerund included), never a noun
+    return t.pos_ not in ("NOUN", "PROPN", "ADJ", "ADP", "PRON", "DET", "NUM")
+
+
+def _m_stop(t: Token, lex: dict) -> bool:
+    return t.is_punct and (t.text in _M_STOP or t.text[:1] in _M_STOP) or t.lower_ in lex["comp"] or "\n" in t.text
+
+
+class _MState:
+    """Who spoke so far (for pronouns and speakers left out: "Añadió que...", "وأضاف أن...")."""
+
+    def __init__(self, ctx: DocContext, qs: _QList):
+        self.ctx, self.qs = ctx, qs
+        self.ents = sorted(ctx.entities, key=lambda e: e.start)
+        self.ix = _Ents(self.ents)
+        self.said: list[_Said] = []
+
+    def spoke(self, name: str, role: str | None, person: bool, at: int) -> None:
+        self.said.append(_Said(name, role, person, at))
+
+    def last(self, at: int, person: bool | None = None, within: int = 1200) -> _Said | None:
+        for s in reversed(self.said):
+            if s.at < at - within:
+                return None
+            if s.at < at and (person is None or s.person == person):
+                return s
+        return None
+
+
+def _m_phrase_text(toks: list[Token], lex: dict) -> str:
+    while toks and (toks[0].lower_ in lex["determiners"] or toks[0].is_punct):
+        toks = toks[1:]
+    while toks and (toks[-1].is_punct or toks[-1].lower_ in lex["determiners"]):
+        toks = toks[:-1]
+    text = "".join(t.text_with_ws for t in toks).strip()
+    return re.sub(r"\s+", " ", text)
+
+
+def _m_role(toks: list[Token], e: Entity, lex: dict) -> str | None:
+    """The words of the phrase outside the name, when they hold a role word."""
+    if e.role:
+        return e.role
+    rest = [t for t in toks if not (e.start <= t.idx < e.end)]
+    if not any(set(_lemmas(t)) & lex["roles"] for t in rest):
+        return None
+    # the role words next to the name: a run without punctuation on either side of it
+    before = [t for t in rest if t.idx < e.start]
+    after = [t for t in rest if t.idx >= e.end]
+    cut = next((k for k, t in enumerate(after) if t.is_punct and k > 0), len(after))
+    after = after[:cut]
+    for part in (before, after):
+        if any(set(_lemmas(t)) & lex["roles"] for t in part):
+            text = _m_phrase_text(part, lex)
+            if text and len(text.split()) <= 10:
+                return text
+    return None
+
+
+def _m_resolve(ctx: DocContext, state: _MState, toks: list[Token], lex: dict, at: int):
+    """(score, speaker, role, person) of a phrase next to a verb of saying, or None."""
+    toks = full = [t for t in toks if not t.is_space]
+    # the phrase ends at a word that opens what was said where or when ("dans un communiqué",
+    # "am Montag", "في بيان"): the phrase before it, if any, when it comes after the verb
+    for _ in range(2):
+        cut = next((k for k, t in enumerate(toks) if t.lower_ in lex["phrase_end"]), None)
+        if cut is None:
+            break
+        # after the verb, a phrase that opens with it ("заявив у Telegram Кириленко"): past it and its word
+        toks = toks[:cut] if cut > 0 or toks[0].idx < at else toks[2:]
+    if not toks:
+        return None
+    a, b = toks[0].idx, toks[-1].idx + len(toks[-1])
+    ents = [e for e in state.ix.between(a - 40, b) if e.start < b and e.end > a and e.label in ("PERSON", "ORG")
+            and not state.qs.covers(e.start)]
+    persons = [e for e in ents if e.label == "PERSON"]
+    if persons:
+        e = persons[0]
+        return 3, e.canonical, _m_role(toks, e, lex), True
+    for t in toks[:3]:
+        low = t.lower_
+        if low in lex["person_pron"]:
+            s = state.last(at, person=True)
+            return (2, s.name, s.role, True) if s else None
+        if low in lex["group_pron"]:
+            s = state.last(at, person=False) or state.last(at)
+            return (2, s.name, s.role, s.person) if s else None
+    if ents:
+        e = ents[0]
+        return 3, e.canonical, None, False
+    # a role or a speaker noun: "der Sprecher des Ministeriums", "глава администрации", "المتحدث باسم الجيش"
+    for k, t in enumerate(toks):
+        lem = set(_lemmas(t))
+        role = lem & lex["roles"]
+        kind = next((lex["speaker_kind"][x] for x in _lemmas(t) if x in lex["speaker_kind"]), None)
+        if not role and kind is None:
+            continue
+        start = 0 if k <= 3 else k
+        phrase: list[Token] = []
+        for u in toks[start:]:
+            if phrase and (u.like_num or ctx.facts_at("dates", u.idx) or _m_stop(u, lex)):
+                break
+            phrase.append(u)
+            if len(phrase) >= 7:
+                break
+        text = _m_phrase_text(phrase, lex)
+        if not text:
+            continue
+        if role and len(text.split()) <= 4:
+            # "the head of the region said": the person named with that role, before it, else after
+            named = [e for e in state.ents if e.label == "PERSON" and e.role and not state.qs.covers(e.start)
+                     and role & set(re.split(r"[\s-]", e.role.lower()))]
+            pick = max((e for e in named if e.start < at), key=lambda e: e.start, default=None) or \
+                min(named, key=lambda e: e.start, default=None)
+            if pick is not None:
+                return 2, pick.canonical, pick.role, True
+        if kind == "government":
+            for u in full:
+                for p in ctx.facts_at("places", u.idx):
+                    if p.country:
+                        country = _country_name(p.country)
+                        if country:
+                            return 2, f"Government of {country}", text, False
+        return 2, text, text if role else None, kind == "person" or bool(role)
+    # a capitalised name that nothing else took ("sagte Weber", "dijo Pérez", "hatte die Hamas")
+    if len(toks) <= 6:
+        for k, t in enumerate(toks):
+            if t.is_sent_start or not (t.text[:1].isupper() and t.is_alpha) or t.lower_ in lex["determiners"]:
+                continue
+            if k > 0 and toks[k - 1].lower_ not in lex["determiners"] and not toks[k - 1].is_sent_start:
+                break
+            run = [t]
+            for u in toks[k + 1:]:
+                if not (u.text[:1].isupper() and u.is_alpha) or len(run) >= 4:
+                    break
+                run.append(u)
+            if any(ctx.facts_at("places", u.idx) or ctx.facts_at("dates", u.idx) for u in run):
+                break
+            return 1, _m_phrase_text(run, lex), None, True
+    return None
+
+
+def _m_side(sent: Span, v: Token, lex: dict, after: bool) -> list[Token]:
+    """The words next to a verb of saying up to punctuation, a complementizer or a quotation."""
+    out: list[Token] = []
+    rng = range(v.i + 1, sent.end) if after else range(v.i - 1, sent.start - 1, -1)
+    doc = v.doc
+    for j in rng:
+        t = doc[j]
+        if _m_stop(t, lex) or len(out) >= 10:
+            break
+        if t.is_space:
+            continue
+        out.append(t)
+    return out if after else out[::-1]
+
+
+def _m_subject(v: Token) -> list[Token]:
+    """The subject phrase of a verb over a UD parse (its appositions kept, relative clauses not)."""
+    heads = [v] + ([v.head] if v.dep_.startswith("aux") or v.dep_ == "cop" else [])
+    for h in heads:
+        subs = [c for c in h.children if c.dep_ in ("nsubj", "nsubj:pass", "csubj")]
+        if subs:
+            subj = min(subs, key=lambda c: abs(c.i - v.i))
+            skip = {t.i for c in subj.subtree if c.dep_ in ("acl:relcl", "acl", "parataxis") and c.i != subj.i
+                    for t in c.subtree}
+            toks = sorted((t for t in subj.subtree if t.i not in skip), key=lambda t: t.i)
+            return toks[:14]
+    return []
+
+
+def _m_speaker(ctx: DocContext, state: _MState, sent: Span, v: Token, lex: dict, after_first: bool):
+    """(speaker, role, person) of a verb of saying, or None."""
+    at = v.idx
+    if _has_deps(ctx.doc):
+        subj = _m_subject(v)
+        if subj:
+            got = _m_resolve(ctx, state, subj, lex, at)
+            if got:
+                return got[1:]
+    sides = [_m_side(sent, v, lex, after=True), _m_side(sent, v, lex, after=False)]
+    if not after_first:
+        sides.reverse()
+    best = None
+    for side in sides:
+        got = _m_resolve(ctx, state, side, lex, at)
+        if got and (best is None or got[0] > best[0]):
+            best = got
+    if best:
+        return best[1:]
+    s = state.last(at, within=800)   # a verb without a subject: the last speaker goes on
+    return (s.name, s.role, s.person) if s else None
+
+
+def _dash_spans(text: str, qs: _QList) -> list[_Q]:
+    """Dialogue dashes: a paragraph opening with a dash is speech up to ", — said X", and
+    after it again from the next " — " to the paragraph's end."""
+    out: list[_Q] = []
+    for m in re.finditer(r"(?m)^[ \t]*[—–][ \t\u00a0]+", text):
+        end = text.find("\n", m.end())
+        end = len(text) if end < 0 else end
+        para = text[m.end():end]
+        parts = re.split(r"(?<=[,.!?…])[ \t\u00a0]+[—–][ \t\u00a0]+", para)
+        pos = m.end()
+        for k, part in enumerate(parts):
+            if k % 2 == 0 and not qs.covers(pos):
+                before = len(out)
+                _add(out, text, pos, pos + len(part))
+                if len(out) > before:
+                    out[-1] = _Q(out[-1].start, out[-1].end, text[out[-1].start:out[-1].end].rstrip(",.!?… "))
+                    out[-1].end = out[-1].start + len(out[-1].text)
+            pos += len(part)
+            rest = text[pos:end]
+            sep = re.match(r"[ \t\u00a0]+[—–][ \t\u00a0]+", rest)
+            pos += sep.end() if sep else 0
+    return out
+
+
+def _m_spans(ctx: DocContext) -> _QList:
+    spans = _quote_spans(ctx.text, ctx.check)
+    extra = _dash_spans(ctx.text, spans)
+    if not extra:
+        return spans
+    return _QList(sorted(list(spans) + [q for q in extra if not spans.meeting(q.start, q.end)],
+                         key=lambda q: q.start))
+
+
+def _extract_other(ctx: DocContext) -> list[Quote]:
+    lex = _mlex(ctx.language)
+    if not lex["speech"]:
+        return []
+    spans = _m_spans(ctx)
+    state = _MState(ctx, spans)
+    out: list[Quote] = []
+    prev: Quote | None = None
+    by_sent: dict[int, list[_Q]] = {}
+    for q in spans:
+        by_sent.setdefault(ctx.sentence_of(q.start).start, []).append(q)
+    for sent in ctx.sentences():
+        ctx.check()
+        direct: list[Quote] = []
+        for q in by_sent.get(sent.start, []):
+            ctx.check()
+            if len(q.text.split()) < 4:
+                continue
+            got = _m_attribute(ctx, state, sent, q, spans, lex, prev)
+            if got is None:
+                continue
+            speaker, role, person = got
+            quote = Quote(start=q.start, end=q.end, sentence=ctx.sentence_text(sent), text=q.text, speaker=speaker,
+                          speaker_role=role, kind="direct", medium=None)
+            out.append(quote)
+            direct.append(quote)
+            state.spoke(speaker, role, person, q.start)
+            prev = quote
+        if _headline(ctx, sent):
+            continue
+        for r, person in _m_reported(ctx, state, sent, spans, direct, lex):
+            out.append(r)
+            state.spoke(r.speaker, r.speaker_role, person, r.start)
+    out.sort(key=lambda x: x.start)
+    return [_shared_name(q, ctx.language, ctx.text) for q in out]
+
+
+def _shared_name(q: Quote, lang: str, text: str) -> Quote:
+    """The speaker in the form reports in every language share: an organisation's English
+    name, a person's name in Latin letters; the words of the report kept in speaker_written."""
+    from sitroom.extract.entities import latin_name, org_in_context
+
+    if not q.speaker:
+        return q
+    shared = org_in_context(q.speaker, lang, text)
+    if shared is None and sum(w[:1].isupper() for w in q.speaker.split()) >= 2:
+        shared = latin_name(q.speaker, lang)   # a person's full name (a body's name stays as written)
+    if shared and shared != q.speaker:
+        q.speaker_written, q.speaker = q.speaker, shared
+    return q
+
+
+def _m_attribute(ctx: DocContext, state: _MState, sent: Span, q: _Q, qs: _QList, lex: dict, prev: Quote | None):
+    """(speaker, role, person) of a direct quote, or None."""
+    end_sent = ctx.sentence_of(max(q.start, q.end - 1))
+    sents = [sent] + ([end_sent] if end_sent.start != sent.start else [])
+    after = ctx.doc.char_span(q.end, min(len(ctx.text), q.end + 4), alignment_mode="expand")
+    if after is not None and len(after) and after[-1].sent.start not in (s.start for s in sents):
+        sents.append(after[-1].sent)
+    verbs = [t for s in sents for t in s if _m_is_speech(t, lex, qs)
+             and "\n" not in ctx.text[min(t.idx, q.end):max(t.idx, q.start)]]
+    if verbs:
+        v = min(verbs, key=lambda v: (v.idx - q.end if v.idx >= q.end else q.start - v.idx + 5))
+        got = _m_speaker(ctx, state, v.sent, v, lex, after_first=v.idx >= q.end)
+        if got:
+            return got
+    # "selon X : « ... »"
+    if lex["according"] is not None:
+        for m in lex["according"].finditer(sent.text):
+            if not (q.start <= sent.start_char + m.start() < q.end):
+                got = _m_cue_speaker(ctx, state, sent, m, lex)
+                if got:
+                    return got[:3]
+    # "X : « ... »": the named speaker before a colon
+    head = ctx.text[sent.start_char:q.start].rstrip(" «„“\"")
+    if head.endswith(":"):
+        lead = ctx.doc.char_span(sent.start_char, sent.start_char + len(head) - 1, alignment_mode="contract")
+        if lead is not None and len(lead):
+            got = _m_resolve(ctx, state, list(lead)[-8:], lex, q.start)
+            if got and got[0] >= 2:
+                return got[1:]
+    # a quotation that goes on from the last one, nothing said between
+    if prev is not None and 0 <= q.start - prev.end < 600 and len(q.text.split()) >= 4 and \
+            ctx.text[ctx.sentence_of(q.start).start_char:q.start].strip(" \"“«„—–-") == "" and \
+            not any(e.label == "PERSON" for e in state.ix.between(prev.end, q.start)):
+        return prev.speaker, prev.speaker_role, True
+    return None
+
+
+def _m_cue_speaker(ctx: DocContext, state: _MState, sent: Span, m: re.Match, lex: dict):
+    """The speaker after "selon"/"laut"/"по словам"/"بحسب": (speaker, role, person, end of the phrase)."""
+    a = sent.start_char + m.end()
+    rest = ctx.text[a:sent.end_char]
+    stop = re.search(r"[,.;:!?()«»„“”\"—–،؛؟\n]", rest)
+    b = a + (stop.start() if stop else len(rest.rstrip()))
+    span = ctx.doc.char_span(a, b, alignment_mode="expand")
+    if span is not None and len(span) > 8:
+        # no comma after the speaker ("Laut UNICEF sind ..."): the name that opens the phrase
+        e = state.ix.at(span[0].idx)
+        if e is None or e.label not in ("PERSON", "ORG"):
+            return None
+        b = e.end
+        span = ctx.doc.char_span(a, b, alignment_mode="expand")
+    if span is None or not len(span) or b - a > 120:
+        return None
+    got = _m_resolve(ctx, state, list(span), lex, a)
+    if got:
+        return got[1], got[2], got[3], b
+    text = _m_phrase_text(list(span), lex)
+    return (text, None, False, b) if text and len(text.split()) <= 8 else None
+
+
+def _m_clause(ctx: DocContext, sent: Span, a: int, b: int, speaker: str, role: str | None) -> Quote | None:
+    body = ctx.text[a:b]
+    m = _M_CUT.search(body)
+    if m and m.start() > 10:
+        body = body[:m.start()]
+    lead = re.match(r"^[\s,:«»„“”\"—–،]+", body)
+    if lead:
+        a += lead.end()
+        body = body[lead.end():]
+    body = body.rstrip(" ,.;:«»„“”\"—–،.")
+    if len(body.split()) < 3 or not speaker:
+        return None
+    return Quote(start=a, end=a + len(body), sentence=ctx.sentence_text(sent), text=body, speaker=speaker,
+                 speaker_role=role, kind="indirect", medium=None)
+
+
+def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct: list[Quote], lex: dict):
+    out: list[tuple[Quote, bool]] = []
+
+    def covered(a: int, b: int) -> bool:
+        if any(a <= d.start < b or d.start <= a < d.end for d in direct):
+            return True
+        inside = sum(min(b, q.end) - max(a, q.start) for q in qs.meeting(a, b))
+        return inside > (b - a) / 2
+
+    def add(q: Quote | None, person: bool) -> None:
+        if q is not None and not covered(q.start, q.end) and not any(
+                o.start < q.end and q.start < o.end for o, _ in out):
+            out.append((q, person))
+
+    lead_sp = len(sent.text) - len(sent.text.lstrip())
+    if lex["according"] is not None:
+        for m in lex["according"].finditer(sent.text):
+            if qs.covers(sent.start_char + m.start()):
+                continue
+            got = _m_cue_speaker(ctx, state, sent, m, lex)
+            if not got:
+                continue
+            speaker, role, person, end = got
+            if m.start() <= lead_sp + 4:   # "Selon X, <claim>."
+                add(_m_clause(ctx, sent, end, sent.end_char, speaker, role), person)
+            else:                          # "<claim>, selon X."
+                add(_m_clause(ctx, sent, sent.start_char, sent.start_char + m.start(), speaker, role), person)
+    doc = ctx.doc
+    for v in sent:
+        if not _m_is_speech(v, lex, qs, reporting=True):
+            continue
+        ctx.check()
+        # a complementizer after the verb (and its subject): "a déclaré que", "заявил, что", "قال إن"
+        comp = None
+        for j in range(v.i + 1, min(sent.end, v.i + 12)):
+            t = doc[j]
+            if t.lower_ in lex["comp"]:
+                comp = t
+                break
+            if t.is_punct and t.text not in (",", "،") or _in_quotes(t, qs) or _m_is_speech(t, lex, qs):
+                break
+        if comp is not None:
+            got = _m_speaker(ctx, state, sent, v, lex, after_first=True)
+            if got:
+                add(_m_clause(ctx, sent, comp.idx + len(comp), sent.end_char, got[0], got[1]), got[2])
+            continue
+        prev_tok = doc[v.i - 1] if v.i > sent.start else None
+        k = v.i - 1
+        while k > sent.start and (doc[k].text in ("—", "–") or doc[k].dep_.startswith("aux") or
+                                  doc[k].lower_ in ("a", "ha", "hat", "habe")):
+            k -= 1
+        if k > sent.start and doc[k].text in (",", "،"):
+            # "<claim>, a déclaré X." / "..., sagte X" / "..., — заявил X"
+            a = sent.start_char
+            if not qs.covers(doc[k].idx - 2):
+                got = _m_speaker(ctx, state, sent, v, lex, after_first=True)
+                if got:
+                    add(_m_clause(ctx, sent, a, doc[k].idx, got[0], got[1]), got[2])
+            continue
+        nxt = doc[v.i + 1] if v.i + 1 < sent.end else None
+        if nxt is not None and nxt.text in (",", ":") and prev_tok is not None and not prev_tok.is_punct:
+            # "Der Sprecher sagte, die Armee habe ...": the clause after the comma
+            got = _m_speaker(ctx, state, sent, v, lex, after_first=False)
+            if got:
+                add(_m_clause(ctx, sent, nxt.idx + 1, sent.end_char, got[0], got[1]), got[2])
+    return out

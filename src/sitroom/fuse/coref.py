@@ -78,27 +78,58 @@ def _families(lang: str) -> dict:
     return lexicon.table("event_families", lang)
 
 
+@functools.lru_cache(maxsize=1)
+def _languages(kind: str) -> tuple[str, ...]:
+    """The languages a lexicon has rows for, English first."""
+    langs = dict.fromkeys(r.lang for r in lexicon.rows(kind, None))
+    return tuple(sorted(langs, key=lambda x: (x != "en", x)))
+
+
+def _word_forms(w: str) -> list[str]:
+    """A word and, in Arabic script, the word with its proclitics taken off."""
+    if any("\u0600" <= c <= "\u06ff" for c in w):
+        from sitroom.extract.nlp import arabic_stems
+        return list(dict.fromkeys([w, *arabic_stems(w)]))
+    return [w]
+
+
+def _stem_match(w: str, t: str) -> bool:
+    """An inflected form of a lexicon term: "shelled" of "shell", "обстреляли" of
+    "обстрел"; three-letter terms only in a script without letter case ("قصفت" of "قصف")."""
+    if " " in t or t.startswith("sub:"):
+        return False
+    if len(t) < 4:
+        return len(t) == 3 and not t.isascii() and t.lower() == t.upper() and w.startswith(t) and len(w) - len(t) <= 2
+    stem = t[:-1] if t.endswith("e") else t
+    return w.startswith(stem) and len(w) - len(t) <= 3
+
+
 @functools.lru_cache(maxsize=8192)
 def family_of(trigger: str, lang: str = "en"):
     """The ``event_families.tsv`` row of a trigger: the longest term the trigger phrase holds
-    ("drone strike" before "strike"), else a word's inflected form ("shelled", "exploded")."""
-    table = _families(lang) or _families("en")
+    ("drone strike" before "strike"), else a word's inflected form ("shelled", "exploded").
+    A trigger of another language than ``lang`` (a mention carries its words, not its
+    language) is looked up in every language's rows after ``lang``'s."""
     words = re.findall(r"[\w'-]+", (trigger or "").lower())
-    for n in range(len(words), 0, -1):
-        for i in range(len(words) - n + 1):
-            row = table.get(" ".join(words[i:i + n]))
-            if row is not None:
-                return row
-    for w in reversed(words):
-        best = None
-        for t, row in table.items():
-            if " " in t or t.startswith("sub:") or len(t) < 4:
-                continue
-            stem = t[:-1] if t.endswith("e") else t
-            if w.startswith(stem) and len(w) - len(t) <= 3 and (best is None or len(t) > len(best[0])):
-                best = (t, row)
-        if best:
-            return best[1]
+    langs = [lang] + [x for x in _languages("event_families") if x != lang]
+    for L in langs:
+        table = _families(L)
+        if not table:
+            continue
+        for n in range(len(words), 0, -1):
+            for i in range(len(words) - n + 1):
+                for form in ([" ".join(words[i:i + n])] if n > 1 else _word_forms(words[i])):
+                    row = table.get(form)
+                    if row is not None:
+                        return row
+        for w in reversed(words):
+            best = None
+            for form in _word_forms(w):
+                for t, row in table.items():
+                    if _stem_match(form, t) and (best is None or len(t) > len(best[0])):
+                        best = (t, row)
+            if best:
+                return best[1]
     return None
 
 
@@ -117,19 +148,24 @@ def other_kind(word: str, lang: str = "en") -> str:
     """What a "Strategic developments / Other" trigger names: "blast" (an explosion of unknown
     cause, which may be a strike reported elsewhere), "flight" (a mass flight) or "siege"
     (a blockade, a siege, an encirclement), from event_triggers.tsv; inflected forms
-    ("exploded", "blockading") are matched by their stem."""
+    ("exploded", "blockading") are matched by their stem; a word of another language than
+    ``lang`` by that language's rows."""
     w = (word or "").lower().split()[-1] if (word or "").strip() else ""
-    rows = lexicon.table("event_triggers", lang)
-    best = ""
-    for t, r in rows.items():
-        if r.sub_event_type != "Other" and r.needs != "blast":
-            continue
-        if w == t or (w.startswith(t.rstrip("e")) and len(w) - len(t) <= 3 and len(t) >= 4):
+    for L in [lang] + [x for x in _languages("event_triggers") if x != lang]:
+        best = ""
+        for t, r in lexicon.table("event_triggers", L).items():
+            if r.sub_event_type != "Other" and r.needs != "blast":
+                continue
             kind = r.needs if r.needs in ("blast", "flight") else "siege"
-            if w == t:
-                return kind
-            best = best or kind
-    return best
+            for form in _word_forms(w):
+                if form == t:
+                    return kind
+                if " " not in t and (form.startswith(t.rstrip("e")) and len(form) - len(t) <= 3 and len(t) >= 4
+                                     or _stem_match(form, t)):
+                    best = best or kind
+        if best:
+            return best
+    return ""
 
 
 def blast_word(word: str, lang: str = "en") -> bool:
