@@ -284,3 +284,34 @@ def test_a_word_that_is_only_an_alternate_name_of_a_small_town_is_no_place():
     # "Tobias" is an alternate name of a small town (not its own name): a person here
     got = found("Donations reached Tobias last week.")
     assert "Tobias" not in got
+
+
+def test_a_state_named_beside_namesake_hamlets_near_the_story_is_the_state():
+    # the hamlets named after states lie near the other places of the story, the states do not
+    got = found("Tech firms are leaving states such as California and Oregon for Maryland and Virginia, "
+                "where offices are cheaper.")
+    assert got["California"].gazetteer_id.startswith("state:") and got["California"].country == "US"
+    assert got["Oregon"].gazetteer_id.startswith("state:")
+
+
+@pytest.mark.parametrize("text, name, iso", [
+    ("Protesters marched through central Tunis on Friday.", "Tunis", "TN"),
+    ("Police fired tear gas at students in Tunis, witnesses said.", "Tunis", "TN"),
+])
+def test_a_capital_bearing_a_spelling_of_its_country_is_the_capital(text, name, iso):
+    p = found(text)[name]
+    assert p.kind == "settlement" and p.country == iso
+
+
+def test_a_country_is_not_its_capital_because_the_capital_has_its_name_as_an_alternate_one():
+    got = found("Floods hit Veracruz and Tabasco on Monday. Across Mexico, more than 20 people died.")
+    assert got["Mexico"].kind == "country" and got["Mexico"].country == "MX"
+
+
+@pytest.mark.parametrize("text, name, iso", [
+    ("Observers from the Republic of Armenia crossed into Georgia.", "Republic of Armenia", "AM"),
+    ("The Kingdom of Morocco sent rescue teams to the Atlas villages.", "Kingdom of Morocco", "MA"),
+])
+def test_official_names_of_countries(text, name, iso):
+    got = found(text)
+    assert got[name].country == iso and got[name].kind in ("country", "metonym")

@@ -979,6 +979,8 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
 SUPPORT_KM = 60.0
 SUPPORT_WEIGHT = 2.0
 TOWN_POPULATION_WEIGHT = 1.3
+ALT_NAME_PENALTY = 3.0
+STATE_OWN_NAME = 3.0
 SUPPORT_CANDS = 40     # candidates of one name that count for its neighbours (the most populous)
 
 
@@ -1022,14 +1024,28 @@ def _score(c: Entry, m: _Mention, countries: Counter, anchors: dict[str, tuple[f
     s = math.log10(c.population + 10) * (TOWN_POPULATION_WEIGHT if c.kind == "settlement" else 1)
     backed = m.support.get((m.surface, c.gid), 0.0) if m.support else 0.0
     s += SUPPORT_WEIGHT * min(backed, 2.0)
-    if c.kind == "settlement" and m.kind_hint != "settlement" and m.within is None \
-            and any(x.kind == "country" for x in m.cands):
+    surface = norm(m.surface)
+    if c.kind == "country" and norm(c.name) != surface \
+            and any(x.capital and x.country == c.country and norm(x.name) == surface for x in m.cands):
+        s -= 20  # the capital's own name that is also a spelling of its country's ("Tunis", "Djibouti"
+        # aside): the city, as "Kuwait City" would be
+    elif c.kind == "settlement" and m.kind_hint != "settlement" and m.within is None \
+            and any(x.kind == "country" and not (norm(x.name) != surface and any(
+                y.capital and y.country == x.country and norm(y.name) == surface for y in m.cands))
+                    for x in m.cands):
         s -= 6  # a country's name is the country, whatever towns share it ("China", "Italy"), unless
         # the text says it is a town ("the town of X", "X, Texas")
+        if norm(c.name) != surface and any(x.kind == "country" and norm(x.name) == surface for x in m.cands):
+            s -= ALT_NAME_PENALTY   # and a city that only has the country's name as an alternate one
+            # ("Mexico" for its capital) is the city only when the text says so
     if c.capital:
         s += 2  # a capital is what a bare name of it means, most of the time
     if norm(c.name) == norm(m.surface):
         s += 1.5  # the place's own name rather than one of its alternate names
+    elif c.kind == "settlement" and c.population < 100_000 and any(norm(x.name) == norm(m.surface) and x.population >= 100_000
+                                        for x in m.cands if x is not c):
+        s -= ALT_NAME_PENALTY   # a town's alternate name where a large place bears it as its own
+        # ("Washington" for a village once called so, when the capital is called that)
     if main_pt is not None and c.kind != "country" and km((c.lat, c.lon), main_pt) < 75:
         s += 4  # inside the area the document is about
     own = m.own if m.own is not None else m.cands[0].country if m.cands and (
@@ -1048,7 +1064,10 @@ def _score(c: Entry, m: _Mention, countries: Counter, anchors: dict[str, tuple[f
                                             and x.population >= 100_000 for x in m.cands):
         s -= 5  # a bare name is the city more often than the province named after it
     elif c.gid.startswith("state:"):
-        s += 2  # a first-level division beats the small towns named after it
+        s += 2 + (STATE_OWN_NAME if norm(c.name) == norm(m.surface) and countries.get(c.country) else 0)
+        # a first-level division beats the small towns named after it, and in a country the
+        # document is about, even near its other places ("states such as California": not a
+        # hamlet of Maryland)
     if m.within is not None:
         s += 6 if _inside(c, m.within) else -20
     if c.gid.startswith("area:") or c.gid.startswith("user:"):
