@@ -1,18 +1,32 @@
-"""JSON Lines: one record per line, everything the store holds with its provenance."""
+"""JSON Lines: one record per line, everything the store holds with its provenance.
+
+Every line has a ``type``; each type has a JSON Schema in ``docs/schemas/<type>.schema.json``:
+
+- ``export``: the first line: generator ("sitroom"), version, when, which collection;
+- ``source``: an archived source (metadata, hash, clean text);
+- ``incident``: an incident as stored (``export/tables.py``'s incidents columns);
+- ``entity``, ``place``, ``date``, ``figure``, ``quote``, ``event``: one fact each, with
+  its article, URL, SHA-256, clean and raw offsets and sentence. A figure's ``value`` is
+  a number; a date's is ``date_value`` (a string such as "2024-03-04" or "2024-W10"), so
+  that no field changes its type between lines.
+
+``sitroom analyze`` refuses such a file (``ingest/tables.py``): an export is not reports.
+"""
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sitroom.fuse.review import reviewed_facts
-from sitroom.models import CleanText
+from sitroom.export import tables
 from sitroom.store.db import Store
 
 FACT_KINDS = ("entities", "places", "dates", "figures", "quotes", "events")
+TYPE_OF = {"entities": "entity", "places": "place", "dates": "date", "figures": "figure", "quotes": "quote",
+           "events": "event", "sources": "source", "incidents": "incident"}
+TYPES = ("export", "source", "incident", *(TYPE_OF[k] for k in FACT_KINDS))
 
 
 def _plain(value: Any) -> Any:
@@ -22,23 +36,21 @@ def _plain(value: Any) -> Any:
 
 
 def records(store: Store, collection: str | None = None) -> Iterator[dict[str, Any]]:
-    """A "source" record per source (of ``collection``), then one record per fact (type =
-    its kind)."""
-    reviews = store.reviews()
-    for s in store.iter_sources(collection=collection):
-        meta = {k: _plain(v) for k, v in dataclasses.asdict(s.meta).items()}
-        yield {"type": "source", "source_id": s.id, "article": s.article_id, "origin": s.origin,
-               "sha256": s.sha256, "captured_at": _plain(s.captured_at), "content_type": s.content_type,
-               "status": s.status, "note": s.note, **meta, "text": s.text}
-        if s.status != "done":
-            continue
-        facts = reviewed_facts(store, s, reviews)
-        clean = CleanText(text=s.text, offsets=s.offsets)
-        for kind in FACT_KINDS:
-            for rec in getattr(facts, kind):
-                row = {k: _plain(v) for k, v in dataclasses.asdict(rec).items()}
-                row["raw_start"], row["raw_end"] = clean.raw_span(rec.start, rec.end)
-                yield {"type": kind[:-1] if kind != "entities" else "entity", "article": s.article_id, **row}
+    """The header, then a "source" record per source (of ``collection``), an "incident"
+    record per incident, then one record per fact (type = its kind)."""
+    from sitroom import __version__
+    from sitroom.fuse import picture
+
+    yield {"type": "export", "generator": "sitroom", "version": __version__,
+           "generated_at": datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None).isoformat(),
+           "collection": collection, "types": list(TYPES)}
+    pic = picture.build(store, collection=collection)
+    for kind in ("sources", "incidents", *FACT_KINDS):
+        for row in tables.rows(store, kind, collection=collection, pic=pic):
+            rec = {"type": TYPE_OF[kind], **{k: _plain(v) for k, v in row.items()}}
+            if kind == "dates":
+                rec["date_value"] = rec.pop("value")
+            yield rec
 
 
 def write(store: Store, path: Path, collection: str | None = None) -> int:

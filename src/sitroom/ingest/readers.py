@@ -7,6 +7,8 @@ knew: for HTML the extracted article text, for text files the decoded text) or a
 A spec is
   * a file: ``.txt`` ``.md`` ``.markdown`` (text), ``.html`` ``.htm`` (article page),
     ``.jsonl`` ``.json`` (records of ``{"id","url","outlet","published","title","text"}``),
+    ``.csv`` (a row per report, with those columns: ``ingest/tables.py``; sitroom's own
+    exports are refused with an error naming the file),
     ``.xml`` ``.rss`` ``.atom`` (a feed whose entries are fetched); any other name is
     sniffed (a feed, HTML, or else text);
   * a folder: those files inside it, recursively, in sorted order, hidden ones skipped;
@@ -60,6 +62,7 @@ MAX_XML_DEPTH = 256            # elements inside one another in a feed (libxml2'
 EMPTY = "empty document"
 OFFLINE = "offline mode: URL not fetched"
 RECORD_KEYS = ("id", "url", "outlet", "published", "title", "author", "text")
+TABLE_EXTENSIONS = (".csv",)   # a corpus as a table (ingest/tables.py)
 
 
 def iter_inputs(specs: Sequence[str], *, online: bool = True, fetcher: Fetcher | None = None) -> Iterator[Item]:
@@ -126,7 +129,8 @@ def read_directory(root: Path, *, online: bool = True, fetcher: Fetcher | None =
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]  # .git, .cache, ...
         found += [Path(dirpath, f) for f in filenames
-                  if not f.startswith(".") and Path(f).suffix.lower() in EXTENSIONS]
+                  if not f.startswith(".") and (Path(f).suffix.lower() in EXTENSIONS
+                                                or Path(f).suffix.lower() in TABLE_EXTENSIONS)]
     if not found and not errors:
         yield InputError(origin=str(root), problem="no inputs in this folder (looked for "
                          + " ".join(sorted(EXTENSIONS)) + ")")
@@ -147,6 +151,11 @@ def read_file(path: Path, *, online: bool = True, fetcher: Fetcher | None = None
             return
         if kind == "jsonl" or (kind == "json" and size > MAX_FILE_BYTES):
             yield from _jsonl_file(path)
+            return
+        if path.suffix.lower() in TABLE_EXTENSIONS:
+            from sitroom.ingest.tables import read_csv
+
+            yield from read_csv(path, _record_input)
             return
         if size > MAX_FILE_BYTES:
             yield InputError(origin=origin, problem=f"too large for a report ({size:,} bytes)")
@@ -241,6 +250,9 @@ def _split_lines(raw: bytes) -> Iterable[tuple[int, bytes | None]]:
 
 
 def _records(lines: Iterable[tuple[int, bytes | None]], origin: str) -> Iterator[Item]:
+    from sitroom.ingest.tables import is_own_export, own_export_error
+
+    first = True
     for n, line in lines:
         where = f"{origin} line {n}"
         if line is None:
@@ -263,6 +275,10 @@ def _records(lines: Iterable[tuple[int, bytes | None]], origin: str) -> Iterator
         except JSONLimitError as exc:
             yield InputError(origin=where, problem=str(exc))
             continue
+        if first and is_own_export(rec):   # our own export given back: refused whole
+            yield own_export_error(origin)
+            return
+        first = False
         yield _record_input(rec, line, where)
 
 
