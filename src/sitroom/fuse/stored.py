@@ -690,6 +690,8 @@ def fuse_pending(store, *, across: bool = False, on_source=None) -> dict:
         touched |= set(recompute(store, regroup))
     for sid in pending:
         def one(conn, sid=sid):
+            if sid not in sql.unfused(conn, ids=[sid]):
+                return []  # a concurrent run fused it meanwhile (writers of incidents take turns)
             written = fuse_source(conn, sid, across=across)
             sql.mark_fused(conn, [sid])
             return written

@@ -86,6 +86,8 @@ class Fetched:
     fetched_at: datetime     # UTC, naive
     redirects: list[str] = field(default_factory=list)  # every URL before final_url, in order
     address: str | None = None  # the address the final response came from
+    etag: str | None = None           # validators for a later conditional GET
+    last_modified: str | None = None  # (status 304: not modified since, raw is empty)
 
 
 # ---------------------------------------------------------------- addresses
@@ -287,16 +289,19 @@ class Fetcher:
 
     # -- the request
 
-    def fetch(self, url: str) -> Fetched:
-        """GET ``url``; raise FetchError on any failure or a status of 400 and above."""
+    def fetch(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+        """GET ``url``; raise FetchError on any failure or a status of 400 and above.
+        With ``etag`` / ``last_modified`` (from an earlier answer) the GET is conditional:
+        an unchanged resource comes back with status 304 and no body."""
         current, chain = url, []
+        conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
         for _ in range(self.max_redirects + 1):
             target = self._checked_url(url, current, redirected=bool(chain))
             host = target.host
             slot = self._host(host)
             with slot.slots:  # at most per_host requests open to this host
                 self._begin(url, host)
-                resp = self._get(url, current)
+                resp = self._get(url, current, conditional)
             if isinstance(resp, Fetched):
                 resp.redirects = chain
                 return resp
@@ -316,13 +321,19 @@ class Fetcher:
             raise FetchError(url, f"{where}invalid URL (no host)")
         return target
 
-    def _get(self, url: str, current: str) -> Fetched | str:
+    def _get(self, url: str, current: str, conditional: dict | None = None) -> Fetched | str:
         """One request: a Fetched, or the next URL of a redirect."""
         deadline = time.monotonic() + self.timeout
         hop = f"redirected to {current}: " if current != url else ""
         try:
-            with self._http().stream("GET", current, timeout=self.timeout) as resp:
+            with self._http().stream("GET", current, timeout=self.timeout, headers=conditional or None) as resp:
                 address = _peer(resp)  # while the connection is surely open
+                if resp.status_code == 304 and conditional:
+                    return Fetched(url=url, final_url=str(resp.url), status=304, content_type="", charset=None,
+                                   raw=b"", fetched_at=datetime.now(UTC).replace(tzinfo=None), address=address,
+                                   etag=resp.headers.get("etag") or conditional.get("If-None-Match"),
+                                   last_modified=resp.headers.get("last-modified")
+                                   or conditional.get("If-Modified-Since"))
                 if resp.status_code in REDIRECTS:
                     location = resp.headers.get("location", "").strip()
                     if not location:
@@ -346,7 +357,8 @@ class Fetcher:
                                content_type=ctype.split(";")[0].strip().lower(),
                                charset=resp.charset_encoding, raw=b"".join(chunks),
                                fetched_at=datetime.now(UTC).replace(tzinfo=None),
-                               address=address)
+                               address=address, etag=resp.headers.get("etag"),
+                               last_modified=resp.headers.get("last-modified"))
         except _AddressRefused as exc:
             allow = ("; allow it with --allow-private or SITROOM_ALLOW_PRIVATE" if self.allowed is not True else "")
             raise FetchRefused(url, f"{hop}refused: {exc}{allow}") from None
@@ -360,6 +372,33 @@ class Fetcher:
             raise FetchError(url, f"{hop}invalid URL ({exc})") from None
         except httpx.HTTPError as exc:
             raise FetchError(url, f"{hop}cannot fetch ({exc.__class__.__name__}: {exc})") from None
+
+
+    def post(self, url: str, body: bytes, content_type: str = "application/json") -> int:
+        """POST ``body`` to ``url`` (a notification to a webhook) under the same rules as a
+        GET: http(s) only, checked addresses, pacing, the fetch limit, a time limit;
+        redirects are not followed. Returns the status; FetchError on any failure or a
+        status of 400 and above."""
+        target = self._checked_url(url, url, redirected=False)
+        slot = self._host(target.host)
+        with slot.slots:
+            self._begin(url, target.host)
+            try:
+                resp = self._http().post(url, content=body, timeout=self.timeout,
+                                         headers={"Content-Type": content_type})
+            except _AddressRefused as exc:
+                allow = ("; allow it with --allow-private or SITROOM_ALLOW_PRIVATE" if self.allowed is not True
+                         else "")
+                raise FetchRefused(url, f"refused: {exc}{allow}") from None
+            except httpx.TimeoutException:
+                raise FetchError(url, f"timed out after {self.timeout:g} s") from None
+            except httpx.ConnectError as exc:
+                raise FetchError(url, _connect_reason(exc)) from None
+            except httpx.HTTPError as exc:
+                raise FetchError(url, f"cannot post ({exc.__class__.__name__}: {exc})") from None
+        if resp.status_code >= 400:
+            raise FetchError(url, f"HTTP {resp.status_code} {_phrase(resp)}".rstrip())
+        return resp.status_code
 
 
 def fetch(url: str, *, timeout: float = TIMEOUT, max_bytes: int = MAX_BYTES,

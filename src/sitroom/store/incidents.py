@@ -257,11 +257,13 @@ def mark_fused(conn: Connection, source_ids: Iterable[int]) -> None:
         conn.execute(update(sources).where(sources.c.id.in_(chunk)).values(fused_at=t))
 
 
-def unfused(conn: Connection) -> list[int]:
-    """Extracted sources whose mentions are not (or no longer) fused: never fused, or
-    extracted again since."""
+def unfused(conn: Connection, ids: Iterable[int] | None = None) -> list[int]:
+    """Extracted sources (of ``ids``) whose mentions are not (or no longer) fused: never
+    fused, or extracted again since."""
     q = select(sources.c.id).where(sources.c.status == "done",
                                    or_(sources.c.fused_at.is_(None), sources.c.fused_at < sources.c.analyzed_at))
+    if ids is not None:
+        q = q.where(sources.c.id.in_(list(ids)))
     return list(conn.execute(q.order_by(sources.c.id)).scalars())
 
 

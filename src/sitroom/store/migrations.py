@@ -121,8 +121,30 @@ def _v8_incidents(conn: Connection) -> None:
         adopt_legacy(conn)
 
 
+def _v9_claims_and_feeds(conn: Connection) -> None:
+    """A team's store and live monitoring: claims on sources (a run claims a source before
+    extracting it, with a lease), each fact's position unique per source (no double
+    write), the state of followed feeds (conditional GET validators, backoff, items seen),
+    the changes that monitoring notified, and when each user last looked at them."""
+    from sitroom.store.schema import FACT_TABLES, changes, feed_items, feeds, sources, users
+
+    have = {c["name"] for c in inspect(conn).get_columns("sources")}
+    for col in (sources.c.claimed_by, sources.c.claimed_until):
+        if col.name not in have:
+            conn.exec_driver_sql(f"ALTER TABLE sources ADD COLUMN {col.name} {col.type.compile(conn.dialect)}")
+    _add_missing_fact_columns(conn)
+    for table, _ in FACT_TABLES.values():
+        for ix in table.indexes:
+            if ix.unique:
+                ix.create(conn, checkfirst=True)
+    if "changes_seen_at" not in {c["name"] for c in inspect(conn).get_columns("users")}:
+        conn.exec_driver_sql(f"ALTER TABLE users ADD COLUMN changes_seen_at "
+                             f"{users.c.changes_seen_at.type.compile(conn.dialect)}")
+    metadata.create_all(conn, tables=[feeds, feed_items, changes])  # checkfirst
+
+
 STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search, _v4_method, _v5_timex,
-                                             _v6_hashed_sessions, _v7_custody, _v8_incidents]
+                                             _v6_hashed_sessions, _v7_custody, _v8_incidents, _v9_claims_and_feeds]
 
 
 def current_version(conn: Connection) -> int:
@@ -133,6 +155,8 @@ def current_version(conn: Connection) -> int:
 
 def upgrade(engine: Engine) -> int:
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # runs opening one store at once upgrade it once
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7312000)")
         have = current_version(conn)
         if have > len(STEPS):
             raise RuntimeError(f"store schema version {have} is newer than this sitroom ({len(STEPS)}): upgrade sitroom")

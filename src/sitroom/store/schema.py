@@ -53,6 +53,11 @@ sources = Table(
     # mentions were last fused into stored incidents (NULL or before analyzed_at: pending)
     Column("origin_group", String(40)),
     Column("fused_at", DateTime),
+    # a run extracting it holds a claim (a random token) until ``claimed_until`` (a lease:
+    # a killed run's claim expires and another run takes the source), so that concurrent
+    # runs on one store never extract the same source twice
+    Column("claimed_by", String(64)),
+    Column("claimed_until", DateTime),
     UniqueConstraint("sha256", name="uq_sources_sha256"),
 )
 Index("ix_sources_external_id", sources.c.external_id)
@@ -105,8 +110,12 @@ def fact_table(name: str, record: type) -> Table:
         if f.name == "source_id":
             continue
         cols.append(Column(f.name, _column_type(hints[f.name])))
+    # a fact's position in its source's extraction: unique per source, so that one
+    # source's facts can never be written twice (two runs storing the same source at once)
+    cols.append(Column("ordinal", Integer))
     table = Table(name, metadata, *cols)
     Index(f"ix_{name}_source", table.c.source_id)
+    Index(f"uq_{name}_ordinal", table.c.source_id, table.c.ordinal, unique=True)
     return table
 
 
@@ -153,6 +162,7 @@ users = Table(
     Column("password_hash", String(128), nullable=False),  # argon2id (older stores: scrypt, hex)
     Column("salt", String(64), nullable=False),            # scrypt's; "" with argon2id
     Column("created_at", DateTime, nullable=False),
+    Column("changes_seen_at", DateTime),  # when the user last looked at what changed (GET /api/changes)
 )
 
 # A login: only the SHA-256 of its token is stored, so a copy of the store opens no session.
@@ -275,3 +285,45 @@ incident_blocks = Table(
 )
 Index("ix_incident_blocks_key", incident_blocks.c.family, incident_blocks.c.loc, incident_blocks.c.week)
 Index("ix_incident_blocks_incident", incident_blocks.c.incident_id)
+
+
+# ---------------------------------------------------------------- live monitoring
+# Feeds that `sitroom watch` follows: the validators of the last answer (conditional GET),
+# the backoff after failures, and each item seen (so that an article is fetched once).
+
+feeds = Table(
+    "feeds", metadata,
+    Column("key", String(64), primary_key=True),       # sha256 of the URL
+    Column("url", Text, nullable=False),
+    Column("etag", Text), Column("last_modified", Text),
+    Column("checked_at", DateTime), Column("ok_at", DateTime),
+    Column("status", Integer),                         # HTTP status of the last answer (304: unchanged)
+    Column("error", Text),                             # the last failure, cleared by a success
+    Column("failures", Integer, nullable=False, default=0),  # failures in a row
+    Column("retry_after", DateTime),                   # backoff: not polled again before this
+    Column("items", Integer, nullable=False, default=0),     # items ingested from it in all
+)
+
+feed_items = Table(
+    "feed_items", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feed_key", String(64), nullable=False),
+    Column("item_key", String(64), nullable=False),    # sha256 of the item's guid (or link)
+    Column("url", Text),
+    Column("first_seen", DateTime, nullable=False),
+    Column("source_id", Integer),                      # the source it was archived as (None: failed)
+    UniqueConstraint("feed_key", "item_key", name="uq_feed_items"),
+)
+
+# What monitoring noticed (docs/watch.md has the payload): a new incident, a toll that
+# rose, a figure that contradicts another; read by GET /api/changes.
+changes = Table(
+    "changes", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime, nullable=False),
+    Column("kind", String(32), nullable=False),        # new_incident | toll_rise | contradiction
+    Column("collection", String(100)),
+    Column("incident_id", String(INCIDENT_ID_LEN)),
+    Column("payload", Text, nullable=False),           # JSON, as notified
+)
+Index("ix_changes_at", changes.c.at)
