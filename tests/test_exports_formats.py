@@ -112,6 +112,24 @@ def test_geojson_features_have_ids_and_flat_properties(db, tmp_path):
     assert any(not f["properties"]["date_known"] for f in fc["features"])   # the undated arrests
 
 
+def test_geojson_read_by_gdal_where_installed(db, tmp_path):
+    """GDAL's own reader (ogrinfo) sees every feature with its fields typed; skipped where
+    GDAL is not installed (it is not a dependency)."""
+    import shutil
+    import subprocess
+
+    ogrinfo = shutil.which("ogrinfo")
+    if ogrinfo is None:
+        pytest.skip("GDAL's ogrinfo is not installed")
+    out = tmp_path / "i.geojson"
+    export(db, "--format", "geojson", "-o", out)
+    n = len(json.loads(out.read_text())["features"])
+    info = subprocess.run([ogrinfo, "-ro", "-so", "-al", str(out)], capture_output=True, text=True, timeout=60)
+    assert info.returncode == 0, info.stderr
+    assert f"Feature Count: {n}" in info.stdout and "Geometry: Point" in info.stdout
+    assert "killed_low: Integer" in info.stdout or "killed_low: Integer64" in info.stdout
+
+
 def test_geojson_route_is_served_as_geo_json(db):
     client = TestClient(create_app(db))
     r = client.get("/api/map.geojson")
