@@ -242,3 +242,199 @@ def test_a_split_gets_its_own_fields_and_links_parent_and_child(server, browser,
     assert second not in {a.text for a in browser.find_elements(By.CSS_SELECTOR, "#mentions li a")}
     links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "#lineage a.split-child")]
     assert child in links
+
+
+# ---------------------------------------------------------------- the analyst's screen (issue 12, item 5)
+
+def _visible_labels(browser) -> list[dict]:
+    return browser.execute_script("""
+        return Array.from(document.querySelectorAll('.place-label:not(.hidden-label)')).map(function (n) {
+            var r = n.getBoundingClientRect();
+            return {text: n.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom};
+        });""")
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (a["right"] <= b["left"] or b["right"] <= a["left"] or a["bottom"] <= b["top"] or b["bottom"] <= a["top"])
+
+
+def _map_ready(browser) -> None:
+    map_count(browser)
+    WebDriverWait(browser, 15).until(
+        lambda d: d.find_element(By.ID, "leaflet-map").get_attribute("data-labels") is not None)
+
+
+def test_map_labels_places_without_overlap_and_has_a_legend(server, browser):
+    browser.delete_all_cookies()
+    browser.get(server + "/")
+    _map_ready(browser)
+    WebDriverWait(browser, 15).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".leaflet-overlay-pane path")) > 50)
+    labels = _visible_labels(browser)
+    assert len(labels) >= 2 and all(lab["text"].strip() for lab in labels)
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert not _overlap(a, b), (a, b)
+    # zoomed in, the labels are laid out again and still do not overlap
+    browser.execute_script("document.querySelector('.leaflet-control-zoom-in').click()")
+    time.sleep(0.8)
+    again = _visible_labels(browser)
+    assert again and not any(_overlap(a, b) for i, a in enumerate(again) for b in again[i + 1:])
+    legend = browser.find_element(By.ID, "map-legend").text
+    below = browser.execute_script("""return document.getElementById('map-legend').getBoundingClientRect().top >=
+        document.getElementById('leaflet-map').getBoundingClientRect().bottom""")
+    assert below  # the legend covers none of the map
+    assert "town or site" in legend and "region or province" in legend and "whole country" in legend
+    rows = " ".join(r.text for r in browser.find_elements(By.CSS_SELECTOR, "#incidents tr.incident"))
+    shown_types = [t for t in ("Battles", "Explosions/Remote violence", "Violence against civilians", "Protests")
+                   if t in legend]
+    assert shown_types, legend
+    # how exact each place is shows in its symbol: a filled dot for a town, a hollow ring for an area
+    precisions = {f["properties"]["geo_precision"] for f in _features(server)}
+    if precisions & {"point", "near"}:
+        assert browser.find_elements(By.CSS_SELECTOR, "path.precision-point, .marker-cluster")
+    if precisions & {"region", "admin"}:
+        assert browser.find_elements(By.CSS_SELECTOR, "path.precision-area, .marker-cluster")
+    assert rows
+    browser.execute_script("document.querySelector('.leaflet-control-zoom-out').click()")
+    time.sleep(0.8)
+    browser.save_screenshot(str(ROOT / "docs" / "screen-map.png"))  # the README shows it
+
+
+def _features(server) -> list[dict]:
+    import json
+    from urllib.request import urlopen
+
+    return json.loads(urlopen(server + "/api/map.geojson").read())["features"]
+
+
+def _visible_rows(browser) -> list:
+    return [r for r in browser.find_elements(By.CSS_SELECTOR, "#incidents tr.incident") if r.is_displayed()]
+
+
+def test_timeline_brush_narrows_list_map_address_and_downloads(server, browser):
+    from urllib.parse import parse_qs, urlparse
+
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    browser.delete_all_cookies()
+    browser.get(server + "/")
+    _map_ready(browser)
+    before = len(_visible_rows(browser))
+    on_map = map_count(browser)
+    dated = [r for r in _visible_rows(browser) if r.get_attribute("data-start")]
+    days = sorted({r.get_attribute("data-start") for r in dated})
+    assert len(days) >= 2, "the corpus has incidents on several days"
+    # drag a few pixels across the slot of a dot inside the axis (not at its ends)
+    svg = browser.find_element(By.CSS_SELECTOR, "#timeline svg.timeline")
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
+    dots = sorted(browser.find_elements(By.CSS_SELECTOR, "#timeline .tl-dot"), key=lambda c: float(c.get_attribute("cx")))
+    dot = dots[len(dots) // 2]
+    box = browser.execute_script("var r = arguments[0].getBoundingClientRect(); return [r.left, r.top, r.width, r.height]", svg)
+    d = browser.execute_script("var r = arguments[0].getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]", dot)
+    cx = box[0] + box[2] / 2
+    ActionChains(browser).move_to_element_with_offset(svg, int(d[0] - cx - 3), int(box[3] / 2 - 8)).click_and_hold() \
+        .move_by_offset(3, 0).move_by_offset(3, 0).release().perform()
+    WebDriverWait(browser, 5).until(lambda b: "since=" in b.current_url and "until=" in b.current_url)
+    query = parse_qs(urlparse(browser.current_url).query)
+    since, until = query["since"][0], query["until"][0]
+    day = dot.get_attribute("data-start")
+    assert since <= until and (since <= dot.get_attribute("data-end") and day <= until)
+    shown = _visible_rows(browser)
+    assert 0 < len(shown) < before
+    for r in shown:  # every row shown overlaps the period
+        assert r.get_attribute("data-start") <= until and r.get_attribute("data-end") >= since
+    assert browser.find_element(By.ID, "count").text.startswith(f"{len(shown)} of")
+    assert browser.find_element(By.NAME, "since").get_attribute("value") == since  # the form says it too
+    WebDriverWait(browser, 5).until(lambda b: map_count(b) < on_map)
+    csv_link = browser.find_element(By.CSS_SELECTOR, 'a.download[data-format="csv"]').get_attribute("href")
+    assert f"since={since}" in csv_link and f"until={until}" in csv_link
+    from urllib.request import urlopen
+
+    got = urlopen(csv_link)
+    assert got.headers["content-type"].startswith("text/csv")
+    assert len(got.read().decode().strip().splitlines()) - 1 == len(shown)
+    # the address is the view: loading it again shows the same incidents
+    url = browser.current_url
+    browser.get(url)
+    assert len(_visible_rows(browser)) == len(shown)
+
+
+def test_phone_layout_stacks_the_panels_without_sideways_scroll(server, browser):
+    browser.delete_all_cookies()
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        for path in ("/", "/figures", "/compare", "/review", "/login", "/no-such-page"):
+            browser.get(server + path)
+            width = browser.execute_script("return document.documentElement.scrollWidth")
+            assert width <= 390, (path, width)
+        browser.get(server + "/")
+        _map_ready(browser)
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+        boxes = browser.execute_script("""return ['map-panel', 'timeline-panel', 'list-panel'].map(function (id) {
+            var r = document.getElementById(id).getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; });""")
+        for upper, lower in zip(boxes, boxes[1:]):
+            assert upper[3] <= lower[1] + 1, boxes  # one below the other
+        assert all(b[2] <= 390 for b in boxes), boxes
+        time.sleep(0.5)
+        browser.save_screenshot(str(ROOT / "docs" / "screen-phone.png"))  # the README shows it
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_error_pages_are_pages_that_say_what_is_wrong(server, browser):
+    browser.delete_all_cookies()
+    browser.get(server + "/incidents/no-such-incident")
+    assert browser.find_element(By.ID, "error").text == "404"
+    assert browser.find_element(By.ID, "error-title").text == "Not found"
+    browser.get(server + "/no/such/page")
+    assert browser.find_element(By.ID, "error").text == "404" and "/no/such/page" in browser.page_source
+    browser.get(server + "/?bbox=somewhere&colour=red")
+    assert browser.find_element(By.ID, "error").text == "422"
+    problems = browser.find_element(By.ID, "problems").text
+    assert "bbox" in problems and "colour" in problems and "no such filter" in problems
+    assert browser.find_element(By.CSS_SELECTOR, "header nav a").text  # a page of the site, not JSON
+
+
+def test_header_shows_who_is_logged_in(server, browser, accounts):
+    browser.delete_all_cookies()
+    browser.get(server + "/")
+    assert browser.find_element(By.ID, "login-link").text == "Log in"
+    log_in(browser, server, "ana", "analyst-pass")
+    for path in ("/", "/figures", "/no-such-page"):
+        browser.get(server + path)
+        assert browser.find_element(By.ID, "who").text == "ana", path
+        assert "Logged in as ana" in browser.find_element(By.ID, "account").text
+        assert not browser.find_elements(By.ID, "login-link") and browser.find_elements(By.ID, "logout")
+    browser.delete_all_cookies()
+
+
+def test_report_prints_to_pdf_with_its_title(server, tmp_path):
+    """`sitroom report -o x.pdf`: printed by headless Chromium (issue 12, item 6)."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from sitroom.cli import app
+
+    if not CHROMIUM:
+        pytest.skip("Chromium is not installed")
+    out = tmp_path / "sitrep.pdf"
+    r = CliRunner().invoke(app, ["--db", server_db(server), "report", "--title", "Situation report: seed week",
+                                 "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 5000
+    # the document's title, as Chromium writes it in the PDF's information (plain or UTF-16)
+    m = re.search(rb"/Title\s*(\((?:[^()\\]|\\.)*\)|<[0-9A-Fa-f]+>)", data)
+    assert m, "no /Title in the PDF"
+    raw = m.group(1)
+    if raw.startswith(b"<"):
+        title = bytes.fromhex(raw[1:-1].decode()).decode("utf-16" if raw[1:5].upper() == b"FEFF" else "latin-1")
+    else:
+        title = raw[1:-1].decode("latin-1")
+        if title.startswith("\xfe\xff"):
+            title = title.encode("latin-1")[2:].decode("utf-16-be")
+    assert title == "Situation report: seed week"
+    # more than one page of text: the report's sections were printed, not an error page
+    assert data.count(b"/Type /Page") + data.count(b"/Type/Page") >= 2

@@ -44,7 +44,29 @@ def main(db: Annotated[str, typer.Option(
     state.db = db
 
 
-def _store() -> Store:
+def _missing_store(db: str) -> Path | None:
+    """The SQLite file ``db`` names when it does not exist (None for a database URL, an
+    in-memory store or a file that is there)."""
+    from sitroom.store.db import database_url
+
+    url = database_url(db)
+    if not url.startswith("sqlite:///"):
+        return None
+    path = url.removeprefix("sqlite:///")
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return None
+    return None if Path(path).exists() else Path(path)
+
+
+def _store(create: bool = False) -> Store:
+    """The store of --db. Only the commands that fill a store (``analyze``, ``watch``,
+    ``users add``) pass ``create``: for the others a store that does not exist is an error
+    (a typo in --db must not leave an empty store behind)."""
+    missing = None if create else _missing_store(state.db)
+    if missing is not None:
+        err.print(f"[red]error:[/] no store at {escape(str(missing))!r}: the file does not exist. Give the right "
+                  "--db (or SITROOM_DB), or create a store with `sitroom analyze REPORTS`.")
+        raise typer.Exit(2)
     try:
         return Store(state.db)
     except Exception as exc:  # a bad path or URL: say which and why
@@ -80,11 +102,17 @@ def analyze(
     refuse: Annotated[bool, typer.Option(
         "--refuse", help="Fuse the stored mentions into incidents again from scratch (ids and analysts' "
                          "placements kept); --reextract does it too.")] = False,
+    workers: Annotated[Optional[int], typer.Option(
+        "--workers", min=1, help="Extract on a local Dask cluster of N worker processes (each loads the models "
+                                 "once); this process stays the one writer of the store.")] = None,
+    scheduler: Annotated[Optional[str], typer.Option(
+        "--scheduler", help="Extract on the workers of a running Dask scheduler (tcp://HOST:PORT); they need "
+                            "sitroom and its models installed.")] = None,
 ) -> None:
     """Archive REPORTS, extract what each one says, and fuse the mentions into incidents."""
     from sitroom.ingest.fetch import Fetcher
 
-    store = _store()
+    store = _store(create=True)
     try:
         fetcher = Fetcher(allow_private=True if allow_private else (allow_network or None),
                           max_fetches=max_fetch if max_fetch is not None else _settings().max_fetch)
@@ -94,6 +122,9 @@ def analyze(
     budget = time_budget if time_budget is not None else _settings().time_budget
     if collection is not None and not collection.strip():
         err.print("[red]error:[/] a collection needs a name")
+        raise typer.Exit(2)
+    if workers and scheduler:
+        err.print("[red]error:[/] --workers starts a local cluster, --scheduler uses a running one: give one")
         raise typer.Exit(2)
     if reextract:
         store.mark_all_pending(collection)
@@ -109,9 +140,17 @@ def analyze(
         progress.update(t_in, total=progress.tasks[t_in].completed)
         pending = len(store.pending_ids())
         t_ex = progress.add_task("extracting", total=pending)
-        pipeline.extract_pending(store, result, on_source=lambda sid: progress.advance(t_ex), time_budget=budget,
-                                 refuse=reextract or refuse, across=across,
-                                 collection=collection if reextract else None)
+        try:
+            pipeline.extract_pending(store, result, on_source=lambda sid: progress.advance(t_ex),
+                                     time_budget=budget, refuse=reextract or refuse, across=across,
+                                     collection=collection if reextract else None, workers=workers,
+                                     scheduler=scheduler)
+        except (OSError, TimeoutError) as exc:
+            if not (workers or scheduler):
+                raise
+            err.print(f"[red]error:[/] cannot run the Dask workers ({escape(str(exc))}); what was archived is "
+                      "kept, and the next run extracts it")
+            raise typer.Exit(2)
     for e in result.errors:
         err.print(f"[red]error:[/] {escape(e.origin)}: {escape(e.problem)}")
     for e in result.extractor_failures + result.withheld:
@@ -120,9 +159,16 @@ def analyze(
     console.print(f"{len(result.added)} new source(s), {len(result.duplicates)} already archived, {withheld}"
                   f"{len(result.extracted)} extracted, {len(result.skipped)} skipped, "
                   f"{len(result.errors)} failed -> {store.url}", soft_wrap=True)
+    for line in pipeline.read_levels(result.languages):   # what each language's sources were read for
+        console.print(line, soft_wrap=True)
     if result.fused_sources:
         console.print(f"fused {result.fused_sources} source(s): {result.incidents_touched} incident(s) opened or "
                       "updated", soft_wrap=True)
+    if workers or scheduler:   # the one writer's share of the extraction phase
+        share = result.writer_seconds / result.extract_seconds if result.extract_seconds else 0.0
+        console.print(f"extraction on {result.workers} Dask worker thread(s): {result.extract_seconds:.1f} s, "
+                      f"of which the writer (this process, the store) {result.writer_seconds:.1f} s "
+                      f"({share:.0%}); fusion {result.fuse_seconds:.1f} s", soft_wrap=True)
     if result.errors:
         raise typer.Exit(1)
 
@@ -130,6 +176,8 @@ def analyze(
 @app.command()
 def sources(collection: CollectionOpt = None) -> None:
     """List archived sources with what was extracted from each."""
+    from sitroom.report.titles import shown
+
     rows = _store().sources(collection)
     # fits 80 columns: the id users know (the input's, else ours), then what matters most
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, padding=(0, 1))
@@ -140,8 +188,10 @@ def sources(collection: CollectionOpt = None) -> None:
         pub = r["first_published"] or r["published"]
         status = r["status"] if r["language"] in (None, "en") else f"{r['status']}·{r['language']}"
         _row(table, r["external_id"] or str(r["id"]), r["outlet"] or "", str(pub or ""), status,
-             "/".join(str(r[k]) for k in ("places", "dates", "figures", "quotes")), r["title"] or r["origin"])
+             "/".join(str(r[k]) for k in ("places", "dates", "figures", "quotes")), shown(r["title"], r["origin"]))
     console.print(table)
+    for line in pipeline.read_levels([r["language"] for r in rows]):   # what each language was read for
+        console.print(line, soft_wrap=True)
 
 
 @app.command()
@@ -204,8 +254,15 @@ def figures(
     collection: CollectionOpt = None,
 ) -> None:
     """A count over time, per source and party, with flags on drops and same-day contradictions."""
-    from sitroom.fuse import picture, series
+    import typing
 
+    from sitroom.fuse import picture, series
+    from sitroom.models import FigureCategory
+
+    valid = typing.get_args(FigureCategory)
+    if series_ not in valid:
+        err.print(f"[red]error:[/] unknown series {escape(repr(series_))}: one of {', '.join(valid)}")
+        raise typer.Exit(2)
     store = _store()
     pic = picture.build(store, collection=collection)
     figs = [f for f in store.all_facts("figures") if f.source_id in pic.sources]
@@ -240,9 +297,58 @@ def compare(collection: CollectionOpt = None) -> None:
             console.print(escape("in scare quotes: " + ", ".join(f"“{t}”" for t, _ in v.scare_quotes.most_common(8))))
 
 
+@app.command("compare-with")
+def compare_with(
+    file: Annotated[Path, typer.Argument(help="An ACLED CSV or a UCDP GED CSV.")],
+    km: Annotated[float, typer.Option("--km", min=0, help="Places this close (km) can be one event's.")] = 25.0,
+    days: Annotated[int, typer.Option("--days", min=0, help="Dates this many days apart can be one event's.")] = 1,
+    everything: Annotated[bool, typer.Option("--all", help="Compare every reference event, not only those inside "
+                                                           "the store's dates and countries.")] = False,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Also write the comparison as CSV.")] = None,
+    collection: CollectionOpt = None,
+) -> None:
+    """Against a reference dataset: which of its events sitroom also found, which it
+    missed, and which incidents sitroom has that it does not (by type, date and place)."""
+    from sitroom.report import reference
+
+    store = _store()
+    try:
+        res = reference.compare(store, file, km=km, days=days, collection=collection, everything=everything)
+    except reference.ReferenceError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2)
+    name = {"acled": "ACLED", "ucdp": "UCDP GED"}[res.dataset]
+    found = Table("reference event", "date", "type", "location", "sitroom incident", "km", "days",
+                  title=f"found by both ({len(res.matched)})", box=box.SIMPLE_HEAD)
+    for m in res.matched:
+        _row(found, m.ref.id, m.ref.start, m.ref.type, m.ref.location, m.incident.id, m.km, m.days)
+    missed = Table("reference event", "date", "type", "location", "fatalities",
+                   title=f"missed by sitroom ({len(res.missed)})", box=box.SIMPLE_HEAD)
+    for r in res.missed:
+        _row(missed, r.id, r.start, r.type, r.location, "" if r.fatalities is None else r.fatalities)
+    extra = Table("sitroom incident", "date", "type", "where", "label",
+                  title=f"only in sitroom ({len(res.extra)})", box=box.SIMPLE_HEAD)
+    for i in res.extra:
+        _row(extra, i.id, i.when, i.sub_event_type, i.place or "", i.label[:50])
+    for t in (found, missed, extra):
+        console.print(t)
+    recall = "n/a" if res.recall is None else f"{res.recall:.0%}"
+    outside = f"; {res.outside} reference event(s) outside the store's dates and countries left out" \
+        if res.outside else ""
+    console.print(f"{name}: {len(res.matched)} found, {len(res.missed)} missed (recall {recall}), "
+                  f"{len(res.extra)} incident(s) only in sitroom{outside}", soft_wrap=True)
+    if output:
+        reference.write_csv(res, output)
+        err.print(f"wrote the comparison to {output}")
+
+
+REPORT_SUFFIXES = {".html": "HTML", ".htm": "HTML", ".md": "Markdown text", ".markdown": "Markdown text",
+                   ".txt": "Markdown text", ".pdf": "PDF (printed by headless Chromium)"}
+
+
 @app.command()
 def report(
-    output: Annotated[Path, typer.Option("-o", "--output", help="sitrep.html or sitrep.md")] = Path("sitrep.html"),
+    output: Annotated[Path, typer.Option("-o", "--output", help="sitrep.html (HTML), sitrep.md or sitrep.txt (Markdown text), sitrep.pdf (PDF: needs Chromium)")] = Path("sitrep.html"),
     title: Annotated[str, typer.Option("--title")] = "Situation report",
     reviewed_only: Annotated[bool, typer.Option("--reviewed-only", help="Only incidents an analyst accepted or edited.")] = False,
     collection: CollectionOpt = None,
@@ -250,9 +356,21 @@ def report(
     """Write a situation report (HTML with map and charts, or Markdown), every statement cited."""
     from sitroom.report import sitrep
 
+    suffix = output.suffix.lower()
+    if suffix not in REPORT_SUFFIXES:
+        err.print(f"[red]error:[/] cannot tell the format of {escape(str(output))!r} by its suffix: name it "
+                  f"{', '.join('*' + k for k in REPORT_SUFFIXES)} ({'; '.join(sorted(set(REPORT_SUFFIXES.values())))})")
+        raise typer.Exit(2)
     r = sitrep.build(_store(), title, reviewed_only, collection=collection)
-    text = sitrep.markdown(r) if output.suffix.lower() in (".md", ".markdown") else sitrep.to_html(r)
-    output.write_text(text, encoding="utf-8")
+    if suffix == ".pdf":
+        try:
+            sitrep.to_pdf(r, output)
+        except sitrep.PdfUnavailable as exc:
+            err.print(f"[red]error:[/] {escape(str(exc))}")
+            raise typer.Exit(1)
+    else:
+        text = sitrep.to_html(r) if REPORT_SUFFIXES[suffix] == "HTML" else sitrep.markdown(r)
+        output.write_text(text, encoding="utf-8")
     err.print(f"wrote {output} ({len(r.timeline)} incident(s), {len(r.citations.items)} cited sentence(s))")
 
 
@@ -286,7 +404,7 @@ def users_add(
                                           help="10 characters or more, not a common password.")] = "",
 ) -> None:
     """Add a user of the web app."""
-    store, cfg = _store(), _settings()
+    store, cfg = _store(create=True), _settings()
     user = _users_call(store.add_user, name, role, password, min_length=cfg.password_min_length)
     console.print(f"added {escape(user.name)} ({user.role})")
 
@@ -376,41 +494,132 @@ def serve(
     uvicorn.run(create_app(state.db, cfg), host=host, port=port, log_level="warning")
 
 
+@app.command()
+def watch(
+    feeds: Annotated[list[str], typer.Argument(help="RSS/Atom feed URLs (or pages) to follow.")],
+    every: Annotated[str, typer.Option("--every", help="Time between two rounds: 90s, 10m, 1h.")] = "10m",
+    once: Annotated[bool, typer.Option("--once", help="One round, then stop.")] = False,
+    notify: Annotated[Optional[list[str]], typer.Option(
+        "--notify", help="Where changes go besides the store (GET /api/changes): a JSON Lines file, or an "
+                         "http(s) webhook URL (POST); repeat for several. Payload: docs/watch.md.")] = None,
+    allow_private: Annotated[bool, typer.Option(
+        "--allow-private", help="Fetch from (and notify to) loopback, private and link-local addresses too.")] = False,
+    allow_network: Annotated[Optional[list[str]], typer.Option(
+        "--allow-network", help="Allow this one non-public network only, e.g. 10.1.0.0/16 (repeatable).")] = None,
+    max_fetch: Annotated[Optional[int], typer.Option(
+        "--max-fetch", min=0, help="At most this many HTTP requests per round (default: the setting max_fetch).")] = None,
+    collection: Annotated[Optional[str], typer.Option(
+        "--collection", "-c", help="The crisis these feeds' reports belong to (default: \"default\").")] = None,
+    time_budget: Annotated[Optional[float], typer.Option(
+        "--time-budget", min=0.001, help="Seconds of extraction per source (default: the setting time_budget).")] = None,
+) -> None:
+    """Follow feeds: poll them (conditional GET, backoff on failure), archive what is new,
+    attach it to the stored incidents, and notify what changed. Runs until SIGTERM or
+    Ctrl-C (the round in progress finishes its step); logs one JSON object a line on stderr."""
+    import logging
+    import signal
+    import sys
+    import threading
+
+    from sitroom.ingest import watch as watching
+    from sitroom.ingest.fetch import Fetcher
+
+    try:
+        interval = watching.parse_every(every)
+        allowed = True if allow_private else (allow_network or None)
+        Fetcher(allow_private=allowed).close()  # a bad --allow-network is said now, not in a round
+    except ValueError as exc:
+        err.print(f"[red]error:[/] {escape(str(exc))}")
+        raise typer.Exit(2)
+    store = _store(create=True)
+    limit = max_fetch if max_fetch is not None else _settings().max_fetch
+    budget = time_budget if time_budget is not None else _settings().time_budget
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    watching.log.addHandler(handler)
+    watching.log.setLevel(logging.INFO)
+    watching.log.propagate = False
+    stop = threading.Event()
+    previous = {}
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            previous[sig] = signal.signal(sig, lambda *_: stop.set())
+        except ValueError:  # not the main thread (a test runner): no handlers
+            pass
+    failed = False
+
+    def report(rnd) -> None:
+        nonlocal failed
+        new = sum(p.new for p in rnd.polls)
+        failed = any(p.outcome == "failed" for p in rnd.polls) or bool(rnd.result.errors)
+        console.print(f"round: {len(rnd.polls)} feed(s), {new} new item(s), {len(rnd.result.added)} new source(s), "
+                      f"{rnd.result.fused_sources} fused, {len(rnd.notifications)} change(s) notified",
+                      soft_wrap=True)
+
+    try:
+        watching.watch(store, feeds, every=interval, rounds=1 if once else None, stop=stop,
+                       make_fetcher=lambda: Fetcher(allow_private=allowed, max_fetches=limit),
+                       notify_to=notify or [], collection=collection, time_budget=budget, on_round=report)
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+        watching.log.removeHandler(handler)
+    if once and failed:
+        raise typer.Exit(1)
+
+
 class ExportFormat(str, Enum):
     eval = "eval"
     jsonl = "jsonl"
     geojson = "geojson"
     acled = "acled"
     csv = "csv"
+    hxl = "hxl"
+    parquet = "parquet"
     warc = "warc"
 
 
 @app.command()
 def export(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="eval: the interchange format; jsonl: everything with offsets; geojson: incidents; acled: ACLED-style CSV; csv: one kind of fact; warc: the archived bytes as WARC 1.1 (gzipped when the name ends in .gz).")] = ExportFormat.jsonl,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
-    kind: Annotated[str, typer.Option("--kind", help="For csv: figures, quotes, places, dates, entities or events.")] = "figures",
-    reviewed_only: Annotated[bool, typer.Option("--reviewed-only", help="Only incidents an analyst accepted or edited (eval, acled, geojson).")] = False,
+    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="eval: the interchange format; jsonl: everything with offsets, a type on every line; geojson: incidents; acled: ACLED CSV (the 31 fields of ACLED's event model); csv: one table (--kind); hxl: HXL-tagged CSV of incidents or figures (--kind); parquet: one file per table in the folder -o DIR; warc: the archived bytes as WARC 1.1 (gzipped when the name ends in .gz).")] = ExportFormat.jsonl,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="File to write (default: stdout); a folder for parquet.")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="For csv: sources, incidents, incident_mentions, figures (default), quotes, places, dates, events or entities; for hxl: incidents (default) or figures.")] = None,
+    reviewed_only: Annotated[bool, typer.Option("--reviewed-only", help="Only incidents an analyst accepted or edited (eval, acled, geojson, csv, hxl, parquet).")] = False,
     collection: CollectionOpt = None,
 ) -> None:
     """Write what the store holds (of one collection with --collection)."""
-    from sitroom.export import acled, facts_csv, geojson, jsonl
+    from sitroom.export import acled, facts_csv, geojson, hxl, jsonl, parquet, tables
     from sitroom.export import eval as eval_export
     from sitroom.store.evidence import write_warc
 
+    if kind is not None and format not in (ExportFormat.csv, ExportFormat.hxl):
+        err.print(f"[red]error:[/] --kind is for --format csv or hxl, not {format.value}")
+        raise typer.Exit(2)
+    valid = hxl.HXL_TABLES if format == ExportFormat.hxl else tables.KINDS
+    if kind is not None and kind not in valid:
+        err.print(f"[red]error:[/] unknown kind {escape(repr(kind))} for {format.value}: one of {', '.join(valid)}")
+        raise typer.Exit(2)
+    if format == ExportFormat.parquet and output is None:
+        err.print("[red]error:[/] the Parquet export writes a folder: name it with -o DIR")
+        raise typer.Exit(2)
     store = _store()
     c = collection
     writer = {ExportFormat.eval: lambda st, path: eval_export.write(st, path, reviewed_only, collection=c),
               ExportFormat.jsonl: lambda st, path: jsonl.write(st, path, c),
               ExportFormat.geojson: lambda st, path: geojson.write(st, path, reviewed_only, c),
               ExportFormat.acled: lambda st, path: acled.write(st, path, reviewed_only, collection=c),
-              ExportFormat.csv: lambda st, path: facts_csv.write(st, path, kind, collection=c),
+              ExportFormat.csv: lambda st, path: facts_csv.write(st, path, kind or "figures", collection=c,
+                                                                 reviewed_only=reviewed_only),
+              ExportFormat.hxl: lambda st, path: hxl.write(st, path, kind or "incidents", collection=c,
+                                                           reviewed_only=reviewed_only),
+              ExportFormat.parquet: lambda st, path: parquet.write(st, path, collection=c,
+                                                                   reviewed_only=reviewed_only),
               ExportFormat.warc: lambda st, path: write_warc(st, path, collection=c)}[format]
     target = output or Path("/dev/stdout")
     try:
         n = writer(store, target)
     except ValueError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {escape(str(exc))}")
         raise typer.Exit(2)
     if output:
         err.print(f"wrote {n} record(s) to {output}")
@@ -508,7 +717,10 @@ def delete(
     store = _store()
     source = _find(store, source_id)
     if not yes:
-        typer.confirm(f"Delete source {source.id} ({source.article_id}: {source.meta.title or source.origin})?",
+        from sitroom.report.titles import shown
+
+        typer.confirm(f"Delete source {source.id} ({source.article_id}: "
+                      f"{shown(source.meta.title, source.origin, source.meta.url)})?",
                       abort=True)
     try:
         done = store.delete_source(source.id, by=_operator(by), reason=reason)

@@ -9,6 +9,7 @@ sources still pending, and fuses the extracted sources not fused since their ext
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -77,13 +78,19 @@ class AnalyzeResult:
     failed: list[int] = field(default_factory=list)
     fused_sources: int = 0                               # sources whose mentions were fused
     incidents_touched: int = 0                           # stored incidents opened or recomputed
+    # where the extraction phase's time went: its wall clock, the part this process spent
+    # in the store (claiming, reading texts, writing facts: the one writer), and fusion
+    workers: int = 0                                     # worker threads that extracted (1: this process)
+    extract_seconds: float = 0.0
+    writer_seconds: float = 0.0
+    fuse_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
         return not self.errors
 
 
-def build_source(item: RawInput) -> Source:
+def build_source(item: RawInput, sha256: str | None = None) -> Source:
     """Decode, clean and describe one input. Raises ValueError with the problem."""
     raw_text = item.text if item.text is not None else decode_bytes(item.raw, item.origin)
     if not raw_text.strip():
@@ -100,10 +107,21 @@ def build_source(item: RawInput) -> Source:
     meta = find_metadata(raw_text, clean.text, given)
     meta.language = detect_language(clean.text)
     return Source(external_id=item.external_id, origin=printable(item.origin),
-                  sha256=hashlib.sha256(item.raw).hexdigest(),
+                  sha256=sha256 or hashlib.sha256(item.raw).hexdigest(),
                   captured_at=_captured_at(item),
                   content_type=item.content_type, raw=item.raw, raw_text=raw_text,
                   text=clean.text, offsets=clean.offsets, meta=meta)
+
+
+def _known_source(item: RawInput, sha256: str) -> Source:
+    """What recording one more origin of archived bytes reads: hash, origin, url, ids and
+    capture time (nothing decoded)."""
+    for name in ("url", "external_id"):
+        if getattr(item, name) is not None:
+            _check_unicode(name, getattr(item, name))
+    return Source(external_id=item.external_id, origin=printable(item.origin), sha256=sha256,
+                  captured_at=_captured_at(item), content_type=item.content_type, raw=b"", raw_text="",
+                  text="", offsets=[], meta=Metadata(url=item.url, title=item.title, outlet=item.outlet))
 
 
 def _captured_at(item: RawInput) -> datetime:
@@ -144,32 +162,47 @@ def ingest(specs: Sequence[str], store: Store, *, online: bool = True, fetcher: 
     ``collection``: the crisis the inputs belong to (a store may hold several)."""
     result = AnalyzeResult()
     for item in iter_inputs(specs, online=online, fetcher=fetcher):
-        if isinstance(item, InputError):
-            result.errors.append(InputError(origin=printable(item.origin), problem=item.problem))
-        else:
-            try:
-                source = build_source(item)
-                sid, created = store.add_source(source, capture=item.capture, collection=collection)
-            except SourceWithheld as exc:
-                result.withheld.append(InputError(origin=printable(item.origin), problem=str(exc)))
-            except ValueError as exc:
-                result.errors.append(InputError(origin=printable(item.origin), problem=str(exc)))
-            except Exception as exc:  # noqa: BLE001 - one input must never stop the others
-                result.errors.append(InputError(origin=printable(item.origin),
-                                                problem=f"cannot archive ({exc.__class__.__name__}: "
-                                                        f"{str(exc)[:300]})"))
-            else:
-                (result.added if created else result.duplicates).append(sid)
+        archive_item(item, store, result, collection=collection)
         if on_item:
             on_item(item.origin)
     return result
+
+
+def archive_item(item: RawInput | InputError, store: Store, result: AnalyzeResult, *,
+                 collection: str | None = None) -> int | None:
+    """Archive one input (or record its problem) in ``result``; returns its source id."""
+    if isinstance(item, InputError):
+        result.errors.append(InputError(origin=printable(item.origin), problem=item.problem))
+        return None
+    try:
+        # hash first: bytes already archived only get their new origin recorded, before
+        # any decoding, cleaning or language detection
+        sha = hashlib.sha256(item.raw).hexdigest()
+        known = store.add_origin_if_known(_known_source(item, sha), capture=item.capture, collection=collection)
+        if known is not None:
+            sid, created = known, False
+        else:
+            source = build_source(item, sha)
+            sid, created = store.add_source(source, capture=item.capture, collection=collection)
+    except SourceWithheld as exc:
+        result.withheld.append(InputError(origin=printable(item.origin), problem=str(exc)))
+    except ValueError as exc:
+        result.errors.append(InputError(origin=printable(item.origin), problem=str(exc)))
+    except Exception as exc:  # noqa: BLE001 - one input must never stop the others
+        result.errors.append(InputError(origin=printable(item.origin),
+                                        problem=f"cannot archive ({exc.__class__.__name__}: {str(exc)[:300]})"))
+    else:
+        (result.added if created else result.duplicates).append(sid)
+        return sid
+    return None
 
 
 def extract_pending(store: Store, result: AnalyzeResult | None = None,
                     on_source: Callable[[int], None] | None = None, *,
                     time_budget: float | None = None, retry_failed: bool = False,
                     fuse: bool = True, refuse: bool = False, across: bool = False,
-                    collection: str | None = None) -> AnalyzeResult:
+                    collection: str | None = None, workers: int | None = None,
+                    scheduler: str | None = None, in_flight: int | None = None) -> AnalyzeResult:
     """Extract facts for every archived source (of ``collection``) not yet extracted, then
     fuse them into the stored incidents.
 
@@ -178,59 +211,259 @@ def extract_pending(store: Store, result: AnalyzeResult | None = None,
     the reason (``time_budget``, ``error``) and the run goes on; failed sources are tried
     again only with ``retry_failed``.
 
+    ``workers`` (a local Dask cluster of that many one-thread worker processes) or
+    ``scheduler`` (the address of a running Dask scheduler, ``tcp://host:port``): the
+    extraction runs on the workers, each loading its models once; this process claims the
+    sources, sends their texts, and is the one writer of the store (``_extract_on_dask``).
+
     Fusion (``fuse``): every extracted source not fused since its extraction attaches its
     mentions to stored incidents or opens new ones (``fuse.stored.fuse_pending``); with
     ``refuse`` the collections are fused again from scratch (``fuse.stored.refuse``: after
     a re-extraction). Incidents never join across collections unless ``across``."""
-    from sitroom.extract.context import TimeBudgetExceeded
-    from sitroom.extract.document import extract_document, kinds_for, read_level, warm_up  # loads spaCy: only when needed
-    from sitroom.extract.nlp import ModelMissing
+    from sitroom.store.db import CLAIM_LEASE, ClaimLost, new_claim
 
     result = result or AnalyzeResult()
     if time_budget is None:
         time_budget = _time_budget_setting()
     if retry_failed:
         store.retry_failed()
-    for sid in store.pending_ids(collection):
-        source = store.get_source(sid)
-        lang = source.meta.language or "und"
-        result.languages[sid] = lang
-        if not kinds_for(lang):
-            store.mark_skipped(sid, lang, f"in {language_name(lang)} ({lang}): archived, not read "
-                                          f"(read level {read_level(lang)!r})")
-            result.skipped.append(sid)
-        else:
-            published = source.meta.first_published or source.meta.published
+    # each source is claimed before it is extracted, so that runs sharing a store never
+    # extract one source twice; a claim outlives a source's time budget several times over
+    claim = new_claim()
+    lease = max(CLAIM_LEASE, 4 * time_budget) if time_budget else CLAIM_LEASE
+    store.reap_claims()  # claims of runs of this host that were killed
+    import sitroom.extract.document  # noqa: F401 - the registry of languages read (imports spaCy): not the writer's time
+    started = time.perf_counter()
+    writer = _Clock()
+    if workers or scheduler:
+        _extract_on_dask(store, result, on_source, claim=claim, lease=lease, time_budget=time_budget,
+                         collection=collection, workers=workers, scheduler=scheduler, in_flight=in_flight,
+                         writer=writer)
+    else:
+        result.workers = 1
+        while True:
+            with writer:
+                got = store.claim_pending(claim, lease_seconds=lease, collection=collection)
+            if not got:
+                break
+            sid = got[0]
             try:
-                warm_up(lang)  # once per language and process: loading models is no document's time
-                facts = extract_document(source.text, published, source.meta.title, language=lang,
-                                         time_budget=time_budget)
-            except TimeBudgetExceeded as exc:
-                _failed(store, result, sid, source.origin, exc.reason, str(exc))
-            except ModelMissing:
-                raise  # nothing can be extracted: the run stops, every source stays pending
-            except Exception as exc:  # noqa: BLE001 - one document must not stop the run
-                _failed(store, result, sid, source.origin, "error", f"{exc.__class__.__name__}: {str(exc)[:500]}")
-            else:
+                _extract_claimed(store, result, sid, claim, time_budget, writer)
+            except ClaimLost:
+                pass  # its lease ran out and another run took it: that run stores it
+            except BaseException:
                 try:
-                    store.save_facts(sid, facts)
-                except Exception as exc:  # noqa: BLE001 - facts the store cannot hold cost this source only
-                    _failed(store, result, sid, source.origin, "store_error",
-                            f"cannot store the facts ({exc.__class__.__name__}: {str(exc)[:300]})")
-                    if on_source:
-                        on_source(sid)
-                    continue
-                result.extracted.append(sid)
-                result.extractor_failures.extend(
-                    InputError(origin=source.origin, problem=f"the {f.extractor} extractor failed ({f.error}"
-                                                             f"{'; at ' + f.where if f.where else ''}); "
-                                                             "the other facts are kept")
-                    for f in facts.failures)
-        if on_source:
-            on_source(sid)
+                    store.release_claim(sid, claim)  # ModelMissing, Ctrl-C: another run may take it at once
+                except Exception:  # noqa: BLE001 - the lease runs out in any case
+                    pass
+                raise
+            if on_source:
+                on_source(sid)
+    result.extract_seconds += time.perf_counter() - started
+    result.writer_seconds += writer.seconds
     if fuse:
+        t0 = time.perf_counter()
         fuse_stored(store, result, refuse=refuse, across=across, collection=collection)
+        result.fuse_seconds += time.perf_counter() - t0
     return result
+
+
+class _Clock:
+    """Adds up the time spent inside ``with clock:`` blocks (the writer's share)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+        self._t = 0.0
+
+    def __enter__(self) -> "_Clock":
+        self._t = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.seconds += time.perf_counter() - self._t
+
+
+@dataclass
+class _Job:
+    """One claimed source on its way to a worker: what the worker needs, what the writer
+    needs back."""
+    sid: int
+    origin: str
+    lang: str
+    text: str
+    published: object
+    title: str | None
+
+
+def _prepare(store: Store, result: AnalyzeResult, sid: int, claim: str) -> _Job | None:
+    """Read a claimed source; a language that is not read is marked skipped here (None)."""
+    from sitroom.extract.document import kinds_for, read_level
+
+    source = store.get_source(sid)
+    lang = source.meta.language or "und"
+    result.languages[sid] = lang
+    if not kinds_for(lang):
+        store.mark_skipped(sid, lang, f"in {language_name(lang)} ({lang}): archived, not read "
+                                      f"(read level {read_level(lang)!r})", claim=claim)
+        result.skipped.append(sid)
+        return None
+    return _Job(sid=sid, origin=source.origin, lang=lang, text=source.text,
+                published=source.meta.first_published or source.meta.published, title=source.meta.title)
+
+
+def extract_job(text: str, published, title: str | None, lang: str, time_budget: float | None) -> tuple:
+    """Extract one text (on whichever process runs it: this one, or a Dask worker, which
+    loads its models once). Returns ("ok", DocumentFacts), ("failed", reason, detail) or
+    ("missing", message) when no model can be loaded."""
+    from sitroom.extract.context import TimeBudgetExceeded
+    from sitroom.extract.document import extract_document, warm_up  # loads spaCy: only when needed
+    from sitroom.extract.nlp import ModelMissing
+
+    try:
+        warm_up(lang)  # once per language and process: loading models is no document's time
+        return ("ok", extract_document(text, published, title, language=lang, time_budget=time_budget))
+    except TimeBudgetExceeded as exc:
+        return ("failed", exc.reason, str(exc))
+    except ModelMissing as exc:
+        return ("missing", str(exc))
+    except Exception as exc:  # noqa: BLE001 - one document must not stop the run
+        return ("failed", "error", f"{exc.__class__.__name__}: {str(exc)[:500]}")
+
+
+def _store_outcome(store: Store, result: AnalyzeResult, job: _Job, outcome: tuple, claim: str) -> None:
+    """Write what extracting one claimed source gave (facts, or why it failed)."""
+    from sitroom.extract.nlp import ModelMissing
+    from sitroom.store.db import ClaimLost
+
+    if outcome[0] == "missing":
+        raise ModelMissing(outcome[1])  # nothing can be extracted: the run stops, every source stays pending
+    if outcome[0] == "failed":
+        _failed(store, result, job.sid, job.origin, outcome[1], outcome[2], claim)
+        return
+    facts = outcome[1]
+    try:
+        store.save_facts(job.sid, facts, claim=claim)
+    except ClaimLost:
+        raise
+    except Exception as exc:  # noqa: BLE001 - facts the store cannot hold cost this source only
+        _failed(store, result, job.sid, job.origin, "store_error",
+                f"cannot store the facts ({exc.__class__.__name__}: {str(exc)[:300]})", claim)
+        return
+    result.extracted.append(job.sid)
+    result.extractor_failures.extend(
+        InputError(origin=job.origin, problem=f"the {f.extractor} extractor failed ({f.error}"
+                                              f"{'; at ' + f.where if f.where else ''}); "
+                                              "the other facts are kept")
+        for f in facts.failures)
+
+
+def _extract_claimed(store: Store, result: AnalyzeResult, sid: int, claim: str, time_budget: float,
+                     writer: _Clock | None = None) -> None:
+    """Extract one source this run has claimed and store its facts (or why it failed)."""
+    writer = writer or _Clock()
+    with writer:
+        job = _prepare(store, result, sid, claim)
+    if job is None:
+        return
+    outcome = extract_job(job.text, job.published, job.title, job.lang, time_budget)
+    with writer:
+        _store_outcome(store, result, job, outcome, claim)
+
+
+def _dask_client(workers: int | None, scheduler: str | None):
+    """A Dask client: on the scheduler at ``scheduler``, else on a local cluster of
+    ``workers`` one-thread processes (closed with the client)."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:  # pragma: no cover - a dependency; said plainly where it is missing
+        raise RuntimeError("analyze --workers/--scheduler needs Dask's 'distributed' package "
+                           "(pip install distributed)") from None
+    import logging
+
+    if scheduler:
+        return Client(scheduler, timeout="30s")
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    client = Client(cluster)
+    client._sitroom_cluster = cluster  # closed with the client
+    return client
+
+
+def _extract_on_dask(store: Store, result: AnalyzeResult, on_source: Callable[[int], None] | None, *,
+                     claim: str, lease: float, time_budget: float | None, collection: str | None,
+                     workers: int | None, scheduler: str | None, in_flight: int | None, writer: _Clock) -> None:
+    """Extraction on Dask workers, streaming: sources are claimed only as slots open (at
+    most ``in_flight`` texts out at once: 2 per worker thread by default), results are
+    written as they come back (``as_completed``) by this process alone, so memory stays
+    bounded and a kill loses only what was in flight (claims of a dead process are
+    released by the next run: ``reap_claims``)."""
+    from distributed import as_completed
+
+    from sitroom.store.db import ClaimLost
+
+    if not store.pending_ids(collection):
+        return   # nothing to extract: no cluster started
+    client = _dask_client(workers, scheduler)
+    out: dict = {}   # future -> job
+    try:
+        threads = sum(client.nthreads().values()) or (workers or 1)
+        result.workers = threads
+        limit = max(1, in_flight or 2 * threads)
+        queue = as_completed()
+        exhausted = False
+
+        def fill() -> None:
+            nonlocal exhausted
+            while not exhausted and len(out) < limit:
+                with writer:
+                    got = store.claim_pending(claim, lease_seconds=lease, collection=collection,
+                                              limit=limit - len(out))
+                    if not got:
+                        exhausted = True
+                        return
+                    jobs = []
+                    for sid in got:
+                        job = _prepare(store, result, sid, claim)
+                        if job is None:
+                            if on_source:
+                                on_source(sid)
+                        else:
+                            jobs.append(job)
+                for job in jobs:
+                    fut = client.submit(extract_job, job.text, job.published, job.title, job.lang, time_budget,
+                                        pure=False, key=f"sitroom-extract-{job.sid}-{claim.rsplit('/', 1)[-1]}")
+                    out[fut] = job
+                    queue.add(fut)
+
+        fill()
+        while out:
+            fut = next(queue)
+            job = out.pop(fut)
+            try:
+                outcome = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a worker lost with the task: this source only
+                outcome = ("failed", "error", f"the worker failed ({exc.__class__.__name__}: {str(exc)[:300]})")
+            fut.release()
+            try:
+                with writer:
+                    _store_outcome(store, result, job, outcome, claim)
+            except ClaimLost:
+                pass  # its lease ran out and another run took it: that run stores it
+            if on_source:
+                on_source(job.sid)
+            fill()
+    except BaseException:
+        for job in out.values():   # ModelMissing, Ctrl-C: in-flight sources go back at once
+            try:
+                store.release_claim(job.sid, claim)
+            except Exception:  # noqa: BLE001 - the lease runs out in any case
+                pass
+        raise
+    finally:
+        cluster = getattr(client, "_sitroom_cluster", None)
+        client.close()
+        if cluster is not None:
+            cluster.close()
 
 
 def fuse_stored(store: Store, result: AnalyzeResult | None = None, *, refuse: bool = False, across: bool = False,
@@ -256,8 +489,9 @@ def fuse_stored(store: Store, result: AnalyzeResult | None = None, *, refuse: bo
     return result
 
 
-def _failed(store: Store, result: AnalyzeResult, sid: int, origin: str, reason: str, detail: str) -> None:
-    store.mark_failed(sid, reason, detail)
+def _failed(store: Store, result: AnalyzeResult, sid: int, origin: str, reason: str, detail: str,
+            claim: str | None = None) -> None:
+    store.mark_failed(sid, reason, detail, claim=claim)
     result.failed.append(sid)
     result.errors.append(InputError(origin=origin, problem=f"extraction failed ({reason}: {detail}); the source is "
                                                            "archived and marked failed (analyze --retry-failed "
@@ -277,7 +511,9 @@ def _time_budget_setting() -> float:
 
 def analyze(specs: Sequence[str], store: Store, *, online: bool = True,
             fetcher: Fetcher | None = None, time_budget: float | None = None,
-            retry_failed: bool = False, collection: str | None = None, across: bool = False) -> AnalyzeResult:
+            retry_failed: bool = False, collection: str | None = None, across: bool = False,
+            workers: int | None = None, scheduler: str | None = None) -> AnalyzeResult:
     """The main job, without progress display (the CLI adds one)."""
     result = ingest(specs, store, online=online, fetcher=fetcher, collection=collection)
-    return extract_pending(store, result, time_budget=time_budget, retry_failed=retry_failed, across=across)
+    return extract_pending(store, result, time_budget=time_budget, retry_failed=retry_failed, across=across,
+                           workers=workers, scheduler=scheduler)

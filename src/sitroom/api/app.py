@@ -65,10 +65,7 @@ def create_app(db: str = "sitroom.db", settings: Settings | None = None) -> Fast
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
             return await request_validation_exception_handler(request, exc)
-        errors = exc.errors()
-        said = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()) if p != 'body')}: {e.get('msg')}"
-                         for e in errors)
-        return pages.error_page(request, 422, f"Not recorded: {said}")
+        return pages.validation_page(request, list(exc.errors()))
 
     return app
 

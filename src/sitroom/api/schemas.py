@@ -3,12 +3,13 @@ these, and every write is checked against them before anything is stored."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timezone
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, create_model, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, create_model, field_validator)
 
 from sitroom.fuse import review
+from sitroom.fuse.grading import GRADES
 from sitroom.models import FigureCategory
 
 MAX_NOTE = 2000
@@ -151,7 +152,12 @@ class FeatureProperties(BaseModel):
     sub_event_type: str
     label: str
     date_start: str | None
+    date_end: str | None = None
+    date_precision: str = Field("unknown", description="day, week, month, year; unknown when undated")
     place: str | None
+    country: str | None = None
+    geo_precision: str = Field("unknown", description="how exact the point is: point (a town or site), "
+                                                      "near, admin, region, country")
     killed_best: int | None
     grade: str
 
@@ -163,6 +169,7 @@ class PointGeometry(BaseModel):
 
 class Feature(BaseModel):
     type: Literal["Feature"]
+    id: str | None = None
     geometry: PointGeometry
     properties: FeatureProperties
 
@@ -264,3 +271,121 @@ class ReviewOut(BaseModel):
     at: str
     note: str | None
     status: str | None = Field(None, description="applies, superseded, malformed: ..., no longer applies: ...")
+
+
+# ---------------------------------------------------------------- filters of the list routes and downloads
+
+
+EventType = Literal[review.EVENT_TYPES]  # type: ignore[valid-type]
+Grade = Literal[GRADES]  # type: ignore[valid-type]
+MAX_REPEAT = 50          # values of one repeated filter
+DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
+_LON = r"-?(180(\.0+)?|(1[0-7]\d|[1-9]?\d)(\.\d+)?)"
+_LAT = r"-?(90(\.0+)?|[1-8]?\d(\.\d+)?)"
+_BBOX = rf"^{_LON},{_LAT},{_LON},{_LAT}$"
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?(Z|[+-]\d{2}:?\d{2})?$")
+
+
+def _iso_time(value: object) -> object:
+    """Only an ISO 8601 date or time (pydantic alone would also take a number of seconds)."""
+    if isinstance(value, (date, datetime)):
+        return value
+    if not isinstance(value, str) or not _ISO_TIME.match(value):
+        raise ValueError("a time is written YYYY-MM-DDTHH:MM:SS, with Z or an offset (else UTC)")
+    return value
+
+
+def _country_codes() -> tuple[str, ...]:
+    from sitroom.export import geo
+
+    return tuple(sorted({c.iso2 for c in geo.countries().values()} | {c.iso3 for c in geo.countries().values()}))
+
+
+CountryCode = Literal[_country_codes()]  # type: ignore[valid-type]
+IsoTime = Annotated[datetime, BeforeValidator(_iso_time)]
+
+
+class IncidentFilters(BaseModel):
+    """The filters of the incident list, the map and the downloads (the page's too): an
+    unknown parameter or a bad value is refused (422), a repeated one is an OR
+    (``event_type=Battles&event_type=Riots``), different ones are an AND."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_type: list[EventType] = Field(default_factory=list, max_length=MAX_REPEAT,
+                                        description="ACLED event type; repeat for several")
+    grade: list[Grade] = Field(default_factory=list, max_length=MAX_REPEAT, description="repeat for several")
+    country: list[CountryCode] = Field(default_factory=list, max_length=MAX_REPEAT,
+                                       description="ISO 3166-1 alpha-2 or alpha-3 code")
+    admin1: list[FilterText] = Field(default_factory=list, max_length=MAX_REPEAT,
+                                     description="first-level division (province, oblast, governorate), by name")
+    place: list[FilterText] = Field(default_factory=list, max_length=MAX_REPEAT, description="the place's name")
+    outlet: list[FilterText] = Field(default_factory=list, max_length=MAX_REPEAT, description="an outlet reporting it")
+    actor: FilterText | None = Field(None, description="words of an actor's name")
+    q: SearchText | None = Field(None, description="free text in labels, places and sentences")
+    since: IsoDate | None = Field(None, description="YYYY-MM-DD: incidents ending on or after")
+    until: IsoDate | None = Field(None, description="YYYY-MM-DD: incidents starting on or before")
+    updated_since: IsoTime | None = Field(None, description="ISO 8601 time (UTC unless it says otherwise): "
+                                                             "incidents recomputed or reviewed since")
+    bbox: Annotated[str, StringConstraints(max_length=200, pattern=_BBOX)] | None = Field(
+        None, description="min_lon,min_lat,max_lon,max_lat (WGS 84 degrees; across the antimeridian when "
+                          "min_lon > max_lon; nothing when min_lat > max_lat): only located incidents inside")
+    collection: CollectionName | None = Field(None, description="only this collection (a store may hold several crises)")
+
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, values: list[str]) -> list[str]:
+        from sitroom.export import geo
+
+        return [geo.by_name(v).iso2 for v in values]
+
+    @field_validator("updated_since")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value
+
+    def box(self) -> tuple[float, float, float, float] | None:
+        if self.bbox is None:
+            return None
+        w, s, e, n = (float(v) for v in self.bbox.split(","))
+        return w, s, e, n
+
+    def query(self, **change: Any) -> list[tuple[str, str]]:
+        """These filters (and ``change``) as query parameters, for links."""
+        out: list[tuple[str, str]] = []
+        for name, value in {**self.model_dump(exclude_defaults=True), **change}.items():
+            if value is None:
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                out.append((name, v.isoformat() if hasattr(v, "isoformat") else str(v)))
+        return out
+
+
+class PagedFilters(IncidentFilters):
+    offset: int = Field(0, ge=0, le=2**31 - 1, description="skip this many")
+    limit: int = Field(DEFAULT_LIMIT, ge=0, le=MAX_LIMIT, description=f"at most this many (at most {MAX_LIMIT})")
+
+
+class Page(BaseModel):
+    """Pagination alone (the lists of sources and of the review queue)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    collection: CollectionName | None = Field(None, description="only this collection (a store may hold several crises)")
+    offset: int = Field(0, ge=0, le=2**31 - 1, description="skip this many")
+    limit: int = Field(DEFAULT_LIMIT, ge=0, le=MAX_LIMIT, description=f"at most this many (at most {MAX_LIMIT})")
+
+
+class CollectionOnly(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    collection: CollectionName | None = Field(None, description="only this collection (a store may hold several crises)")
+
+
+PAGE_HEADERS = {
+    "X-Total-Count": {"schema": {"type": "integer"}, "description": "how many match the filters in all"},
+    "Link": {"schema": {"type": "string"}, "description": 'the next page, as <URL>; rel="next" (RFC 8288), '
+                                                           "when there is one"},
+}

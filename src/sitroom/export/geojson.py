@@ -1,4 +1,9 @@
-"""GeoJSON of incidents: one Point feature per located incident, for maps and GIS."""
+"""GeoJSON of incidents: one Point feature per located incident, for maps and GIS.
+
+Each feature has an ``id`` (the incident's) and flat properties (lists joined with "; ",
+as GDAL and spreadsheet tools read them); an undated incident has ``date_start`` null,
+``date_known`` false and ``date_precision`` "unknown". The API serves it as
+``application/geo+json`` (MEDIA_TYPE, RFC 7946)."""
 from __future__ import annotations
 
 import json
@@ -8,17 +13,26 @@ from typing import Any
 from sitroom.fuse import grading, picture
 from sitroom.store.db import Store
 
+MEDIA_TYPE = "application/geo+json"
+
 
 def collection(store: Store, reviewed_only: bool = False, of: str | None = None) -> dict[str, Any]:
     """The located incidents (of the collection ``of``: all when None). An undated one has
     ``date_start`` null and ``date_known`` false."""
+    return {"type": "FeatureCollection",
+            "features": features(picture.build(store, reviewed_only=reviewed_only, collection=of).incidents)}
+
+
+def features(incidents) -> list[dict[str, Any]]:
+    """One Point feature per located incident of ``incidents`` (the API's downloads of a
+    filtered view use it too)."""
     features = []
-    for inc in picture.build(store, reviewed_only=reviewed_only, collection=of).incidents:
+    for inc in incidents:
         if inc.lat is None or inc.lon is None:
             continue
         g = grading.grade(inc)
         features.append({
-            "type": "Feature",
+            "type": "Feature", "id": inc.id,
             "geometry": {"type": "Point", "coordinates": [inc.lon, inc.lat]},
             "properties": {
                 "id": inc.id, "event_type": inc.event_type, "sub_event_type": inc.sub_event_type,
@@ -27,13 +41,13 @@ def collection(store: Store, reviewed_only: bool = False, of: str | None = None)
                 "date_precision": inc.date_precision if inc.date_start else "unknown",
                 "date_known": inc.date_start is not None, "collection": getattr(inc, "collection", None),
                 "place": inc.place, "country": inc.country,
-                "geo_precision": inc.geo_precision, "actors": inc.actors,
+                "geo_precision": inc.geo_precision, "actors": "; ".join(inc.actors),
                 "killed_low": inc.killed_low, "killed_best": inc.killed_best, "killed_high": inc.killed_high,
                 "injured_low": inc.injured_low, "injured_best": inc.injured_best, "injured_high": inc.injured_high,
                 "grade": g.grade, "grade_reason": g.reason, "independent_sources": g.independent_sources,
-                "articles": inc.articles,
+                "articles": "; ".join(inc.articles),
             }})
-    return {"type": "FeatureCollection", "features": features}
+    return features
 
 
 def write(store: Store, path: Path, reviewed_only: bool = False, collection_name: str | None = None) -> int:

@@ -11,9 +11,13 @@ place_country_aliases. Names are indexed
 normalised (case, accents and punctuation folded), with every alternate
 name (Latin, Cyrillic and Arabic scripts), so Mumbai and Bombay find the same city.
 
-The index is built once (about 15 s) and cached as a compact pickle keyed by the
+The index is built once (about 15 s) and cached as a read-only SQLite file keyed by the
 package versions and the content of the areas table (``SITROOM_CACHE``, default
-``~/.cache/sitroom``); loading the cache takes about a second.
+``~/.cache/sitroom``). Opening it reads nothing but its header (milliseconds, where
+unpickling the whole index took a second and building the spatial grid another half):
+``IndexedGazetteer`` looks names, entries and grid cells up in the file as they are asked
+for, and keeps what it has read in memory, so that a process pays only for the names its
+documents hold. A user's places (``SITROOM_PLACES``) lie in memory over the file.
 """
 from __future__ import annotations
 
@@ -23,14 +27,16 @@ import hashlib
 import importlib.metadata
 import math
 import os
-import pickle
 import re
+import sqlite3
+import threading
 import unicodedata
+from array import array
 from pathlib import Path
 from typing import NamedTuple
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-CACHE_VERSION = 12
+CACHE_VERSION = 13
 CONTINENT_KIND = "region"
 
 
@@ -183,6 +189,17 @@ class Gazetteer:
     def entry(self, i: int) -> Entry:
         return self._entries[i]
 
+    def states_of(self, iso2: str | None) -> tuple[Entry, ...]:
+        """The first-level divisions of a country (entries ``state:<ISO2>-...``)."""
+        prefix = f"state:{iso2}-"
+        return tuple(e for e in self._entries if e.gid.startswith(prefix))
+
+    def with_places(self, places: list[tuple[list[str], Entry]]) -> "Gazetteer":
+        """A copy with a user's places added ahead (this one is left as it is)."""
+        g = Gazetteer(entries=list(self._entries), ids=dict(self._ids))
+        g.add(places)
+        return g
+
     def add(self, entries: list[tuple[list[str], Entry]]) -> None:
         """Add (names, entry) pairs ahead of what the index knows (user places win)."""
         for names, e in entries:
@@ -320,40 +337,275 @@ def _cache_path() -> Path:
     for kind in ("place_country_aliases", "place_country_points"):   # lexicons the index is built from
         h.update((DATA / "lexicons" / f"{kind}.tsv").read_bytes())
     stamp = h.hexdigest()[:10]
-    return base / f"gazetteer-v{CACHE_VERSION}-{versions}-{stamp}.pickle"
+    return base / f"gazetteer-v{CACHE_VERSION}-{versions}-{stamp}.sqlite"
 
 
-def _load_cached(path: Path) -> Gazetteer | None:
+# ---------------------------------------------------------------- the index file
+
+_ID = "i"   # array type of entry numbers in the file (4 bytes each, this machine's order)
+_FIELDS = Entry._fields
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return (math.floor(lat), math.floor(lon))
+
+
+def _cell_id(cell: tuple[int, int]) -> int:
+    return (cell[0] + 1000) * 10_000 + (cell[1] + 1000)
+
+
+def _save(g: Gazetteer, path: Path) -> None:
+    """Write ``g`` as the index file: entries by number, names -> entry numbers, the areas'
+    names, and the settlements' names by one-degree grid cell (for ``names_near``)."""
     try:
-        with path.open("rb") as fh:
-            raw, ids = pickle.load(fh)
-        return Gazetteer(entries=[Entry._make(t) for t in raw], ids=ids)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.unlink(missing_ok=True)
+        con = sqlite3.connect(tmp)
+        try:
+            con.executescript("""
+                PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;
+                CREATE TABLE meta (k TEXT PRIMARY KEY, v TEXT) WITHOUT ROWID;
+                CREATE TABLE entries (i INTEGER PRIMARY KEY, name TEXT, country TEXT, lat REAL, lon REAL, kind TEXT,
+                                      population INTEGER, gid TEXT, admin1 TEXT, capital INTEGER);
+                CREATE TABLE names (k TEXT PRIMARY KEY, ids BLOB) WITHOUT ROWID;
+                CREATE TABLE areas (k TEXT PRIMARY KEY, i INTEGER) WITHOUT ROWID;
+                CREATE TABLE cells (c INTEGER PRIMARY KEY, keys TEXT, ids BLOB);
+            """)
+            con.executemany("INSERT INTO entries VALUES (?,?,?,?,?,?,?,?,?,?)",
+                            ((i, *e[:-1], int(e.capital)) for i, e in enumerate(g._entries)))
+            con.executemany("INSERT INTO names VALUES (?,?)",
+                            ((k, array(_ID, ids).tobytes()) for k, ids in g._ids.items()))
+            con.executemany("INSERT INTO areas VALUES (?,?)",
+                            ((k, _first_area(g, k)) for k in g.areas()))
+            for cell, pairs in g._cells().items():
+                con.execute("INSERT INTO cells VALUES (?,?,?)", (_cell_id(cell), "\n".join(k for k, _ in pairs),
+                                                                array(_ID, [i for _, i in pairs]).tobytes()))
+            con.execute("CREATE INDEX entries_gid ON entries (gid)")
+            con.execute("INSERT INTO meta VALUES ('names', ?), ('byteorder', ?)", (str(len(g._ids)), _byteorder()))
+            con.commit()
+        finally:
+            con.close()
+        tmp.replace(path)
+        for old in path.parent.glob("gazetteer-v*.sqlite"):   # earlier builds of the index
+            if old != path:
+                old.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error):
+        pass  # read-only home: rebuilt next time
+
+
+def _first_area(g: Gazetteer, key: str) -> int:
+    return next(i for i in g._ids[key] if g._entries[i].gid.startswith(("area:", "user:")))
+
+
+def _byteorder() -> str:
+    import sys
+
+    return sys.byteorder
+
+
+class IndexedGazetteer(Gazetteer):
+    """The gazetteer read from its index file as it is asked (see the module's docstring):
+    the same answers as the in-memory ``Gazetteer`` it was written from. Safe across
+    threads and across ``fork`` (each process opens the file for itself)."""
+
+    _MEMO = 400_000   # names remembered per process (then forgotten and read again)
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._local = threading.local()
+        self._pid = os.getpid()
+        self._names: dict[str, tuple[int, ...]] = {}
+        self._memo_entries: dict[int, Entry] = {}
+        self._cell_memo: dict[tuple[int, int], list[tuple[str, int]]] = {}
+        self._areas: dict[str, Entry] | None = None
+        self._all: list[Entry] | None = None
+        self._states: dict[str, tuple[Entry, ...]] = {}
+        # a user's places, over the file: their own numbers after the file's entries
+        self._extra: list[Entry] = []
+        self._extra_ids: dict[str, tuple[int, ...]] = {}
+        self._extra_grid: dict[tuple[int, int], list[tuple[str, int]]] | None = None
+        con = self._con()
+        meta = dict(con.execute("SELECT k, v FROM meta"))
+        if meta.get("byteorder") != _byteorder():
+            raise ValueError("index written on a machine of another byte order")
+        self._len = int(meta["names"])
+        self._base_n = con.execute("SELECT max(i) FROM entries").fetchone()[0] + 1
+
+    def _con(self) -> sqlite3.Connection:
+        con = getattr(self._local, "con", None)
+        if con is None or self._local.pid != os.getpid():
+            con = sqlite3.connect(f"file:{self._path}?mode=ro&immutable=1", uri=True, check_same_thread=False)
+            self._local.con, self._local.pid = con, os.getpid()
+        return con
+
+    def __len__(self) -> int:
+        return self._len + sum(1 for k in self._extra_ids if not self._base_ids(k))
+
+    def _base_ids(self, key: str) -> tuple[int, ...]:
+        got = self._names.get(key)
+        if got is None:
+            row = self._con().execute("SELECT ids FROM names WHERE k = ?", (key,)).fetchone()
+            got = tuple(array(_ID, row[0])) if row else ()
+            if len(self._names) >= self._MEMO:
+                self._names.clear()
+            self._names[key] = got
+        return got
+
+    def _ids_of(self, key: str) -> tuple[int, ...]:
+        base = self._base_ids(key)
+        extra = self._extra_ids.get(key)
+        if not extra:
+            return base
+        gids = {self.entry(i).gid for i in extra}
+        return extra + tuple(i for i in base if self.entry(i).gid not in gids)
+
+    def get(self, key: str) -> tuple[Entry, ...]:
+        return tuple(self.entry(i) for i in self._ids_of(key))
+
+    def __contains__(self, key: str) -> bool:
+        return bool(self._base_ids(key)) or key in self._extra_ids
+
+    def entry(self, i: int) -> Entry:
+        e = self._memo_entries.get(i)
+        if e is None:
+            if i >= self._base_n:
+                return self._extra[i - self._base_n]
+            row = self._con().execute("SELECT * FROM entries WHERE i = ?", (i,)).fetchone()
+            e = self._memo_entries[i] = _entry_row(row)
+        return e
+
+    def _by_gid(self, gid: str) -> Entry | None:
+        for e in self._extra:
+            if e.gid == gid:
+                return e
+        row = self._con().execute("SELECT * FROM entries WHERE gid = ? ORDER BY i DESC LIMIT 1", (gid,)).fetchone()
+        if row is None:
+            return None
+        return self._memo_entries.setdefault(row[0], _entry_row(row))
+
+    def country(self, iso2: str) -> Entry | None:
+        e = self._by_gid(f"country:{iso2}")
+        return e if e is not None and e.kind == "country" else None
+
+    def state(self, iso2: str, code: str) -> Entry | None:
+        return self._by_gid(f"state:{iso2}-{code}")
+
+    def states_of(self, iso2: str | None) -> tuple[Entry, ...]:
+        key = iso2 or ""
+        got = self._states.get(key)
+        if got is None:
+            prefix = f"state:{iso2}-"
+            rows = self._con().execute("SELECT * FROM entries WHERE gid >= ? AND gid < ? ORDER BY i",
+                                       (prefix, prefix + "\uffff")).fetchall()
+            got = self._states[key] = tuple(_entry_row(r) for r in rows) + \
+                tuple(e for e in self._extra if e.gid.startswith(prefix))
+        return got
+
+    def areas(self) -> dict[str, Entry]:
+        if self._areas is None:
+            got = {k: self.entry(i) for k, i in self._con().execute("SELECT k, i FROM areas")}
+            for k, ids in self._extra_ids.items():   # a user's place comes first under its names
+                e = next((self.entry(i) for i in ids if self.entry(i).gid.startswith(("area:", "user:"))), None)
+                if e is not None:
+                    got[k] = e
+            self._areas = got
+        return self._areas
+
+    def _cell_pairs(self, cell: tuple[int, int]) -> list[tuple[str, int]]:
+        got = self._cell_memo.get(cell)
+        if got is None:
+            row = self._con().execute("SELECT keys, ids FROM cells WHERE c = ?", (_cell_id(cell),)).fetchone()
+            got = self._cell_memo[cell] = list(zip(row[0].split("\n"), array(_ID, row[1]))) if row else []
+        return got
+
+    def names_near(self, points: list[tuple[float, float]], km_: float = 150.0) -> list[tuple[str, int]]:
+        want: set[tuple[int, int]] = set()
+        for lat, lon in points:
+            dlat = km_ / 111.0
+            dlon = km_ / (111.0 * max(0.2, math.cos(math.radians(lat))))
+            want.update((a, b) for a in range(math.floor(lat - dlat), math.floor(lat + dlat) + 1)
+                        for b in range(math.floor(lon - dlon), math.floor(lon + dlon) + 1))
+        if self._extra and self._extra_grid is None:
+            grid: dict[tuple[int, int], list[tuple[str, int]]] = {}
+            for k, ids in self._extra_ids.items():
+                for i in ids:
+                    e = self.entry(i)
+                    if e.kind == "settlement":
+                        grid.setdefault(_cell(e.lat, e.lon), []).append((k, i))
+            self._extra_grid = grid
+        out: list[tuple[str, int]] = []
+        for cell in want:
+            out.extend(self._cell_pairs(cell))
+            if self._extra_grid:
+                out.extend(self._extra_grid.get(cell, ()))
+        return out
+
+    def _cells(self):   # the in-memory grid is never built from the file
+        raise NotImplementedError("IndexedGazetteer answers names_near from its file")
+
+    @property
+    def _entries(self) -> list[Entry]:
+        """Every entry, read from the file in one go on first use (a scan over all of
+        them: prefer ``states_of``, ``country``, ``state``, ``entry``)."""
+        if self._all is None:
+            self._all = [_entry_row(r) for r in self._con().execute("SELECT * FROM entries ORDER BY i")]
+        return self._all + self._extra
+
+    @property
+    def _ids(self) -> dict[str, tuple[int, ...]]:
+        """Every name's entry numbers, read from the file in one go (slow: for copies)."""
+        got = {k: tuple(array(_ID, b)) for k, b in self._con().execute("SELECT k, ids FROM names")}
+        for k in self._extra_ids:
+            got[k] = self._ids_of(k)
+        return got
+
+    def add(self, entries: list[tuple[list[str], Entry]]) -> None:
+        """Add (names, entry) pairs ahead of what the index knows (user places win)."""
+        for names, e in entries:
+            for k in {norm(n) for n in names if n and n.strip()}:
+                if not k:
+                    continue
+                i = next((j for j, x in enumerate(self._extra) if x == e), None)
+                if i is None:
+                    self._extra.append(e)
+                    i = len(self._extra) - 1
+                i += self._base_n
+                old = tuple(j for j in self._extra_ids.get(k, ()) if self.entry(j).gid != e.gid)
+                self._extra_ids[k] = (i,) + old
+        self._areas = None
+        self._extra_grid = None
+        self._states.clear()
+
+    def with_places(self, places: list[tuple[list[str], Entry]]) -> "IndexedGazetteer":
+        g = IndexedGazetteer(self._path)
+        g.add(places)
+        return g
+
+
+def _entry_row(row) -> Entry:
+    return Entry(row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], bool(row[9]))
+
+
+def _open_index(path: Path) -> IndexedGazetteer | None:
+    try:
+        return IndexedGazetteer(path)
     except Exception:  # a stale or broken cache is rebuilt, never fatal
         return None
 
 
-def _save(g: Gazetteer, path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(([tuple(e) for e in g._entries], g._ids), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-        for old in path.parent.glob("gazetteer-v*.pickle"):   # earlier builds of the index
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # read-only home: rebuild next time
-
-
 @functools.lru_cache(maxsize=1)
 def base_gazetteer() -> Gazetteer:
-    """The packaged gazetteer (without the user's places), from the cache when there is one."""
+    """The packaged gazetteer (without the user's places): its index file, built once
+    (in memory, where the cache cannot be written)."""
     path = _cache_path()
-    g = _load_cached(path) if path.exists() else None
+    g = _open_index(path) if path.exists() else None
     if g is None:
-        g = _build()
-        _save(g, path)
+        built = _build()
+        _save(built, path)
+        g = _open_index(path) if path.exists() else None
+        if g is None:
+            return built
     return g
 
 
@@ -362,6 +614,5 @@ def gazetteer() -> Gazetteer:
     """The gazetteer the extractors use: the packaged one plus ``SITROOM_PLACES`` if set."""
     g = base_gazetteer()
     if os.environ.get("SITROOM_PLACES"):
-        g = Gazetteer(entries=list(g._entries), ids=dict(g._ids))
-        g.add(load_user_places(os.environ["SITROOM_PLACES"]))
+        g = g.with_places(load_user_places(os.environ["SITROOM_PLACES"]))
     return g

@@ -1278,14 +1278,8 @@ def _area_of_town(g: Gazetteer, town: Entry) -> Entry | None:
     return min(near, key=lambda x: x[0])[1] if near else None
 
 
-@functools.lru_cache(maxsize=64)
-def _states_of_cached(gid: int, country: str | None) -> tuple[Entry, ...]:
-    g = gazetteer()
-    return tuple(e for e in g._entries if e.gid.startswith(f"state:{country}-"))
-
-
 def _states_of(g: Gazetteer, country: str | None) -> tuple[Entry, ...]:
-    return _states_of_cached(id(g), country)
+    return g.states_of(country)   # the index keeps them per country
 
 
 def _state_keys(g: Gazetteer, country: str | None) -> list[str]:

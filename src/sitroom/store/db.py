@@ -22,6 +22,7 @@ from sitroom.models import DocumentFacts, ExtractorFailure, Metadata, Source
 from sitroom.store import accounts, migrations
 from sitroom.store import incidents as incident_sql
 from sitroom.store.schema import deleted_sources, incident_mentions, incidents, source_origins
+from sitroom.store.schema import changes, feed_items, feeds
 from sitroom.store.schema import (FACT_TABLES, api_keys, extraction_failures, methods, reviews, sessions, sources,
                                   users)
 
@@ -36,6 +37,52 @@ class StoreError(RuntimeError):
 
 class SourceWithheld(StoreError):
     """Content that a recorded decision deleted from the store: not archived again."""
+
+
+class ClaimLost(StoreError):
+    """A run's claim on a source ran out and another run took it: its work is not stored."""
+
+
+CLAIM_LEASE = 600.0  # seconds a claim on a source holds unless it is released before
+
+
+def new_claim() -> str:
+    """A run's claim token: this host, this process (its id and start time, as process ids
+    are reused) and a random part. A claim held by a process of this host that is no
+    longer alive is released at once (reap_claims)."""
+    import os
+    import socket
+
+    return f"{socket.gethostname()[:32]}/{os.getpid()}/{_process_start(os.getpid()) or 0}/{secrets.token_hex(4)}"
+
+
+def _process_start(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks since boot, Linux), None where unknown."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read().decode("ascii", "replace")
+        return int(stat.rsplit(")", 1)[1].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _claim_alive(claim: str, host: str) -> bool:
+    """Whether the process that made ``claim`` may still be running (claims of other hosts
+    and of unknown form always may: their lease decides)."""
+    import os
+
+    parts = claim.split("/")
+    if len(parts) != 4 or parts[0] != host or not parts[1].isdigit() or not parts[2].isdigit():
+        return True
+    pid, started = int(parts[1]), int(parts[2])
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        pass  # exists, another user's
+    now = _process_start(pid)
+    return now is None or not started or now == started  # a reused id is another process
 
 
 def database_url(db: str) -> str:
@@ -106,6 +153,32 @@ class Store:
             except (IntegrityError, OperationalError):
                 # a concurrent writer archived it (or its origin) first, or moved the
                 # database on under this transaction: try again, seeing what it wrote
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def add_origin_if_known(self, source: Source, capture: dict | None = None,
+                            collection: str | None = None) -> int | None:
+        """Re-ingest that hashes first: when content with ``source.sha256`` is archived,
+        record ``source``'s origin (and move its collection as ``add_source`` does) and
+        return its id; None when the content is new (nothing written). Only the hash,
+        origin, url, external id and capture time of ``source`` are read, so a caller can
+        ask before decoding or cleaning. Content deleted by a recorded decision raises
+        SourceWithheld."""
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    _refuse_deleted(conn, source.sha256)
+                    existing = conn.execute(select(sources.c.id, sources.c.collection)
+                                            .where(sources.c.sha256 == source.sha256)).first()
+                    if existing is None:
+                        return None
+                    _record_origin(conn, existing.id, source, capture)
+                    if collection and collection != existing.collection and existing.collection == DEFAULT_COLLECTION:
+                        conn.execute(update(sources).where(sources.c.id == existing.id)
+                                     .values(collection=collection, fused_at=None))
+                    return existing.id
+            except (IntegrityError, OperationalError):
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
@@ -402,6 +475,151 @@ class Store:
         with self.engine.connect() as conn:
             return list(conn.execute(q).scalars())
 
+    # ------------------------------------------------------------ claims (concurrent runs)
+
+    def claim_pending(self, claim: str, *, lease_seconds: float = CLAIM_LEASE, collection: str | None = None,
+                      limit: int = 1) -> list[int]:
+        """Claim up to ``limit`` pending sources (of ``collection``) for extraction, lowest
+        id first: sources no other run holds, or whose holder's lease ran out. The claim
+        is an atomic conditional UPDATE (on PostgreSQL the candidates are read with
+        ``FOR UPDATE SKIP LOCKED``, so concurrent runs take different sources without
+        waiting); on SQLite the database's single writer does the same. Returns the ids
+        claimed ([] when nothing is left to claim)."""
+        for attempt in range(50):
+            now = _now()
+            free = (sources.c.status == "pending") & (sources.c.claimed_until.is_(None)
+                                                       | (sources.c.claimed_until < now))
+            q = select(sources.c.id).where(free).order_by(sources.c.id).limit(limit)
+            if collection is not None:
+                q = q.where(sources.c.collection == collection)
+            try:
+                with self.engine.begin() as conn:
+                    if conn.dialect.name == "postgresql":
+                        q = q.with_for_update(skip_locked=True)
+                    candidates = conn.execute(q).scalars().all()
+                    if not candidates:
+                        return []
+                    until = now + timedelta(seconds=lease_seconds)
+                    got = [sid for sid in candidates
+                           if conn.execute(update(sources).where(sources.c.id == sid, free)
+                                           .values(claimed_by=claim, claimed_until=until)).rowcount]
+            except OperationalError:  # SQLite: another writer moved the database on; look again
+                if attempt == 49:
+                    raise
+                continue
+            if got:
+                return got
+            # another run took these between our read and our write: look again
+        return []
+
+    def release_claim(self, source_id: int, claim: str) -> bool:
+        """Give a claimed source back (still pending) for another run to take."""
+        with self.engine.begin() as conn:
+            return conn.execute(update(sources).where(sources.c.id == source_id, sources.c.claimed_by == claim)
+                                .values(claimed_by=None, claimed_until=None)).rowcount > 0
+
+    def reap_claims(self) -> int:
+        """Release the claims of processes of this host that are no longer alive (a run
+        killed mid-extraction), without waiting for their lease to run out; claims of
+        other hosts wait for their lease. Returns how many sources were released."""
+        import socket
+
+        host = socket.gethostname()[:32]
+        with self.engine.connect() as conn:
+            holders = conn.execute(select(sources.c.claimed_by).distinct()
+                                   .where(sources.c.claimed_by.is_not(None), sources.c.status == "pending")).scalars().all()
+        dead = [h for h in holders if not _claim_alive(h, host)]
+        if not dead:
+            return 0
+        with self.engine.begin() as conn:
+            return conn.execute(update(sources).where(sources.c.claimed_by.in_(dead))
+                                .values(claimed_by=None, claimed_until=None)).rowcount
+
+    def claims(self) -> list[dict]:
+        """Sources held by a run now: id, claimed_by, claimed_until."""
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(
+                select(sources.c.id, sources.c.claimed_by, sources.c.claimed_until)
+                .where(sources.c.claimed_by.is_not(None)).order_by(sources.c.id)).mappings()]
+
+    # ------------------------------------------------------------ live monitoring (ingest/watch.py)
+
+    def feed_state(self, url: str) -> dict:
+        """What the store keeps of a followed feed (validators, failures, backoff); a feed
+        never polled has only its key and URL."""
+        key = _origin_key(url)
+        with self.engine.connect() as conn:
+            row = conn.execute(select(feeds).where(feeds.c.key == key)).mappings().first()
+        return dict(row) if row is not None else {"key": key, "url": url, "failures": 0, "items": 0}
+
+    def update_feed(self, url: str, **values) -> None:
+        """Record a poll of ``url`` (any columns of the feeds table)."""
+        key = _origin_key(url)
+        for attempt in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    if conn.execute(update(feeds).where(feeds.c.key == key).values(**values)).rowcount == 0:
+                        conn.execute(insert(feeds).values(key=key, url=url, **{"failures": 0, "items": 0, **values}))
+                return
+            except (IntegrityError, OperationalError):
+                if attempt == 2:
+                    raise
+
+    def feeds(self) -> list[dict]:
+        with self.engine.connect() as conn:
+            return [dict(r) for r in conn.execute(select(feeds).order_by(feeds.c.url)).mappings()]
+
+    def seen_items(self, url: str, item_keys: list[str]) -> set[str]:
+        """Which of these items of the feed at ``url`` were ingested before."""
+        key, out = _origin_key(url), set()
+        with self.engine.connect() as conn:
+            for i in range(0, len(item_keys), 500):
+                out |= set(conn.execute(select(feed_items.c.item_key).where(
+                    feed_items.c.feed_key == key, feed_items.c.item_key.in_(item_keys[i:i + 500]))).scalars())
+        return out
+
+    def add_feed_item(self, url: str, item_key: str, item_url: str | None, source_id: int | None) -> None:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(feed_items).values(feed_key=_origin_key(url), item_key=item_key, url=item_url,
+                                                       first_seen=_now(), source_id=source_id))
+        except IntegrityError:  # a concurrent watcher recorded it first
+            pass
+
+    def add_change(self, kind: str, payload: dict, *, incident_id: str | None = None,
+                   collection: str | None = None, at: datetime | None = None) -> int:
+        """Record what monitoring noticed (read by GET /api/changes); returns its id."""
+        with self.engine.begin() as conn:
+            return conn.execute(insert(changes).values(
+                at=at or _now(), kind=kind, incident_id=incident_id, collection=collection,
+                payload=json.dumps(payload, default=str, ensure_ascii=False))).inserted_primary_key[0]
+
+    def changes_since(self, since: datetime | None, limit: int = 1000) -> list[dict]:
+        """Changes recorded after ``since`` (all when None), oldest first: their payloads
+        with the change's id."""
+        q = select(changes).order_by(changes.c.at, changes.c.id).limit(limit)
+        if since is not None:
+            q = q.where(changes.c.at > since)
+        with self.engine.connect() as conn:
+            return [{**json.loads(r["payload"]), "change_id": r["id"]} for r in conn.execute(q).mappings()]
+
+    def changes_seen(self, user_id: int, at: datetime | None = None) -> datetime | None:
+        """When the user last looked at what changed; with ``at``, record that they looked now."""
+        with self.engine.begin() as conn:
+            before = conn.execute(select(users.c.changes_seen_at).where(users.c.id == user_id)).scalar()
+            if at is not None:
+                conn.execute(update(users).where(users.c.id == user_id).values(changes_seen_at=at))
+        return before
+
+    def health(self) -> dict:
+        """Whether the store answers, its schema version and a few counts (GET /api/health)."""
+        with self.engine.connect() as conn:
+            version = migrations.current_version(conn)
+            counts = dict(conn.execute(select(sources.c.status, func.count()).group_by(sources.c.status)).all())
+            last = conn.execute(select(func.max(changes.c.at))).scalar()
+        return {"schema": version, "sources": sum(counts.values()), "pending": counts.get("pending", 0),
+                "last_change": last}
+
     def get_source(self, source_id: int) -> Source:
         with self.engine.connect() as conn:
             row = conn.execute(select(sources).where(sources.c.id == source_id)).mappings().first()
@@ -455,18 +673,27 @@ class Store:
 
     # ------------------------------------------------------------ facts
 
-    def save_facts(self, source_id: int, facts: DocumentFacts) -> None:
+    def save_facts(self, source_id: int, facts: DocumentFacts, *, claim: str | None = None) -> None:
         """Replace a source's facts (and its record of extractor failures) and mark it
-        done, in one transaction. Facts are stamped with the method that made them."""
+        done, in one transaction. Facts are stamped with the method that made them.
+        ``claim``: the run's claim on the source (claim_pending); when another run holds it
+        now (the lease ran out and it was taken), nothing is written and ClaimLost is
+        raised. Each fact's position is unique per source, so two writers storing one
+        source at once cannot double its facts: the second one fails."""
         with self.engine.begin() as conn:
+            if claim is not None and not conn.execute(
+                    update(sources).where(sources.c.id == source_id, sources.c.claimed_by == claim)
+                    .values(claimed_by=None, claimed_until=None)).rowcount:
+                raise ClaimLost(f"source {source_id} is no longer claimed by this run")
             if facts.method:
                 self._record_method(conn, facts.method)
             for name, (table, _) in FACT_TABLES.items():
                 conn.execute(table.delete().where(table.c.source_id == source_id))
                 rows = []
-                for rec in getattr(facts, name):
+                for i, rec in enumerate(getattr(facts, name)):
                     row = dataclasses.asdict(rec)
                     row["source_id"] = source_id
+                    row["ordinal"] = i
                     row["method"] = row.get("method") or facts.method
                     rows.append(row)
                 if rows:
@@ -542,19 +769,21 @@ class Store:
         with self.engine.begin() as conn:
             return conn.execute(q).rowcount
 
-    def mark_skipped(self, source_id: int, language: str | None, note: str) -> None:
+    def mark_skipped(self, source_id: int, language: str | None, note: str, *, claim: str | None = None) -> None:
         with self.engine.begin() as conn:
-            conn.execute(update(sources).where(sources.c.id == source_id)
-                         .values(status="skipped", language=language, note=note, analyzed_at=_now()))
+            conn.execute(update(sources).where(sources.c.id == source_id, *_held(claim))
+                         .values(status="skipped", language=language, note=note, analyzed_at=_now(),
+                                 claimed_by=None, claimed_until=None))
 
-    def mark_failed(self, source_id: int, reason: str, detail: str = "") -> None:
+    def mark_failed(self, source_id: int, reason: str, detail: str = "", *, claim: str | None = None) -> None:
         """Extraction of a source gave up (``reason``: ``time_budget``, ``error``, ...): the
         source is ``failed`` with ``reason: detail`` as its note, its earlier facts are
         kept, and it is not tried again until ``retry_failed`` (``analyze --retry-failed``)."""
         note = f"{reason}: {detail}" if detail else reason
         with self.engine.begin() as conn:
-            conn.execute(update(sources).where(sources.c.id == source_id)
-                         .values(status="failed", note=note[:2000], analyzed_at=_now()))
+            conn.execute(update(sources).where(sources.c.id == source_id, *_held(claim))
+                         .values(status="failed", note=note[:2000], analyzed_at=_now(),
+                                 claimed_by=None, claimed_until=None))
 
     def failed_sources(self) -> list[dict]:
         """Sources whose extraction gave up: id, origin, reason (``time_budget``, ...), note, when."""
@@ -804,6 +1033,11 @@ def _row_review(r) -> Review:
         problem = f"stored data is not JSON: {exc}"
     return Review(id=r["id"], target=r["target"], action=r["action"], data=data, user_name=r["user_name"],
                   at=r["at"], note=r["note"], problem=problem)
+
+
+def _held(claim: str | None) -> list:
+    """The condition that a source is still held by ``claim`` (none without a claim)."""
+    return [] if claim is None else [sources.c.claimed_by == claim]
 
 
 def _row_record(rec: type, row) -> object:

@@ -10,6 +10,7 @@ posts carries a CSRF token (the session's, or before login the login form's own)
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -22,8 +23,8 @@ from pydantic import TypeAdapter, ValidationError
 
 from sitroom.api import deps
 from sitroom.api.deps import Services, analyst, reader, reviewer, services
-from sitroom.api.routes import filter_incidents
-from sitroom.api.schemas import FACT_REVIEW_IN, MAX_ID, FilterText, IncidentReviewIn, SearchText
+from sitroom.api.routes import Filters
+from sitroom.api.schemas import FACT_REVIEW_IN, MAX_ID, FilterText, IncidentFilters, IncidentReviewIn
 from sitroom.fuse import grading, picture, review, series
 from sitroom.fuse.review import EVENT_TYPES, reviewed_facts
 from sitroom.report.sitrep import svg_map, svg_series, svg_timeline
@@ -74,6 +75,11 @@ def highlight(text: str, spans: list[tuple[int, int, str]]) -> Markup:
 
 def render(request: Request, name: str, status: int = 200, **ctx) -> HTMLResponse:
     """A page, with the user and the CSRF token its forms carry."""
+    if not hasattr(request.state, "user"):  # a page no dependency ran for (a 404): who is asking, all the same
+        try:
+            deps.current_user(request, request.app.state.services)
+        except Exception:  # noqa: BLE001 - the page still renders, logged out
+            request.state.user = None
     user: User | None = getattr(request.state, "user", None)
     new_cookie = None
     if user is not None and user.csrf:
@@ -89,11 +95,35 @@ def render(request: Request, name: str, status: int = 200, **ctx) -> HTMLRespons
     return resp
 
 
-def error_page(request: Request, status: int, message: str, headers: dict | None = None) -> Response:
-    resp = render(request, "error.html", status=status, code=status, message=message)
+ERROR_TITLES = {400: "Bad request", 401: "Log in first", 403: "Not allowed", 404: "Not found",
+                413: "Too large", 422: "Not valid", 429: "Too many tries"}
+
+
+def error_page(request: Request, status: int, message: str, headers: dict | None = None,
+               problems: list[tuple[str, str]] | None = None) -> Response:
+    resp = render(request, "error.html", status=status, code=status, message=message, problems=problems or [],
+                  title=ERROR_TITLES.get(status, "Error"), path=request.url.path)
     for k, v in (headers or {}).items():
         resp.headers[k] = v
     return resp
+
+
+def validation_page(request: Request, errors: list[dict]) -> Response:
+    """A 422 page naming each field that is not valid and why, in words: for a page's
+    address (a filter it does not know, a value it cannot read) or a form."""
+    problems = []
+    for e in errors:
+        where = [str(p) for p in e.get("loc", ()) if p not in ("body", "query")]
+        field = ".".join(where) or "the request"
+        msg = str(e.get("msg", "")).removeprefix("Value error, ")
+        if e.get("type") == "extra_forbidden":
+            msg = "this page has no such filter"
+        problems.append((field, msg))
+    if request.method == "GET":
+        said = "The address asks for something this page cannot show."
+    else:
+        said = "Not recorded: the form has a value that is not valid."
+    return error_page(request, 422, said, problems=problems)
 
 
 def _safe_next(path: str | None) -> str:
@@ -253,36 +283,51 @@ def _collections(svc: Services) -> list[str]:
     return [c["name"] for c in svc.store.collections()]
 
 
+LIST_FILTERS = {name for name, f in IncidentFilters.model_fields.items()
+                if str(f.annotation).startswith(("list", "typing.List"))}
+
+
+def page_filters(request: Request) -> IncidentFilters:
+    """The page's query as the API's filters: the form's empty fields are no filter; an
+    unknown parameter or a bad value is a 422 page (the app's handler)."""
+    from fastapi.exceptions import RequestValidationError
+
+    raw: dict[str, object] = {}
+    for key in request.query_params.keys():
+        values = [v for v in request.query_params.getlist(key) if v != ""]
+        if values:
+            raw[key] = values if key in LIST_FILTERS else values[-1]
+    try:
+        return IncidentFilters.model_validate(raw)
+    except ValidationError as exc:
+        raise RequestValidationError([{"type": e["type"], "loc": ("query", *e["loc"]), "msg": e["msg"],
+                                       "input": e.get("input")} for e in exc.errors(include_url=False)])
+
+
 @router.get("/", response_class=HTMLResponse, dependencies=read)
-def index(request: Request, event_type: FilterText | None = None, since: str | None = Query(None, max_length=20),
-          until: str | None = Query(None, max_length=20), q: SearchText | None = None, grade: FilterText | None = None,
-          outlet: FilterText | None = None, actor: FilterText | None = None, place: FilterText | None = None,
-          collection: FilterText | None = None, svc: Services = Depends(services)) -> HTMLResponse:
-    from datetime import date
-
-    def day(value: str | None) -> date | None:
-        try:
-            return date.fromisoformat(value) if value else None
-        except ValueError:
-            raise HTTPException(400, f"not a YYYY-MM-DD date: {value!r}")
-
-    collection = collection or None
-    pic = svc.views.picture(collection=collection)
-    found = filter_incidents(pic, event_type=event_type or None, since=day(since), until=day(until),
-                             q=q or None, grade=grade or None, outlet=outlet or None, actor=actor or None,
-                             place=place or None, store=svc.store)
+def index(request: Request, svc: Services = Depends(services)) -> HTMLResponse:
+    flt = page_filters(request)
+    pic = svc.views.picture(collection=flt.collection)
+    found = Filters(flt).apply(svc)
     shown = type(pic)(sources=pic.sources, groups=pic.groups, incidents=found)
     outlets = sorted({s.meta.outlet for s in pic.sources.values() if s.meta.outlet})
     rows = [(i, grading.grade(i)) for i in found]
     link = lambda i: f"/incidents/{i.id}"  # noqa: E731
-    filters = {"event_type": event_type, "since": since, "until": until, "q": q, "grade": grade,
-               "outlet": outlet, "actor": actor, "place": place, "collection": collection}
-    api = "/api/map.geojson?" + urlencode({k: v for k, v in filters.items() if v})
-    return render(request, "index.html", leaflet=vendor_dir(svc.settings) is not None, map_src=api,
+    query = urlencode(flt.query())
+    first = lambda v: v[0] if v else None  # noqa: E731 - the form's selects show one value
+    filters = {"event_type": first(flt.event_type), "since": flt.since, "until": flt.until, "q": flt.q,
+               "grade": first(flt.grade), "outlet": first(flt.outlet), "actor": flt.actor,
+               "place": first(flt.place), "collection": flt.collection}
+    from sitroom.export import geo
+
+    codes = {c: f"{geo.country(c).numeric:03d}" for c in {i.country for i in found if i.country} if geo.country(c)}
+    downloads = [(fmt, f"/api/incidents.{fmt}" + (f"?{query}" if query else "")) for fmt in ("csv", "geojson", "parquet")]
+    return render(request, "index.html", leaflet=vendor_dir(svc.settings) is not None,
+                  map_src="/api/map.geojson" + (f"?{query}" if query else ""),
                   tiles=svc.settings.tiles, map=Markup(svg_map(shown, width=900, height=480, link=link)),
                   timeline=Markup(svg_timeline(shown, link=link)), rows=rows, event_types=EVENT_TYPES,
                   grades=grading.GRADES, outlets=outlets, f=filters, total=len(pic.incidents),
-                  collections=_collections(svc))
+                  collections=_collections(svc), downloads=downloads, country_codes=json.dumps(codes))
 
 
 @router.get("/incidents/{incident_id}", response_class=HTMLResponse, dependencies=read)

@@ -1,0 +1,303 @@
+"""Speed: ``analyze`` beside a bare spaCy pass over the same texts, Dask workers, 10k documents.
+
+    python bench/speed.py [--limit N]                  # bare spaCy vs analyze, same texts, one run
+    python bench/speed.py --workers 1,2 [--docs 600]   # Dask: 1 worker vs 2 on the cores here
+    python bench/speed.py --generated 10000 [--workers 2]   # 10k generated short reports
+
+**bare** (the default): the texts of the public news sets in ``../shared/benchmarks``
+(GeoWebNews, LGL, GeoVirus, TR-News: 1,000+ real articles), timed in one process and one
+run, models loaded before the clocks start: ``en_core_web_sm``'s full pipeline over
+every text (``nlp.pipe``, the bare pass), then ``sitroom analyze`` over the same texts
+(archive, clean, language, metadata, parse, every extractor, store, fusion), then the
+same inputs analysed again (re-ingest: hashed first, nothing new). Reports CPU and wall
+seconds per 1,000 words, the share of each phase, the ratio to the bare pass (the
+issue's target: analyze at >= 1.0x the bare pass's throughput) and how many sentences
+a selective parse could leave untagged (``selectable``).
+
+**--workers**: generated short reports (names of our own) through ``analyze`` with each
+worker count (a local Dask cluster; 0 means one process, no Dask): wall seconds with
+start-up, and documents per second in the steady state (after the first 10% came back);
+the target is 2 workers >= 1.5x one worker.
+
+**--generated**: N generated reports through ``analyze`` (one process, or ``--workers``):
+seconds for each 1,000 documents (near-linear is the target) and the peak resident
+memory of the process (and of the workers) after each 1,000 (flat is the target).
+
+Results: ``bench/results/speed.json``, ``speed_workers.json``, ``speed_generated.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BENCHMARKS, RESULTS  # noqa: E402
+
+SETS = [("geowebnews", "geowebnews/GWN.xml.gz", "file"), ("lgl", "lgl/lgl.xml.gz", "docid"),
+        ("geovirus", "geovirus/GeoVirus.xml.gz", None), ("trnews", "tr-news/TR-News.xml.gz", "docid")]
+
+
+def news_texts(limit: int | None = None) -> list[dict]:
+    """The articles of the four public geoparsing sets: id, title, text."""
+    import gzip
+    import xml.etree.ElementTree as ET
+
+    out = []
+    for name, path, key in SETS:
+        root = ET.parse(gzip.open(BENCHMARKS / path)).getroot()
+        for i, a in enumerate(root.iter("article")):
+            text = (a.find("text").text or "").strip()
+            title = a.find("title")
+            if text:
+                out.append({"id": f"{name}-{a.get(key) if key else i}", "text": text,
+                            "title": title.text if title is not None and title.text else None})
+    return out[:limit] if limit else out
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+# ---------------------------------------------------------------- bare spaCy vs analyze
+
+
+def bench_bare(limit: int | None) -> dict:
+    from sitroom import pipeline
+    from sitroom.extract.document import warm_up
+    from sitroom.extract.gazetteer import gazetteer
+    from sitroom.extract.nlp import english
+    from sitroom.store.db import Store
+
+    docs = news_texts(limit)
+    texts = [d["text"] for d in docs]
+    words = sum(len(t.split()) for t in texts)
+    t0, c0 = time.perf_counter(), cpu()
+    gazetteer()
+    t_gaz = (time.perf_counter() - t0, cpu() - c0)
+    nlp = english()
+    warm_up("en")
+    nlp("warm up")
+
+    t0, c0 = time.perf_counter(), cpu()
+    for _ in nlp.pipe(texts):
+        pass
+    bare = (time.perf_counter() - t0, cpu() - c0)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "news.jsonl"
+        with corpus.open("w", encoding="utf-8") as fh:
+            for d in docs:
+                fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+        store = Store(str(Path(tmp) / "speed.db"))
+        t0, c0 = time.perf_counter(), cpu()
+        res = pipeline.ingest([str(corpus)], store, online=False)
+        t_ing = (time.perf_counter() - t0, cpu() - c0)
+        pipeline.extract_pending(store, res)
+        an = (time.perf_counter() - t0, cpu() - c0)
+        t0, c0 = time.perf_counter(), cpu()
+        again = pipeline.ingest([str(corpus)], store, online=False)
+        re_ing = (time.perf_counter() - t0, cpu() - c0)
+        store.engine.dispose()
+    assert len(again.duplicates) == len(res.added), "re-ingest archived something twice"
+    kw = words / 1000
+    out = {
+        "documents": len(docs), "words": words, "sets": [s[0] for s in SETS],
+        "parse_mode": "full",
+        "gazetteer_open_s": round(t_gaz[0], 3),
+        "bare_spacy": {"wall_s": round(bare[0], 2), "cpu_s": round(bare[1], 2),
+                       "cpu_s_per_1k_words": round(bare[1] / kw, 4)},
+        "analyze": {"wall_s": round(an[0], 2), "cpu_s": round(an[1], 2), "cpu_s_per_1k_words": round(an[1] / kw, 4),
+                    "archive_wall_s": round(t_ing[0], 2), "extract_wall_s": round(res.extract_seconds, 2),
+                    "writer_s": round(res.writer_seconds, 2), "fuse_s": round(res.fuse_seconds, 2),
+                    "extracted": len(res.extracted), "failed": len(res.failed)},
+        "reingest": {"wall_s": round(re_ing[0], 2), "cpu_s": round(re_ing[1], 2),
+                     "share_of_analyze": round(re_ing[0] / an[0], 3)},
+        "selective_parse_ceiling": (stats := selectable(texts)),
+        "throughput_vs_bare": round(bare[1] / an[1], 3),   # >= 1.0: analyze as fast as the bare pass (CPU)
+        "throughput_vs_bare_wall": round(bare[0] / an[0], 3),
+        "target": 1.0, "peak_rss_mb": round(peak_mb()),
+    }
+    print(f"{len(docs)} articles, {words} words (GeoWebNews, LGL, GeoVirus, TR-News); parse: {out['parse_mode']}; "
+          f"gazetteer opened in {t_gaz[0]:.2f} s")
+    print(f"{'':22s}{'wall s':>9s}{'CPU s':>9s}{'CPU s/1k words':>16s}{'vs bare':>9s}")
+    print(f"{'bare spaCy (pipe)':22s}{bare[0]:9.1f}{bare[1]:9.1f}{bare[1] / kw:16.4f}{1.0:9.2f}")
+    print(f"{'analyze':22s}{an[0]:9.1f}{an[1]:9.1f}{an[1] / kw:16.4f}{bare[1] / an[1]:9.2f}")
+    print(f"{'  of which archive':22s}{t_ing[0]:9.1f}{t_ing[1]:9.1f}")
+    print(f"{'  extraction':22s}{res.extract_seconds:9.1f}   (writer {res.writer_seconds:.1f} s)")
+    print(f"{'  fusion':22s}{res.fuse_seconds:9.1f}")
+    print(f"{'re-ingest (known)':22s}{re_ing[0]:9.1f}{re_ing[1]:9.1f}   ({re_ing[0] / an[0]:.1%} of analyze)")
+    print(f"a selective parse could skip at most: {1 - stats['sentences_with_cue']:.1%} of sentences "
+          f"({1 - stats['tokens_with_cue_or_neighbour']:.1%} of tokens once neighbours are kept)")
+    return out
+
+
+def selectable(texts: list[str]) -> dict:
+    """What a selective parse would have to parse (issue 13 item 1): the share of
+    sentences (rule-based split, at tokenizer speed) holding a cue (a digit, a number
+    word, a capitalised word inside the sentence, an event trigger, a verb of saying, a
+    quotation mark), and with their neighbours (one sentence either side)."""
+    import spacy
+
+    from sitroom.extract import lexicon
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    words = (lexicon.terms("event_triggers", "en") | lexicon.terms("speech_verbs", "en")
+             | lexicon.terms("figure_number_words", "en"))
+    quotes = set('"“”«»„')
+    n = cue = near = toks = toks_near = 0
+    for doc in nlp.pipe(texts):
+        sents = list(doc.sents)
+        flags = [any(any(c.isdigit() for c in t.text) or t.lower_ in words or t.text in quotes
+                     or (i > 0 and t.is_alpha and t.text[:1].isupper()) for i, t in enumerate(s)) for s in sents]
+        wide = [f or (i > 0 and flags[i - 1]) or (i + 1 < len(flags) and flags[i + 1]) for i, f in enumerate(flags)]
+        n += len(sents)
+        cue += sum(flags)
+        near += sum(wide)
+        toks += len(doc)
+        toks_near += sum(len(s) for s, w in zip(sents, wide) if w)
+    return {"sentences": n, "sentences_with_cue": round(cue / n, 4) if n else None,
+            "sentences_with_cue_or_neighbour": round(near / n, 4) if n else None,
+            "tokens_with_cue_or_neighbour": round(toks_near / toks, 4) if toks else None}
+
+
+# ---------------------------------------------------------------- generated reports
+
+TOWNS = ["Varenko", "Lusaba", "Qarin", "Tolmez", "Bekumi", "Miradel", "Sunjo", "Kerevan", "Amundi", "Osterholm",
+         "Pella Rock", "Halden Cross"]
+EVENTS = [("Shelling hit the market in {town} on {day}", "killed", "people"),
+          ("Floodwater swept through {town} on {day}", "displaced", "families"),
+          ("A landslide buried houses above {town} on {day}", "missing", "residents"),
+          ("A drone struck a fuel depot near {town} on {day}", "injured", "workers"),
+          ("Fighting around {town} forced families to flee on {day}", "displaced", "people")]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+SAID = ["the regional governor", "the health ministry", "a local aid group", "the civil defence agency", "police"]
+
+
+def generated(n: int, seed: int = 13) -> list[dict]:
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        event, category, who = EVENTS[i % len(EVENTS)]
+        town, day = rng.choice(TOWNS), rng.choice(DAYS)
+        text = (f"Report {i}. {event.format(town=town, day=day)}, and at least {rng.randint(3, 900)} {who} were "
+                f"{category}, {rng.choice(SAID)} said.\n\n\"We are still counting,\" said an official in {town}. "
+                f"Another {rng.randint(2, 60)} people were taken to hospital, and roads out of {town} stayed "
+                f"closed overnight.\n")
+        out.append({"id": f"gen-{i}", "text": text})
+    return out
+
+
+def _children_rss_mb() -> float:
+    try:
+        import psutil
+
+        return sum(c.memory_info().rss for c in psutil.Process().children(recursive=True)) / 2**20
+    except Exception:  # noqa: BLE001
+        return 0.0
+
+
+def run_generated(n: int, workers: int, block: int) -> dict:
+    from sitroom import pipeline
+    from sitroom.store.db import Store
+
+    docs = generated(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "gen.jsonl"
+        corpus.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+        store = Store(str(Path(tmp) / "gen.db"))
+        t0 = time.perf_counter()
+        res = pipeline.ingest([str(corpus)], store, online=False)
+        t_ing = time.perf_counter() - t0
+        marks: list[tuple[int, float, float, float]] = []
+        done = [0]
+
+        def tick(_sid: int) -> None:
+            done[0] += 1
+            if done[0] % block == 0 or done[0] == 1:
+                marks.append((done[0], time.perf_counter(), peak_mb(), _children_rss_mb()))
+
+        t1 = time.perf_counter()
+        pipeline.extract_pending(store, res, on_source=tick, workers=workers or None, fuse=False)
+        t_ex = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        pipeline.fuse_stored(store, res)
+        t_fuse = time.perf_counter() - t2
+        store.engine.dispose()
+    first = next((m for m in marks if m[0] >= max(1, n // 10)), marks[0])
+    steady = (n - first[0]) / (marks[-1][1] - first[1]) if len(marks) > 1 and marks[-1][1] > first[1] else None
+    blocks = [{"documents": b[0], "seconds": round(b[1] - a[1], 2), "peak_rss_mb": round(b[2]),
+               "workers_rss_mb": round(b[3])} for a, b in zip(marks, marks[1:])]
+    return {"documents": n, "workers": workers, "archive_s": round(t_ing, 2), "extract_wall_s": round(t_ex, 2),
+            "fuse_s": round(t_fuse, 2), "writer_s": round(res.writer_seconds, 2),
+            "writer_share": round(res.writer_seconds / t_ex, 3) if t_ex else None,
+            "steady_docs_per_s": round(steady, 2) if steady else None, "extracted": len(res.extracted),
+            "blocks": blocks}
+
+
+def bench_workers(counts: list[int], n: int) -> dict:
+    runs = [run_generated(n, w, max(1, n // 20)) for w in counts]
+    print(f"{n} generated reports, extraction on Dask workers (0: one process, no Dask)")
+    print(f"{'workers':>8s}{'wall s':>9s}{'docs/s steady':>15s}{'writer share':>14s}")
+    for r in runs:
+        print(f"{r['workers']:8d}{r['extract_wall_s']:9.1f}{(r['steady_docs_per_s'] or 0):15.2f}"
+              f"{(r['writer_share'] or 0):14.1%}")
+    by = {r["workers"]: r for r in runs}
+    out = {"documents": n, "cores": os.cpu_count(), "runs": runs}
+    if 1 in by and 2 in by and by[1]["steady_docs_per_s"] and by[2]["steady_docs_per_s"]:
+        out["two_vs_one_steady"] = round(by[2]["steady_docs_per_s"] / by[1]["steady_docs_per_s"], 3)
+        out["two_vs_one_wall"] = round(by[1]["extract_wall_s"] / by[2]["extract_wall_s"], 3)
+        out["target"] = 1.5
+        print(f"2 workers vs 1: {out['two_vs_one_steady']:.2f}x steady, {out['two_vs_one_wall']:.2f}x wall "
+              f"(target 1.5x; {os.cpu_count()} cores)")
+    return out
+
+
+def bench_generated(n: int, workers: int) -> dict:
+    r = run_generated(n, workers, 1000)
+    print(f"{n} generated reports, {'one process' if not workers else f'{workers} Dask workers'}: "
+          f"extraction {r['extract_wall_s']:.0f} s, fusion {r['fuse_s']:.0f} s, writer share "
+          f"{(r['writer_share'] or 0):.0%}")
+    print(f"{'documents':>10s}{'s per block':>12s}{'peak RSS MB':>12s}{'workers MB':>11s}")
+    for b in r["blocks"]:
+        print(f"{b['documents']:10d}{b['seconds']:12.1f}{b['peak_rss_mb']:12d}{b['workers_rss_mb']:11d}")
+    secs = [b["seconds"] for b in r["blocks"][1:]] or [0]
+    r["last_over_first_block"] = round(secs[-1] / secs[0], 3) if secs[0] else None
+    return r
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--limit", type=int, help="only the first N articles (bare mode)")
+    ap.add_argument("--workers", help="worker counts to compare (e.g. 1,2; 0 = one process, no Dask)")
+    ap.add_argument("--docs", type=int, default=600, help="generated reports for --workers")
+    ap.add_argument("--generated", type=int, help="N generated reports through analyze (e.g. 10000)")
+    ap.add_argument("--no-save", action="store_true", help="print only (no bench/results/*.json)")
+    args = ap.parse_args()
+    if args.generated:
+        out, name = bench_generated(args.generated, int(args.workers or 0)), f"speed_generated_{args.generated}"
+    elif args.workers:
+        out, name = bench_workers([int(x) for x in args.workers.split(",")], args.docs), "speed_workers"
+    else:
+        out, name = bench_bare(args.limit), "speed"
+    out["cpu_count"] = os.cpu_count()
+    if not args.no_save and not args.limit:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / f"{name}.json").write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
