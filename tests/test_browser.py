@@ -1,5 +1,5 @@
 """End to end in a real headless Chromium (Debian's chromium and chromium-driver) over a
-real server started on the seed corpus. Skipped, saying why, where Chromium is missing."""
+real server started on the seed corpus (the pictures in the README: on the demo corpus). Skipped, saying why, where Chromium is missing."""
 import shutil
 import socket
 import tempfile
@@ -23,10 +23,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
 
 
-@pytest.fixture(scope="module")
-def server():
-    if not (SHARED / "seeds" / "corpus.jsonl").exists():
-        pytest.skip("../shared/seeds is not beside the checkout")
+def _serve(corpus: Path):
     import uvicorn
 
     from sitroom import pipeline
@@ -35,7 +32,7 @@ def server():
 
     tmp = Path(tempfile.mkdtemp(prefix="sitroom-web-"))
     db = str(tmp / "s.db")
-    assert pipeline.analyze([str(SHARED / "seeds" / "corpus.jsonl")], Store(db), online=False).ok
+    assert pipeline.analyze([str(corpus)], Store(db), online=False).ok
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -52,6 +49,19 @@ def server():
     srv.should_exit = True
     thread.join(5)
     shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def server():
+    if not (SHARED / "seeds" / "corpus.jsonl").exists():
+        pytest.skip("../shared/seeds is not beside the checkout")
+    yield from _serve(SHARED / "seeds" / "corpus.jsonl")
+
+
+@pytest.fixture(scope="module")
+def demo_server():
+    """The demo corpus of our own (demo/reports): what the README's pictures show."""
+    yield from _serve(ROOT / "demo" / "reports")
 
 
 @pytest.fixture(scope="module")
@@ -100,8 +110,6 @@ def test_map_shows_incidents_and_a_filter_narrows_them(server, browser):
     # markers (alone or in clusters) and the bundled country outlines are on the map
     WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".marker-cluster, path.incident-marker"))
     WebDriverWait(browser, 15).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".leaflet-overlay-pane path")) > 50)
-    time.sleep(0.5)  # let the outlines finish painting before the picture
-    browser.save_screenshot(str(ROOT / "docs" / "map.png"))     # the README shows it
     total = map_count(browser)
     Select(browser.find_element(By.NAME, "event_type")).select_by_visible_text("Explosions/Remote violence")
     submit(browser, "form.filters button")
@@ -295,9 +303,6 @@ def test_map_labels_places_without_overlap_and_has_a_legend(server, browser):
     if precisions & {"region", "admin"}:
         assert browser.find_elements(By.CSS_SELECTOR, "path.precision-area, .marker-cluster")
     assert rows
-    browser.execute_script("document.querySelector('.leaflet-control-zoom-out').click()")
-    time.sleep(0.8)
-    browser.save_screenshot(str(ROOT / "docs" / "screen-map.png"))  # the README shows it
 
 
 def _features(server) -> list[dict]:
@@ -376,8 +381,6 @@ def test_phone_layout_stacks_the_panels_without_sideways_scroll(server, browser)
         for upper, lower in zip(boxes, boxes[1:]):
             assert upper[3] <= lower[1] + 1, boxes  # one below the other
         assert all(b[2] <= 390 for b in boxes), boxes
-        time.sleep(0.5)
-        browser.save_screenshot(str(ROOT / "docs" / "screen-phone.png"))  # the README shows it
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
@@ -438,3 +441,23 @@ def test_report_prints_to_pdf_with_its_title(server, tmp_path):
     assert title == "Situation report: seed week"
     # more than one page of text: the report's sections were printed, not an error page
     assert data.count(b"/Type /Page") + data.count(b"/Type/Page") >= 2
+
+
+def test_the_readme_pictures_show_the_demo_corpus(demo_server, browser):
+    """The pictures in the README are taken on the demo corpus (reports of our own), with the
+    map's labels and legend and the timeline in view; then the same page on a phone."""
+    browser.get(demo_server + "/")
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".marker-cluster, path.incident-marker"))
+    WebDriverWait(browser, 15).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".leaflet-overlay-pane path")) > 50)
+    assert browser.find_elements(By.CSS_SELECTOR, "#incidents tr.incident")
+    time.sleep(0.8)  # let the outlines and labels finish painting before the picture
+    browser.save_screenshot(str(ROOT / "docs" / "screen-map.png"))
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    try:
+        browser.get(demo_server + "/")
+        time.sleep(1.0)
+        assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+        browser.save_screenshot(str(ROOT / "docs" / "screen-phone.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
