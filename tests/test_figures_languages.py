@@ -45,7 +45,7 @@ CASES = [
      [("17", 17, "detained", "exact", None, None)], None),
     ("es", "Entre 40 y 45 civiles murieron en el ataque contra una aldea de Darfur.",
      [("40 y 45", 40, "killed", "range", 40, 45)], None),
-    # Russian: Syria, Ukraine, Sudan, Nagorno-Karabakh
+    # Russian: Syria, Ukraine, Sudan
     ("ru", "По данным ООН, в результате обстрела погибли 13 мирных жителей.",
      [("13", 13, "killed", "exact", None, None)], "ООН"),
     ("ru", "Не менее двадцати семи человек получили ранения при взрыве в Донецке.",

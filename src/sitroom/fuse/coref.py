@@ -242,8 +242,8 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def name_tokens(name: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(distinctive words, kind words) of a place name: "Al-Ahli Arab Hospital" ->
-    ({"ahli", "arab"}, {"hospital"})."""
+    """(distinctive words, kind words) of a place name: "Al-Nour Teaching Hospital" ->
+    ({"nour", "teaching"}, {"hospital"})."""
     heads, fillers = _name_words()
     words = [w for w in re.split(r"[^\w]+", fold(name)) if w and not w.isdigit()]
     return (frozenset(w for w in words if w not in heads and w not in fillers and len(w) > 2),
