@@ -8,7 +8,10 @@ fingerprint changes when sources are added or re-extracted) and reused between r
 """
 from __future__ import annotations
 
+import contextlib
+
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exception_handlers import request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -39,13 +42,25 @@ def create_app(db: str = "sitroom.db", settings: Settings | None = None) -> Fast
         raise StoreError(f"cannot open store {db!r}: {exc}") from exc
     # no Swagger/ReDoc pages: they load their assets from a CDN, and sitroom works offline;
     # the description itself is at /openapi.json
-    app = FastAPI(title="sitroom", version="0.1.0", docs_url=None, redoc_url=None,
+    services = deps.Services(store=store, views=deps.Views(store), settings=settings,
+                             limiter=deps.LoginLimiter(settings))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # the picture is read before the server takes its first request, so that the
+        # first request is no slower than the others (a server listens after start-up)
+        try:
+            await run_in_threadpool(services.views.picture)
+        except Exception:  # noqa: BLE001 - a store it cannot read yet is reported by the requests
+            pass
+        yield
+
+    app = FastAPI(title="sitroom", version="0.1.0", docs_url=None, redoc_url=None, lifespan=lifespan,
                   description="Sourced, reconciled, geolocated facts from crisis reporting. Reads are open unless "
                               "the store is private (then every route needs a login); the audit log and the "
                               "archived originals need the analyst role; writes need an analyst's session token "
                               "or an API key of scope review (Authorization: Bearer).")
-    app.state.services = deps.Services(store=store, views=deps.Views(store), settings=settings,
-                                       limiter=deps.LoginLimiter(settings))
+    app.state.services = services
     app.include_router(routes.router)
     app.include_router(pages.router)
     app.add_middleware(Guard, settings=settings)

@@ -49,6 +49,22 @@ class Views:
         self._lock = threading.Lock()
         self._key: tuple | None = None
         self._views: dict[str | None, tuple[picture.Picture, picture.Picture]] = {}
+        self._derived: dict[tuple, object] = {}
+
+    def derived(self, name: str, collection: str | None, fn):
+        """A view computed from the picture of ``collection`` (``fn(picture)``, e.g. the
+        comparison of sources), kept as long as the picture is."""
+        pic = self.picture(collection=collection)
+        with self._lock:
+            hit = self._derived.get((name, collection))
+            if hit is not None and hit[0] is pic:
+                return hit[1]
+        value = fn(pic)
+        with self._lock:
+            if len(self._derived) > 64:
+                self._derived.clear()
+            self._derived[(name, collection)] = (pic, value)
+        return value
 
     def picture(self, everything: bool = False, collection: str | None = None) -> picture.Picture:
         """The picture of ``collection`` (all when None; ``everything``: with rejected
@@ -56,7 +72,7 @@ class Views:
         key = self.store.fingerprint()
         with self._lock:
             if key != self._key:
-                self._views, self._key = {}, key
+                self._views, self._derived, self._key = {}, {}, key
             if collection not in self._views:
                 full = picture.build(self.store, include_rejected=True, collection=collection)
                 kept = dataclasses.replace(full, incidents=[i for i in full.incidents if not i.rejected])
@@ -67,7 +83,7 @@ class Views:
 
     def invalidate(self) -> None:
         with self._lock:
-            self._views = {}
+            self._views, self._derived = {}, {}
             self._key = None
 
 

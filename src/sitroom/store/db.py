@@ -426,9 +426,9 @@ class Store:
     def fingerprint(self) -> tuple:
         """Changes whenever a source is added or (re-)extracted or a review is recorded: for
         caching derived views."""
-        with self.engine.connect() as conn:
-            return (*conn.execute(select(func.count(sources.c.id), func.max(sources.c.id),
-                                         func.max(sources.c.analyzed_at))).one(),
+        with self.engine.connect() as conn:  # one aggregate a query: each max is an index lookup
+            return (*(conn.execute(select(agg)).scalar() for agg in (
+                        func.count(sources.c.id), func.max(sources.c.id), func.max(sources.c.analyzed_at))),
                     conn.execute(select(func.max(reviews.c.id))).scalar(), *incident_sql.fingerprint(conn))
 
     # ------------------------------------------------------------ incidents (see store/incidents.py)

@@ -143,8 +143,21 @@ def _v9_claims_and_feeds(conn: Connection) -> None:
     metadata.create_all(conn, tables=[feeds, feed_items, changes])  # checkfirst
 
 
+def _v10_fingerprint_indexes(conn: Connection) -> None:
+    """Indexes on when sources were analysed and incidents updated: the store's
+    fingerprint (read on every request of the app) looks their maxima up instead of
+    scanning both tables."""
+    from sitroom.store.schema import incidents, sources
+
+    for table, name in ((sources, "ix_sources_analyzed"), (incidents, "ix_incidents_updated")):
+        for ix in table.indexes:
+            if ix.name == name:
+                ix.create(conn, checkfirst=True)
+
+
 STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search, _v4_method, _v5_timex,
-                                             _v6_hashed_sessions, _v7_custody, _v8_incidents, _v9_claims_and_feeds]
+                                             _v6_hashed_sessions, _v7_custody, _v8_incidents, _v9_claims_and_feeds,
+                                             _v10_fingerprint_indexes]
 
 
 def current_version(conn: Connection) -> int:

@@ -62,6 +62,7 @@ sources = Table(
 )
 Index("ix_sources_external_id", sources.c.external_id)
 Index("ix_sources_collection", sources.c.collection)
+Index("ix_sources_analyzed", sources.c.analyzed_at)   # the store's fingerprint reads its max
 
 # Every origin the same bytes came from (file, URL, JSON Lines line), with its capture
 # times: the first one is also in sources.origin. One row per (source, origin).
@@ -249,6 +250,7 @@ incidents = Table(
 )
 Index("ix_incidents_collection", incidents.c.collection, incidents.c.status)
 Index("ix_incidents_parent", incidents.c.parent_id)
+Index("ix_incidents_updated", incidents.c.updated_at)  # the store's fingerprint reads its max
 
 # A mention (an event fact of a source, known by its span and place: fact rows are
 # replaced on re-extraction, their ids are not stable) in an incident. One incident per

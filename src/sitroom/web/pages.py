@@ -385,9 +385,11 @@ def compare_page(request: Request, collection: FilterText | None = None,
                  svc: Services = Depends(services)) -> HTMLResponse:
     from sitroom.fuse.compare import compare
 
-    pic = svc.views.picture(collection=collection or None)
-    figures = [f for f in svc.store.all_facts("figures") if f.source_id in pic.sources]
-    return render(request, "compare.html", views_=compare(pic, figures), collection=collection,
+    def views_(pic):  # computed once per state of the store, not on each request
+        return compare(pic, [f for f in svc.store.all_facts("figures") if f.source_id in pic.sources])
+
+    return render(request, "compare.html", views_=svc.views.derived("compare", collection or None, views_),
+                  collection=collection,
                   collections=_collections(svc))
 
 
