@@ -136,6 +136,8 @@ def load_saved() -> list[BenchResult]:
     out = []
     for p in RESULTS.glob("*.json"):
         d = json.loads(p.read_text(encoding="utf-8"))
+        if "metrics" not in d:
+            continue   # the speed and scale runs keep their own reports (bench/speed.py, bench/scale.py)
         d["metrics"] = [Metric(**m) for m in d["metrics"]]
         out.append(BenchResult(**d))
     rank = lambda r: (next((i for i, k in enumerate(ORDER) if r.name.startswith(k)), len(ORDER)), r.name)

@@ -801,6 +801,21 @@ def _extract_other(ctx: DocContext) -> list[Entity]:
         while k < len(doc) and k - j < 4 and (cap(doc[k]) or doc[k].lower_ in particles and k + 1 < len(doc)
                                               and cap(doc[k + 1]) and k > j):
             k += 1
+        # the role's body before the name ("речниця облради Ірина Гуцал"): not part of it
+        while k - j >= 2 and (body_canonical(doc[j].text, lang, head=0) or k - j >= 3 and lang in ("ru", "uk")
+                              and not _morph_names(lang, doc[j].text)):
+            j += 1
+        if k == j:
+            # "der Leiter der Verwaltung von X, Vorname Name,": the name after the role's complement
+            c = next((c for c in range(tok.i + 1, min(len(doc), tok.i + 15)) if doc[c].text == ","), None)
+            if c is not None and not any(doc[x].text in (".", ";", ":", "!", "?") or doc[x].is_space or
+                                         doc[x].lower_ in ("und", "и", "і", "та", "et", "y") for x in range(tok.i + 1, c)):
+                e = c + 1
+                while e < len(doc) and e - c - 1 < 4 and cap(doc[e]):
+                    e += 1
+                if e - c - 1 >= 2 and (e == len(doc) or doc[e].is_punct) and not taken.covers(doc[c + 1].idx):
+                    add(doc[c + 1].idx, doc[e - 1].idx + len(doc[e - 1]), "PERSON")
+            continue
         if k > j and not taken.covers(doc[j].idx):
             if k - j >= 2 or lang not in ("de",) or k == len(doc) or not doc[k].text[:1].isalpha():
                 add(doc[j].idx, doc[k - 1].idx + len(doc[k - 1]), "PERSON")
@@ -967,3 +982,58 @@ def latin_name(name: str, lang: str) -> str | None:
         latin = "".join(out)
         words.append(latin[:1].upper() + latin[1:] if word[:1].isupper() else latin)
     return " ".join(words)
+
+
+# ---------------------------------------------------------------- generic bodies (ministries, services)
+
+
+def _word_lemmas(word: str, lang: str) -> frozenset[str]:
+    from sitroom.extract.nlp import lemma_candidates
+
+    low = word.lower().strip(".,;:«»\"„“”()").replace("’", "'").replace("ё", "е")
+    # French elision ("l'armée", "l'Intérieur"): the word after the apostrophe too
+    forms = {low} | ({low.split("'", 1)[1]} if "'" in low[:3] and lang in ("fr", "es") else set())
+    out = set(forms)
+    for f in forms:
+        if f:
+            out.update(c.replace("ё", "е") for c in lemma_candidates(f, lang))
+    return frozenset(x for x in out if x)
+
+
+@functools.lru_cache(maxsize=None)
+def _body_table(lang: str, kind: str = "org_bodies") -> tuple[tuple[tuple[frozenset[str], ...], str], ...]:
+    rows = []
+    for r in lexicon.rows(kind, lang):
+        words = tuple(_word_lemmas(w, lang) for w in r.term.replace("’", "'").split())
+        rows.append((words, r.canonical))
+    return tuple(sorted(rows, key=lambda x: -len(x[0])))
+
+
+def speaker_noun_canonical(name: str | None, lang: str) -> str | None:
+    """The English words for a speaker named by a common noun at the head of its phrase
+    ("plusieurs témoins" -> Witnesses, "un haut responsable" -> Official; lexicon
+    quote_speaker_names), else None."""
+    return body_canonical(name, lang, head=1, kind="quote_speaker_names")
+
+
+def body_canonical(name: str | None, lang: str, head: int = 2, rest: int | None = None,
+                   kind: str = "org_bodies") -> str | None:
+    """The shared English name of a generic public body a phrase names in its own language,
+    by lemmas ("Минздрава" -> Ministry of Health, "la diplomatie française" -> Ministry of Foreign
+    Affairs, "وزارة الصحة" -> Ministry of Health; lexicon org_bodies), else None."""
+    if not name or lang == "en":
+        return None
+    table = _body_table(lang, kind)
+    if not table:
+        return None
+    words = [_word_lemmas(w, lang) for w in name.replace("’", "'").split()]
+    for term, canonical in table:
+        n = len(term)
+        if rest is not None and len(words) - n > rest:
+            continue    # a name that only holds the body's word ("General Staff Ivan Petrov")
+        # the body heads the phrase (a determiner or adjective or two before it), not a word
+        # further on ("the resistance backing the army" is not the army)
+        for i in range(min(len(words) - n + 1, head + 1)):
+            if all(term[k] & words[i + k] for k in range(n)):
+                return canonical
+    return None

@@ -1274,6 +1274,19 @@ def _mlex(lang: str):
         "according": re.compile(rf"(?<!\w)(?:{alt(according)})\s*", re.I) if according else None,
         "comp": lexicon.terms("quote_cues", lang, cue="complementizer"),
         "phrase_end": lexicon.terms("quote_cues", lang, cue="phrase_end"),
+        "particle": lexicon.terms("quote_cues", lang, cue="particle"),
+        "anaphor": {t.replace("’", "'") for t in lexicon.terms("quote_cues", lang, cue="anaphor")},
+        "demonstrative": lexicon.terms("quote_cues", lang, cue="demonstrative"),
+        "org_anaphors": {t.replace("’", "'") for t in lexicon.terms("org_anaphors", lang)},
+        "after_quote": lexicon.terms("quote_cues", lang, cue="after_quote"),
+        "as": lexicon.terms("quote_cues", lang, cue="as"),
+        "passive_aux": lexicon.terms("quote_cues", lang, cue="passive_aux"),
+        "channels": {t.lower() for t in lexicon.terms("quote_channels", lang) | lexicon.terms("quote_channels", "en")
+                     | lexicon.terms("quote_media", lang)},
+        "lang": lang,
+        "org_words": lexicon.terms("org_words", lang),
+        "and": lexicon.terms("quote_cues", lang, cue="and"),
+        "demonyms": {r.term.lower(): r.country for r in lexicon.rows("demonyms", lang) if r.country and r.form == "adj"},
     }
 
 
@@ -1290,10 +1303,30 @@ def _m_is_speech(t: Token, lex: dict, qs: _QList, reporting: bool = False) -> bo
     if t.is_punct or t.is_space or _in_quotes(t, qs):
         return False
     words = lex["reporting"] if reporting else lex["speech"]
-    if not any(x in words for x in _lemmas(t)):
+    if not any(x in words for x in _lemmas(t)) and not _separable(t, lex, words):
         return False
     # where the parse tags words, a verb (a participle or gerund included), never a noun
     return t.pos_ not in ("NOUN", "PROPN", "ADJ", "ADP", "PRON", "DET", "NUM")
+
+
+def _particle_at(t: Token, lex: dict) -> Token | None:
+    """The particle at the end of a verb's clause ("teilte die Armee am Montag mit"; quote_cues
+    particle), or None."""
+    if not lex["particle"] or not t.is_alpha or t.text[:1].isupper() and not t.is_sent_start:
+        return None
+    doc = t.doc
+    end = t.sent.end if t.doc.has_annotation("SENT_START") else len(doc)
+    for j in range(t.i + 1, min(end, t.i + 16)):
+        u = doc[j]
+        if u.is_punct or u.is_space or u.lower_ in lex["comp"]:
+            return doc[j - 1] if j - 1 > t.i and doc[j - 1].lower_ in lex["particle"] else None
+    return None
+
+
+def _separable(t: Token, lex: dict, words: frozenset[str]) -> bool:
+    """A verb whose particle stands at its clause's end ("teilte ... mit" -> mitteilen)."""
+    p = _particle_at(t, lex)
+    return p is not None and any(p.lower_ + x in words for x in _lemmas(t))
 
 
 def _m_stop(t: Token, lex: dict) -> bool:
@@ -1352,7 +1385,85 @@ def _m_role(toks: list[Token], e: Entity, lex: dict) -> str | None:
 
 def _m_resolve(ctx: DocContext, state: _MState, toks: list[Token], lex: dict, at: int):
     """(score, speaker, role, person) of a phrase next to a verb of saying, or None."""
-    toks = full = [t for t in toks if not t.is_space]
+    toks = [t for t in toks if not t.is_space]
+    # after the verb, a body the words were said in ("сообщают в городской администрации", "повідомили в
+    # міністерстві"): its name is the speaker where nothing else in the phrase is
+    inst = None
+    k = next((k for k, t in enumerate(toks[:3]) if t.lower_ in lex["phrase_end"]), None)
+    if k is not None and len(toks) > k + 1 and toks[0].idx >= at and toks[k].is_alpha and len(toks[k].text) <= 3 \
+            and toks[k + 1].is_alpha and toks[k + 1].lower_ not in lex["channels"] and \
+            not ctx.facts_at("dates", toks[k + 1].idx) and not toks[k + 1].like_num:
+        inst = []
+        for u in toks[k + 1:]:
+            if _m_stop(u, lex) or u.like_num or ctx.facts_at("dates", u.idx) or len(inst) >= 6 or \
+                    inst and u.lower_ in lex["phrase_end"]:
+                break
+            inst.append(u)
+        # "in einer Erklärung der Gruppe": the one whose statement it is
+        doc_at = next((j for j, u in enumerate(inst) if any(lex["speaker_kind"].get(x) == "document"
+                                                            for x in _lemmas(u))), None)
+        if doc_at is not None:
+            owner = [u for u in inst[doc_at + 1:] if u.lower_ not in lex["determiners"]]
+            inst = owner if owner and owner[0].text[:1].isupper() else inst
+    if inst and k == 0:
+        # "сообщают в городской администрации": the body, not the words after its first one
+        got = _m_resolve_phrase(ctx, state, inst, lex, at)
+        if got is not None and got[0] >= 2:
+            return got
+    got = _m_resolve_phrase(ctx, state, toks, lex, at)
+    if inst and (got is None or k == 0 and got[0] < 3):
+        # "hieß es in einer Erklärung der Gruppe": the body named in the phrase
+        named = _m_resolve_phrase(ctx, state, inst, lex, at)
+        if named is not None and named[0] >= 3:
+            return named
+        text = _m_phrase_text(inst, lex)
+        body = _body_of(text, lex)
+        if body or k == 0 or any(u.text[:1].isupper() for u in inst):
+            return 2, body or text, None, False
+    return got
+
+
+def org_canonical(name: str, lang: str) -> str | None:
+    from sitroom.extract.entities import org_canonical as canon
+
+    return canon(name, lang)
+
+
+def _role_then_name(ctx: DocContext, toks: list[Token], lex: dict) -> tuple[str, str] | None:
+    """(name, role) where a role word opens the phrase and it ends with two to four capitalised
+    words that are no place or date; None otherwise."""
+    people = lex["roles"] | {w for w, kind in lex["speaker_kind"].items() if kind == "person"}
+    k = next((k for k, t in enumerate(toks[:3]) if set(_lemmas(t)) & people), None)
+    if k is None:
+        return None
+    run: list[Token] = []
+    for t in reversed(toks[k + 1:]):
+        if t.is_alpha and t.text[:1].isupper() and not t.is_sent_start and len(run) < 4 and \
+                (not ctx.facts_at("places", t.idx) or _morph_names(lex["lang"], t.text)) and \
+                not ctx.facts_at("dates", t.idx):
+            run.insert(0, t)
+        else:
+            break
+    if len(run) < 2 or run[0].i <= toks[k].i + 1:
+        return None
+    role = _m_phrase_text([t for t in toks if toks[k].i <= t.i < run[0].i], lex)
+    return _m_phrase_text(run, lex), role
+
+
+def _morph_names(lang: str, word: str) -> bool:
+    from sitroom.extract.entities import _morph_names as names
+
+    return names(lang, word)
+
+
+def _body_of(text: str, lex: dict) -> str | None:
+    from sitroom.extract.entities import body_canonical
+
+    return body_canonical(text, lex["lang"])
+
+
+def _m_resolve_phrase(ctx: DocContext, state: _MState, toks: list[Token], lex: dict, at: int):
+    full = toks
     # the phrase ends at a word that opens what was said where or when ("dans un communiqué",
     # "am Montag", "في بيان"): the phrase before it, if any, when it comes after the verb
     for _ in range(2):
@@ -1370,6 +1481,19 @@ def _m_resolve(ctx: DocContext, state: _MState, toks: list[Token], lex: dict, at
     if persons:
         e = persons[0]
         return 3, e.canonical, _m_role(toks, e, lex), True
+    # "die Gruppe warf ... vor", "l'organisation a indiqué": the group that spoke last
+    if 1 <= len(toks) <= 3 and lex["org_anaphors"] & {
+            _m_phrase_text(toks, lex).lower().replace("’", "'"),
+            "".join(t.text_with_ws for t in toks).strip().lower().replace("’", "'")}:
+        s = state.last(at, person=False) or state.last(at)
+        if s:
+            return 2, s.name, s.role, s.person
+    if len(toks) >= 2 and toks[0].lower_ in lex["demonstrative"] and any(
+            set(_lemmas(u)) & (lex["roles"] | set(lex["speaker_kind"])) for u in toks[1:3]):
+        # "a affirmé cette source", "sagte dieser Sprecher": the one who spoke last
+        s = state.last(at)
+        if s:
+            return 2, s.name, s.role, s.person
     for t in toks[:3]:
         low = t.lower_
         if low in lex["person_pron"]:
@@ -1378,9 +1502,35 @@ def _m_resolve(ctx: DocContext, state: _MState, toks: list[Token], lex: dict, at
         if low in lex["group_pron"]:
             s = state.last(at, person=False) or state.last(at)
             return (2, s.name, s.role, s.person) if s else None
+    # a role and a name the entity finder missed ("речниця облради Ірина Гуцал"): the name
+    named = _role_then_name(ctx, toks, lex)
+    if named is not None:
+        return 2, named[0], named[1], True
+    # a generic public body ("le ministère de la Santé", "Минздрав", "وزارة الصحة"): its shared name
+    body = _body_of("".join(t.text_with_ws for t in toks), lex)
+    if body and not any(e.label == "ORG" and org_canonical(e.text, lex["lang"]) for e in ents):
+        # a national body: its country with it ("l'armée malienne" -> Army of Mali), as for governments
+        country = next((_country_name(p.country) for t in toks for p in ctx.facts_at("places", t.idx)
+                        if p.country and p.kind in ("country", "demonym", "metonym")), None) or \
+            next((_country_name(lex["demonyms"][y]) for t in toks for x in _lemmas(t)
+                  for y in (x, x[:-1], x[:-2]) if len(y) >= 5 and y in lex["demonyms"]), None)
+        return 3, f"{body} of {country}" if country else body, None, False
     if ents:
         e = ents[0]
+        after = [t for t in toks if t.idx >= e.end]
+        if len(after) >= 2 and after[0].lower_ in lex["and"] and not persons:
+            # "l'OMS et des témoins": both, joined (each gets its shared name)
+            return 3, _m_phrase_text([t for t in toks if t.idx >= e.start], lex), None, False
         return 3, e.canonical, None, False
+    # a country as the subject of a verb of saying ("le Mali affirme", "Молдова заявила"): its government
+    for k, t in enumerate(toks[:2]):
+        if k and toks[0].lower_ not in lex["determiners"]:
+            break
+        for p in ctx.facts_at("places", t.idx):
+            if p.kind in ("country", "metonym") and p.country and t.dep_ in ("nsubj", "nsubj:pass", ""):
+                country = _country_name(p.country)
+                if country and len(toks) <= 3:
+                    return 2, f"Government of {country}", None, False
     # a role or a speaker noun: "der Sprecher des Ministeriums", "глава администрации", "المتحدث باسم الجيش"
     for k, t in enumerate(toks):
         lem = set(_lemmas(t))
@@ -1403,10 +1553,21 @@ def _m_resolve(ctx: DocContext, state: _MState, toks: list[Token], lex: dict, at
             # "the head of the region said": the person named with that role, before it, else after
             named = [e for e in state.ents if e.label == "PERSON" and e.role and not state.qs.covers(e.start)
                      and role & set(re.split(r"[\s-]", e.role.lower()))]
+            if not named:
+                # "der Leiter der Verwaltung, X," earlier: a person whose name follows the role word
+                named = [e for e in state.ents if e.label == "PERSON" and not state.qs.covers(e.start)
+                         and e.start < at and any(re.search(r"(?<!\w)" + re.escape(r) + r"\w{0,3}(?!\w)",
+                                                            ctx.text[max(0, e.start - 90):e.start].lower())
+                                                  for r in role)]
             pick = max((e for e in named if e.start < at), key=lambda e: e.start, default=None) or \
                 min(named, key=lambda e: e.start, default=None)
             if pick is not None:
                 return 2, pick.canonical, pick.role, True
+        if kind == "document" and not role and len(text.split()) <= 2:
+            # "в заявлении говорится", "hieß es in der Erklärung": the statement of the one who spoke last
+            s = state.last(at, within=1500)
+            if s:
+                return 2, s.name, s.role, s.person
         if kind == "government":
             for u in full:
                 for p in ctx.facts_at("places", u.idx):
@@ -1415,6 +1576,12 @@ def _m_resolve(ctx: DocContext, state: _MState, toks: list[Token], lex: dict, at
                         if country:
                             return 2, f"Government of {country}", text, False
         return 2, text, text if role else None, kind == "person" or bool(role)
+    # a name in quotation marks opening the phrase ("وقالت "اللجنة" في بيان", "повідомила «Служба»")
+    lead = [t for t in toks if t.lower_ not in lex["determiners"]][:1]
+    if lead and state.qs.covers(lead[0].idx):
+        q = next(iter(state.qs.meeting(lead[0].idx, lead[0].idx + 1)), None)
+        if q is not None and len(q.text.split()) <= 3 and q.start >= toks[0].idx - 2:
+            return 2, q.text.strip(), None, False
     # a capitalised name that nothing else took ("sagte Weber", "dijo Pérez", "hatte die Hamas")
     if len(toks) <= 6:
         for k, t in enumerate(toks):
@@ -1433,13 +1600,37 @@ def _m_resolve(ctx: DocContext, state: _MState, toks: list[Token], lex: dict, at
     return None
 
 
-def _m_side(sent: Span, v: Token, lex: dict, after: bool) -> list[Token]:
+def _short_quoted(t: Token, qs: _QList) -> bool:
+    q = next(iter(qs.meeting(t.idx - 1, t.idx + 2)), None)
+    return q is not None and len(q.text.split()) <= 3
+
+
+def _m_side(sent: Span, v: Token, lex: dict, after: bool, qs: _QList | None = None) -> list[Token]:
     """The words next to a verb of saying up to punctuation, a complementizer or a quotation."""
     out: list[Token] = []
     rng = range(v.i + 1, sent.end) if after else range(v.i - 1, sent.start - 1, -1)
     doc = v.doc
+    skip_to = None
     for j in rng:
         t = doc[j]
+        if skip_to is not None:
+            if j == skip_to:
+                skip_to = None
+            continue
+        if t.text in ("(", ")"):
+            # "das Kinderhilfswerk (UNICEF)": an acronym in brackets stays in the phrase, a longer aside not
+            close = ")" if t.text == "(" else "("
+            step = 1 if after else -1
+            k = next((k for k in range(j + step, j + step * 12, step) if sent.start <= k < sent.end
+                      and doc[k].text == close), None)
+            if k is None or (t.text == "(") != after:
+                break
+            if abs(k - j) > 3:
+                skip_to = k
+            continue
+        if qs is not None and t.text in _MARKS and _short_quoted(t, qs):
+            # "директорка «Водоканалу»": a name in quotation marks inside the phrase
+            continue
         if _m_stop(t, lex) or len(out) >= 10:
             break
         if t.is_space:
@@ -1451,14 +1642,25 @@ def _m_side(sent: Span, v: Token, lex: dict, after: bool) -> list[Token]:
 def _m_subject(v: Token) -> list[Token]:
     """The subject phrase of a verb over a UD parse (its appositions kept, relative clauses not)."""
     heads = [v] + ([v.head] if v.dep_.startswith("aux") or v.dep_ == "cop" else [])
+    # a second verb of one subject ("X denies it and says that ..."): the first verb's subject
+    if v.dep_ == "conj" and v.head.i < v.i:
+        heads.append(v.head)
+    # "X a fait savoir que": the subject of the verb before it
+    heads += [c for c in v.children if c.dep_ in ("dep", "aux:caus") and c.i < v.i and c.pos_ in ("VERB", "AUX")]
     for h in heads:
         subs = [c for c in h.children if c.dep_ in ("nsubj", "nsubj:pass", "csubj")]
         if subs:
             subj = min(subs, key=lambda c: abs(c.i - v.i))
-            skip = {t.i for c in subj.subtree if c.dep_ in ("acl:relcl", "acl", "parataxis") and c.i != subj.i
-                    for t in c.subtree}
-            toks = sorted((t for t in subj.subtree if t.i not in skip), key=lambda t: t.i)
-            return toks[:14]
+            # two subjects on one side: a name the parser split off its role ("le porte-parole de X, Marc Dubois")
+            subs = [c for c in subs if (c.i < v.i) == (subj.i < v.i)] if len(subs) > 1 else [subj]
+            skip = {t.i for sj in subs for c in sj.subtree if c.dep_ in ("acl:relcl", "acl", "parataxis")
+                    and c.i != sj.i for t in c.subtree}
+            toks = sorted((t for sj in subs for t in sj.subtree if t.i not in skip), key=lambda t: t.i)
+            # a name in apposition after a long role ("le porte-parole de <long body>, Marc Dubois")
+            appos = [c for sj in subs for c in sj.children if c.dep_ == "appos" and c.pos_ == "PROPN" and c.i - sj.i > 12]
+            appos += subs[1:]
+            keep = {t.i for c in appos for t in c.subtree}
+            return [t for k, t in enumerate(toks) if k < 14 or t.i in keep]
     return []
 
 
@@ -1469,16 +1671,29 @@ def _m_speaker(ctx: DocContext, state: _MState, sent: Span, v: Token, lex: dict,
         subj = _m_subject(v)
         if subj:
             got = _m_resolve(ctx, state, subj, lex, at)
+            if got and not got[3] and any(set(_lemmas(t)) & lex["roles"] for t in subj[:4]):
+                # "le directeur de <body>, Amadou Diallo, a dit": the name the parse hung elsewhere
+                e = _appos_person(ctx, state, subj[0].idx, sent, lex)
+                if e is not None:
+                    return e.canonical, _m_phrase_text([t for t in subj if t.idx < e.start], lex) or None, True
             if got:
                 return got[1:]
-    sides = [_m_side(sent, v, lex, after=True), _m_side(sent, v, lex, after=False)]
+    sides = [_m_side(sent, v, lex, after=True, qs=state.qs), _m_side(sent, v, lex, after=False, qs=state.qs)]
     if not after_first:
         sides.reverse()
     best = None
-    for side in sides:
+    for n, side in enumerate(sides):
         got = _m_resolve(ctx, state, side, lex, at)
         if got and (best is None or got[0] > best[0]):
             best = got
+        if n == 0 and got and got[0] >= 2 and lex["particle"]:
+            break   # German word order: the subject stands on the side the clause puts it
+
+    if best and not best[3] and sides[0] and any(set(_lemmas(t)) & lex["roles"] for t in sides[0][:4]):
+        # "a précisé la directrice de <body>, Ngozi Obi, ...": the name in apposition
+        e = _appos_person(ctx, state, sides[0][0].idx, sent, lex)
+        if e is not None and e.start > sides[0][0].idx:
+            return e.canonical, _m_phrase_text([t for t in sides[0] if t.idx < e.start], lex) or None, True
     if best:
         return best[1:]
     s = state.last(at, within=800)   # a verb without a subject: the last speaker goes on
@@ -1558,16 +1773,42 @@ def _extract_other(ctx: DocContext) -> list[Quote]:
 def _shared_name(q: Quote, lang: str, text: str) -> Quote:
     """The speaker in the form reports in every language share: an organisation's English
     name, a person's name in Latin letters; the words of the report kept in speaker_written."""
-    from sitroom.extract.entities import latin_name, org_in_context
+    from sitroom.extract.entities import body_canonical, latin_name, org_in_context, speaker_noun_canonical
 
     if not q.speaker:
         return q
-    shared = org_in_context(q.speaker, lang, text)
+    shared = org_in_context(q.speaker, lang, text) or body_canonical(q.speaker, lang, rest=1)
+    if shared is None:
+        shared = _joined_speakers(q.speaker, lang, text)
+    if shared is None and sum(w[:1].isupper() for w in q.speaker.split()) < 2:
+        shared = speaker_noun_canonical(q.speaker, lang)   # "témoins" -> Witnesses
     if shared is None and sum(w[:1].isupper() for w in q.speaker.split()) >= 2:
         shared = latin_name(q.speaker, lang)   # a person's full name (a body's name stays as written)
     if shared and shared != q.speaker:
         q.speaker_written, q.speaker = q.speaker, shared
     return q
+
+
+def _joined_speakers(speaker: str, lang: str, text: str) -> str | None:
+    """Two speakers joined ("l'OMS et un responsable soudanais", "المنظمة ومسؤول"): each in its
+    shared form, where both have one ("World Health Organization and Official"); else None."""
+    from sitroom.extract.entities import body_canonical, org_in_context, speaker_noun_canonical
+
+    ands = lexicon.terms("quote_cues", lang, cue="and")
+    words = speaker.split()
+    for k in range(1, len(words)):
+        w = words[k]
+        if w.lower() in ands:
+            left, right = " ".join(words[:k]), " ".join(words[k + 1:])
+        elif any(len(a) == 1 and w.startswith(a) and len(w) > 3 for a in ands):   # glued (Arabic "و")
+            left, right = " ".join(words[:k]), " ".join([w[1:]] + words[k + 1:])
+        else:
+            continue
+        got = [org_in_context(x, lang, text) or body_canonical(x, lang, rest=1) or speaker_noun_canonical(x, lang)
+               for x in (left, right)]
+        if all(got):
+            return " and ".join(got)
+    return None
 
 
 def _m_attribute(ctx: DocContext, state: _MState, sent: Span, q: _Q, qs: _QList, lex: dict, prev: Quote | None):
@@ -1584,6 +1825,17 @@ def _m_attribute(ctx: DocContext, state: _MState, sent: Span, q: _Q, qs: _QList,
         got = _m_speaker(ctx, state, v.sent, v, lex, after_first=v.idx >= q.end)
         if got:
             return got
+    # "„...“, so X." (quote_cues after_quote): the name after the cue
+    if lex["after_quote"]:
+        m = re.match(r"[\"“”„«»]?\s*,\s*(\w+)\s+", ctx.text[q.end:q.end + 80])
+        if m and m.group(1).lower() in lex["after_quote"]:
+            a = q.end + m.end()
+            stop = re.search(r"[,.;:!?()«»„“”\"—–\n]", ctx.text[a:a + 80])
+            span = ctx.doc.char_span(a, a + (stop.start() if stop else 0), alignment_mode="expand")
+            if span is not None and 0 < len(span) <= 6:
+                got = _m_resolve(ctx, state, list(span), lex, q.end)
+                if got:
+                    return got[1:]
     # "selon X : « ... »"
     if lex["according"] is not None:
         for m in lex["according"].finditer(sent.text):
@@ -1593,11 +1845,20 @@ def _m_attribute(ctx: DocContext, state: _MState, sent: Span, q: _Q, qs: _QList,
                     return got[:3]
     # "X : « ... »": the named speaker before a colon
     head = ctx.text[sent.start_char:q.start].rstrip(" «„“\"")
+    start = sent.start_char
+    if not head.strip() and sent.start > 0:
+        # "X:" on the line before a quotation that opens a paragraph
+        before = ctx.doc[sent.start - 1].sent
+        if before.text.rstrip().endswith(":") and len(before) <= 10:
+            head, start = ctx.text[before.start_char:before.end_char].rstrip(), before.start_char
     if head.endswith(":"):
-        lead = ctx.doc.char_span(sent.start_char, sent.start_char + len(head) - 1, alignment_mode="contract")
+        lead = ctx.doc.char_span(start, start + len(head) - 1, alignment_mode="contract")
         if lead is not None and len(lead):
             got = _m_resolve(ctx, state, list(lead)[-8:], lex, q.start)
-            if got and got[0] >= 2:
+            # a line that is only a name ("Ivan Petrenko:") before the quotation
+            only_name = start != sent.start_char and 2 <= len(lead) <= 4 and all(
+                t.is_alpha and t.text[:1].isupper() for t in lead)
+            if got and (got[0] >= 2 or only_name):
                 return got[1:]
     # a quotation that goes on from the last one, nothing said between
     if prev is not None and 0 <= q.start - prev.end < 600 and len(q.text.split()) >= 4 and \
@@ -1630,9 +1891,23 @@ def _m_cue_speaker(ctx: DocContext, state: _MState, sent: Span, m: re.Match, lex
     return (text, None, False, b) if text and len(text.split()) <= 8 else None
 
 
+_GLUED = re.compile(r"[^\W\d_]{2}[.!?](?=[A-ZÀ-ÖØ-ÞА-ЯЁІЇЄҐ][a-zß-öø-ÿа-яёіїєґ])")
+
+
 def _m_clause(ctx: DocContext, sent: Span, a: int, b: int, speaker: str, role: str | None) -> Quote | None:
     body = ctx.text[a:b]
+    glued = list(_GLUED.finditer(body))
+    if glued:
+        # two sentences with no space between ("...des Lagers.Die Armee prüfe..."): the last one
+        a += glued[-1].end()
+        body = body[glued[-1].end():]
     m = _M_CUT.search(body)
+    if m and m.start() > 10 and len(body[:m.start()].split()) <= 8 and a == sent.start_char and (
+            "(" in body[:m.start()] or ctx.facts_in("dates", a, a + m.start())):
+        # a dateline ("Bamako (Mali), 3 mai (AP) – <claim>"): the claim after it
+        a += m.end()
+        body = body[m.end():]
+        m = _M_CUT.search(body)
     if m and m.start() > 10:
         body = body[:m.start()]
     lead = re.match(r"^[\s,:«»„“”\"—–،]+", body)
@@ -1640,6 +1915,8 @@ def _m_clause(ctx: DocContext, sent: Span, a: int, b: int, speaker: str, role: s
         a += lead.end()
         body = body[lead.end():]
     body = body.rstrip(" ,.;:«»„“”\"—–،.")
+    if body.count("«") > body.count("»") and ctx.text[a + len(body):a + len(body) + 1] == "»":
+        body += "»"   # a name in quotation marks that ends the claim: its closing mark
     if len(body.split()) < 3 or not speaker:
         return None
     return Quote(start=a, end=a + len(body), sentence=ctx.sentence_text(sent), text=body, speaker=speaker,
@@ -1670,14 +1947,46 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
                 continue
             speaker, role, person, end = got
             if m.start() <= lead_sp + 4:   # "Selon X, <claim>."
-                add(_m_clause(ctx, sent, end, sent.end_char, speaker, role), person)
+                named = _named_apposition(state, ctx, end, sent)
+                if named is not None and not person:
+                    # "Selon un responsable de l'ONU, Ahmed Saleh, ...": the person named
+                    e, end = named
+                    speaker, role, person = e.canonical, _m_phrase_text(
+                        list(ctx.doc.char_span(sent.start_char + m.end(), e.start, alignment_mode="contract") or []),
+                        lex) or None, True
+                add(_m_clause(ctx, sent, _past_apposition(ctx, end, sent, lex), sent.end_char, speaker, role), person)
             else:                          # "<claim>, selon X."
+                before = sent.text[:m.start()].rstrip(" ,").split()
+                if before and before[-1].lower() in lex["comp"]:
+                    continue               # "... said that, according to X, <claim>": a source inside the claim
                 add(_m_clause(ctx, sent, sent.start_char, sent.start_char + m.start(), speaker, role), person)
     doc = ctx.doc
     for v in sent:
-        if not _m_is_speech(v, lex, qs, reporting=True):
+        passive = _passive_comma(v, sent, lex, qs)
+        if passive is None and not _m_is_speech(v, lex, qs, reporting=True):
             continue
         ctx.check()
+        if passive is not None:
+            # "<claim>, wurde X in den Medien zitiert."
+            got = _m_speaker(ctx, state, sent, v, lex, after_first=False)
+            if got:
+                add(_m_clause(ctx, sent, sent.start_char, doc[passive].idx, got[0], got[1]), got[2])
+            continue
+        if v.i > sent.start and doc[v.i - 1].lower_ in lex["as"]:
+            # "Як зазначив X, <claim>." / "<claim>, wie X sagte."
+            cue = doc[v.i - 1]
+            stop = next((t.i for t in doc[v.i + 1:sent.end] if t.text in (",", "،", ".")), sent.end)
+            named = any(t.text[:1].isupper() or set(_lemmas(t)) & (lex["roles"] | set(lex["speaker_kind"]))
+                        for t in doc[v.i + 1:stop])
+            # "як повідомлялося раніше, ..." names no one: not a quotation
+            got = _m_speaker(ctx, state, sent, v, lex, after_first=True) if named else None
+            if got and cue.idx - sent.start_char <= lead_sp + 2:
+                comma = next((t for t in doc[v.i + 1:sent.end] if t.text in (",", "،") and not _in_quotes(t, qs)), None)
+                if comma is not None:
+                    add(_m_clause(ctx, sent, comma.idx + 1, sent.end_char, got[0], got[1]), got[2])
+            elif got:
+                add(_m_clause(ctx, sent, sent.start_char, cue.idx, got[0], got[1]), got[2])
+            continue
         # a complementizer after the verb (and its subject): "a déclaré que", "заявил, что", "قال إن"
         comp = None
         for j in range(v.i + 1, min(sent.end, v.i + 12)):
@@ -1692,6 +2001,15 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
             if got:
                 add(_m_clause(ctx, sent, comp.idx + len(comp), sent.end_char, got[0], got[1]), got[2])
             continue
+        prev_sent = _attributed_before(ctx, sent, v, lex, qs)
+        if prev_sent is not None:
+            # "Про це повідомив X." / "Das sagte X." / "Розповідає X.": the sentence before
+            got = _m_speaker(ctx, state, sent, v, lex, after_first=True)
+            if got:
+                q = _m_clause(ctx, prev_sent, prev_sent.start_char, prev_sent.end_char, got[0], got[1])
+                if q is not None and not any(d.start < q.end and q.start < d.end for d in direct):
+                    out.append((q, got[2]))
+            continue
         prev_tok = doc[v.i - 1] if v.i > sent.start else None
         k = v.i - 1
         while k > sent.start and (doc[k].text in ("—", "–") or doc[k].dep_.startswith("aux") or
@@ -1700,15 +2018,108 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
         if k > sent.start and doc[k].text in (",", "،"):
             # "<claim>, a déclaré X." / "..., sagte X" / "..., — заявил X"
             a = sent.start_char
-            if not qs.covers(doc[k].idx - 2):
+            if not any(len(q.text.split()) >= 4 for q in qs.meeting(doc[k].idx - 2, doc[k].idx - 1)):
                 got = _m_speaker(ctx, state, sent, v, lex, after_first=True)
                 if got:
                     add(_m_clause(ctx, sent, a, doc[k].idx, got[0], got[1]), got[2])
             continue
         nxt = doc[v.i + 1] if v.i + 1 < sent.end else None
+        part = _particle_at(v, lex)
+        if part is not None and part.i + 1 < sent.end and part.i > v.i + 1:
+            nxt = doc[part.i + 1]   # "Die Gruppe warf der Armee vor, ..."
         if nxt is not None and nxt.text in (",", ":") and prev_tok is not None and not prev_tok.is_punct:
             # "Der Sprecher sagte, die Armee habe ...": the clause after the comma
             got = _m_speaker(ctx, state, sent, v, lex, after_first=False)
             if got:
                 add(_m_clause(ctx, sent, nxt.idx + 1, sent.end_char, got[0], got[1]), got[2])
     return out
+
+
+def _passive_comma(v: Token, sent: Span, lex: dict, qs: _QList) -> int | None:
+    """"<claim>, wurde X zitiert.": the comma's index where a passive verb of saying ends the
+    sentence and its auxiliary opens the clause after the comma (quote_cues passive_aux)."""
+    if not lex["passive_aux"] or v.i + 1 < sent.end and not v.doc[v.i + 1].is_punct:
+        return None
+    if v.lower_ in lex["passive_aux"] or not _m_is_speech(v, lex, qs):
+        return None
+    doc = v.doc
+    for j in range(v.i - 1, max(sent.start, v.i - 15) - 1, -1):
+        t = doc[j]
+        if t.text == ",":
+            return j if j + 1 < v.i and doc[j + 1].lower_ in lex["passive_aux"] else None
+        if t.is_punct or t.lower_ in lex["comp"]:
+            return None
+    return None
+
+
+def _attributed_before(ctx: DocContext, sent: Span, v: Token, lex: dict, qs: _QList) -> Span | None:
+    """The sentence before one that opens with a verb of saying, or with a word pointing back
+    before it ("Про це повідомив X.", "Об этом сообщил X.", "Das teilte X mit."), in the same
+    paragraph; None otherwise."""
+    doc = v.doc
+    j = v.i   # past the verb's auxiliaries ("c'est ce qu'a annoncé")
+    while j - 1 > sent.start and (doc[j - 1].pos_ == "AUX" or doc[j - 1].dep_.startswith("aux")):
+        j -= 1
+    lead = ctx.text[sent.start_char:doc[j].idx].strip(" \t\n\"«»„“”—–-").lower().replace("’", "'")
+    lead = re.sub(r"\s+", " ", lead)
+    if lead and lead not in lex["anaphor"]:
+        return None
+    nxt = doc[v.i + 1] if v.i + 1 < sent.end else None
+    if nxt is not None and nxt.text in (",", ":", "،"):
+        return None
+    if sent.start == 0:
+        return None
+    prev = doc[sent.start - 1].sent
+    between = ctx.text[prev.end_char:sent.start_char]
+    if "\n\n" in between or "\n\n" in prev.text.strip() or _headline(ctx, prev) or not prev.text.strip():
+        return None
+    inside = sum(min(prev.end_char, q.end) - max(prev.start_char, q.start) for q in qs.meeting(prev.start_char, prev.end_char))
+    if inside > (prev.end_char - prev.start_char) / 3 or prev.text.rstrip()[-1:] in (":", "?"):
+        return None
+    return prev
+
+
+def _past_apposition(ctx: DocContext, end: int, sent: Span, lex: dict) -> int:
+    """Past ", <role of the speaker>," after a speaker ("По словам X, представителя Y, ..."):
+    where the reported clause starts."""
+    rest = ctx.text[end:sent.end_char]
+    m = re.match(r"\s*,\s*([^,;:«»„“”\"]{3,90}),", rest)
+    if not m:
+        return end
+    span = ctx.doc.char_span(end + m.start(1), end + m.end(1), alignment_mode="expand")
+    if span is None or len(span) > 10:
+        return end
+    if any(set(_lemmas(t)) & (lex["roles"] | set(lex["speaker_kind"])) for t in span):
+        return end + m.end()
+    return end
+
+
+def _named_apposition(state: _MState, ctx: DocContext, end: int, sent: Span):
+    """(person, end of it) where ", <a person's name>," follows a speaker's phrase, else None."""
+    m = re.match(r"\s*,\s*([^,;:«»„“”\"]{3,60}),", ctx.text[end:sent.end_char])
+    if not m:
+        return None
+    a, b = end + m.start(1), end + m.end(1)
+    e = next((e for e in state.ix.between(a - 1, b) if e.label == "PERSON" and e.start <= a + 1 and e.end >= b - 1), None)
+    return (e, end + m.end()) if e is not None else None
+
+
+def _appos_person(ctx: DocContext, state: _MState, a: int, sent: Span, lex: dict) -> Entity | None:
+    """The first person named after ", " within 160 characters of a role phrase starting at a,
+    closed by a comma or the sentence's end, with no quotation between (a name the model took
+    for an organisation counts: two to four capitalised words, no organisation word, no known body)."""
+    for e in state.ix.between(a, min(sent.end_char, a + 160)):
+        if state.qs.covers(e.start):
+            continue
+        if e.label != "PERSON":
+            words = e.text.split()
+            if e.label != "ORG" or not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words) or \
+                    any(w.lower() in lex["org_words"] for w in words) or org_canonical(e.text, lex["lang"]) or \
+                    ctx.text[max(0, e.start - 2):e.start] != ", ":
+                continue
+        closed = ctx.text[e.end:e.end + 1] in (",", ".", "") or e.label == "PERSON" and not ctx.text[e.end:e.end + 1].isalnum()
+        if ctx.text[max(0, e.start - 2):e.start] == ", " and closed and \
+                not state.qs.meeting(a, e.start):
+            return e
+        return None
+    return None
