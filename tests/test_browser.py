@@ -461,3 +461,21 @@ def test_the_readme_pictures_show_the_demo_corpus(demo_server, browser):
         browser.save_screenshot(str(ROOT / "docs" / "screen-phone.png"))
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_the_report_the_readme_shows_is_the_demo_corpus_report(demo_server, browser, tmp_path):
+    """The situation report of the demo corpus, as its HTML opens in a browser: a map, key
+    figures and footnotes in view; the README shows its top (docs/screen-report.png)."""
+    from typer.testing import CliRunner
+
+    from sitroom.cli import app
+
+    out = tmp_path / "sitrep.html"
+    r = CliRunner().invoke(app, ["--db", server_db(demo_server), "report", "--title", "Situation report: demo week",
+                                 "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    browser.get(out.as_uri())
+    assert "Situation report: demo week" in browser.title
+    assert browser.find_elements(By.CSS_SELECTOR, "svg")   # the map and charts are inline SVG
+    time.sleep(0.5)
+    browser.save_screenshot(str(ROOT / "docs" / "screen-report.png"))

@@ -108,3 +108,21 @@ def test_pdf_without_chromium_is_a_clear_error(db, tmp_path, monkeypatch):
     assert r.exit_code == 1 and "Chromium" in r.output and not out.exists()
     # HTML and Markdown need none
     assert CliRunner().invoke(app, ["--db", db, "report", "-o", str(tmp_path / "x.md")]).exit_code == 0
+
+
+def test_figures_of_no_incident_from_several_reports_are_never_one_range():
+    """Two reports' tolls tied to no incident (a flood in one country, fighting in another)
+    are two lines, each with its own source, not "15 to 30" across both."""
+    from datetime import date
+
+    from sitroom.fuse import series
+
+    pts = [series.Point(as_of=date(2024, 9, 10), value=15, low=None, high=None, qualifier="at_least",
+                        party="civil society groups", article="a1", outlet="Kivu Daily",
+                        sentence="At least 15 civilians were killed near the lake.", stock=False),
+           series.Point(as_of=date(2024, 9, 11), value=30, low=None, high=None, qualifier="at_least",
+                        party="field-note.md", article="a2", outlet=None,
+                        sentence="At least 30 people have died in the floods.", stock=False)]
+    lines = sitrep.key_figures("killed", series.Series(category="killed", points=pts), {}, sitrep.Citations())
+    assert len(lines) == 2 and all(" to " not in s.text.split(":", 1)[1].split(",")[0] for s in lines)
+    assert "civil society groups" in lines[0].text and "field-note.md" in lines[1].text

@@ -49,6 +49,13 @@ _STOCK_WORDS = ("have fled", "has fled", "had fled", "since", "so far", "in tota
                 "have been killed", "have died", "have arrived", "have been displaced", "to date", "risen to", "rose to")
 
 
+def _shown(s: Source) -> str:
+    """A source without an outlet, by its title or file name (never its bare id)."""
+    from sitroom.report.titles import shown
+
+    return shown(s.meta.title, s.origin, s.meta.url)
+
+
 def build(figures: list[Figure], sources: dict[int, Source], category: str,
           incident_of: Callable[[int, str], str | None] | None = None) -> Series:
     points = []
@@ -58,7 +65,7 @@ def build(figures: list[Figure], sources: dict[int, Source], category: str,
         s = sources[f.source_id]
         low_sentence = f.sentence.lower()
         points.append(Point(as_of=f.as_of, value=f.value, low=f.low, high=f.high, qualifier=f.qualifier,
-                            party=f.attributed_to or s.meta.outlet or s.article_id, article=s.article_id,
+                            party=f.attributed_to or s.meta.outlet or _shown(s), article=s.article_id,
                             outlet=s.meta.outlet, sentence=f.sentence,
                             stock=category in ("population",) or any(w in low_sentence for w in _STOCK_WORDS),
                             incident=incident_of(f.source_id, f.sentence) if incident_of else None))

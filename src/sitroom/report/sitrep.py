@@ -124,24 +124,33 @@ def key_figures(cat: str, ser: series.Series, incidents: dict, cites: Citations)
 
     out = []
     for iid, pts in sorted(groups.items(), key=order):
-        values = sorted({p.value for p in pts})
+        if iid is None and len({p.article for p in pts}) > 1:
+            # figures of no incident from several reports may count different things: each
+            # report's own line, never one range across them
+            for article in dict.fromkeys(p.article for p in pts):
+                out += _figure_line(cat, "reported outside any incident", [p for p in pts if p.article == article],
+                                    cites)
+            continue
         inc = incidents.get(iid)
-        if inc is not None:
-            where = f"{inc.label} ({when(inc.date_start)})"
-        else:
-            where = "reports tied to no single incident"
-        said = f"{values[0]:,}" if len(values) == 1 else f"{values[0]:,} to {values[-1]:,}"
-        text = f"{cat.capitalize()}, {where}: {said}, according to {_who(pts)}"
-        dated = [p for p in pts if p.as_of]
-        if len(pts) > 1 and dated:
-            latest = max(dated, key=lambda p: (p.as_of, p.value))
-            text += (f"; latest {latest.value:,} ({latest.qualifier.replace('_', ' ')}) as of {latest.as_of}, "
-                     f"given by {latest.party or latest.outlet or 'an unattributed report'}")
-        elif not dated:
-            text += "; date unknown"
-        refs = list(dict.fromkeys(cites.cite(p.article, p.sentence, p.outlet) for p in pts))
-        out.append(Statement(text, refs))
+        where = f"{inc.label} ({when(inc.date_start)})" if inc is not None else "reported outside any incident"
+        out += _figure_line(cat, where, pts, cites)
     return out
+
+
+def _figure_line(cat: str, where: str, pts: list, cites: Citations) -> list[Statement]:
+    """One line: the range of these figures, who gives them, and the latest of them."""
+    values = sorted({p.value for p in pts})
+    said = f"{values[0]:,}" if len(values) == 1 else f"{values[0]:,} to {values[-1]:,}"
+    text = f"{cat.capitalize()}, {where}: {said}, according to {_who(pts)}"
+    dated = [p for p in pts if p.as_of]
+    if len(pts) > 1 and dated:
+        latest = max(dated, key=lambda p: (p.as_of, p.value))
+        text += (f"; latest {latest.value:,} ({latest.qualifier.replace('_', ' ')}) as of {latest.as_of}, "
+                 f"given by {latest.party or latest.outlet or 'an unattributed report'}")
+    elif not dated:
+        text += "; date unknown"
+    refs = list(dict.fromkeys(cites.cite(p.article, p.sentence, p.outlet) for p in pts))
+    return [Statement(text, refs)]
 
 
 # ---------------------------------------------------------------- Markdown
