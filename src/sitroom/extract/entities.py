@@ -922,11 +922,12 @@ def org_canonical(name: str | None, lang: str) -> str | None:
     return next((table[k] for k in keys if k in table), None)
 
 
-def orgs_named(text: str, lang: str) -> set[str]:
+@functools.lru_cache(maxsize=4)   # asked once a speaker, for the same text
+def orgs_named(text: str, lang: str) -> frozenset[str]:
     """The organisations of lexicon org_names a text names (their English names)."""
     key = _org_key(text)
-    return {canon for term, canon in _org_table(lang).items()
-            if len(term) > 2 and re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", key)}
+    return frozenset(canon for term, canon in _org_table(lang).items()
+                     if len(term) > 2 and re.search(r"(?<!\w)" + re.escape(term) + r"(?!\w)", key))
 
 
 def org_in_context(name: str | None, lang: str, text: str) -> str | None:
@@ -961,8 +962,8 @@ def _translit(lang: str) -> tuple[dict[str, str], dict[str, str]]:
 
 def latin_name(name: str, lang: str) -> str | None:
     """A person's name written in Cyrillic, in Latin letters by the system the lexicon
-    translit gives for ``lang`` (Ukrainian: the national system, "Олександр Камишін" ->
-    "Oleksandr Kamyshin"); None where the language has no table or the name is not Cyrillic."""
+    translit gives for ``lang`` (Ukrainian: the national system, "Андрій Мельник" ->
+    "Andrii Melnyk"); None where the language has no table or the name is not Cyrillic."""
     anywhere, initial = _translit(lang)
     if not anywhere or not re.search(r"[А-Яа-яЁёІіЇїЄєҐґ]", name):
         return None

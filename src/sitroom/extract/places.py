@@ -1025,14 +1025,16 @@ def _score(c: Entry, m: _Mention, countries: Counter, anchors: dict[str, tuple[f
     backed = m.support.get((m.surface, c.gid), 0.0) if m.support else 0.0
     s += SUPPORT_WEIGHT * min(backed, 2.0)
     surface = norm(m.surface)
-    if c.kind == "country" and norm(c.name) != surface \
-            and any(x.capital and x.country == c.country and norm(x.name) == surface for x in m.cands):
-        s -= 20  # the capital's own name that is also a spelling of its country's ("Tunis", "Djibouti"
-        # aside): the city, as "Kuwait City" would be
+
+    def capital_spelling(country: Entry) -> bool:
+        """The name is its capital's own and only a spelling of the country's ("Tunis")."""
+        return norm(country.name) != surface and any(
+            y.capital and y.country == country.country and norm(y.name) == surface for y in m.cands)
+
+    if c.kind == "country" and capital_spelling(c):
+        s -= 20  # the city, as "Kuwait City" would be
     elif c.kind == "settlement" and m.kind_hint != "settlement" and m.within is None \
-            and any(x.kind == "country" and not (norm(x.name) != surface and any(
-                y.capital and y.country == x.country and norm(y.name) == surface for y in m.cands))
-                    for x in m.cands):
+            and any(x.kind == "country" and not capital_spelling(x) for x in m.cands):
         s -= 6  # a country's name is the country, whatever towns share it ("China", "Italy"), unless
         # the text says it is a town ("the town of X", "X, Texas")
         if norm(c.name) != surface and any(x.kind == "country" and norm(x.name) == surface for x in m.cands):

@@ -1470,7 +1470,7 @@ def _m_resolve_phrase(ctx: DocContext, state: _MState, toks: list[Token], lex: d
         cut = next((k for k, t in enumerate(toks) if t.lower_ in lex["phrase_end"]), None)
         if cut is None:
             break
-        # after the verb, a phrase that opens with it ("заявив у Telegram Кириленко"): past it and its word
+        # after the verb, a phrase that opens with it ("заявив у Telegram Мельник"): past it and its word
         toks = toks[:cut] if cut > 0 or toks[0].idx < at else toks[2:]
     if not toks:
         return None

@@ -253,11 +253,13 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
     return int(math.floor(lat * 2)), int(math.floor(lon))
 
 
-def _own_locs(m: EventMention) -> set[str]:
+def _name_locs(m: EventMention) -> set[str]:
     words, heads = name_tokens(m.place or "")
-    locs = {"n:" + (m.place or "").lower()}
-    if heads:
-        locs |= {"w:" + w for w in words}
+    return {"n:" + (m.place or "").lower()} | ({"w:" + w for w in words} if heads else set())
+
+
+def _own_locs(m: EventMention) -> set[str]:
+    locs = _name_locs(m)
     if m.geo_precision in ("point", "near") and m.lat is not None:
         cy, cx = _cell(m.lat, m.lon)
         locs.add(f"c:{cy}:{cx}")
@@ -267,10 +269,7 @@ def _own_locs(m: EventMention) -> set[str]:
 
 
 def _query_locs(m: EventMention) -> set[str]:
-    words, heads = name_tokens(m.place or "")
-    locs = {"n:" + (m.place or "").lower()}
-    if heads:
-        locs |= {"w:" + w for w in words}
+    locs = _name_locs(m)
     if m.geo_precision in ("point", "near") and m.lat is not None:
         cy, cx = _cell(m.lat, m.lon)
         locs |= {f"c:{cy + dy}:{cx + dx}" for dy in (-1, 0, 1) for dx in (-1, 0, 1)}
