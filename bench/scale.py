@@ -8,9 +8,11 @@ A store is filled synthetically with generated reports of our own: invented town
 grid in several countries, six event types, two years of dates, tolls, sixty outlets.
 Each report tells of one happening, and about one in three also recalls an earlier one
 (another outlet's report of it), so that incidents have one to several mentions. The rows
-are the ones the pipeline writes (``sources``, ``source_origins``, ``events`` and their
-search index, ``incidents`` computed with ``fuse.incidents.summarise`` as fusion computes
-them, ``incident_mentions``, ``incident_blocks``), inserted in bulk.
+are the ones the pipeline writes (``sources`` with their independence groups,
+``source_origins``, ``events`` and their search index, ``incidents`` computed with
+``fuse.incidents.summarise`` as fusion computes them, ``incident_mentions``,
+``incident_blocks``, and each source's independence signature and LSH band keys,
+``source_signatures`` and ``source_bands``), inserted in bulk.
 
 Then, on each store:
 - the app (FastAPI's TestClient, its start-up included) answers the incident list, a
@@ -40,6 +42,7 @@ from common import RESULTS, BenchResult, Metric  # noqa: E402
 
 from sqlalchemy import insert  # noqa: E402
 
+from sitroom.fuse import independence  # noqa: E402
 from sitroom.fuse.incidents import MentionRef, summarise  # noqa: E402
 from sitroom.fuse.stored import Member, _row_values, block_keys, mention_keys, new_id  # noqa: E402
 from sitroom.models import DocumentFacts, EventMention, Metadata, Source  # noqa: E402
@@ -146,7 +149,7 @@ def fill(path: str, n: int, seed: int = 5) -> dict:
     now = incident_sql.now()
     events_t = FACT_TABLES["events"][0]
     members: list[list[Member]] = [[] for _ in range(n)]
-    src_rows, origin_rows, event_rows = [], [], []
+    src_rows, origin_rows, event_rows, made = [], [], [], []
     for i in range(n):
         told, homes = [hs[i]], [i]
         if i > 50 and rnd.random() < 0.3:
@@ -156,18 +159,29 @@ def fill(path: str, n: int, seed: int = 5) -> dict:
         src, ms = report(rnd, f"r{i}", outlet, told)
         sid = i + 1
         row = _source_row(src)
-        row.update(id=sid, status="done", analyzed_at=now, fused_at=now, collection="default", origin_group=f"g{sid}")
+        row.update(id=sid, status="done", analyzed_at=now, fused_at=now, collection="default")
         src_rows.append(row)
         origin_rows.append(dict(source_id=sid, origin=src.origin, origin_key=_origin_key(src.origin), url=None,
                                 external_id=src.external_id, captured_at=src.captured_at,
                                 last_captured_at=src.captured_at, captures=1))
+        made.append((sid, src, ms, homes))
+    t_gen = time.perf_counter() - t0
+    # independence signatures and groups, as fusion stores them
+    sigs = independence.signatures([independence.SourceText(source_id=sid, text=src.text, outlet=src.meta.outlet,
+                                                             syndicated_from=None) for sid, src, _, _ in made])
+    groups = independence.group_signatures(sigs)
+    sig_rows, band_rows = independence.stored_rows(sigs)
+    for row in src_rows:
+        row["origin_group"] = groups[row["id"]]
+    t_group = time.perf_counter() - t0 - t_gen
+    for sid, src, ms, homes in made:
         keys = mention_keys(ms)
         for j, (m, key) in enumerate(zip(ms, keys)):
             r = m.__dict__.copy()
             r.update(source_id=sid, ordinal=j, method="bench")
             event_rows.append(r)
-            ref = MentionRef(mention=m, source_id=sid, article=src.external_id, origin_group=f"g{sid}",
-                             published=src.meta.published, outlet=outlet)
+            ref = MentionRef(mention=m, source_id=sid, article=src.external_id, origin_group=groups[sid],
+                             published=src.meta.published, outlet=src.meta.outlet)
             members[homes[j]].append(
                 Member(ref=ref, key=key, score=1.0, how="opened" if j == 0 else "attached"))
     t_gen = time.perf_counter() - t0
@@ -186,19 +200,21 @@ def fill(path: str, n: int, seed: int = 5) -> dict:
                                   score=m.score, how=m.how, pinned=False, review_id=None, added_at=now))
         block_rows += [dict(incident_id=iid, family=f, week=w, loc=loc[:200])
                        for f, w, loc in sorted(block_keys([m.ref.mention for m in mems]))]
-    t_fuse = time.perf_counter() - t0 - t_gen
+    t_fuse = time.perf_counter() - t0 - t_gen - t_group
     with store.engine.begin() as conn:
         for table, rows in ((sources, src_rows), (source_origins, origin_rows), (events_t, event_rows),
                             (incidents, inc_rows), (incident_mentions, link_rows), (incident_blocks, block_rows)):
             for k in range(0, len(rows), 5000):
                 conn.execute(insert(table), rows[k:k + 5000])
+        incident_sql.write_signatures(conn, sig_rows, band_rows)
         if store.has_fts:
             conn.exec_driver_sql("INSERT INTO events_fts (sentence, source_id, start) "
                                  "SELECT sentence, source_id, start FROM events")
     t_all = time.perf_counter() - t0
     store.engine.dispose()
     return {"sources": n, "incidents": n, "mentions": len(event_rows), "seconds": t_all,
-            "generate_s": t_gen, "summarise_s": t_fuse, "insert_s": t_all - t_gen - t_fuse,
+            "groups": len(set(groups.values())), "generate_s": t_gen, "group_s": t_group, "summarise_s": t_fuse,
+            "insert_s": t_all - t_gen - t_group - t_fuse,
             "happenings": hs, "places": places}
 
 
@@ -285,8 +301,9 @@ def run_size(n: int, requests: int, keep: str | None = None) -> BenchResult:
             Path(keep).unlink()
         print(f"store of {n} sources and incidents:", flush=True)
         f = fill(path, n)
-        print(f"  filled in {f['seconds']:.1f} s ({f['mentions']} mentions; generate {f['generate_s']:.1f} s, "
-              f"summarise {f['summarise_s']:.1f} s, insert {f['insert_s']:.1f} s)", flush=True)
+        print(f"  filled in {f['seconds']:.1f} s ({f['mentions']} mentions, {f['groups']} independence groups; "
+              f"generate {f['generate_s']:.1f} s, group {f['group_s']:.1f} s, summarise {f['summarise_s']:.1f} s, "
+              f"insert {f['insert_s']:.1f} s)", flush=True)
         lat = read_latency(path, f["happenings"], requests)
         fu = attach_new(path, f["happenings"], f["places"])
     res = BenchResult(dataset=f"generated store, {n} sources and incidents", name=f"scale_{n}", docs=n,

@@ -47,10 +47,12 @@ def create_app(db: str = "sitroom.db", settings: Settings | None = None) -> Fast
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        # the picture is read before the server takes its first request, so that the
-        # first request is no slower than the others (a server listens after start-up)
+        # the picture, its indexes and the comparison of outlets are built before the server
+        # takes its first request, so that the first request is no slower than the others
+        # (a server listens after start-up)
         try:
-            await run_in_threadpool(services.views.picture)
+            await run_in_threadpool(routes.warm, services)
+            await run_in_threadpool(pages.comparison, services)
         except Exception:  # noqa: BLE001 - a store it cannot read yet is reported by the requests
             pass
         yield

@@ -16,6 +16,9 @@ where something changed.
   mentions an analyst placed (a merge, a split) stay where the analyst put them.
 - **Analysts' decisions** (``fuse/review.py``) change stored incidents through
   ``merge_into``, ``split_off``, ``undo`` and ``recompute`` here.
+- **Independence groups** (``regroup``, before each fusion): each source's signature is
+  stored once; a new source is compared with the sources sharing an LSH band key with it,
+  and the incidents of sources whose group changed are recomputed.
 
 When a mention leaves an incident that an analyst has decided on (re-extraction moved it,
 or it vanished), an entry in the audit log says so and the incident is flagged
@@ -41,6 +44,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import numpy as np
 from sqlalchemy import Connection
 
 from sitroom.fuse import incidents as fusion
@@ -658,20 +662,119 @@ def attach(w: Work, mem: Member, allowed: set[str] | None, collection: str, excl
 
 
 def update_groups(store, collections: set[str] | None = None) -> set[int]:
-    """Independence groups of the sources of these collections (all when None), stored;
-    returns the sources whose group changed."""
-    from sitroom.fuse.independence import SourceText, origin_groups
+    """Independence groups (fuse/independence.py) brought up to date and stored; returns
+    the sources whose group changed. Groups span the store (a republication is one story
+    whatever collection holds each copy), so ``collections`` only says which collections
+    the caller is about to fuse. See ``regroup``."""
+    return store.incident_write(regroup)
 
-    def fn(conn):
-        texts = sql.source_texts(conn, collections)
-        before = {sid: r.get("origin_group") for sid, r in sql.source_info(conn, ids=[t["id"] for t in texts]).items()}
-        groups = origin_groups([SourceText(source_id=t["id"], text=t["text"], outlet=t["outlet"],
-                                           syndicated_from=t["syndicated_from"]) for t in texts])
-        changed = {sid for sid, g in groups.items() if before.get(sid) != g}
-        sql.set_groups(conn, {sid: groups[sid] for sid in changed})
-        return changed
 
-    return store.incident_write(fn)
+def regroup(conn: Connection) -> set[int]:
+    """Group the sources not grouped yet (new ones, redacted ones, those of an older store),
+    and again those whose group lost a source (deleted or redacted), from the stored
+    signatures: each new source is compared with the sources sharing an LSH band key with
+    it (index lookups), and only the groups it joins or merges change. Gives the groups
+    that ``independence.origin_groups`` gives over every source at once (named after their
+    smallest source id). When most sources are new (an older store's first fusion), all
+    are grouped at once in memory. Returns the sources whose group changed."""
+    from sitroom.fuse import independence as ind
+
+    stale = set(sql.unsigned(conn, ind.SCHEME))
+    gone = sql.orphan_signatures(conn)
+    if not stale and not gone:
+        return set()
+    if len(stale) * 2 > sql.source_count(conn) or any(r["scheme"] != ind.SCHEME for r in gone):
+        return _regroup_all(conn, stale, gone)
+    old = sql.signatures(conn, stale)  # out of date (a redaction since, another scheme)
+    affected = {g for g in sql.groups_of(conn, [r["source_id"] for r in old]).values() if g}
+    _drop_signatures(conn, old + gone)
+    if gone:  # a deleted source's group: that of the live sources it was one story with
+        sigs = {r["source_id"]: ind.Signature.from_row(r) for r in gone}
+        linked = {o for _, o in _one_story_with(conn, sigs, exclude=stale)}
+        affected |= {g for g in sql.groups_of(conn, linked).values() if g}
+    members = sql.group_members(conn, affected) if affected else {}
+    redo = stale | {sid for ms in members.values() for sid in ms}
+    fresh = _sign(conn, stale)
+    sigs = {**{r["source_id"]: ind.Signature.from_row(r) for r in sql.signatures(conn, redo - stale)}, **fresh}
+    g = ind.Groups()
+    for sid in redo:
+        g.find(("s", sid))
+    live = [x for x in sigs.values() if not x.empty]
+    if len(live) > 1:  # among the sources grouped again
+        ids = np.array([x.source_id for x in live], dtype=np.int64)
+        for a, b in ind.candidate_pairs(ids, ind.band_keys(np.stack([x.values for x in live]))).tolist():
+            if ind.one_story(sigs[a], sigs[b]):
+                g.union(("s", a), ("s", b))
+    links = _one_story_with(conn, {x.source_id: x for x in live}, exclude=redo)
+    group_of = sql.groups_of(conn, {o for _, o in links})
+    for a, o in links:  # with the groups of the others, which stay whole
+        g.union(("s", a), ("g", group_of.get(o) or f"g{o}"))
+    nodes = list(g.parent)
+    others = sql.group_members(conn, {x for kind, x in nodes if kind == "g"})
+    new: dict[int, str] = {}
+    for comp in g.components(nodes).values():
+        ids_ = [x for kind, x in comp if kind == "s"] + [m for kind, x in comp if kind == "g" for m in others.get(x, [])]
+        for sid in ids_:
+            new[sid] = f"g{min(ids_)}"
+    before = sql.groups_of(conn, new)
+    changed = {sid for sid, label in new.items() if before.get(sid) != label}
+    sql.set_groups(conn, {sid: new[sid] for sid in changed})
+    _store_signatures(conn, list(fresh.values()))
+    return changed
+
+
+def _sign(conn: Connection, ids) -> dict:
+    from sitroom.fuse import independence as ind
+
+    texts = sql.source_texts(conn, ids=ids)
+    return {x.source_id: x for x in ind.signatures([ind.SourceText(source_id=t["id"], text=t["text"], outlet=t["outlet"],
+                                                                   syndicated_from=t["syndicated_from"]) for t in texts])}
+
+
+def _store_signatures(conn: Connection, sigs: list) -> None:
+    from sitroom.fuse import independence as ind
+
+    rows, bands = ind.stored_rows(sigs)
+    sql.write_signatures(conn, rows, bands)
+
+
+def _drop_signatures(conn: Connection, rows: list[dict]) -> None:
+    from sitroom.fuse import independence as ind
+
+    sql.delete_signatures(conn, [r["source_id"] for r in rows],
+                          [(k, r["source_id"]) for r in rows for k in ind.stored_band_keys(r)])
+
+
+def _one_story_with(conn: Connection, sigs: dict, exclude: set[int]) -> list[tuple[int, int]]:
+    """(source of ``sigs``, stored source not in ``exclude``) pairs that share a band key
+    and are one story."""
+    from sitroom.fuse import independence as ind
+
+    holders: dict[int, list[int]] = defaultdict(list)
+    for sid, x in sigs.items():
+        for k in x.band_keys():
+            holders[k].append(sid)
+    if not holders:
+        return []
+    pairs = {(a, o) for k, o in sql.sources_by_band(conn, holders) if o not in exclude and o not in sigs
+             for a in holders[k]}
+    stored_ = {r["source_id"]: ind.Signature.from_row(r) for r in sql.signatures(conn, {o for _, o in pairs})}
+    return sorted((a, o) for a, o in pairs if o in stored_ and ind.one_story(sigs[a], stored_[o]))
+
+
+def _regroup_all(conn: Connection, stale: set[int], gone: list[dict]) -> set[int]:
+    """Every source grouped at once, in memory (stored signatures read, missing ones computed)."""
+    from sitroom.fuse import independence as ind
+
+    _drop_signatures(conn, sql.signatures(conn, stale) + gone)
+    fresh = _sign(conn, stale)
+    sigs = [ind.Signature.from_row(r) for r in sql.all_signatures(conn)] + list(fresh.values())
+    groups = ind.group_signatures(sigs)
+    before = sql.groups_of(conn, groups)
+    changed = {sid for sid, label in groups.items() if before.get(sid) != label}
+    sql.set_groups(conn, {sid: groups[sid] for sid in changed})
+    _store_signatures(conn, list(fresh.values()))
+    return changed
 
 
 def fuse_pending(store, *, across: bool = False, on_source=None) -> dict:

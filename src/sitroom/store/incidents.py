@@ -11,10 +11,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from sqlalchemy import Connection, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, tuple_, update
 
 from sitroom.models import EventMention
-from sitroom.store.schema import FACT_TABLES, incident_blocks, incident_mentions, incidents, sources
+from sitroom.store.schema import (FACT_TABLES, incident_blocks, incident_mentions, incidents, source_bands,
+                                  source_signatures, sources)
 
 ACTIVE = ("active",)
 _CHUNK = 500  # ids per IN (...) list: well under every database's limit on parameters
@@ -235,21 +236,117 @@ def source_info(conn: Connection, *, ids: Iterable[int] | None = None, collectio
     return out
 
 
-def source_texts(conn: Connection, collections: Iterable[str] | None = None) -> list[dict]:
-    """What independence grouping reads: id, text, outlet, syndicated_from (per collection)."""
+def source_texts(conn: Connection, collections: Iterable[str] | None = None, *,
+                 ids: Iterable[int] | None = None) -> list[dict]:
+    """What independence grouping reads: id, text, outlet, syndicated_from (of these
+    collections, or of these sources)."""
     q = select(sources.c.id, sources.c.text, sources.c.outlet, sources.c.syndicated_from, sources.c.collection)
     if collections is not None:
         q = q.where(sources.c.collection.in_(sorted(set(collections))))
-    return [dict(r) for r in conn.execute(q.order_by(sources.c.id)).mappings()]
+    if ids is None:
+        return [dict(r) for r in conn.execute(q.order_by(sources.c.id)).mappings()]
+    out = []
+    for chunk in _chunks(sorted(set(ids))):
+        out += [dict(r) for r in conn.execute(q.where(sources.c.id.in_(chunk))).mappings()]
+    return sorted(out, key=lambda r: r["id"])
 
 
 def set_groups(conn: Connection, groups: dict[int, str]) -> None:
-    by_group: dict[str, list[int]] = defaultdict(list)
-    for sid, g in groups.items():
-        by_group[g].append(sid)
-    for g, sids in by_group.items():
-        for chunk in _chunks(sids):
-            conn.execute(update(sources).where(sources.c.id.in_(chunk)).values(origin_group=g))
+    if groups:
+        conn.execute(update(sources).where(sources.c.id == bindparam("b_id")).values(origin_group=bindparam("b_group")),
+                     [{"b_id": sid, "b_group": g} for sid, g in sorted(groups.items())])
+
+
+# ---------------------------------------------------------------- independence signatures
+
+def source_count(conn: Connection) -> int:
+    return conn.execute(select(func.count()).select_from(sources)).scalar() or 0
+
+
+def unsigned(conn: Connection, scheme: str) -> list[int]:
+    """Sources to be (re)grouped: no signature of this scheme, no group, or redacted (the
+    audit log says when) since their signature was computed. Every query reads an index
+    or the audit log, never the sources' rows."""
+    from sitroom.store.schema import reviews
+
+    sig = source_signatures
+    none = select(sources.c.id).where(~select(sig.c.source_id).where(sig.c.source_id == sources.c.id,
+                                                                       sig.c.scheme == scheme).exists())
+    ungrouped = select(sources.c.id).where(sources.c.origin_group.is_(None))
+    out = {i for q in (none, ungrouped) for i in conn.execute(q).scalars()}
+    redacted = {}
+    for target, at in conn.execute(select(reviews.c.target, func.max(reviews.c.at))
+                                   .where(reviews.c.action == "redact", reviews.c.target.like("source:%"))
+                                   .group_by(reviews.c.target)).all():
+        if target[7:].isdigit():
+            redacted[int(target[7:])] = at
+    for r in signatures(conn, redacted):
+        if r["signed_at"] < redacted[r["source_id"]]:
+            out.add(r["source_id"])
+    return sorted(out)
+
+
+def orphan_signatures(conn: Connection) -> list[dict]:
+    """Signature rows of sources deleted since."""
+    sig = source_signatures
+    gone = select(sig.c.source_id).where(~select(sources.c.id).where(sources.c.id == sig.c.source_id).exists())
+    return signatures(conn, list(conn.execute(gone).scalars()))
+
+
+def signatures(conn: Connection, source_ids: Iterable[int]) -> list[dict]:
+    out: list[dict] = []
+    for chunk in _chunks(sorted(set(source_ids))):
+        out += [dict(r) for r in conn.execute(select(source_signatures)
+                                              .where(source_signatures.c.source_id.in_(chunk))).mappings()]
+    return out
+
+
+def all_signatures(conn: Connection) -> list[dict]:
+    return [dict(r) for r in conn.execute(select(source_signatures)).mappings()]
+
+
+def write_signatures(conn: Connection, rows_: list[dict], bands: list[tuple[int, int]]) -> None:
+    """Signature rows (``signed_at`` now unless given) and their (band key, source id) rows."""
+    t = now()
+    for k in range(0, len(rows_), 5000):
+        conn.execute(insert(source_signatures), [{"signed_at": t, **r} for r in rows_[k:k + 5000]])
+    # many rows (BANDS a source): straight to the driver, without building SQLAlchemy parameters
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    for k in range(0, len(bands), 20000):
+        conn.exec_driver_sql(f"INSERT INTO source_bands (band_key, source_id) VALUES ({mark}, {mark})",
+                             [(int(b), int(s)) for b, s in bands[k:k + 20000]])
+
+
+def delete_signatures(conn: Connection, source_ids: Iterable[int], bands: Iterable[tuple[int, int]]) -> None:
+    for chunk in _chunks(bands, 200):
+        conn.execute(delete(source_bands).where(tuple_(source_bands.c.band_key, source_bands.c.source_id).in_(chunk)))
+    for chunk in _chunks(source_ids):
+        conn.execute(delete(source_signatures).where(source_signatures.c.source_id.in_(chunk)))
+
+
+def sources_by_band(conn: Connection, keys: Iterable[int]) -> list[tuple[int, int]]:
+    """(band key, source id) of the stored sources with one of these band keys."""
+    out: list[tuple[int, int]] = []
+    for chunk in _chunks(sorted(set(keys))):
+        out += [tuple(r) for r in conn.execute(select(source_bands.c.band_key, source_bands.c.source_id)
+                                                .where(source_bands.c.band_key.in_(chunk)))]
+    return out
+
+
+def groups_of(conn: Connection, source_ids: Iterable[int]) -> dict[int, str | None]:
+    out: dict[int, str | None] = {}
+    for chunk in _chunks(set(source_ids)):
+        out.update(conn.execute(select(sources.c.id, sources.c.origin_group).where(sources.c.id.in_(chunk))).all())
+    return out
+
+
+def group_members(conn: Connection, groups: Iterable[str]) -> dict[str, list[int]]:
+    out: dict[str, list[int]] = defaultdict(list)
+    for chunk in _chunks(sorted(set(groups))):
+        for sid, g in conn.execute(select(sources.c.id, sources.c.origin_group)
+                                   .where(sources.c.origin_group.in_(chunk))).all():
+            out[g].append(sid)
+    return dict(out)
 
 
 def mark_fused(conn: Connection, source_ids: Iterable[int]) -> None:

@@ -155,9 +155,23 @@ def _v10_fingerprint_indexes(conn: Connection) -> None:
                 ix.create(conn, checkfirst=True)
 
 
+def _v11_signatures(conn: Connection) -> None:
+    """Each source's independence signature and LSH band keys, stored once, so that
+    fusion groups new sources by index lookups (fuse.stored.update_groups) instead of
+    reading every text again; an index on a source's group. The sources
+    of an older store get their signatures at the next fusion, all at once (as grouping
+    did on every fusion before)."""
+    from sitroom.store.schema import source_bands, source_signatures, sources
+
+    metadata.create_all(conn, tables=[source_signatures, source_bands])  # checkfirst
+    for ix in sources.indexes:
+        if ix.name == "ix_sources_origin_group":
+            ix.create(conn, checkfirst=True)
+
+
 STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search, _v4_method, _v5_timex,
                                              _v6_hashed_sessions, _v7_custody, _v8_incidents, _v9_claims_and_feeds,
-                                             _v10_fingerprint_indexes]
+                                             _v10_fingerprint_indexes, _v11_signatures]
 
 
 def current_version(conn: Connection) -> int:

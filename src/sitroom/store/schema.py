@@ -7,8 +7,8 @@ import types
 import typing
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer, LargeBinary,
-                        MetaData, String, Table, Text, UniqueConstraint)
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Float, ForeignKey, Index, Integer,
+                        LargeBinary, MetaData, String, Table, Text, UniqueConstraint)
 
 from sitroom import models
 
@@ -63,6 +63,32 @@ sources = Table(
 Index("ix_sources_external_id", sources.c.external_id)
 Index("ix_sources_collection", sources.c.collection)
 Index("ix_sources_analyzed", sources.c.analyzed_at)   # the store's fingerprint reads its max
+Index("ix_sources_origin_group", sources.c.origin_group)  # a group's members, when grouping changes it
+
+# Independence grouping's view of each source (fuse/independence.py), computed once when
+# the source is first grouped: its MinHash values and the other things grouping compares,
+# and its LSH band keys, so that a new source finds the sources that may be copies of it
+# by index lookups instead of every text being read again (fuse.stored.update_groups).
+# No foreign key to sources: the row of a deleted source tells grouping which group to
+# look at again (and is removed then).
+source_signatures = Table(
+    "source_signatures", metadata,
+    Column("source_id", Integer, primary_key=True, autoincrement=False),
+    Column("scheme", String(40), nullable=False),         # independence.SCHEME it was computed with
+    Column("minhash", LargeBinary, nullable=False),       # NUM_PERM little-endian uint32
+    Column("bands", LargeBinary, nullable=False),         # its band keys, little-endian int64
+    Column("credits", Text, nullable=False, default=""),  # wire agencies credited, one a line
+    Column("outlet_key", Text),                           # normalised outlet
+    Column("claim_key", Text),                            # normalised outlet it says it republishes
+    Column("signed_at", DateTime, nullable=False),        # redacted after this: computed again
+)
+
+source_bands = Table(
+    "source_bands", metadata,
+    Column("band_key", BigInteger, primary_key=True, autoincrement=False),
+    Column("source_id", Integer, primary_key=True, autoincrement=False),
+    sqlite_with_rowid=False,
+)
 
 # Every origin the same bytes came from (file, URL, JSON Lines line), with its capture
 # times: the first one is also in sources.origin. One row per (source, origin).

@@ -380,15 +380,21 @@ def source_page(source_id: SourceId, request: Request, svc: Services = Depends(s
                   choices=choices)
 
 
+def comparison(svc: Services, collection: str | None = None):
+    """How outlets differ, for the /compare page: computed once per state of the store
+    (and at start-up, see ``api.app``), not on each request."""
+    from sitroom.fuse.compare import compare
+
+    def views_(pic):
+        return compare(pic, [f for f in svc.store.all_facts("figures") if f.source_id in pic.sources])
+
+    return svc.views.derived("compare", collection, views_)
+
+
 @router.get("/compare", response_class=HTMLResponse, dependencies=read)
 def compare_page(request: Request, collection: FilterText | None = None,
                  svc: Services = Depends(services)) -> HTMLResponse:
-    from sitroom.fuse.compare import compare
-
-    def views_(pic):  # computed once per state of the store, not on each request
-        return compare(pic, [f for f in svc.store.all_facts("figures") if f.source_id in pic.sources])
-
-    return render(request, "compare.html", views_=svc.views.derived("compare", collection or None, views_),
+    return render(request, "compare.html", views_=comparison(svc, collection or None),
                   collection=collection,
                   collections=_collections(svc))
 
