@@ -32,17 +32,17 @@ CASES = [
      REMOTE, "Shelling/artillery/missile attack", "Taiz", date(2024, 5, 13), None),
     ("fr", "Jeudi, les forces armées maliennes ont repris le contrôle de Kidal.", "repris",
      BATTLE, "Government regains territory", "Kidal", date(2024, 5, 9), "Military Forces of Mali"),
-    # Russian: Ukraine, Sudan, Myanmar
+    # Russian: Ukraine, Iraq, Myanmar
     ("ru", "В понедельник российские войска обстреляли Харьков из артиллерии.", "обстреляли",
      REMOTE, "Shelling/artillery/missile attack", "Kharkiv", date(2024, 5, 13), "Military Forces of Russia"),
     ("ru", "Беспилотник атаковал жилой дом в Сумах в среду.", "Беспилотник",
      REMOTE, "Air/drone strike", "Sumy", date(2024, 5, 15), None),
-    ("ru", "Боевики похитили двух журналистов в Хартуме в пятницу.", "похитили",
-     VAC, "Abduction/forced disappearance", "Khartoum", date(2024, 5, 10), None),
+    ("ru", "Боевики похитили двух журналистов в Мосуле в пятницу.", "похитили",
+     VAC, "Abduction/forced disappearance", "Mosul", date(2024, 5, 10), None),
     ("ru", "В четверг в Янгоне прошёл митинг против военных.", "митинг",
      PROTEST, "Peaceful protest", "Yangon", None, None),
-    ("ru", "Во вторник в Хартуме повстанцы захватили здание министерства.", "захватили",
-     BATTLE, "Non-state actor overtakes territory", "Khartoum", date(2024, 5, 14), None),
+    ("ru", "Во вторник в Мосуле повстанцы захватили здание министерства.", "захватили",
+     BATTLE, "Non-state actor overtakes territory", "Mosul", date(2024, 5, 14), None),
     # Ukrainian: Ukraine, DR Congo, Georgia
     ("uk", "У вівторок російські війська обстріляли Суми.", "обстріляли",
      REMOTE, "Shelling/artillery/missile attack", "Sumy", date(2024, 5, 14), "Military Forces of Russia"),
@@ -76,15 +76,15 @@ CASES = [
      REMOTE, "Remote explosive/landmine/IED", "Gao", date(2024, 5, 14), None),
     ("es", "Hombres armados secuestraron a doce pasajeros cerca de Bunia el domingo.", "secuestraron",
      VAC, "Abduction/forced disappearance", "Bunia", date(2024, 5, 12), None),
-    # Arabic: Yemen, DR Congo, Mali, Sudan
+    # Arabic: Yemen, DR Congo, Mali, Iraq
     ("ar", "قصفت طائرات مسيرة سوقا في مدينة تعز يوم الاثنين", "قصفت",
      REMOTE, "Air/drone strike", "Taiz", date(2024, 5, 13), None),
     ("ar", "اشتباكات عنيفة بين الجيش والمتمردين في غوما يوم السبت", "اشتباكات",
      BATTLE, "Armed clash", "Goma", date(2024, 5, 11), None),
     ("ar", "اختطف مسلحون عشرة مزارعين قرب موبتي يوم الجمعة", "اختطف",
      VAC, "Abduction/forced disappearance", "Mopti", date(2024, 5, 10), "Unidentified Armed Group (Mali)"),
-    ("ar", "تظاهر آلاف في الخرطوم يوم الخميس", "تظاهر",
-     PROTEST, "Peaceful protest", "Khartoum", date(2024, 5, 9), None),
+    ("ar", "تظاهر آلاف في بغداد يوم الخميس", "تظاهر",
+     PROTEST, "Peaceful protest", "Baghdad", date(2024, 5, 9), None),
     ("ar", "انفجرت عبوة ناسفة في سوق بمدينة تعز يوم الأحد", "عبوة ناسفة",
      REMOTE, "Remote explosive/landmine/IED", "Taiz", date(2024, 5, 12), None),
 ]

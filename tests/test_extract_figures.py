@@ -1,5 +1,5 @@
 """The figure extractor on sentences written for these tests, in the styles of several
-crises (earthquake, Gaza, Sudan, Ukraine, migration), with the real spaCy model."""
+crises (earthquake, Yemen, Sahel, Ukraine, migration), with the real spaCy model."""
 from datetime import date
 
 import pytest
@@ -87,7 +87,7 @@ def test_counts_of_people(text, expected):
 @pytest.mark.parametrize("text", [
     "The 69-year-old was killed by shrapnel 3 km from the front line.",
     "The 7.8 magnitude quake struck at 4:17 am, 18 km from the city.",
-    "Israel has carried out 200 strikes in 24 hours.",
+    "Nigeria has carried out 180 strikes in 24 hours.",
     "Rebels seized 14 villages and destroyed 20 tanks.",
     "Russian forces fired 30 missiles and 25 drones overnight.",
     "Only 20 per cent of hospitals are functioning.",
@@ -128,7 +128,7 @@ def test_ranges():
 def test_subjects():
     assert run("Eleven Chadian soldiers were killed overnight.")[0].subject == "Chadian soldiers"
     assert run("The army said it had detained 45 suspected militants.")[0].subject == "suspected militants"
-    assert run("At least 28,000 Ukrainians have fled the region.")[0].subject == "Ukrainians"
+    assert run("At least 17,500 Ukrainians have fled the region.")[0].subject == "Ukrainians"
     assert run("A large part of the province's 900,000 population has fled.")[0].subject == \
         "population of province"
     assert run("The strike killed five civilians, including a 10-year-old girl.")[0].subject == "civilians"
@@ -165,7 +165,7 @@ def test_as_of():
     assert as_of("The death toll rose to 1,200 on Tuesday.") == [date(2024, 3, 5)]
     assert as_of("At least 60 people died in the landslide.") == [PUB]
     # "since ..." opens a running count: it is as of publication
-    assert as_of("31,045 Palestinians had been killed since October 7.") == [PUB]
+    assert as_of("12,480 Yemenis had been killed since March 26.") == [PUB]
     # a year: the end of it
     assert as_of("In 2020, 6,500 soldiers were killed in the war.") == [date(2020, 12, 31)]
     # an event named by its year does not date the count

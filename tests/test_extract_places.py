@@ -48,8 +48,8 @@ def test_hyphenated_and_particle_names_are_whole():
 
 
 def test_sentence_initial_words_are_not_part_of_names():
-    got = found("The Zaporizhzhia nuclear power plant lost power. In Khartoum, shops closed.")
-    assert "Khartoum" in got and "In Khartoum" not in got
+    got = found("The Zaporizhzhia nuclear power plant lost power. In Mogadishu, shops closed.")
+    assert "Mogadishu" in got and "In Mogadishu" not in got
     plant = next(p for s, p in got.items() if s.startswith("Zaporizhzhia"))
     assert plant.kind == "facility" and plant.country == "UA"
 
@@ -72,18 +72,18 @@ def test_coordinated_names_inside_a_mislabelled_entity():
 
 
 def test_document_countries_decide_ambiguous_towns():
-    got = found("Strikes hit Khan Younis and Rafah, the Gaza health ministry said. Egypt kept its side closed.")
-    assert got["Rafah"].country == "PS"
+    got = found("Strikes hit Baalbek and Tripoli, the Lebanese health ministry said. Libya kept its ports closed.")
+    assert got["Tripoli"].country == "LB"
 
 
 def test_capital_beats_namesake_towns():
-    got = found("Officials in Kyiv and Brussels met envoys from Washington.")
+    got = found("Officials in Mogadishu and Brussels met envoys from Washington.")
     assert got["Washington"].country == "US" and abs(got["Washington"].lat - 38.9) < 0.3
 
 
 def test_possessive_place_locates_a_district_inside_it():
-    got = found("A missile hit Kharkiv's Kyivskyi district on Tuesday.")
-    kh, d = got["Kharkiv"], got["Kyivskyi"]
+    got = found("A missile hit Kharkiv's Shevchenkivskyi district on Tuesday.")
+    kh, d = got["Kharkiv"], got["Shevchenkivskyi"]
     assert km((kh.lat, kh.lon), (d.lat, d.lon)) < 30
 
 
@@ -147,8 +147,8 @@ def test_spans_and_sentences_are_provenance():
 
 def test_fast_per_document():
     gazetteer()
-    text = ("Russian forces shelled Kherson and Mykolaiv. In the Donetsk region, fighting raged near Pokrovsk. "
-            "Officials in Kyiv said aid would reach Zaporizhzhia. ") * 10
+    text = ("Russian forces shelled Kherson and Mykolaiv. In the Kharkiv region, fighting raged near Kupiansk. "
+            "Officials in Odesa said aid would reach Zaporizhzhia. ") * 10
     ctx = parse(text, None)
     places.extract(ctx)
     t = time.perf_counter()

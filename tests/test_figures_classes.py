@@ -51,7 +51,7 @@ def pairs(text):
     ("The displaced families, totalling some 9,000 people, need food.", [(9000, "displaced")]),
     # a place's people with nothing happening to them: its population
     ("The 1.1 million people of the north were told to move.", [(1_100_000, "population")]),
-    ("Gaza's 2.3 million people have nowhere to go.", [(2_300_000, "population")]),
+    ("Idlib's 2.9 million people have nowhere to go.", [(2_900_000, "population")]),
     # people present where something happened (category other)
     ("Around 3,000 people were at the stadium when the bomb exploded.", [(3000, "other")]),
     ("About 900 fans had been in and around the stadium.", [(900, "other")]),

@@ -73,7 +73,7 @@ ODD = ["\u2028", "\u2029", "\u0085", "\x00", "\ufeff", "\u200b", "\u202e", "\u03
 WORDS = ["killed", "wounded", "at least", "between", "and", "about", "people", "displaced", "said", "according to",
          "on Monday", "January 1,", "2024-02-30", "12/31/2023", "1,200", "1.5 million", "dozens", "-3", "½", "0",
          "99999999999999999999", "“", "”", '"', "'", "(", ")", "—", "-", ":", ";", ".", ",", "!", "?", "...", "\n",
-         "\n\n", "Mr.", "Dr", "the", "city of", "village", "north of", "Sudan", "Kharkiv", "Gaza", "Lagos", "Paris",
+         "\n\n", "Mr.", "Dr", "the", "city of", "village", "north of", "Somalia", "Kharkiv", "Idlib", "Lagos", "Paris",
          "Minister", "spokesman", "told reporters", "children", "including", "more than", "up to", "nearly", "%",
          "km", "#", "*", "**", "[link](http://x)", "<b>", "&amp;", "http://example.org/a", "@user", "UN", "U.S.",
          "20 killed and 30 injured", "from 5 to 10", "hundreds", "twenty-one", "3rd", "1990s", "last week",

@@ -47,13 +47,13 @@ def test_short_ukrainian(text):
 
 
 def test_a_ukrainian_place_name_in_russian_text_stays_russian():
-    text = ("Жители Київа, как пишут местные издания, провели ночь в укрытиях; "
+    text = ("Жители Миколаєва, как пишут местные издания, провели ночь в укрытиях; "
             "утром мэр сообщил, что пострадавших нет.")
     assert detect_language(text) == "ru"
 
 
 def test_too_little_text_is_undetermined():
-    for text in ("", "   ", "12 345 — 67", "OK", "Kyiv, 2024", "https://news.example/a/b/c?id=12345"):
+    for text in ("", "   ", "12 345 — 67", "OK", "Mosul, 2024", "https://news.example/a/b/c?id=12345"):
         assert detect_language(text) == "und", text
 
 

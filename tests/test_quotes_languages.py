@@ -50,8 +50,8 @@ CASES = [
      "Мы остались без воды и света", "Иван Сидоров", "глава администрации", "direct"),
     ("ru", "По словам представителя ООН, в Судане за неделю бежали тысячи людей.",
      "в Судане за неделю бежали тысячи людей", "ООН", None, "indirect"),
-    ("ru", "Министр обороны Олег Морозов заявил, что войска отошли от Хартума.",
-     "войска отошли от Хартума", "Олег Морозов", "Министр обороны", "indirect"),
+    ("ru", "Министр обороны Олег Морозов заявил, что войска отошли от Мосула.",
+     "войска отошли от Мосула", "Олег Морозов", "Министр обороны", "indirect"),
     ("ru", "«Город полностью окружён с трёх сторон», — сказал командир батальона Андрей Волков.",
      "Город полностью окружён с трёх сторон", "Андрей Волков", "командир батальона", "direct"),
     ("ru", "Губернатор Павел Орлов сообщил, что в Мьянме разрушены три моста.",
@@ -68,14 +68,14 @@ CASES = [
     ("uk", "Губернатор Петро Шевчук заявив, що в Гаїті бракує пального для генераторів.",
      "в Гаїті бракує пального для генераторів", "Петро Шевчук", "Губернатор", "indirect"),
     # Arabic (no parser, no capitals: the phrase after the verb, up to the complementizer)
-    ("ar", "وقال المتحدث باسم الهلال الأحمر إن القصف دمر مستشفى في الخرطوم.",
-     "القصف دمر مستشفى في الخرطوم", "المتحدث باسم الهلال الأحمر", None, "indirect"),
-    ("ar", "وبحسب الأمم المتحدة، نزح آلاف الأشخاص من مدينة نيالا خلال أسبوع.",
-     "نزح آلاف الأشخاص من مدينة نيالا خلال أسبوع", "الأمم المتحدة", None, "indirect"),
+    ("ar", "وقال المتحدث باسم الهلال الأحمر إن القصف دمر مستشفى في صنعاء.",
+     "القصف دمر مستشفى في صنعاء", "المتحدث باسم الهلال الأحمر", None, "indirect"),
+    ("ar", "وبحسب الأمم المتحدة، نزح آلاف الأشخاص من مدينة مأرب خلال أسبوع.",
+     "نزح آلاف الأشخاص من مدينة مأرب خلال أسبوع", "الأمم المتحدة", None, "indirect"),
     ("ar", "وأكد وزير الصحة أن المستشفيات في اليمن تعاني نقصا حادا في الوقود.",
      "المستشفيات في اليمن تعاني نقصا حادا في الوقود", "وزير الصحة", None, "indirect"),
-    ("ar", "وقالت منظمة أطباء بلا حدود: «لا يوجد مكان آمن للمرضى في غزة».",
-     "لا يوجد مكان آمن للمرضى في غزة", "منظمة أطباء بلا حدود", None, "direct"),
+    ("ar", "وقالت منظمة أطباء بلا حدود: «لا يوجد مكان آمن للمرضى في إدلب».",
+     "لا يوجد مكان آمن للمرضى في إدلب", "منظمة أطباء بلا حدود", None, "direct"),
     ("ar", "وأضاف محافظ الإقليم أن الفيضانات في موزمبيق شردت مئات العائلات.",
      "الفيضانات في موزمبيق شردت مئات العائلات", "محافظ الإقليم", None, "indirect"),
 ]
@@ -149,7 +149,7 @@ def test_no_speaker_no_quote_and_headlines_skip():
 @pytest.mark.parametrize("lang, text, speaker, written", [
     ("uk", "«Ми евакуювали понад двісті людей із прикордонних сіл», — сказав Андрій Мельник, голова районної "
            "адміністрації.", "Andrii Melnyk", "Андрій Мельник"),
-    ("ru", "«Дороги в Хартум перекрыты уже третью неделю», — заявил Сергей Волков, сотрудник гуманитарной миссии.",
+    ("ru", "«Дороги в Мосул перекрыты уже третью неделю», — заявил Сергей Волков, сотрудник гуманитарной миссии.",
      "Sergey Volkov", "Сергей Волков"),
     ("ar", "قالت المنظمة الدولية للهجرة إن أكثر من ثلاثة آلاف أسرة نزحت من القرى الواقعة شمال مدينة كسلا خلال "
            "الأسبوع الماضي.", "International Organization for Migration", "المنظمة الدولية للهجرة"),
@@ -182,8 +182,8 @@ ROUND2 = [
     # generic public bodies get one English name in every language (lexicon org_bodies)
     ("fr", "Le ministère de la Santé a annoncé que 40 blessés avaient été admis à l'hôpital de Goma.",
      "40 blessés avaient été admis à l'hôpital de Goma", "Ministry of Health"),
-    ("fr", "Interrogé lundi, le ministère des Affaires étrangères a indiqué que les ressortissants avaient quitté Port-Soudan.",
-     "les ressortissants avaient quitté Port-Soudan", "Ministry of Foreign Affairs"),
+    ("fr", "Interrogé lundi, le ministère des Affaires étrangères a indiqué que les ressortissants avaient quitté Benghazi.",
+     "les ressortissants avaient quitté Benghazi", "Ministry of Foreign Affairs"),
     ("fr", "Selon le ministère de la Santé haïtien, le choléra s'étend dans les quartiers du nord de la capitale.",
      "le choléra s'étend dans les quartiers du nord de la capitale", "Ministry of Health of Haiti"),
     ("fr", "La protection civile a indiqué que trois immeubles s'étaient effondrés à Taëz.",
@@ -234,8 +234,8 @@ ROUND2 = [
      "25 شخصا قتلوا في قصف على سوق في تعز", "Ministry of Health"),
     ("ar", "وقال الدفاع المدني إن فرقه انتشلت 14 جثة من تحت الأنقاض في حلب.",
      "فرقه انتشلت 14 جثة من تحت الأنقاض في حلب", "Civil Defence"),
-    ("ar", "وأعلنت وزارة الخارجية أن السفارة في الخرطوم ستغلق أبوابها مؤقتا.",
-     "السفارة في الخرطوم ستغلق أبوابها مؤقتا", "Ministry of Foreign Affairs"),
+    ("ar", "وأعلنت وزارة الخارجية أن السفارة في طرابلس ستغلق أبوابها مؤقتا.",
+     "السفارة في طرابلس ستغلق أبوابها مؤقتا", "Ministry of Foreign Affairs"),
     ("ar", "وقالت الشرطة إن الطريق إلى مأرب أعيد فتحه صباح اليوم.",
      "الطريق إلى مأرب أعيد فتحه صباح اليوم", "Police"),
     ("ar", "وقال الجيش إن قواته استعادت السيطرة على الطريق المؤدي إلى كادقلي.",
@@ -367,8 +367,8 @@ ROUND2 += [
      "боевики отступили от Гао", "Army of Mali"),
     ("ar", "وقال الجيش السوداني إن قواته صدت هجوما على مدينة الأبيض.",
      "قواته صدت هجوما على مدينة الأبيض", "Army of Sudan"),
-    ("fr", "Le ministère de la Santé du Soudan a annoncé que 40 blessés avaient été admis à l'hôpital de Kassala.",
-     "40 blessés avaient été admis à l'hôpital de Kassala", "Ministry of Health of Sudan"),
+    ("fr", "Le ministère de la Santé du Niger a annoncé que 40 blessés avaient été admis à l'hôpital de Zinder.",
+     "40 blessés avaient été admis à l'hôpital de Zinder", "Ministry of Health of Niger"),
     ("ru", "Министерство обороны заявило, что удар по складу нанесли ночью. В докладе также говорится, что "
            "\"средства ПВО сбили четыре ракеты над городом, остальные упали в поле\".",
      "средства ПВО сбили четыре ракеты над городом, остальные упали в поле", "Ministry of Defence"),
@@ -397,8 +397,8 @@ ROUND2 += [
      "обстрел Шебекино продолжался всю ночь", "Residents"),
     ("uk", "Очевидці розповіли, що вибух у Павлограді пролунав близько опівночі.",
      "вибух у Павлограді пролунав близько опівночі", "Witnesses"),
-    ("ar", "وقال شهود إن المسلحين أحرقوا السوق في مدينة الجنينة.",
-     "المسلحين أحرقوا السوق في مدينة الجنينة", "Witnesses"),
+    ("ar", "وقال شهود إن المسلحين أحرقوا السوق في مدينة بنغازي.",
+     "المسلحين أحرقوا السوق في مدينة بنغازي", "Witnesses"),
 ]
 
 # a role phrase with a long body in it, then the name in apposition: the name speaks, whatever

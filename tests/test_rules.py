@@ -41,7 +41,7 @@ def test_a_missing_handler_is_reported():
 
 
 def test_the_day_range_of_a_month_first_date_resolves():
-    facts = extract_document("Talks were held March 3-5 in Geneva, a diplomat said.", date(2024, 5, 15))
+    facts = extract_document("Talks were held March 3-5 in Vienna, a diplomat said.", date(2024, 5, 15))
     assert facts.failures == []
     assert [(d.surface, d.value) for d in facts.dates] == [("March 3-5", "2024-03-03/2024-03-05")]
-    assert any(p.surface == "Geneva" for p in facts.places)
+    assert any(p.surface == "Vienna" for p in facts.places)

@@ -48,7 +48,7 @@ def test_a_sub_count_is_not_a_whole_toll():
     got = events("A drone strike hit a fuel convoy near Tillaberi on Sunday, killing 11 drivers, "
                  "including two children.")
     assert [e.killed for e in got] == [11]
-    got = events("Shelling killed 30 people in Donetsk on Monday. Five children were among the dead.")
+    got = events("Shelling killed 30 people in Idlib on Monday. Five children were among the dead.")
     assert {e.killed for e in got} == {30}
 
 

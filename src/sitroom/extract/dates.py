@@ -1144,21 +1144,19 @@ def _run(ctx: DocContext) -> list[_Hit]:
     lang = (ctx.language or "en").split("-")[0].lower()
     found: list[_Hit] = []
     if lang == "en":
-        for r in RULES:
-            for m in r.pattern.finditer(text):
-                ctx.check()
-                hit = _english_hit(ctx, m, r.handler)
-                if hit is not None:
-                    found.append(hit)
+        for handler, m in _matches(ctx, lang):
+            ctx.check()
+            hit = _english_hit(ctx, m, handler)
+            if hit is not None:
+                found.append(hit)
     else:
-        for pat, method, extra in _foreign_patterns(lang):
-            for m in pat.finditer(text):
-                ctx.check()
-                if method == "year" and not _plausible_year(ctx, m):
-                    continue
-                if _after_meta_label(text, m.start()):
-                    continue
-                found.append(_Hit(m.start(), m.end(), method, m, extra=extra))
+        for (method, extra), m in _matches(ctx, lang):
+            ctx.check()
+            if method == "year" and not _plausible_year(ctx, m):
+                continue
+            if _after_meta_label(text, m.start()):
+                continue
+            found.append(_Hit(m.start(), m.end(), method, m, extra=extra))
     chosen = _longest_first(found)
 
     res = _Resolver(ctx)
@@ -1187,6 +1185,27 @@ def _run(ctx: DocContext) -> list[_Hit]:
         if hit.prec == "day":
             res.last_day = hit
     return _merge_ranges(ctx, out)
+
+
+def _matches(ctx: DocContext, lang: str) -> list[tuple]:
+    """(what the pattern is for, match) of every pattern of ``lang`` over the text, in
+    the patterns' order; found once per text (``anchor_from_text`` and ``extract`` both
+    read them: the filters after the match may read the anchor, the matches do not)."""
+    key = ("date_matches", lang)
+    got = ctx._cache.get(key)
+    if got is None:
+        text = ctx.text
+        got = []
+        if lang == "en":
+            for r in RULES:
+                ctx.check()
+                got.extend((r.handler, m) for m in r.pattern.finditer(text))
+        else:
+            for pat, method, extra in _foreign_patterns(lang):
+                ctx.check()
+                got.extend(((method, extra), m) for m in pat.finditer(text))
+        ctx._cache[key] = got
+    return got
 
 
 def _english_hit(ctx: DocContext, m: re.Match, method: str) -> _Hit | None:

