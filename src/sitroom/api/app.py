@@ -32,6 +32,17 @@ def _is_api(request: Request) -> bool:
     return request.url.path.startswith(("/api/", "/openapi"))
 
 
+async def _rehearse(app: FastAPI) -> None:
+    """One request to each kind of route through the app itself, before the server listens:
+    Starlette builds its middleware stack and FastAPI its routes' dependencies on a first
+    call, which would otherwise fall on the first user's request (tens of ms)."""
+    import httpx
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://warm-up") as client:
+        for url in ("/api/health", "/api/incidents?limit=1", "/api/map.geojson?limit=1", "/"):
+            await client.get(url)
+
+
 def create_app(db: str = "sitroom.db", settings: Settings | None = None) -> FastAPI:
     from sitroom.web import pages
 
@@ -53,6 +64,7 @@ def create_app(db: str = "sitroom.db", settings: Settings | None = None) -> Fast
         try:
             await run_in_threadpool(routes.warm, services)
             await run_in_threadpool(pages.comparison, services)
+            await _rehearse(app)
         except Exception:  # noqa: BLE001 - a store it cannot read yet is reported by the requests
             pass
         yield
