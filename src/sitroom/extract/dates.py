@@ -727,10 +727,10 @@ class _Resolver:
         try:
             d = dateparser.parse(s, languages=[self.ctx.language], settings=settings)
         except Exception:  # noqa: BLE001 - dateparser raises on odd locale data
-            return None
+            d = None
+        d = d.date() if d is not None else self._from_groups(m)
         if d is None:
             return None
-        d = d.date()
         has_day = bool(m.groupdict().get("day"))
         if has_day:
             if not m.groupdict().get("year") and self.anchor and d > self.anchor + timedelta(days=30):
@@ -738,6 +738,19 @@ class _Resolver:
             self._part_of_day(m, d)
             return d, d, "day"
         return date(d.year, d.month, 1), _month_end(d.year, d.month), "month"
+
+    def _from_groups(self, m: re.Match) -> date | None:
+        """The date the pattern's own groups give, where dateparser reads none: a month
+        name in a case its locale lacks (lexicon rows, "в сентябре 2023")."""
+        g = m.groupdict()
+        month = self.hit.extra.get("months", {}).get((g.get("month") or "").lower())
+        year = int(g["year"]) if g.get("year") else (self.anchor.year if self.anchor else None)
+        if not month or year is None:
+            return None
+        try:
+            return date(year, month, int(g["day"]) if g.get("day") else 1)
+        except ValueError:
+            return None
 
     def _part_of_day(self, m: re.Match, d: date) -> None:
         pod = m.groupdict().get("pod1") or m.groupdict().get("pod2")
@@ -1036,6 +1049,7 @@ def _foreign_patterns(lang: str) -> tuple[tuple[re.Pattern, str, dict], ...]:
     for i, key in enumerate(("january", "february", "march", "april", "may", "june", "july", "august", "september",
                              "october", "november", "december"), start=1):
         month_of.update({n.lower(): i for n in info.get(key, []) if len(n) >= 3 and not n.isdigit()})
+    month_of.update({n: int(v) for n, v in _words("month", lang).items()})  # cases the locale lacks
     if not month_of:
         return ()
     weekday_of: dict[str, int] = {}
