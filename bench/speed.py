@@ -206,8 +206,13 @@ def selectable(texts: list[str]) -> dict:
 
 # ---------------------------------------------------------------- generated reports
 
-TOWNS = ["Varenko", "Lusaba", "Qarin", "Tolmez", "Bekumi", "Miradel", "Sunjo", "Kerevan", "Amundi", "Osterholm",
-         "Pella Rock", "Halden Cross"]
+# invented town names, one per happening (first syllable x second), so that reports of
+# different happenings never share a town and a day: a real feed has many incidents, each
+# reported a few times, not a few incidents reported thousands of times
+HEADS = ["Var", "Lus", "Qar", "Tol", "Bek", "Mir", "Sun", "Ker", "Amu", "Ost", "Pel", "Hal", "Dor", "Fen", "Gal",
+         "Jor", "Kum", "Nad", "Ruv", "Zel"]
+TAILS = ["enko", "aba", "in", "mez", "umi", "adel", "jo", "evan", "ndi", "holm", "rock", "cross", "avo", "eta",
+         "ugu", "asht", "ira", "obek", "ento", "uli", "agor", "esk", "imba", "ova", "uran"]
 EVENTS = [("Shelling hit the market in {town} on {day}", "killed", "people"),
           ("Floodwater swept through {town} on {day}", "displaced", "families"),
           ("A landslide buried houses above {town} on {day}", "missing", "residents"),
@@ -217,17 +222,26 @@ DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 SAID = ["the regional governor", "the health ministry", "a local aid group", "the civil defence agency", "police"]
 
 
-def generated(n: int, seed: int = 13) -> list[dict]:
+def generated(n: int, seed: int = 13, per_happening: int = 3) -> list[dict]:
+    """N short reports, ``per_happening`` of them on each happening (its own town, event
+    and day), published the day after it, over consecutive days of 2024."""
+    from datetime import date, timedelta
+
     rng = random.Random(seed)
     out = []
     for i in range(n):
-        event, category, who = EVENTS[i % len(EVENTS)]
-        town, day = rng.choice(TOWNS), rng.choice(DAYS)
+        h = i // per_happening
+        town = HEADS[h % len(HEADS)] + TAILS[(h // len(HEADS)) % len(TAILS)]
+        if h >= len(HEADS) * len(TAILS):
+            town += f" {chr(65 + (h // (len(HEADS) * len(TAILS))) % 26)}"
+        event, category, who = EVENTS[h % len(EVENTS)]
+        happened = date(2024, 1, 1) + timedelta(days=h // 8)
+        day = DAYS[happened.weekday()]
         text = (f"Report {i}. {event.format(town=town, day=day)}, and at least {rng.randint(3, 900)} {who} were "
                 f"{category}, {rng.choice(SAID)} said.\n\n\"We are still counting,\" said an official in {town}. "
                 f"Another {rng.randint(2, 60)} people were taken to hospital, and roads out of {town} stayed "
                 f"closed overnight.\n")
-        out.append({"id": f"gen-{i}", "text": text})
+        out.append({"id": f"gen-{i}", "text": text, "published": (happened + timedelta(days=1)).isoformat()})
     return out
 
 
