@@ -2,10 +2,9 @@
 it may give (the OpenAPI description at /openapi.json)."""
 from __future__ import annotations
 
-import bisect
 import json
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Path, Query, Request, Response
@@ -65,29 +64,6 @@ def _any(value: str | list[str] | tuple | None) -> set[str]:
     return {v.lower() for v in ([value] if isinstance(value, str) else value) if v}
 
 
-def _dated_between(pic: picture.Picture, since: date | None, until: date | None) -> list[Incident]:
-    """The incidents a date filter may keep, in the picture's order: with dates, those
-    starting from ``since`` less the longest span of an incident up to ``until`` (a bisection
-    in the picture's dated incidents sorted by start, made once per picture), not all."""
-    if not (since or until):
-        return pic.incidents
-    index = pic.__dict__.get("_by_start")  # kept with the picture (cached per store state)
-    if index is None:
-        dated = sorted((inc.date_start, k) for k, inc in enumerate(pic.incidents) if inc.date_start is not None)
-        span = max([((inc.date_end or inc.date_start) - inc.date_start).days
-                    for inc in pic.incidents if inc.date_start is not None] + [0])
-        index = pic.__dict__["_by_start"] = ([d for d, _ in dated], [k for _, k in dated], span)
-    starts, positions, span = index
-    lo = 0
-    if since:
-        try:
-            lo = bisect.bisect_left(starts, since - timedelta(days=span))
-        except OverflowError:
-            lo = 0
-    hi = bisect.bisect_right(starts, until) if until else len(starts)
-    return [pic.incidents[k] for k in sorted(positions[lo:hi])]
-
-
 def filter_incidents(pic: picture.Picture, *, event_type: str | list[str] | None = None, since: date | None = None,
                      until: date | None = None, q: str | None = None, grade: str | list[str] | None = None,
                      outlet: str | list[str] | None = None, place: str | list[str] | None = None,
@@ -109,7 +85,7 @@ def filter_incidents(pic: picture.Picture, *, event_type: str | list[str] | None
             or bbox is not None or updated_since is not None):
         return list(pic.incidents)
     out = []
-    for inc in _dated_between(pic, since, until):
+    for inc in pic.dated_between(since, until):
         if types and inc.event_type.lower() not in types:
             continue
         if countries and (inc.country or "").lower() not in countries:
@@ -177,11 +153,8 @@ class Filters:
                        outlet=f.outlet, place=f.place, actor=f.actor, country=f.country, admin1=f.admin1,
                        bbox=f.box(), updated_since=f.updated_since)
 
-    def picture(self, svc: Services) -> picture.Picture:
-        return svc.views.picture(collection=self.collection)
-
-    def apply(self, svc: Services, pic: picture.Picture | None = None) -> list[Incident]:
-        return filter_incidents(pic or self.picture(svc), store=svc.store, **self.kw)
+    def apply(self, svc: Services) -> list[Incident]:
+        return filter_incidents(svc.views.picture(collection=self.collection), store=svc.store, **self.kw)
 
 
 def filters(f: Annotated[IncidentFilters, Query()]) -> Filters:
@@ -358,15 +331,17 @@ def _feature(i: Incident) -> bytes:
         ensure_ascii=False, allow_nan=False, indent=None, separators=(",", ":")).encode("utf-8")
 
 
+def _features(svc: Services, collection: str | None) -> dict[str, bytes]:
+    """Each located incident's map feature, serialised once per picture of the store."""
+    return svc.views.derived("map_features", collection, lambda pic: {
+        i.id: _feature(i) for i in pic.incidents if i.lat is not None and i.lon is not None})
+
+
 def warm(svc: Services) -> None:
     """Build what the reads keep per state of the store (the picture, its date index and
     its map features) so that the first request is no slower than the others."""
-    pic = svc.views.picture()
-    _dated_between(pic, date.today(), None)
-    done = pic.__dict__.setdefault("_features", {})
-    for i in pic.incidents:
-        if i.lat is not None and i.lon is not None and i.id not in done:
-            done[i.id] = _feature(i)
+    svc.views.picture().dated_between(date.today(), None)
+    _features(svc, None)
 
 
 @router.get("/map.geojson", tags=["incidents"], summary="Located incidents as a GeoJSON FeatureCollection",
@@ -374,17 +349,9 @@ def warm(svc: Services) -> None:
             responses=error_responses(401))
 def map_geojson(filters: Filters = Depends(filters), svc: Services = Depends(services)) -> JSONResponse:
     # the few properties a map draws, sent as they are (described by the model, not
-    # validated against it): this endpoint returns thousands of features, each serialised
-    # once per picture of the store
-    pic = filters.picture(svc)
-    done = pic.__dict__.setdefault("_features", {})  # kept with the picture (cached per store state)
-    parts = []
-    for i in filters.apply(svc, pic):
-        if i.lat is not None and i.lon is not None:
-            f = done.get(i.id)
-            if f is None:
-                f = done[i.id] = _feature(i)
-            parts.append(f)
+    # validated against it): this endpoint returns thousands of features
+    features = _features(svc, filters.collection)
+    parts = [features[i.id] for i in filters.apply(svc) if i.id in features]
     return GeoJSONResponse(b'{"type":"FeatureCollection","features":[' + b",".join(parts) + b"]}")
 
 

@@ -104,6 +104,17 @@ def us_counties() -> dict[str, frozenset[str]]:
     return {k: frozenset(v) for k, v in out.items()}
 
 
+def _cells_within(points: list[tuple[float, float]], km_: float) -> set[tuple[int, int]]:
+    """The one-degree grid cells within about ``km_`` of any of ``points`` (a coarse box)."""
+    want: set[tuple[int, int]] = set()
+    for lat, lon in points:
+        dlat = km_ / 111.0
+        dlon = km_ / (111.0 * max(0.2, math.cos(math.radians(lat))))
+        want.update((a, b) for a in range(math.floor(lat - dlat), math.floor(lat + dlat) + 1)
+                    for b in range(math.floor(lon - dlon), math.floor(lon + dlon) + 1))
+    return want
+
+
 def km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Great-circle distance in kilometres between two (lat, lon) points."""
     p1, p2 = math.radians(a[0]), math.radians(b[0])
@@ -183,12 +194,7 @@ class Gazetteer:
         ``km_`` of any of ``points`` (a coarse box: callers check exact distances on the few
         they keep; ``entry(i)`` gives the entry)."""
         cells = self._cells()
-        want: set[tuple[int, int]] = set()
-        for lat, lon in points:
-            dlat = km_ / 111.0
-            dlon = km_ / (111.0 * max(0.2, math.cos(math.radians(lat))))
-            want.update((a, b) for a in range(math.floor(lat - dlat), math.floor(lat + dlat) + 1)
-                        for b in range(math.floor(lon - dlon), math.floor(lon + dlon) + 1))
+        want = _cells_within(points, km_)
         out: list[tuple[str, int]] = []
         for cell in want:
             out.extend(cells.get(cell, ()))
@@ -540,12 +546,7 @@ class IndexedGazetteer(Gazetteer):
         return got
 
     def names_near(self, points: list[tuple[float, float]], km_: float = 150.0) -> list[tuple[str, int]]:
-        want: set[tuple[int, int]] = set()
-        for lat, lon in points:
-            dlat = km_ / 111.0
-            dlon = km_ / (111.0 * max(0.2, math.cos(math.radians(lat))))
-            want.update((a, b) for a in range(math.floor(lat - dlat), math.floor(lat + dlat) + 1)
-                        for b in range(math.floor(lon - dlon), math.floor(lon + dlon) + 1))
+        want = _cells_within(points, km_)
         if self._extra and self._extra_grid is None:
             grid: dict[tuple[int, int], list[tuple[str, int]]] = {}
             for k, ids in self._extra_ids.items():

@@ -3,8 +3,10 @@ incidents. Reading it fuses nothing: incidents, their mentions and analysts' dec
 are read as fusion (``fuse/stored.py``) and review (``fuse/review.py``) left them."""
 from __future__ import annotations
 
+import bisect
+import functools
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sitroom.fuse.incidents import MentionRef
 from sitroom.fuse.stored import StoredIncident, from_row, mention_keys
@@ -25,6 +27,31 @@ class Picture:
     def incident_of(self, source_id: int, sentence: str) -> str | None:
         """The incident a sentence of a source reports (for linking its figures)."""
         return self.by_sentence.get((source_id, sentence))
+
+    @functools.cached_property
+    def _by_start(self) -> tuple[list[date], list[int], int]:
+        """The dated incidents' start dates, sorted, their positions in ``incidents``, and the
+        longest span of one incident in days (built once per picture)."""
+        dated = sorted((inc.date_start, k) for k, inc in enumerate(self.incidents) if inc.date_start is not None)
+        span = max([((inc.date_end or inc.date_start) - inc.date_start).days
+                    for inc in self.incidents if inc.date_start is not None] + [0])
+        return [d for d, _ in dated], [k for _, k in dated], span
+
+    def dated_between(self, since: date | None, until: date | None) -> list[StoredIncident]:
+        """The incidents a date filter may keep, in the picture's order: with dates, those
+        starting from ``since`` less the longest span of an incident up to ``until`` (a
+        bisection, not a pass over all); every incident when neither bound is given."""
+        if not (since or until):
+            return self.incidents
+        starts, positions, span = self._by_start
+        lo = 0
+        if since:
+            try:
+                lo = bisect.bisect_left(starts, since - timedelta(days=span))
+            except OverflowError:
+                lo = 0
+        hi = bisect.bisect_right(starts, until) if until else len(starts)
+        return [self.incidents[k] for k in sorted(positions[lo:hi])]
 
 
 def order(inc) -> tuple:

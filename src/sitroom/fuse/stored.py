@@ -661,11 +661,10 @@ def attach(w: Work, mem: Member, allowed: set[str] | None, collection: str, excl
     return best
 
 
-def update_groups(store, collections: set[str] | None = None) -> set[int]:
+def update_groups(store) -> set[int]:
     """Independence groups (fuse/independence.py) brought up to date and stored; returns
     the sources whose group changed. Groups span the store (a republication is one story
-    whatever collection holds each copy), so ``collections`` only says which collections
-    the caller is about to fuse. See ``regroup``."""
+    whatever collection holds each copy). See ``regroup``."""
     return store.incident_write(regroup)
 
 
@@ -784,8 +783,7 @@ def fuse_pending(store, *, across: bool = False, on_source=None) -> dict:
     pending = store.incident_read(sql.unfused)
     if not pending:
         return {"sources": 0, "incidents": 0}
-    cols = {r["collection"] for r in store.incident_read(lambda c: sql.source_info(c, ids=pending)).values()}
-    changed = update_groups(store, cols) - set(pending)
+    changed = update_groups(store) - set(pending)
     touched: set[str] = set()
     if changed:
         regroup = store.incident_read(lambda c: {l["incident_id"] for l in sql.links(c, source_ids=changed)})
@@ -846,7 +844,7 @@ def _score_members(members: list[Member]) -> None:
 def refuse(store, collections: set[str] | None = None, *, across: bool = False) -> dict:
     """Fuse these collections (all when None) again from scratch with ``merge``; ids kept
     by overlap, analysts' placements kept (``analyze --reextract``)."""
-    update_groups(store, collections)
+    update_groups(store)
 
     def fn(conn):
         w = Work(conn)
