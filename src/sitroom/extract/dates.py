@@ -33,10 +33,14 @@ Every expression gets a TIMEX3 type and value (TimeML, as TempEval-3 scores them
 other extractors read and the store keeps); ``timexes`` returns every TIMEX3 with its
 extent (without the preposition before it), type and value.
 
-In other languages (``ctx.language``) absolute dates, weekdays (with a part of the day),
-the weekend, ranges of days or weekdays and "yesterday"-like words are read: month and
-weekday names and relative words come from dateparser's locale data and dateparser
-(RELATIVE_BASE = publication, dates from the past) parses the dates found. The English
+In other languages (``ctx.language``) absolute dates, months named alone (after a
+preposition, with a part of the month or a relative word: "en marzo", "Anfang Mai",
+"septembre dernier"), weekdays (with a part of the day, "Dienstagabend"), the weekend,
+ranges of days or weekdays and "yesterday"-like words are read: month and weekday names
+and relative words come from dateparser's locale data and the date lexicon (the names and
+words the locales lack: "в марте", "أيار", "vergangene Woche", "أول أمس"); a date is read
+from the pattern's groups, dateparser (RELATIVE_BASE = publication, dates from the past)
+parsing what they do not give. Digits in Arabic-Indic script read as ASCII ones. The English
 patterns run on English only; spaCy's parse decides tense (future and present-tense
 clauses look forward), adverbs ("overnight") and counts that look like years ("2500
 families").
@@ -221,6 +225,20 @@ def _month_of(m: re.Match, key: str = "month") -> int:
     return MONTHS[m.group(key).lower().rstrip(".")]
 
 
+def _year_of_weekday(month: int, day: int, weekday: int) -> date | None:
+    """The latest day-month up to today that fell on ``weekday`` ("Thursday 14 March":
+    2024), within the last 28 years (the calendar repeats)."""
+    today = date.today()
+    for y in range(today.year, today.year - 29, -1):
+        try:
+            d = date(y, month, day)
+        except ValueError:
+            continue
+        if d <= today and d.weekday() == weekday:
+            return d
+    return None
+
+
 def _iso_week(d: date) -> str:
     y, w, _ = d.isocalendar()
     return f"{y}-W{w:02d}"
@@ -254,7 +272,9 @@ class _Resolver:
         if year:
             return date(year, month, day), date(year, month, day), "day"
         if not self.anchor:
-            return None
+            # "Thursday, March 14" in a report with no date: the weekday gives the year
+            d = _year_of_weekday(month, day, WEEKDAYS[m.group("weekday").lower()]) if m.group("weekday") else None
+            return (d, d, "day") if d else None
         d = self._nearest_day(month, day)
         return d, d, "day"
 
@@ -427,6 +447,13 @@ class _Resolver:
             delta = 7
         return a - timedelta(days=delta)
 
+    def _nearest_weekday(self, wd: int) -> date:
+        """Where the anchor is a day the story names, not "today" (``anchor_estimated``):
+        the nearest such weekday, either side."""
+        ahead = self.anchor + timedelta(days=(wd - self.anchor.weekday()) % 7)
+        behind = self.anchor - timedelta(days=(self.anchor.weekday() - wd) % 7)
+        return ahead if (ahead - self.anchor) < (self.anchor - behind) else behind
+
     def weekday(self, m: re.Match):
         """"on Monday", "last Friday", "Sunday night" (TIME), "this Tuesday (17)", "Thursday
         (Oct 19)": a date in brackets says which one."""
@@ -437,11 +464,8 @@ class _Resolver:
         if not rel and prep and self._forward(prep[-1]) and prep[-1].lower() in ("until", "till"):
             rel = "next_or_same"
         d = self._weekday_date(WEEKDAYS[m.group("wday").lower()], rel)
-        if not rel and self.ctx.anchor_estimated:  # the anchor is a day the story names, not "today"
-            wd = WEEKDAYS[m.group("wday").lower()]
-            ahead = self.anchor + timedelta(days=(wd - self.anchor.weekday()) % 7)
-            behind = self.anchor - timedelta(days=(self.anchor.weekday() - wd) % 7)
-            d = ahead if (ahead - self.anchor) < (self.anchor - behind) else behind
+        if not rel and self.ctx.anchor_estimated:
+            d = self._nearest_weekday(WEEKDAYS[m.group("wday").lower()])
         if m.groupdict().get("pday"):
             pd = int(m.group("pday"))
             month = _month_of(m, "pmonth") if m.group("pmonth") else None
@@ -718,39 +742,54 @@ class _Resolver:
 
     # ---------------------------------------------------------------- other languages
     def foreign(self, m: re.Match):
-        s = m.group(0)[m.start("day") - m.start():] if m.groupdict().get("day") else m.group(0)
-        settings = {"PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
-        if self.anchor:
-            settings["RELATIVE_BASE"] = _dt(self.anchor)
-        elif not m.groupdict().get("year"):
-            return None
-        try:
-            d = dateparser.parse(s, languages=[self.ctx.language], settings=settings)
-        except Exception:  # noqa: BLE001 - dateparser raises on odd locale data
-            d = None
-        d = d.date() if d is not None else self._from_groups(m)
+        """A day or a month of another language: "3 mai", "6. Februar 2023", "12 أيار 2024",
+        "août 2023", read from the pattern's groups (the month's name from the locale and
+        the lexicon); dateparser reads what the groups do not give."""
+        g = m.groupdict()
+        has_day = bool(g.get("day"))
+        d = self._from_groups(m)
+        if d is None:
+            s = m.group(0)[m.start("day") - m.start():] if has_day else m.group(0)
+            settings = {"PREFER_DAY_OF_MONTH": "first", "PREFER_DATES_FROM": "past"}
+            if self.anchor:
+                settings["RELATIVE_BASE"] = _dt(self.anchor)
+            elif not g.get("year"):
+                return None
+            try:
+                d = dateparser.parse(s, languages=[self.ctx.language], settings=settings)
+            except Exception:  # noqa: BLE001 - dateparser raises on odd locale data
+                d = None
+            d = d.date() if d is not None else None
         if d is None:
             return None
-        has_day = bool(m.groupdict().get("day"))
         if has_day:
-            if not m.groupdict().get("year") and self.anchor and d > self.anchor + timedelta(days=30):
-                d = d.replace(year=d.year - 1)
             self._part_of_day(m, d)
             return d, d, "day"
         return date(d.year, d.month, 1), _month_end(d.year, d.month), "month"
 
     def _from_groups(self, m: re.Match) -> date | None:
-        """The date the pattern's own groups give, where dateparser reads none: a month
-        name in a case its locale lacks (lexicon rows, "в сентябре 2023")."""
+        """The date the pattern's own groups give. Without a year: a day-month the nearest
+        one before the anchor (a month of slack for reports dated a little early); with
+        its weekday and no anchor, the latest year in which that day fell on that weekday
+        ("jeudi 14 mars")."""
         g = m.groupdict()
-        month = self.hit.extra.get("months", {}).get((g.get("month") or "").lower())
-        year = int(g["year"]) if g.get("year") else (self.anchor.year if self.anchor else None)
-        if not month or year is None:
+        month = self.hit.extra.get("months", {}).get((g.get("month") or "").lower().rstrip("."))
+        if not month:
             return None
-        try:
-            return date(year, month, int(g["day"]) if g.get("day") else 1)
-        except ValueError:
+        day = int(g["day"]) if g.get("day") else 1
+        if not 1 <= day <= calendar.monthrange(2000, month)[1]:
             return None
+        if g.get("year"):
+            try:
+                return date(int(g["year"]), month, day)
+            except ValueError:
+                return None
+        wd = self.hit.extra.get("weekdays", {}).get((g.get("lwday") or "").lower())
+        if self.anchor is None:
+            return _year_of_weekday(month, day, wd) if g.get("day") and wd is not None else None
+        a = self.anchor
+        y = a.year if date(a.year, month, min(day, 28)) <= a + timedelta(days=30) else a.year - 1
+        return date(y, month, min(day, calendar.monthrange(y, month)[1]))
 
     def _part_of_day(self, m: re.Match, d: date) -> None:
         pod = m.groupdict().get("pod1") or m.groupdict().get("pod2")
@@ -759,6 +798,25 @@ class _Resolver:
             if code:
                 self._timex("TIME", f"{d.isoformat()}T{code}")
 
+    def foreign_month(self, m: re.Match):
+        """A month named alone: "en marzo", "Anfang Mai", "septembre dernier", "в марте
+        прошлого года", "في آذار الماضي": the latest one up to this month (of the year it
+        names), the last one before this month after "last", the next one after "next"."""
+        g = m.groupdict()
+        month = self.hit.extra["months"].get(g["month"].lower())
+        if month is None:
+            return None
+        rel = self.hit.extra["mrel"].get((g.get("mrel0") or g.get("mrel1") or "").lower(), "")
+        if g.get("year"):
+            year = int(g["year"])
+        elif not self.anchor:
+            return None
+        else:
+            a = self.anchor
+            year = {"last": a.year - (month >= a.month), "next": a.year + (month <= a.month), "this": a.year,
+                    "year-1": a.year - 1, "year+1": a.year + 1}.get(rel, a.year - (month > a.month))
+        return date(year, month, 1), _month_end(year, month), "month"
+
     def foreign_weekday(self, m: re.Match):
         """"mardi", "am Dienstag", "во вторник", "mardi soir" (TIME): the most recent one."""
         if not self.anchor:
@@ -766,7 +824,7 @@ class _Resolver:
         wd = self.hit.extra["weekdays"].get(m.group("wname").lower())
         if wd is None:
             return None
-        d = self._weekday_date(wd)
+        d = self._nearest_weekday(wd) if self.ctx.anchor_estimated else self._weekday_date(wd)
         self._part_of_day(m, d)
         return d, d, "day"
 
@@ -780,7 +838,9 @@ class _Resolver:
     def foreign_rel(self, m: re.Match):
         if not self.anchor:
             return None
-        key = self.hit.extra.get("rel") or ""
+        key = self.hit.extra["rel"].get(" ".join(m.group("rw").lower().split()))
+        if key is None:
+            return None
         n_s, unit = re.match(r"(?:in )?(\d+) (\w+)", key).groups()
         n = int(n_s) * (1 if key.startswith("in ") else -1)
         a = self.anchor
@@ -881,7 +941,9 @@ class _Resolver:
 # ---------------------------------------------------------------- English patterns
 
 def _c(p: str, flags: int = 0) -> re.Pattern:
-    return re.compile(p, flags)
+    from sitroom.extract.prefilter import compile_fast   # same matches, faster scan (speed only)
+
+    return compile_fast(p, flags)
 
 
 _SET_WORDS = "|".join(re.escape(w) for w in sorted(SETS, key=len, reverse=True))
@@ -1037,9 +1099,10 @@ _LEADING_PREP = re.compile(r"(?i:" + _alt("prep") + r")\s+")
 
 @functools.lru_cache(maxsize=32)
 def _foreign_patterns(lang: str) -> tuple[tuple[re.Pattern, str, dict], ...]:
-    """Patterns for absolute dates, weekdays, the weekend, ranges and "yesterday"-like
-    words in ``lang``, from dateparser's locale data (month and weekday names, relative
-    words) and the date lexicon (parts of the day, range words, the weekend)."""
+    """Patterns for absolute dates, months named alone, weekdays, the weekend, ranges and
+    "yesterday"-like words in ``lang``, from dateparser's locale data (month and weekday
+    names, relative words) and the date lexicon (month names and relative words the locale
+    lacks, parts of the day and of the month, range words, the weekend)."""
     try:
         from dateparser.languages.loader import default_loader
         info = default_loader.get_locale(lang).info
@@ -1049,9 +1112,11 @@ def _foreign_patterns(lang: str) -> tuple[tuple[re.Pattern, str, dict], ...]:
     for i, key in enumerate(("january", "february", "march", "april", "may", "june", "july", "august", "september",
                              "october", "november", "december"), start=1):
         month_of.update({n.lower(): i for n in info.get(key, []) if len(n) >= 3 and not n.isdigit()})
-    month_of.update({n: int(v) for n, v in _words("month", lang).items()})  # cases the locale lacks
+    month_of.update({n: int(v) for n, v in _words("month", lang).items()})  # names the locale lacks
     if not month_of:
         return ()
+    # a month named alone takes its full names only: not "mar" (also "sea"), "aug"
+    full_month = {n for n in month_of if not any(o != n and o.startswith(n) for o in month_of)}
     weekday_of: dict[str, int] = {}
     for i, key in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")):
         names = {n.lower() for n in info.get(key, [])}
@@ -1062,7 +1127,8 @@ def _foreign_patterns(lang: str) -> tuple[tuple[re.Pattern, str, dict], ...]:
     def alt(names) -> str:
         return "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
 
-    month = r"(?P<month>" + alt(month_of) + r")\.?"
+    # "12 أيار/مايو 2024": a month written in two calendars' names
+    month = r"(?P<month>" + alt(month_of) + r")\.?(?:\s*[/(]\s*(?:" + alt(month_of) + r")\s*\)?)?"
     link = r"(?:\s+(?:de|del|di|do|da|of)\s+|,?\s+|\s*\.\s*)"
     day = r"(?P<day>\d{1,2})(?:\.|er|º|ª|°|-?го|-?е)?"
     year = r"(?P<year>1[5-9]\d{2}|20\d{2})"
@@ -1071,18 +1137,34 @@ def _foreign_patterns(lang: str) -> tuple[tuple[re.Pattern, str, dict], ...]:
     e = r"(?![\w\d])"
     wname = (r"(?P<wname>" + alt(weekday_of) + r")") if weekday_of else None
     pod1 = (r"(?:(?P<pod1>" + alt(pods) + r")\s+)?") if pods else ""
-    pod2 = (r"(?:\s+(?P<pod2>" + alt(pods) + r"))?") if pods else ""
+    # "mardi soir", "Dienstagabend" (German writes the part of the day onto the weekday)
+    pod2 = (r"(?:\s*(?P<pod2>" + alt(pods) + r"))?") if pods else ""
     extra = {"months": month_of, "weekdays": weekday_of, "pods": pods}
-    lead_wday = (r"(?:" + alt(weekday_of) + r"),?\s+") if weekday_of else ""
+    lead_wday = (r"(?:(?P<lwday>" + alt(weekday_of) + r"),?\s+)?") if weekday_of else ""
     pats: list[tuple[re.Pattern, str, dict]] = [
-        (re.compile(b + pod1 + r"(?:" + lead_wday + r")?" + day + link + month + r"(?:" + link + year + r")?" + e, re.I),
+        (re.compile(b + pod1 + lead_wday + day + link + month + r"(?:" + link + year + r")?" + e, re.I),
          "foreign", extra),
-        (re.compile(b + month + r"\s+" + day + r",?\s+" + year + e, re.I), "foreign", extra),
+        (re.compile(b + lead_wday + month + r"\s+" + day + r",?\s+" + year + e, re.I), "foreign", extra),
         (re.compile(b + month + link + year + e, re.I), "foreign", extra),
         (re.compile(b + r"(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})" + e), "iso_date", extra),
         (re.compile(r"(?<![\d/.])(?P<a>\d{1,2})[/.](?P<b>\d{1,2})[/.](?P<y>(?:19|20)\d{2})\b(?![/.]\d)"),
          "numeric_date", extra),
     ]
+    # a month named alone: after a preposition ("en marzo", "в марте"), with a part of the
+    # month ("Anfang Mai") or a relative word ("septembre dernier", "im vergangenen Mai")
+    parts = {r.term.lower(): r.value for r in lexicon.rows("date_words", lang) if r.role == "month_part"}
+    rel_pre, rel_post = _words("month_rel_pre", lang), _words("month_rel_post", lang)
+    mpreps = _alt("month_prep", lang)
+    if mpreps or parts or rel_pre or rel_post:
+        bare = r"(?P<month>" + alt(full_month) + r")"
+        part = (r"(?:(?P<mpart>" + alt(parts) + r")(?:(?<=-)|\s+))?") if parts else ""
+        pre = (r"(?:(?P<mrel0>" + alt(rel_pre) + r")\s+)?") if rel_pre else ""
+        tail = [link + year] + ([r"\s+(?P<mrel1>" + alt(rel_post) + r")"] if rel_post else [])
+        pats.append((re.compile(
+            b + (r"(?:(?P<mprep>" + mpreps + r")\s+)?" if mpreps else "") +
+            r"(?P<core>" + part + pre + bare + r"(?:\s*/\s*(?:" + alt(full_month) + r"))?" +
+            r"(?:" + "|".join(tail) + r")?)" + e + r"(?!\s*\d)", re.I),
+            "foreign_month", {**extra, "parts": parts, "mrel": {**rel_pre, **rel_post}}))
     joins = _alt("range_join", lang)
     if joins:
         pats.append((re.compile(b + r"(?P<d1>\d{1,2})(?:\.|er)?\s*(?:[-–]|(?:" + joins + r"))\s*(?:le\s+|el\s+)?"
@@ -1096,12 +1178,15 @@ def _foreign_patterns(lang: str) -> tuple[tuple[re.Pattern, str, dict], ...]:
     preps = _alt("year_prep", lang)
     if preps:
         pats.append((re.compile(b + r"(?P<prep>(?:" + preps + r")\s+)" + _Y + e, re.I), "year", extra))
-    for key, words in (info.get("relative-type") or {}).items():
-        if not re.fullmatch(r"(?:in )?[012] (?:day|week|month|year)(?: ago)?", key):
-            continue
-        for w in words:
-            if len(w) >= 3:
-                pats.append((re.compile(b + re.escape(w) + e, re.I), "foreign_rel", {"rel": key}))
+    relative = {k: list(v) for k, v in (info.get("relative-type") or {}).items()}
+    for r in lexicon.rows("date_words", lang):
+        if r.role == "relative":
+            relative.setdefault(r.value, []).append(r.term)
+    # one pattern for all of them ("2 day" alone, Arabic "يومين", is a count of days, not a date)
+    key_of = {w.lower(): key for key, words in relative.items() for w in words
+              if len(w) >= 3 and re.fullmatch(r"in [012] (?:day|week|month|year)|[012] (?:day|week|month|year) ago", key)}
+    if key_of:
+        pats.append((re.compile(b + r"(?P<rw>" + alt(key_of) + r")" + e, re.I), "foreign_rel", {"rel": key_of}))
     return tuple(pats)
 
 
@@ -1117,29 +1202,49 @@ _DATE_LABEL = re.compile(r"\A\s*date\s+(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2})
 
 def anchor_from_text(ctx: DocContext) -> date | None:
     """For a report that comes without a publication date: the day its text supplies, so
-    that "Thursday" and "17 October" can still be resolved. A page's own date label
-    ("date 2024-05-01") first; else the latest day the text names with its year (a report
-    is written on or after the last day it names); a label of a month alone bounds that
-    day to the month, or stands for the month's last day. None when the text names none."""
+    that "Thursday" and "14 March" can still be resolved. A page's own date label
+    ("date 2024-05-01") first; else the latest day the text names with its year, or with
+    its weekday ("jeudi 14 mars": the weekday gives the year) (a report is written on or
+    after the last day it names); a label of a month alone gives its year to the days named
+    without one ("am 9. Juli" under "date 2019-07"), else stands for the month's last
+    day. None when the text names none."""
     label = _DATE_LABEL.match(ctx.text)
     if label and label.group("d"):
         try:
             return date(int(label.group("y")), int(label.group("m")), int(label.group("d")))
         except ValueError:
             pass
-    saved, ctx.published = ctx.published, None
-    try:
-        days = [h.d1 for h in _run(ctx) if h.d0 is not None and h.prec == "day" and h.d1 <= date.today()
-                and re.search(r"\b(?:1[89]|20)\d{2}\b", ctx.text[h.start:h.end])]
-    finally:
-        ctx.published = saved
+    days = _days_named(ctx, None)
     if label:
         y, mo = int(label.group("y")), int(label.group("m"))
         if not 1 <= mo <= 12:
             return max(days, default=None)
-        inside = [d for d in days if (d.year, d.month) == (y, mo)]
-        return max(inside) if inside else min(_month_end(y, mo), date.today())
+        end = min(_month_end(y, mo), date.today())
+        inside = [d for d in days if (d.year, d.month) == (y, mo)] or \
+            [d for d in _days_named(ctx, end) if (d.year, d.month) == (y, mo)]
+        return max(inside) if inside else end
     return max(days, default=None)
+
+
+def _days_named(ctx: DocContext, anchor: date | None) -> list[date]:
+    """The days the text names by their date (not "Monday" or "yesterday"), read against
+    ``anchor`` (None: only those with their year, or with their weekday)."""
+    saved, ctx.published = ctx.published, anchor
+    digits = _ascii_digits(ctx)
+    try:
+        dated, by_weekday = [], []
+        for h in _run(ctx):
+            if h.d0 is None or h.prec != "day" or h.d1 > date.today():
+                continue
+            g = h.m.groupdict() if h.m is not None else {}
+            if re.search(r"\b(?:1[89]|20)\d{2}\b", digits[h.start:h.end]) or \
+                    (anchor is not None and g.get("day") and g.get("month")):
+                dated.append(h.d1)
+            elif g.get("day") and g.get("month") and (g.get("lwday") or g.get("weekday")):
+                by_weekday.append(h.d1)  # the year the weekday gives: only where no day has its own
+        return dated or by_weekday
+    finally:
+        ctx.published = saved
 
 
 def timexes(ctx: DocContext) -> list[Timex]:
@@ -1170,7 +1275,13 @@ def _run(ctx: DocContext) -> list[_Hit]:
                 continue
             if _after_meta_label(text, m.start()):
                 continue
-            found.append(_Hit(m.start(), m.end(), method, m, extra=extra))
+            start = m.start()
+            if method == "foreign_month":
+                g = m.groupdict()
+                if not (g.get("mprep") or g.get("mpart") or g.get("mrel0") or g.get("mrel1") or g.get("year")):
+                    continue  # a month's name alone may be a word ("mai", "Mars"): only with a word of time
+                start = m.start("core")
+            found.append(_Hit(start, m.end(), method, m, extra=extra))
     chosen = _longest_first(found)
 
     res = _Resolver(ctx)
@@ -1201,14 +1312,28 @@ def _run(ctx: DocContext) -> list[_Hit]:
     return _merge_ranges(ctx, out)
 
 
+_DIGITS = str.maketrans({**{chr(0x660 + i): str(i) for i in range(10)},   # Arabic-Indic
+                         **{chr(0x6F0 + i): str(i) for i in range(10)}})  # Eastern Arabic-Indic (Persian, Urdu)
+
+
+def _ascii_digits(ctx: DocContext) -> str:
+    """The text with Arabic-Indic digits written as ASCII ones ("١٢ مايو ٢٠٢٣" -> "12 مايو
+    2023"): one character for one, so offsets stay those of the text."""
+    got = ctx._cache.get("date_digits")
+    if got is None:
+        got = ctx._cache["date_digits"] = ctx.text.translate(_DIGITS)
+    return got
+
+
 def _matches(ctx: DocContext, lang: str) -> list[tuple]:
     """(what the pattern is for, match) of every pattern of ``lang`` over the text, in
     the patterns' order; found once per text (``anchor_from_text`` and ``extract`` both
-    read them: the filters after the match may read the anchor, the matches do not)."""
+    read them: the filters after the match may read the anchor, the matches do not).
+    The patterns read the text with ASCII digits (``_ascii_digits``)."""
     key = ("date_matches", lang)
     got = ctx._cache.get(key)
     if got is None:
-        text = ctx.text
+        text = _ascii_digits(ctx)
         got = []
         if lang == "en":
             for r in RULES:
