@@ -129,6 +129,7 @@ def resolve_spans(ctx: DocContext, spans: list[tuple[int, int]]) -> list[Place |
         ms.append(m)
     _contained(ctx, g, ms)
     _context_initials(g, ms)
+    _given_named_after(g, ms)
     by_span = {(p.start, p.end): p for p in _resolve(ctx, g, ms, given=True)}
     return [by_span.get((s, e)) for s, e in spans]
 
@@ -226,7 +227,8 @@ def _given(g: Gazetteer, start: int, end: int, surface: str) -> _Mention:
     dem = _demonym_entry(g, surface)
     if dem is not None:
         return _Mention(start=start, end=end, surface=surface, cands=(dem,), kind_hint="demonym", labelled=True)
-    cands = () if surface in STATE_ABBR else _not_acronym_towns(surface, g.lookup(surface))
+    cands = () if surface in STATE_ABBR else _not_acronym_towns(surface, g.lookup(surface)) \
+        or _article_variants(g, surface, add=True)
     if not cands and surface in STATE_ABBR:
         st = g.state(*STATE_ABBR[surface])
         cands = (st,) if st is not None else ()
@@ -246,6 +248,26 @@ def _given(g: Gazetteer, start: int, end: int, surface: str) -> _Mention:
         return _Mention(start=start, end=end, surface=surface, cands=(), unknown=True, kind_hint="region",
                         admin=True, labelled=True)
     return _Mention(start=start, end=end, surface=surface, cands=cands, unknown=not cands, labelled=True)
+
+
+def _given_named_after(g: Gazetteer, ms: list[_Mention]) -> None:
+    """A given name the gazetteer lacks that opens with a place ("X Republic", "X Regional
+    Hospital"): there, when that place is an area or a town the document names on its own
+    (a person's name opens many names: "Carnegie Library", "Loyola University")."""
+    named = {norm(m.surface) for m in ms if not m.unknown}
+    for m in ms:
+        words = m.surface.split()
+        if not m.unknown or m.admin or len(words) < 2 or words[-1].lower() in ADMIN_SUFFIX | AREA_SUFFIX:
+            continue   # "X County", "X Township": placed by the report's own places
+        for k in range(len(words) - 1, 0, -1):
+            head = " ".join(words[:k])
+            if len(head) < 3 or norm(head) in JOINERS or not head[:1].isupper():
+                continue
+            cands = tuple(c for c in g.lookup(head) if c.kind == "region"
+                          or (c.kind == "settlement" and norm(head) in named))
+            if cands:
+                m.named_after = cands
+                break
 
 
 def _county_towns(surface: str, cands: tuple[Entry, ...]) -> tuple[Entry, ...] | None:
@@ -318,11 +340,11 @@ def _context_initials(g: Gazetteer, ms: list[_Mention]) -> None:
 def _demonym_entry(g: Gazetteer, surface: str) -> Entry | None:
     """The country (or region) of a nationality word: "Peruvian" -> Peru."""
     key = " ".join(surface.split()).lower()
-    if key in DEMONYMS:
-        return g.country(DEMONYMS[key])
-    if key in REGION_DEMONYMS:
+    if key in REGION_DEMONYMS:   # first: "English" is England's, though the shared table gives the UK
         cands = g.lookup(REGION_DEMONYMS[key])   # the region's own entry, not a country it is an alias of
         return next((c for c in cands if norm(c.name) == norm(REGION_DEMONYMS[key])), next(iter(cands), None))
+    if key in DEMONYMS:
+        return g.country(DEMONYMS[key])
     return None
 
 
@@ -445,8 +467,9 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                     surface, cands = text[start:end], routes
                 else:
                     cands = _not_acronym_towns(surface, g.lookup(surface)) \
-                        or (_foreign_lookup(g, surface, ctx.language) if ctx.language != "en" else ()) \
-                        or _article_variants(g, surface)
+                        or (_foreign_lookup(g, surface, ctx.language, respell=i == 0) if ctx.language != "en" else ()) \
+                        or _article_variants(g, surface, add=j == i + 1 and run[i].i in ent_label
+                                             and ent_label[run[i].i].label_ in ("GPE", "LOC"))
                 if ctx.language != "en" and run[j - 1].text == "-":
                     continue   # "France-" of "France-Presse"
                 if not cands or surface in STATE_ABBR or (surface + "." in STATE_ABBR and text[end:end + 1] == "."):
@@ -547,11 +570,21 @@ def _endings(lang: str) -> tuple[tuple[str, str], ...]:
 _ARABIC_ARTICLE = re.compile(r"^(?:a|e)(?:l|d|r|s|sh|t|z|n)[- ](?=\w)", re.I)
 
 
-def _article_variants(g: Gazetteer, surface: str) -> tuple[Entry, ...]:
+def _article_variants(g: Gazetteer, surface: str, add: bool = False) -> tuple[Entry, ...]:
     """An Arabic name transliterated with another article ("Al Qusayr" / "El-Qusayr" /
-    "Qusayr"): the gazetteer lists one or two of the spellings of each place."""
+    "Qusayr"): the gazetteer lists one or two of the spellings of each place. ``add``: a
+    name known to be a place but written without its article ("Qusayr") is also looked up
+    with one (only then: a capitalised word is not a town because "Al" + it is one)."""
     m = _ARABIC_ARTICLE.match(surface)
     if not m:
+        if not add or " " in surface or len(surface) < 4 or not surface[1:].islower():
+            return ()
+        low = surface.lower()
+        sun = "ash " if low.startswith("sh") else f"a{low[0]} " if low[0] in "dnrstz" else None
+        for art in ("al ", "el ", *((sun,) if sun else ())):   # "Ar Raqqah": the article takes a sun letter's sound
+            cands = tuple(c for c in g.lookup(art + surface) if c.kind != "settlement" or c.population >= 10_000)
+            if cands:
+                return cands
         return ()
     rest = surface[m.end():]
     for art in ("al-", "el-", "al ", "el ", "as-", "ad-", ""):
@@ -609,6 +642,11 @@ def _demonym_at(ctx: DocContext, g: Gazetteer, run: list[Token], i: int, ent_lab
             return None   # "in Turkish": the language
         prev = ctx.doc[toks[0].i - 1] if toks[0].i > 0 else None
         nxt = ctx.doc[toks[-1].i + 1] if toks[-1].i + 1 < len(ctx.doc) else None
+        cue = _lw("region_cue", ctx.language)
+        if ((prev is not None and prev.lower_ in cue) or (nxt is not None and nxt.lower_ in cue)) \
+                and any(c.kind == "region" and c.country for c in g.lookup(toks[0].text if n == 1 else
+                                                                         ctx.text[toks[0].idx:toks[-1].idx + len(toks[-1].text)])):
+            return None   # "the Amhara region", "région Amhara": the region named after its people
         if prev is not None and prev.lower_ in ("in", "speak", "speaks", "spoke", "speaking", "into", "from") \
                 and (nxt is None or nxt.pos_ not in ("NOUN", "PROPN", "ADJ")) and n == 1 and not toks[0].text.endswith("s"):
             return None   # "written in English.", "translated from Arabic"
@@ -832,6 +870,10 @@ def _looks_like_town(ctx: DocContext, first: Token, last: Token, cands: tuple[En
     line_start = text.rfind("\n", 0, first.idx) + 1
     if not _DATE_LABEL.sub("", text[line_start:first.idx]).strip() and _DATELINE_AFTER.match(text[end:end + 60]):
         return True
+    if text[first.idx:end].isupper() and _CAPS_DATELINE_AFTER.match(text[end:end + 60]) \
+            and not (first is last and (first.is_stop or first.lower_ in _COMMON)) \
+            and (first.i == 0 or re.search(r"(?:[.!?\"”]|\b\d{4})\s*$", text[max(0, first.idx - 8):first.idx])):
+        return True   # "Title of the story. XVILLE — ...": a dateline after a headline or a byline's date
     if first.pos_ != "PROPN" or first.ent_type_ in NOT_PLACE_LABELS:
         return False
     if _PARTY.search(text[max(0, first.idx - 3):first.idx]) or re.match(r"^-(?:based|born|area)\b", after):
@@ -868,6 +910,30 @@ def _facility(ctx: DocContext, m: _Mention, last: Token) -> None:
         m.kind_hint = "settlement"
     elif REGION_CUES.match(after):
         m.kind_hint = "region"
+    elif ctx.language not in ("en", "ar"):
+        m.kind_hint = _cue_before(ctx, m.start) or m.kind_hint
+
+
+_CUE_JOINERS = frozenset(("de", "d'", "d’", "du", "des", "del", "la", "der", "dem", "von"))
+
+
+def _cue_before(ctx: DocContext, start: int) -> str | None:
+    """"la ville de X", "города X", "région X", "Region X": the kind a head word before a name
+    gives it (settlement_cue and region_cue words of the language; "de" and articles between)."""
+    span = ctx.doc.char_span(start, start + 1, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    i = span.start - 1
+    while i >= 0 and ctx.doc[i].lower_ in _CUE_JOINERS and span.start - i <= 2:
+        i -= 1
+    if i < 0:
+        return None
+    lemmas = _lemmas_of(ctx.doc[i]) | {ctx.doc[i].lower_}
+    if lemmas & _lw("settlement_cue", ctx.language):
+        return "settlement"
+    if lemmas & _lw("region_cue", ctx.language):
+        return "region"
+    return None
 
 
 def _named_after(ctx: DocContext, g: Gazetteer, run: list[Token]) -> tuple[Entry, ...]:
@@ -1025,7 +1091,7 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
             if hit:
                 m.cands, m.unknown, m.fuzzy = hit, False, True
                 chosen[m.surface] = max(hit, key=lambda c: _score(c, m, countries, anchors, main_pt))
-    areas = _main_areas(g, ms, chosen)
+    areas = _main_areas(ctx, g, ms, chosen)
     out: list[Place] = []
     prev: _Mention | None = None
     for m in ms:
@@ -1185,8 +1251,9 @@ def _metonym(ctx: DocContext, m: _Mention, e: Entry) -> bool:
     """A country or capital standing for its government: the subject of a verb of saying,
     deciding or acting ("Tokyo said", "Ottawa imposed sanctions", "Chile and Peru agreed"),
     the possessor or modifier of its bodies ("Brazil's military", "US intelligence")."""
-    if ctx.language != "en" and e.kind == "region" and _acronym_polity(m.surface):
-        return True   # "ДНР", "ЛНР": a self-proclaimed polity by its initials names its authorities
+    if e.kind == "region" and _acronym_polity(m.surface) and (ctx.language != "en" or e.gid.startswith("area:")):
+        return True   # "ДНР", "ЛНР", "DPR": a self-proclaimed polity by its initials names its authorities
+        # (in English only our areas' initials: "NY", "CA" are states, written so as places)
     if not (e.kind == "country" or e.capital):
         return False
     if ctx.language != "en":
@@ -1258,11 +1325,22 @@ def _main_area(ms: list[_Mention], chosen: dict[str, Entry]) -> Entry | None:
     return None
 
 
-def _main_areas(g: Gazetteer, ms: list[_Mention], chosen: dict[str, Entry]) -> dict[str, Entry]:
+ACTOR_WEIGHT = 0.25
+COUNTRY_NAME_WEIGHT = 0.9
+
+
+def _main_areas(ctx: DocContext, g: Gazetteer, ms: list[_Mention], chosen: dict[str, Entry]) -> dict[str, Entry]:
     """The document's main country (most of its places lie there), and its most named region
-    and town in that country: where a place the gazetteer lacks most likely is."""
+    and town in that country: where a place the gazetteer lacks most likely is. A country named
+    as an actor ("Israel said", "Russia's army") or by its people's adjective says who acts
+    more than where: such a use counts ACTOR_WEIGHT of a place named as a place."""
     es = [chosen[m.surface] for m in ms if m.surface in chosen and not m.unknown]
-    counts = Counter(e.country for e in es if e.country)
+    counts: Counter = Counter()
+    for m in ms:
+        if m.surface in chosen and not m.unknown and (e := chosen[m.surface]).country:
+            actor = m.kind_hint == "demonym" or _metonym(ctx, m, e)
+            # a place inside a country says where a little more than the country's own name
+            counts[e.country] += ACTOR_WEIGHT if actor else COUNTRY_NAME_WEIGHT if e.kind == "country" else 1.0
     out: dict[str, Entry] = {}
     if not counts:
         return out
@@ -1288,6 +1366,8 @@ def _fallback(m: _Mention, areas: dict[str, Entry]) -> Entry | None:
 
 
 _DATE_LABEL = re.compile(r"^\s*date\s+\d{4}-\d{2}(?:-\d{2})?\s*", re.I)
+_CAPS_DATELINE_AFTER = re.compile(r"^(?:,\s*[A-Z][\w.'’ -]{1,30}?)?\s*(?:\([\w .'’-]{1,30}\))?\s*(?:--|[–—]|\s-\s)"
+                                  r"[\s–—-]*[\"“]?[A-Z0-9]")
 _DATELINE_AFTER = re.compile(r"^(?:,\s*[A-Z][\w.'’ -]{1,30}?)?\s*(?:\([\w .'’-]{1,30}\))?\s*[-–—:]\s")
 
 
@@ -1355,10 +1435,11 @@ def _lemmas_of(tok: Token) -> frozenset[str]:
     return frozenset((tok.lower_, tok.lemma_.lower(), *(_word_forms(tok.text, lang) if lang != "ar" else ())))
 
 
-def _foreign_lookup(g: Gazetteer, surface: str, lang: str) -> tuple[Entry, ...]:
+def _foreign_lookup(g: Gazetteer, surface: str, lang: str, respell: bool = False) -> tuple[Entry, ...]:
     """A name in an inflected form: its words under their nominatives and lemmas (ru, uk,
     de, es; every combination of the forms of up to three words), else the case endings of
-    place_inflections."""
+    place_inflections; with ``respell`` (no capitalised word before it: "Олександр Камишін" is
+    a person) a Ukrainian name in its Russian and Latin spellings."""
     words = surface.split()
     if lang in ("ru", "uk", "de", "es") and len(words) <= 3:
         per_word = [_word_forms(w, lang) for w in words]
@@ -1368,7 +1449,36 @@ def _foreign_lookup(g: Gazetteer, surface: str, lang: str) -> tuple[Entry, ...]:
                 cands = tuple(c for c in cands if c.kind != "settlement" or c.population >= 1000)
                 if cands:
                     return cands
-    return _inflected(g, surface, lang)
+    return _inflected(g, surface, lang) or (_respelled_lookup(g, surface) if lang == "uk" and respell else ())
+
+
+# Ukrainian letters in the Russian and the Latin (national transliteration) spelling of a name:
+# the gazetteer holds Russian and Latin names of most foreign towns, few Ukrainian ones
+_UK_TO_RU = str.maketrans({"і": "и", "ї": "и", "є": "е", "ґ": "г", "'": "", "’": "", "ʼ": ""})
+_UK_LATIN = {"а": "a", "б": "b", "в": "v", "г": "h", "ґ": "g", "д": "d", "е": "e", "є": "ye", "ж": "zh",
+             "з": "z", "и": "y", "і": "i", "ї": "yi", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n",
+             "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
+             "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "yu", "я": "ya", "'": "", "’": "", "ʼ": ""}
+RESPELLED_MIN_POPULATION = 50_000
+
+
+def _respelled_lookup(g: Gazetteer, surface: str) -> tuple[Entry, ...]:
+    """A Ukrainian name of a foreign town ("Газіантеп", "Тріполі", "Антакія"): looked up in its
+    Russian spelling, then in Latin letters with г as g (as a foreign name is written). Towns
+    only when large (a word that is not a name rarely spells one), and areas."""
+    words = surface.split()
+    if not words or len(words) > 2 or not all(w[:1].isupper() for w in words):
+        return ()
+    forms = [w for w in dict.fromkeys([surface.lower(), *(" ".join(c) for c in itertools.product(
+        *(_word_forms(w, "uk")[:3] for w in words)))])]
+    for f in forms:
+        latin = "".join(_UK_LATIN.get(ch, ch) for ch in f)
+        for key in (f.translate(_UK_TO_RU), latin.replace("h", "g") if "kh" not in latin else latin, latin):
+            cands = tuple(c for c in g.lookup(key) if c.kind in ("region", "country", "water")
+                          or (c.kind == "settlement" and c.population >= RESPELLED_MIN_POPULATION))
+            if cands:
+                return cands
+    return ()
 
 
 def _area_of_town(g: Gazetteer, town: Entry) -> Entry | None:
