@@ -55,9 +55,11 @@ import importlib
 import re
 from collections.abc import Callable
 
+from bisect import bisect_right
+
 import numpy
 import spacy
-from spacy.attrs import DEP, HEAD
+from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
@@ -75,11 +77,24 @@ class ModelMissing(RuntimeError):
 
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
-    """A blank line ends a sentence: headlines and datelines are not run into the text."""
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        if "\n\n" in prev.text or "\n\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
-            tok.is_sent_start = True
+    """A blank line ends a sentence: headlines and datelines are not run into the text.
+    Only tokens with a line break in their text or the space after them can end one: those
+    are found from the text's line breaks, not by a walk over every token."""
+    text = doc.text
+    n = len(doc)
+    if n < 2 or "\n" not in text:
+        return doc
+    starts = doc.to_array(IDX).tolist()
+    seen = -1
+    at = text.find("\n")
+    while at >= 0:
+        i = bisect_right(starts, at) - 1       # the token whose text or trailing space holds it
+        if i > seen and i + 1 < n:
+            seen = i
+            prev = doc[i]
+            if "\n\n" in prev.text or "\n\n" in prev.whitespace_ or (prev.is_space and "\n" in prev.text):
+                doc[i + 1].is_sent_start = True
+        at = text.find("\n", at + 1)
     return doc
 
 
@@ -115,7 +130,50 @@ def english() -> Language:
     if "attribute_ruler" in nlp.pipe_names:
         nlp.replace_pipe("attribute_ruler", "fast_attribute_ruler",
                          config={"patterns": nlp.get_pipe("attribute_ruler").patterns})
+    if "lemmatizer" in nlp.pipe_names:
+        _cache_lemmas(nlp.get_pipe("lemmatizer"))
     return nlp
+
+
+class _CachedLemmas:
+    """spaCy's rule lemmatizer with the same lemmas, each worked out once: a token's lemma
+    depends only on its form, part of speech and morphology, so the first one is kept for
+    each (form, pos, morph) seen (spaCy keeps only some of them, and reads every token
+    through a Python object); tokens are read and written as arrays. Tokens that already
+    have a lemma (from the attribute ruler) keep it, as with spaCy's (``overwrite`` off)."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self._validated:
+            return super().__call__(doc)   # spaCy's own first call checks its tables
+        if not len(doc):
+            return doc
+        arr = doc.to_array([LEMMA, ORTH, POS, MORPH])
+        cache = self._lemma_cache
+        strings = doc.vocab.strings
+        changed = False
+        for i, (lemma, orth, pos, morph) in enumerate(arr.tolist()):
+            if lemma:
+                continue
+            key = (orth, pos, morph)
+            got = cache.get(key)
+            if got is None:
+                got = cache[key] = strings.add(self.lemmatize(doc[i])[0])
+            arr[i, 0] = got
+            changed = True
+        if changed:
+            doc.from_array([LEMMA], arr[:, :1])
+        return doc
+
+
+def _cache_lemmas(lemmatizer) -> None:
+    """Give a rule lemmatizer that keeps earlier lemmas (``overwrite`` off) the cache of
+    ``_CachedLemmas`` (its class becomes a subclass of its own with that ``__call__``)."""
+    cls = type(lemmatizer)
+    if getattr(lemmatizer, "mode", None) != "rule" or getattr(lemmatizer, "overwrite", True) \
+            or issubclass(cls, _CachedLemmas):
+        return
+    lemmatizer._lemma_cache = {}
+    lemmatizer.__class__ = type(f"Cached{cls.__name__}", (_CachedLemmas, cls), {})
 
 
 _ONE_TOKEN_KEYS = ("TAG", "LOWER", "IS_SPACE", "DEP")
@@ -197,9 +255,47 @@ class FastAttributeRuler:
                 return False
         return True
 
+    def _compiled_one(self) -> list[tuple[int, tuple]]:
+        """``self.one`` as (rule, ((attribute, test, argument), ...)): sets for IN and
+        NOT_IN, compiled patterns for REGEX (the same tests as ``_holds``)."""
+        got = self.__dict__.get("_one_compiled")
+        if got is None:
+            got = []
+            for i, pred in self.one:
+                tests = []
+                for k, want in pred.items():
+                    if isinstance(want, dict):
+                        op, arg = next(iter(want.items()))
+                        if op == "IN":
+                            tests.append((k, 1, frozenset(arg) if all(isinstance(a, str) for a in arg) else arg))
+                        elif op == "NOT_IN":
+                            tests.append((k, 2, frozenset(arg) if all(isinstance(a, str) for a in arg) else arg))
+                        else:
+                            tests.append((k, 3, re.compile(arg)))
+                    else:
+                        tests.append((k, 0, want))
+                got.append((i, tuple(tests)))
+            self._one_compiled = got
+        return got
+
     def _rules_of(self, tag: str, low: str, space: bool, dep: str) -> tuple[int, ...]:
         values = {"TAG": tag, "LOWER": low, "IS_SPACE": space, "DEP": dep}
-        got = {i for i, pred in self.one if self._holds(pred, values)}
+        got = set()
+        for i, tests in self._compiled_one():
+            for k, kind, arg in tests:
+                v = values[k]
+                if kind == 0:
+                    ok = v == arg
+                elif kind == 1:
+                    ok = v in arg
+                elif kind == 2:
+                    ok = v not in arg
+                else:
+                    ok = arg.search(v) is not None
+                if not ok:
+                    break
+            else:
+                got.add(i)
         for key in ((tag, None, None), (None, low, None), (tag, low, None), (None, None, space),
                     (tag, None, space), (None, low, space), (tag, low, space)):
             got.update(self.keyed.get(key, ()))
@@ -220,11 +316,13 @@ class FastAttributeRuler:
 
         cache = self._rules_cache
         rules: list[tuple[int, ...]] = []
-        for tok in doc:
-            key = (tok.tag, tok.lower, tok.dep, tok.is_space)
+        strings = self.vocab.strings
+        for tag, low, dep, space in (doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist() if len(doc) else ()):
+            key = (tag, low, dep, bool(space))
             got = cache.get(key)
             if got is None:
-                got = cache[key] = self._rules_of(tok.tag_, tok.lower_, tok.is_space, tok.dep_)
+                got = cache[key] = self._rules_of(strings[tag] if tag else "", strings[low] if low else "",
+                                                  bool(space), strings[dep] if dep else "")
             rules.append(got)
         if self.residual:
             for m_id, s, e in self.matcher(doc, allow_missing=True, as_spans=False):

@@ -7,6 +7,7 @@ later its whole set of facts) or nothing of it.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import re
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, String, Text, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, String, Text, create_engine, event, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sitroom.models import DocumentFacts, ExtractorFailure, Metadata, Source
@@ -122,6 +123,7 @@ class Store:
         if self.url.startswith("sqlite"):
             event.listen(self.engine, "connect", _sqlite_pragmas)
         migrations.upgrade(self.engine)
+        self._methods_seen: set[str] = set()   # method stamps found stored (save_facts asks once)
 
     # ------------------------------------------------------------ sources
 
@@ -685,26 +687,36 @@ class Store:
                     update(sources).where(sources.c.id == source_id, sources.c.claimed_by == claim)
                     .values(claimed_by=None, claimed_until=None)).rowcount:
                 raise ClaimLost(f"source {source_id} is no longer claimed by this run")
-            if facts.method:
-                self._record_method(conn, facts.method)
-            for name, (table, _) in FACT_TABLES.items():
-                conn.execute(table.delete().where(table.c.source_id == source_id))
+            if facts.method and facts.method not in self._methods_seen:
+                if self._record_method(conn, facts.method):
+                    self._methods_seen.add(facts.method)   # stored before this transaction: never asked again
+            # what this source already has (one query; a source extracted for the first time
+            # has nothing, and then no table is touched to delete it)
+            held = dict(zip([*FACT_TABLES, "failures"], conn.execute(select(
+                *(exists().where(t.c.source_id == source_id) for t, _ in FACT_TABLES.values()),
+                exists().where(extraction_failures.c.source_id == source_id))).one()))
+            for name, (table, rec) in FACT_TABLES.items():
+                if held[name]:
+                    conn.execute(table.delete().where(table.c.source_id == source_id))
                 rows = []
-                for i, rec in enumerate(getattr(facts, name)):
-                    row = dataclasses.asdict(rec)
+                names = _field_names(rec)
+                for i, fact in enumerate(getattr(facts, name)):
+                    row = {n: getattr(fact, n) for n in names}   # dataclasses.asdict: every field is a scalar
                     row["source_id"] = source_id
                     row["ordinal"] = i
                     row["method"] = row.get("method") or facts.method
                     rows.append(row)
                 if rows:
                     conn.execute(insert(table), rows)
-            conn.execute(extraction_failures.delete().where(extraction_failures.c.source_id == source_id))
+            if held["failures"]:
+                conn.execute(extraction_failures.delete().where(extraction_failures.c.source_id == source_id))
             if facts.failures:
                 conn.execute(insert(extraction_failures), [
                     dict(source_id=source_id, extractor=f.extractor, error=f.error[:2000], where=f.where,
                          method=f.method or facts.method, at=_now()) for f in facts.failures])
             if self.has_fts:  # the search index follows the incident sentences
-                conn.exec_driver_sql("DELETE FROM events_fts WHERE source_id = ?", (source_id,))
+                if held["events"]:   # its rows are written with the events and never without them
+                    conn.exec_driver_sql("DELETE FROM events_fts WHERE source_id = ?", (source_id,))
                 if facts.events:
                     conn.exec_driver_sql("INSERT INTO events_fts (sentence, source_id, start) VALUES (?, ?, ?)",
                                          [(e.sentence, source_id, e.start) for e in facts.events])
@@ -712,20 +724,22 @@ class Store:
                          .values(status="done", language=facts.language, note=None, analyzed_at=_now()))
 
     @staticmethod
-    def _record_method(conn, stamp: str) -> None:
+    def _record_method(conn, stamp: str) -> bool:
+        """Record what ``stamp`` stands for; True where it was stored already."""
         if conn.execute(select(methods.c.stamp).where(methods.c.stamp == stamp)).first() is not None:
-            return
+            return True
         from sitroom.extract.method import current  # the method running now made the stamp
 
         m = current()
         if m.stamp != stamp:
-            return
+            return False
         try:
             with conn.begin_nested():
                 conn.execute(insert(methods).values(stamp=m.stamp, version=m.version, lexicons=m.lexicons,
                                                     code=m.code, models=m.models, first_used=_now()))
         except IntegrityError:  # another writer recorded it first
             pass
+        return False
 
     def methods(self) -> list[dict]:
         """Every method stamp seen on a fact, with what it stands for."""
@@ -1033,6 +1047,11 @@ def _row_review(r) -> Review:
         problem = f"stored data is not JSON: {exc}"
     return Review(id=r["id"], target=r["target"], action=r["action"], data=data, user_name=r["user_name"],
                   at=r["at"], note=r["note"], problem=problem)
+
+
+@functools.lru_cache(maxsize=None)
+def _field_names(rec: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(rec))
 
 
 def _held(claim: str | None) -> list:
