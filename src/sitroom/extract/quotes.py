@@ -171,10 +171,14 @@ class _QList(list):
         return _QList(self[bisect_right(ends, a):max(bisect_right(ends, a), bisect_left(starts, b))])
 
 
-def _quote_spans(text: str, check=None) -> _QList:
+_DE_MARK = re.compile("[„“”«»]")
+
+
+def _quote_spans(text: str, check=None, unclosed: bool = False) -> _QList:
     marks = [(m.start(), _mark_kind(text, m.start())) for m in re.finditer(f"[{_MARKS}]", text)]
     out = _QList()
     open_at: int | None = None
+    inner: int | None = None           # a second „ inside the open quotation
     paras: _Paragraphs | None = None   # the paragraphs after the quotation open now
     for i, kind in marks:
         if check is not None:
@@ -188,20 +192,50 @@ def _quote_spans(text: str, check=None) -> _QList:
         if paras is None or paras.a != open_at:
             paras = _Paragraphs(text, open_at)
         if paras.newline_before(i):
+            inner = None
             if kind != "close" and _para_start(text, i) and paras.continues(i):
                 continue  # the mark that opens the quotation's next paragraph again
             if kind != "open" and paras.continues(i, last_may_not_reopen=True):
                 _add(out, text, open_at + 1, i)
                 open_at = None
                 continue
+            if unclosed:
+                _unclosed(out, text, open_at, paras.breaks[0])
             open_at = i if kind != "close" else None  # the earlier one was never closed
             continue
         if kind == "open":
-            open_at = i  # two openings: the first was never closed
+            if text[open_at] in "„“" and text[i] in "„«" and inner is None:
+                inner = i  # perhaps a short quotation inside this one ("„... mit „Grad“-Raketen ...“")
+                continue
+            open_at, inner = i, None  # two openings: the first was never closed
         else:
+            if inner is not None:
+                nl = text.find("\n", i + 1)
+                nxt = _DE_MARK.search(text, i + 1, nl if nl >= 0 else len(text))
+                at, inner = inner, None
+                if i - at <= 60 and text[i] == ("»" if text[at] == "«" else "“") and \
+                        (nxt is None or nxt.group() != "„"):
+                    continue   # the inner one closed; the outer closes at the next mark
+                open_at = at  # the first was never closed: the second is the quote
             _add(out, text, open_at + 1, i)
             open_at = None
+    if unclosed and open_at is not None and text.find("\n", open_at) >= 0:
+        # (a text that ends in the quotation may have been cut there: nothing)
+        _unclosed(out, text, open_at, text.find("\n", open_at))
     return out
+
+
+def _unclosed(out: list[_Q], text: str, a: int, b: int) -> None:
+    """A quotation mark never closed in its paragraph: the paragraph's rest is the quotation
+    (a quotation of several paragraphs not each opened again, a closing mark left out) where
+    the mark opens the paragraph or is an opening one for sure, and six words or more follow."""
+    if _mark_kind(text, a) != "open" and not _para_start(text, a):
+        return
+    rest = text[a + 1:b].rstrip()
+    if len(rest.split()) < 6 or '"' in rest or rest.count("«") != rest.count("»") or \
+            rest.count("„") > rest.count("“"):
+        return
+    _add(out, text, a + 1, a + 1 + len(rest.rstrip(".!?…")) if rest[-1:] in ".!?…" else a + 1 + len(rest))
 
 
 def _para_start(text: str, i: int) -> bool:
@@ -1254,7 +1288,7 @@ def _continued(ctx: DocContext, state: _Speakers, sent: Span, q: _Q, prev: Quote
                 for t in between) and _opens_sentence(ctx, q, sent):
             return prev.speaker, prev.speaker_role, prev.medium, None
     # a quotation that makes a sentence of its own just after one whose subject is a person
-    # ("Another woman searched the rubble. "I was in the station ..."")
+    # ("A nurse walked through the ward. "I had never seen so many wounded ..."")
     if len(q.text.split()) >= 6 and _opens_sentence(ctx, q, sent) and sent.start > 0:
         before = ctx.doc[sent.start - 1].sent
         if not any(_in_quotes(t, state.qs) for t in before) and ctx.text[before.end_char:q.start].count("\n") <= 2:
@@ -1466,6 +1500,8 @@ def _mlex(lang: str):
         "after_quote": lexicon.terms("quote_cues", lang, cue="after_quote"),
         "as": lexicon.terms("quote_cues", lang, cue="as"),
         "passive_aux": lexicon.terms("quote_cues", lang, cue="passive_aux"),
+        "time_lead": lexicon.terms("quote_cues", lang, cue="time_lead"),
+        "infinitive": {t.replace("’", "'") for t in lexicon.terms("quote_cues", lang, cue="infinitive")},
         "channels": {t.lower() for t in lexicon.terms("quote_channels", lang) | lexicon.terms("quote_channels", "en")
                      | lexicon.terms("quote_media", lang)},
         "lang": lang,
@@ -1477,6 +1513,9 @@ def _mlex(lang: str):
 
 def _lemmas(t: Token) -> tuple[str, ...]:
     got = t._.lemmas if Token.has_extension("lemmas") else None
+    if "-" in t.text[1:-1] and t.is_alpha is False and t.text[:1].isalpha():
+        # a compound's head after its hyphen ("UN-Generalsekretär", "US-Präsident", "экс-министр")
+        return tuple(got or ()) + (t.lower_, t.lower_.rsplit("-", 1)[1])
     return tuple(got or ()) + (t.lower_,)
 
 
@@ -1501,10 +1540,18 @@ def _particle_at(t: Token, lex: dict) -> Token | None:
         return None
     doc = t.doc
     end = t.sent.end if t.doc.has_annotation("SENT_START") else len(doc)
-    for j in range(t.i + 1, min(end, t.i + 16)):
+    commas = 0
+    for j in range(t.i + 1, min(end, t.i + 24)):
         u = doc[j]
         if u.is_punct or u.is_space or u.lower_ in lex["comp"]:
-            return doc[j - 1] if j - 1 > t.i and doc[j - 1].lower_ in lex["particle"] else None
+            if j - 1 > t.i and doc[j - 1].lower_ in lex["particle"]:
+                return doc[j - 1]
+            # "teilte der Leiter der Behörde, Jan Berg, am Abend mit": past a name set off by commas
+            if u.text == "," and commas < 2 and j + 1 < end and \
+                    (commas or doc[j + 1].is_alpha and doc[j + 1].text[:1].isupper()):
+                commas += 1
+                continue
+            return None
     return None
 
 
@@ -1544,7 +1591,9 @@ def _m_phrase_text(toks: list[Token], lex: dict) -> str:
         toks = toks[1:]
     while toks and (toks[-1].is_punct or toks[-1].lower_ in lex["determiners"]):
         toks = toks[:-1]
-    text = "".join(t.text_with_ws for t in toks).strip()
+    # words not next to each other (a quotation mark left out between): a space between them
+    text = "".join(t.text + (t.whitespace_ or (" " if k + 1 < len(toks) and toks[k + 1].i != t.i + 1 else ""))
+                   for k, t in enumerate(toks)).strip()
     return re.sub(r"\s+", " ", text)
 
 
@@ -1603,8 +1652,16 @@ def _m_resolve(ctx: DocContext, state: _MState, toks: list[Token], lex: dict, at
             return named
         text = _m_phrase_text(inst, lex)
         body = _body_of(text, lex)
-        if body or k == 0 or any(u.text[:1].isupper() for u in inst):
+        caps = [u for u in inst if u.text[:1].isupper()]
+        place = bool(caps) and len(inst) <= 2 and all(ctx.facts_at("places", u.idx) for u in caps)
+        if body or (k == 0 or any(u.text[:1].isupper() for u in inst)) and not place:
             return 2, body or text, None, False
+    if got is None or got[0] < 3:
+        # a body named only by the words of its kind ("نقابة المعلمين المستقلة", "le collectif des
+        # avocats"), which no entity finder tags: the whole phrase glosses to an English name
+        text = _m_phrase_text(toks, lex)
+        if 1 < len(text.split()) <= 6 and _glossed_org(text, lex["lang"]):
+            return 3, text, None, False
     return got
 
 
@@ -1629,7 +1686,10 @@ def _role_then_name(ctx: DocContext, toks: list[Token], lex: dict) -> tuple[str,
             run.insert(0, t)
         else:
             break
-    if len(run) < 2 or run[0].i <= toks[k].i + 1:
+    while run and run[0].i <= toks[k].i:
+        run.pop(0)   # the role word itself, capitalised ("Sprecher", "UN-Generalsekretär")
+    if len(run) < 2 or run[0].i == toks[k].i + 1 and toks[k].is_alpha and toks[k].text[:1].isupper() and \
+            lex["lang"] != "de":
         return None
     role = _m_phrase_text([t for t in toks if toks[k].i <= t.i < run[0].i], lex)
     return _m_phrase_text(run, lex), role
@@ -1649,14 +1709,22 @@ def _body_of(text: str, lex: dict) -> str | None:
 
 def _m_resolve_phrase(ctx: DocContext, state: _MState, toks: list[Token], lex: dict, at: int):
     full = toks
+    if toks and toks[0].idx < at and toks[0].lower_ in ("hat", "hatte", "habe", "haben", "hatten"):
+        toks = toks[1:]   # "..., hat der Minister in Nairobi gesagt": the auxiliary, then the subject
     # the phrase ends at a word that opens what was said where or when ("dans un communiqué",
     # "am Montag", "في بيان"): the phrase before it, if any, when it comes after the verb
     for _ in range(2):
         cut = next((k for k, t in enumerate(toks) if t.lower_ in lex["phrase_end"]), None)
         if cut is None:
             break
-        # after the verb, a phrase that opens with it ("заявив у Telegram Мельник"): past it and its word
-        toks = toks[:cut] if cut > 0 or toks[0].idx < at else toks[2:]
+        # after the verb, a phrase that opens with it ("заявив у Telegram Мельник"): past it and its word;
+        # before the verb, one that opens the clause ("Am Montag hatte die Gruppe mitgeteilt"): past the
+        # next such word, if any
+        if cut == 0 and toks[0].idx < at:
+            nxt = next((k for k, t in enumerate(toks[1:4], 1) if t.lower_ in lex["phrase_end"]), None)
+            toks = toks[nxt + 1:] if nxt is not None else []
+        else:
+            toks = toks[:cut] if cut > 0 or toks[0].idx < at else toks[2:]
     if not toks:
         return None
     a, b = toks[0].idx, toks[-1].idx + len(toks[-1])
@@ -1700,6 +1768,13 @@ def _m_resolve_phrase(ctx: DocContext, state: _MState, toks: list[Token], lex: d
             next((_country_name(lex["demonyms"][y]) for t in toks for x in _lemmas(t)
                   for y in (x, x[:-1], x[:-2]) if len(y) >= 5 and y in lex["demonyms"]), None)
         return 3, f"{body} of {country}" if country else body, None, False
+    # a body the organisation table names, which the entity finder missed ("le Quai d'Orsay")
+    for n in range(min(len(toks), 6), 0, -1) if not ents else ():
+        if toks[n - 1].is_punct:
+            continue
+        cand = _m_phrase_text(toks[:n], lex)
+        if cand and org_canonical(cand, lex["lang"]):
+            return 3, cand, None, False
     if ents:
         e = ents[0]
         after = [t for t in toks if t.idx >= e.end]
@@ -1830,6 +1905,11 @@ def _m_subject(v: Token) -> list[Token]:
     # a second verb of one subject ("X denies it and says that ..."): the first verb's subject
     if v.dep_ == "conj" and v.head.i < v.i:
         heads.append(v.head)
+    # a participle after the main verb ("a annoncé X, expliquant que ..."): the main verb's subject
+    form = v.morph.get("VerbForm")
+    if v.dep_ == "advcl" and v.head.i < v.i and not any(c.dep_.startswith("aux") for c in v.children) and \
+            ("Ger" in form or "Part" in form and "Pres" in v.morph.get("Tense")):
+        heads.append(v.head)
     # "X a fait savoir que": the subject of the verb before it
     heads += [c for c in v.children if c.dep_ in ("dep", "aux:caus") and c.i < v.i and c.pos_ in ("VERB", "AUX")]
     for h in heads:
@@ -1874,11 +1954,24 @@ def _m_speaker(ctx: DocContext, state: _MState, sent: Span, v: Token, lex: dict,
         if n == 0 and got and got[0] >= 2 and lex["particle"]:
             break   # German word order: the subject stands on the side the clause puts it
 
-    if best and not best[3] and sides[0] and any(set(_lemmas(t)) & lex["roles"] for t in sides[0][:4]):
+    if best and (not best[3] or best[1] == best[2]) and sides[0] and \
+            any(set(_lemmas(t)) & lex["roles"] for t in sides[0][:4]):
         # "a précisé la directrice de <body>, Ngozi Obi, ...": the name in apposition
         e = _appos_person(ctx, state, sides[0][0].idx, sent, lex)
         if e is not None and e.start > sides[0][0].idx:
             return e.canonical, _m_phrase_text([t for t in sides[0] if t.idx < e.start], lex) or None, True
+    if (best is None or best[0] < 3) and not _has_deps(ctx.doc) and v.i > sent.start + 1 and \
+            (v.doc[v.i - 1].lower_ in lex["and"] or v.text[:1] in lex["and"] and v.lower_[1:] in lex["speech"]):
+        # a verb joined to the sentence's first one ("رفضت الجماعة التقارير وقالت إن ..."): the body or
+        # person named after the sentence's opening verb, the subject of both
+        lead = []
+        for t in sent[1:min(v.i, sent.start + 8)]:
+            if _m_stop(t, lex) or t.is_space:
+                break
+            lead.append(t)
+        got = _m_resolve(ctx, state, lead, lex, at) if lead else None
+        if got and got[0] >= 3:
+            return got[1:]
     if best:
         return best[1:]
     s = state.last(at, within=800)   # a verb without a subject: the last speaker goes on
@@ -1910,7 +2003,7 @@ def _dash_spans(text: str, qs: _QList) -> list[_Q]:
 
 
 def _m_spans(ctx: DocContext) -> _QList:
-    spans = _quote_spans(ctx.text, ctx.check)
+    spans = _quote_spans(ctx.text, ctx.check, unclosed=True)
     extra = _dash_spans(ctx.text, spans)
     if not extra:
         return spans
@@ -1951,8 +2044,43 @@ def _extract_other(ctx: DocContext) -> list[Quote]:
         for r, person in _m_reported(ctx, state, sent, spans, direct, lex):
             out.append(r)
             state.spoke(r.speaker, r.speaker_role, person, r.start)
+    out += _bullets(ctx, state, spans, lex, out)
     out.sort(key=lambda x: x.start)
     return [_shared_name(q, ctx.language, ctx.text) for q in out]
+
+
+_BULLET = re.compile(r"(?m)^[ \t]*[-–—•][ \t]*(?P<who>[^:\n]{2,60}?)[ \t]*:[ \t]*(?P<claim>[^\n]{12,400})$")
+
+
+def _bullets(ctx: DocContext, state: _MState, spans: _QList, lex: dict, taken: list[Quote]) -> list[Quote]:
+    """Summary lines "- <speaker>: <claim>" ("-"اللجنة": المدينة صامدة ..."): the claim, said by a
+    named body or person (an entity, a body of the tables, a name in quotation marks), never
+    one already taken as a quotation."""
+    out: list[Quote] = []
+    for m in _BULLET.finditer(ctx.text):
+        ctx.check()
+        a, b = m.start("who"), m.end("who")
+        span = ctx.doc.char_span(a, b, alignment_mode="expand")
+        if span is None or not 1 <= len(span) <= 8:
+            continue
+        who = m.group("who").strip()
+        quoted = who[:1] in _MARKS and who[-1:] in _MARKS
+        got = _m_resolve(ctx, state, list(span), lex, a)
+        if got is not None and (got[0] >= 3 or got[0] >= 2 and quoted):
+            speaker, role, person = got[1], got[2], got[3]
+        elif _glossed_org(who.strip(_MARKS), lex["lang"]) or _body_of(who.strip(_MARKS), lex):
+            speaker, role, person = who.strip(_MARKS), None, False
+        else:
+            continue
+        c = m.start("claim")
+        if any(c <= q.start < m.end("claim") for q in taken):
+            continue
+        sent = ctx.sentence_of(c)
+        q = _m_clause(ctx, sent, c, min(m.end("claim"), sent.end_char), speaker, role)
+        if q is not None and len(q.text.split()) >= 4:
+            out.append(q)
+            state.spoke(speaker, role, person, c)
+    return out
 
 
 def _shared_name(q: Quote, lang: str, text: str) -> Quote:
@@ -1969,6 +2097,8 @@ def _shared_name(q: Quote, lang: str, text: str) -> Quote:
         shared = _joined_speakers(q.speaker, lang, text)
     if shared is None and sum(w[:1].isupper() for w in q.speaker.split()) < 2:
         shared = speaker_noun_canonical(q.speaker, lang)   # "témoins" -> Witnesses
+    if shared is None and sum(w[:1].isupper() for w in q.speaker.split()) < 2:
+        shared = _glossed_org(q.speaker, lang)   # "الحركة الشعبية" -> Popular Movement
     if shared is None and sum(w[:1].isupper() for w in q.speaker.split()) >= 2:
         # a person's full name (a body's name stays as written), as the English press spells it
         shared = press_latin(q.speaker, lang) or latin_name(q.speaker, lang)
@@ -1977,8 +2107,36 @@ def _shared_name(q: Quote, lang: str, text: str) -> Quote:
     return q
 
 
+def _glossed_org(speaker: str, lang: str) -> str | None:
+    """A body named only by words of lexicon quote_org_words (languages that put the head noun
+    first): their English words read backwards ("نقابة المعلمين المستقلة" -> Independent Teachers
+    Union, "le collectif des avocats bénévoles" -> Volunteers Lawyers Collective); a
+    name closing the phrase left out; None unless two words or more are known."""
+    from sitroom.extract.nlp import arabic_stems
+
+    table = lexicon.table("quote_org_words", lang)
+    if not table:
+        return None
+    skip = lexicon.terms("entity_cues", lang, cue="determiner") | {"de", "des", "du", "d'", "et"}
+    words = speaker.replace("’", "'").split()
+    out: list[str] = []
+    for k, w in enumerate(words):
+        low = w.lower().strip("«»\"“”()")
+        if low in skip:
+            continue
+        cands = [low] + ([low[2:]] if low[:2] in ("d'", "l'") else []) + \
+            (list(arabic_stems(low, strip_article=False)) if lang == "ar" else [])
+        hit = next((table[c].english for c in cands if c in table), None)
+        if hit is None:
+            if k == len(words) - 1 and len(out) >= 2:
+                break   # a place or name closing the phrase ("لجان مقاومة <town>")
+            return None
+        out.append(hit)
+    return " ".join(reversed(out)) if len(out) >= 2 else None
+
+
 _CASE_ENDINGS = ("ами", "ями", "ою", "ею", "ой", "ей", "ом", "ем", "ах", "ях", "ам", "ям", "а", "я", "е", "і", "и",
-                 "ы", "у", "ю", "о")
+                 "ы", "у", "ю", "о", "ь")
 
 
 def _stem(word: str) -> str:
@@ -2030,12 +2188,32 @@ def _m_attribute(ctx: DocContext, state: _MState, sent: Span, q: _Q, qs: _QList,
     end_sent = ctx.sentence_of(max(q.start, q.end - 1))
     sents = [sent] + ([end_sent] if end_sent.start != sent.start else [])
     after = ctx.doc.char_span(q.end, min(len(ctx.text), q.end + 4), alignment_mode="expand")
-    if after is not None and len(after) and after[-1].sent.start not in (s.start for s in sents):
+    # a full stop after the closing mark ends the sentence: the next one is not its attribution
+    ended = re.match(r"[\"“”»]?\s*\.(?!\.)", ctx.text[q.end:q.end + 4]) is not None
+    if after is not None and len(after) and after[-1].sent.start not in (s.start for s in sents) and not ended:
         sents.append(after[-1].sent)
     verbs = [t for s in sents for t in s if _m_is_speech(t, lex, qs)
              and "\n" not in ctx.text[min(t.idx, q.end):max(t.idx, q.start)]]
+    colon = _colon_subject(ctx, state, sent, q, lex)
     if verbs:
-        v = min(verbs, key=lambda v: (v.idx - q.end if v.idx >= q.end else q.start - v.idx + 5))
+        def far(v: Token) -> int:
+            if v.idx < q.end:
+                return q.start - v.idx + 5
+            # a verb after the quotation with other words between ("«...», فيما نفى X"): a clause of its own
+            gap = ctx.doc.char_span(q.end, v.idx, alignment_mode="expand")
+            between = [t for t in ctx.doc[gap.start:v.i] if t.is_alpha] if gap is not None else []
+            other = [t for t in between if t.pos_ not in ("AUX", "PRON") and t.lower_ not in lex["person_pron"]
+                     and t.lower_ not in lex["passive_aux"] and t.lower_ not in ("a", "ha", "hat", "habe")]
+            return v.idx - q.end + (300 if other else 0)
+
+        v = min(verbs, key=far)
+        incise = ctx.text[q.end:v.idx].strip(" »“”\"'?!.,—–-")
+        if colon is not None and v.idx >= q.end and all(
+                w.strip("-").removeprefix("t-") in set(lex["person_pron"]) | lex["group_pron"] | {"a", "t", "ont"}
+                for w in re.split(r"[\s-]+", incise.lower()) + re.findall(r"-\w+", ctx.text[v.idx:v.idx + 40].split(".")[0])
+                if w.strip("-")):
+            # "X a contesté ... : « ... » a-t-il demandé": the subject before the colon
+            return colon
         got = _m_speaker(ctx, state, v.sent, v, lex, after_first=v.idx >= q.end)
         if got:
             return got
@@ -2065,6 +2243,8 @@ def _m_attribute(ctx: DocContext, state: _MState, sent: Span, q: _Q, qs: _QList,
         before = ctx.doc[sent.start - 1].sent
         if before.text.rstrip().endswith(":") and len(before) <= 10:
             head, start = ctx.text[before.start_char:before.end_char].rstrip(), before.start_char
+    if colon is not None:
+        return colon
     if head.endswith(":"):
         lead = ctx.doc.char_span(start, start + len(head) - 1, alignment_mode="contract")
         if lead is not None and len(lead):
@@ -2080,6 +2260,25 @@ def _m_attribute(ctx: DocContext, state: _MState, sent: Span, q: _Q, qs: _QList,
             not any(e.label == "PERSON" for e in state.ix.between(prev.end, q.start)):
         return prev.speaker, prev.speaker_role, True
     return None
+
+
+def _colon_subject(ctx: DocContext, state: _MState, sent: Span, q: _Q, lex: dict):
+    """Where the parse gives subjects: (speaker, role, person) of the verb of the clause a colon
+    before the quotation closes ("Le porte-parole, X, a contesté le bilan : « ... »"), where it
+    names a person or a body; else None."""
+    if not _has_deps(ctx.doc):
+        return None
+    head = ctx.text[sent.start_char:q.start].rstrip(" «„“\"")
+    if not head.endswith(":"):
+        return None
+    lead = ctx.doc.char_span(sent.start_char, sent.start_char + len(head) - 1, alignment_mode="contract")
+    if lead is None or not len(lead):
+        return None
+    verbs = [t for t in lead if t.pos_ == "VERB" and (t.dep_ == "ROOT" or t.head.i >= lead.end or t.head.i < lead.start)]
+    if not verbs or not _m_subject(verbs[0]):
+        return None
+    got = _m_speaker(ctx, state, sent, verbs[0], lex, after_first=False)
+    return got if got and got[0] and (got[2] or org_canonical(got[0], lex["lang"])) else None
 
 
 def _m_cue_speaker(ctx: DocContext, state: _MState, sent: Span, m: re.Match, lex: dict):
@@ -2186,9 +2385,13 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
             if got:
                 add(_m_clause(ctx, sent, sent.start_char, doc[passive].idx, got[0], got[1]), got[2])
             continue
-        if v.i > sent.start and doc[v.i - 1].lower_ in lex["as"]:
+        j = v.i - 1   # past auxiliaries and clitics ("comme l'avait rapporté X")
+        while j > sent.start and j >= v.i - 3 and doc[j].lower_ not in lex["as"] and \
+                (doc[j].pos_ in ("AUX", "PRON") or doc[j].dep_.startswith("aux")):
+            j -= 1
+        if v.i > sent.start and doc[j].lower_ in lex["as"]:
             # "Як зазначив X, <claim>." / "<claim>, wie X sagte."
-            cue = doc[v.i - 1]
+            cue = doc[j]
             stop = next((t.i for t in doc[v.i + 1:sent.end] if t.text in (",", "،", ".")), sent.end)
             named = any(t.text[:1].isupper() or set(_lemmas(t)) & (lex["roles"] | set(lex["speaker_kind"]))
                         for t in doc[v.i + 1:stop])
@@ -2197,7 +2400,10 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
             if got and cue.idx - sent.start_char <= lead_sp + 2:
                 comma = next((t for t in doc[v.i + 1:sent.end] if t.text in (",", "،") and not _in_quotes(t, qs)), None)
                 if comma is not None:
-                    add(_m_clause(ctx, sent, comma.idx + 1, sent.end_char, got[0], got[1]), got[2])
+                    # "Comme l'a indiqué le maire, Jean Dupont, <claim>": past the name in apposition
+                    named = _named_apposition(state, ctx, comma.idx, sent)
+                    a = named[1] if named is not None and named[0].canonical == got[0] else comma.idx + 1
+                    add(_m_clause(ctx, sent, a, sent.end_char, got[0], got[1]), got[2])
             elif got:
                 add(_m_clause(ctx, sent, sent.start_char, cue.idx, got[0], got[1]), got[2])
             continue
@@ -2206,14 +2412,29 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
         for j in range(v.i + 1, min(sent.end, v.i + 12)):
             t = doc[j]
             if t.lower_ in lex["comp"]:
-                comp = t
+                # where the parse tags words, a relative pronoun is no complementizer ("racontent la
+                # terreur qu'ils font régner")
+                comp = t if not (_has_deps(doc) and t.pos_ == "PRON") else None
                 break
             if t.is_punct and t.text not in (",", "،") or _in_quotes(t, qs) or _m_is_speech(t, lex, qs):
                 break
+        if comp is not None and v.i + 2 < comp.i and doc[v.i + 1].text == "," and \
+                doc[v.i + 2].lower_ in lex["person_pron"]:
+            comp = None   # "sagte, er glaube nicht, dass ...": the clause after the comma is what was said
         if comp is not None:
             got = _m_speaker(ctx, state, sent, v, lex, after_first=True)
             if got:
                 add(_m_clause(ctx, sent, comp.idx + len(comp), sent.end_char, got[0], got[1]), got[2])
+            continue
+        inf = doc[v.i + 1] if v.i + 1 < sent.end else None
+        if inf is not None and inf.lower_ in ("de", "d'", "d’") and v.i + 2 < sent.end:
+            inf = doc[v.i + 2]
+        if inf is not None and lex["infinitive"] and inf.lower_.replace("’", "'") in lex["infinitive"] and \
+                (not inf.has_morph() or "Fin" not in inf.morph.get("VerbForm")):
+            # "ont raconté avoir fui ...", "nie avoir tiré": the perfect infinitive and what follows
+            got = _m_speaker(ctx, state, sent, v, lex, after_first=False)
+            if got:
+                add(_m_clause(ctx, sent, inf.idx, sent.end_char, got[0], got[1]), got[2])
             continue
         prev_sent = _attributed_before(ctx, sent, v, lex, qs)
         if prev_sent is not None:
@@ -2232,7 +2453,26 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
         if k > sent.start and doc[k].text in (",", "،"):
             # "<claim>, a déclaré X." / "..., sagte X" / "..., — заявил X"
             a = sent.start_char
-            if not any(len(q.text.split()) >= 4 for q in qs.meeting(doc[k].idx - 2, doc[k].idx - 1)):
+            # not a time or place opening the sentence ("وفي وقت سابق الأحد، ادعت X سيطرتها على ..."): a
+            # clause, and the verb's own words not quoted after it
+            lead = ctx.text[a:doc[k].idx]
+            undated = [w for w in lead.split() if not ctx.facts_in("dates", a + lead.find(w), a + lead.find(w) + len(w))]
+            if " ".join(undated).lower().strip(" ,،") in lex["time_lead"]:
+                undated = []
+            quoted_after = any(len(q.text.split()) >= 4 for q in qs.meeting(v.idx, sent.end_char))
+            # where words are tagged, a claim has a verb ("Le groupe, à l'origine de ..., nie": no claim)
+            # (a relative clause of the subject is no claim: "Des vidéos, dont ... sont ..., racontent")
+            relative = {t.i for h in doc[sent.start:k] if h.dep_ == "acl:relcl" for t in h.subtree}
+            first = next((t for t in doc[sent.start:k] if t.text in (",", "،")), None)
+            if first is not None and first.i + 1 < k and ("Rel" in doc[first.i + 1].morph.get("PronType")
+                                                          or doc[first.i + 1].lower_ in ("dont", "qui")):
+                # the subject, then a relative clause set off by commas: no verb of the claim before it
+                close = next((t.i for t in doc[first.i + 1:k] if t.text in (",", "،")), k)
+                relative |= set(range(first.i, close))
+            verbless = _has_deps(doc) and any(t.pos_ in ("NOUN", "PROPN") for t in doc[sent.start:k]) and \
+                not any(t.pos_ in ("VERB", "AUX") and t.i not in relative for t in doc[sent.start:k])
+            if len(undated) >= 3 and not quoted_after and not verbless and \
+                    not any(len(q.text.split()) >= 4 for q in qs.meeting(doc[k].idx - 2, doc[k].idx - 1)):
                 got = _m_speaker(ctx, state, sent, v, lex, after_first=True)
                 if got:
                     add(_m_clause(ctx, sent, a, doc[k].idx, got[0], got[1]), got[2])
