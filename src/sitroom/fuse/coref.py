@@ -13,10 +13,15 @@ it (``attach_score``), so that both decide by the same evidence:
   ``umbrella`` yes in ``event_families.tsv``: an offensive, a siege, an exodus) never join
   concrete incidents: they are linked as parent and part instead.
 - **date**: ranges that overlap (a day of slack); an undated mention is weak evidence.
-- **place**: the same name or one facility spelled two ways; a facility inside a town
-  (within ``FACILITY_KM``); two named settlements are two places unless a few kilometres
+- **place**: the same name or one facility spelled two ways, or named in two languages
+  and alphabets (kinds of facility from ``lexicons/place_kinds.tsv``, name words compared
+  by their ``skeleton``: "Al-Nour hospital", "hôpital Al-Nour", "больница Аль-Нур"); a
+  facility inside a town (within ``FACILITY_KM``, or a facility and the bare name it is
+  named after or called by); two named settlements are two places unless a few kilometres
   apart (two happenings on one day in one region stay apart); an area only by its name
-  (area reports are attached later, see ``incidents._attach_areas``).
+  (area reports are attached later, see ``incidents._attach_areas``). Two reports that
+  name no place at all may be one happening (0.6), but an incident no report locates is
+  held together by its dates: every two of them within ``SLACK`` (``incidents.can_join``).
 - **site**: the kind of place hit ("hospital", "church"): two different sites are two
   happenings, whatever else they share (a cannot-link kept for whole clusters).
 - **actors**, **tolls** and the **words** of the describing sentences (content-word stems
@@ -235,6 +240,57 @@ def _name_words(lang: str = "en") -> tuple[frozenset[str], frozenset[str]]:
     return heads, fillers
 
 
+@functools.lru_cache(maxsize=1)
+def _place_kinds() -> dict[str, str]:
+    """Facility words of every language (folded) -> their kind ("hôpital", "Krankenhaus",
+    "больница" -> hospital; ``lexicons/place_kinds.tsv``), with the English place heads."""
+    out = {fold(t): t for t in _name_words()[0]}
+    for r in lexicon.rows("place_kinds", None):
+        out.setdefault(fold(r.term), r.kind)
+    return out
+
+
+def _kind_of(word: str) -> str | None:
+    """The kind a (folded) word of a place name names: the word itself or, in a script
+    without letter case or in Cyrillic, an inflected form ("больнице", "лікарні")."""
+    kinds = _place_kinds()
+    if word in kinds:
+        return kinds[word]
+    if not word.isascii() and len(word) >= 5:
+        for n in (1, 2):
+            stem = word[:-n]
+            for t, k in kinds.items():
+                if len(t) >= 4 and not t.isascii() and " " not in t and (t.startswith(stem) or stem.startswith(t[:-1]))\
+                        and abs(len(t) - len(word)) <= 2:
+                    return k
+    return None
+
+
+@functools.lru_cache(maxsize=1)
+def _latin() -> dict[str, str]:
+    """Cyrillic letters in Latin letters (``lexicons/translit.tsv``, Russian then Ukrainian)."""
+    out: dict[str, str] = {}
+    for lang in ("ru", "uk"):
+        for r in lexicon.rows("translit", lang):
+            if r.at == "any" and len(r.term) == 1:
+                out.setdefault(r.term, r.latin)
+    return out
+
+
+def skeleton(word: str) -> str:
+    """A spelling-blind key of a name word, the same across transliterations and case
+    endings: Cyrillic in Latin letters, "kh" as "h", then the first letter and the
+    consonants after it, doubled letters once ("Rahma", "Рахма" -> "rhm"; "Тесловке",
+    "Teslovka" -> "tslvk"; "Nour", "Noor" -> "nr")."""
+    table = _latin()
+    w = "".join(table.get(c, c) for c in fold(word))
+    w = re.sub(r"[^\w]", "", w).replace("kh", "h")
+    if not w:
+        return ""
+    out = w[0] + re.sub(r"[aeiouy]", "", w[1:])
+    return re.sub(r"(.)\1+", r"\1", out)
+
+
 def fold(text: str) -> str:
     text = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
@@ -242,20 +298,38 @@ def fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def name_tokens(name: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(distinctive words, kind words) of a place name: "Al-Nour Teaching Hospital" ->
-    ({"nour", "teaching"}, {"hospital"})."""
+    """(distinctive words, kinds) of a place name, in any language: "Al-Nour Teaching
+    Hospital" -> ({"nr", "tchng"}, {"hospital"}); "hôpital Al-Nour" -> ({"nr"},
+    {"hospital"}). Distinctive words are given as their ``skeleton``, so that one name
+    written in two alphabets or two transliterations shares them."""
     heads, fillers = _name_words()
     words = [w for w in re.split(r"[^\w]+", fold(name)) if w and not w.isdigit()]
-    return (frozenset(w for w in words if w not in heads and w not in fillers and len(w) > 2),
-            frozenset(w for w in words if w in heads))
+    kinds = {w: _kind_of(w) for w in words}
+    table = _latin()
+    latin = {w: re.sub(r"[^\w]", "", "".join(table.get(c, c) for c in w)) for w in words}   # "аль" -> "al"
+    return (frozenset(skeleton(w) for w in words if not kinds[w] and w not in fillers and latin[w] not in fillers
+                      and len(latin[w]) > 2) - {""},
+            frozenset(k for k in kinds.values() if k))
 
 
 def similar_names(a: str, b: str) -> bool:
     """One facility spelled two ways ("Bamako railway station", "Bamako train station";
-    "Al-Noor General Hospital", "Noor hospital"): the same kind of place and a
-    distinctive word in common. Settlements and areas must be named the same."""
+    "Al-Noor General Hospital", "Noor hospital"; "hôpital Al-Noor"): the same kind of place
+    and a distinctive word in common. Settlements and areas must be named the same."""
     (da, ha), (db, hb) = name_tokens(a), name_tokens(b)
     return bool(ha and hb and ha & hb and da & db)
+
+
+def named_within(a: str, b: str) -> bool:
+    """A facility and a bare name it is called by ("Mirna hospital", "Mirna"; "gare de
+    Lomé", "Lomé"): every distinctive word of the bare name is the facility's (a facility
+    named after its town, or one called by its name alone). Never two facilities."""
+    (da, ha), (db, hb) = name_tokens(a), name_tokens(b)
+    if bool(ha) == bool(hb):
+        return False
+    bare = db if ha else da
+    full = da if ha else db
+    return bool(bare) and any(len(w) >= 3 for w in bare) and bare <= full
 
 
 def facility(m: EventMention) -> bool:
@@ -271,11 +345,26 @@ def broader(town: EventMention, site: EventMention) -> bool:
         (town.date_end - town.date_start) > (site.date_end - site.date_start)
 
 
+def _spelled_apart(a: EventMention, b: EventMention) -> bool:
+    """Names tie a facility to its bare name unless both are located and far apart (a
+    "Mirna hospital" in another country than the town of Mirna)."""
+    if a.country and b.country and a.country != b.country and a.geo_precision in ("point", "near") \
+            and b.geo_precision in ("point", "near"):
+        return False
+    if a.lat is None or b.lat is None or a.geo_precision not in ("point", "near") \
+            or b.geo_precision not in ("point", "near"):
+        return True
+    return km(a.lat, a.lon, b.lat, b.lon) <= MAX_KM
+
+
 def place_score(a: EventMention, b: EventMention) -> float | None:
     """1 the same place; less for a facility in its town or two spellings of one place;
     None: two places."""
     if a.place and b.place and (a.place == b.place or similar_names(a.place, b.place)):
         return 1.0
+    if a.place and b.place and named_within(a.place, b.place) and _spelled_apart(a, b):
+        site, town = (a, b) if name_tokens(a.place)[1] else (b, a)
+        return None if broader(town, site) and not getattr(town, "site", None) else 0.7
     if a.lat is None or b.lat is None:
         return 0.6 if a.place is None and b.place is None else None
     # an area, or a place located by the area around it, matches the same name only
@@ -310,6 +399,31 @@ def date_score(a: EventMention, b: EventMention) -> float | None:
         return 0.7
     wide = max((a.date_end - a.date_start).days, (b.date_end - b.date_start).days)
     return 1.0 if wide <= 2 else 0.9
+
+
+Bounds = tuple  # (latest start, earliest end) of a group's dated mentions, or (None, None)
+
+
+def bounds(ms) -> Bounds:
+    """(latest start, earliest end) of the dated mentions among ``ms``: a group whose every
+    two mentions overlap (with ``SLACK``) has latest start - SLACK <= earliest end."""
+    dated = [m for m in ms if m.date_start and m.date_end]
+    starts = [m.date_start for m in dated]
+    ends = [m.date_end for m in dated]
+    return (max(starts), min(ends)) if starts else (None, None)
+
+
+def join_bounds(a: Bounds, b: Bounds) -> Bounds:
+    if a[0] is None:
+        return b
+    if b[0] is None:
+        return a
+    return max(a[0], b[0]), min(a[1], b[1])
+
+
+def coherent(b: Bounds) -> bool:
+    """Every two dated mentions of a group overlap, with a day of slack (complete link)."""
+    return b[0] is None or b[0] - SLACK <= b[1]
 
 
 def overlap(a: EventMention, b: EventMention, slack: timedelta = SLACK) -> bool:

@@ -7,8 +7,12 @@ actors, tolls and words to carry a weak pair); two mentions of one report were t
 or joined by the extractor's event frames. Candidate pairs come from blocking on (type
 family, week, place name or grid cell), so the cost grows with the number of mentions,
 not its square; groups are closed with union-find, and two groups whose sites differ (a
-church and a hospital) are never joined. ``attach_score`` scores a new mention against a
-stored incident's mentions with the same evidence (incremental fusion).
+church and a hospital) are never joined, nor two unlocated groups whose dates lie more
+than a day apart (complete link on dates where no place ties reports together: daily
+reports of shelling "somewhere" would otherwise chain into one incident; ``can_join``).
+``attach_score`` scores a new mention against a stored incident's mentions with the same
+evidence (incremental fusion), and ``area_fit`` places an area-wide report in the store as
+``merge`` does in a batch.
 
 Umbrella happenings (a siege, an offensive, a campaign, an exodus) are incidents of their
 own and never merge with the incidents inside them: an incident within an umbrella's span
@@ -202,8 +206,10 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
 
 
 def _facility_words(m: EventMention) -> frozenset[str]:
-    words, heads = name_tokens(m.place or "")
-    return words if heads else frozenset()
+    """The distinctive words of a mention's place name (their skeletons): a facility spelled
+    two ways, or named in two languages, and a facility and the town it is named after share
+    them."""
+    return name_tokens(m.place or "")[0]
 
 
 JOIN_THRESHOLD = 0.6
@@ -221,6 +227,9 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
     aliases = coref.Aliases.of(r.mention for r in refs)
     parent = list(range(len(refs)))
     sites: dict[int, set[str]] = {i: coref.mention_sites(r.mention) for i, r in enumerate(refs)}
+    # unlocated groups: their date bounds (complete link on dates, see ``can_join``)
+    spans: dict[int, coref.Bounds] = {i: coref.bounds([r.mention]) for i, r in enumerate(refs)
+                                      if r.mention.place is None}
     weakest: dict[int, float] = {}
 
     def find(i: int) -> int:
@@ -235,6 +244,9 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
             return
         parent[ri] = rj
         sites[rj] = sites.get(rj, set()) | sites.pop(ri, set())
+        si, sj = spans.pop(ri, None), spans.pop(rj, None)
+        if si is not None and sj is not None:
+            spans[rj] = coref.join_bounds(si, sj)
         weakest[rj] = min(weakest.pop(ri, 1.0), weakest.get(rj, 1.0), s)
 
     index: dict[tuple, list[int]] = defaultdict(list)      # dated mentions, by week
@@ -263,6 +275,8 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
             seen.add(j)
             ri, rj = find(i), find(j)
             if ri == rj or coref.sites_conflict(sites.get(ri, set()), sites.get(rj, set())):
+                continue
+            if ri in spans and rj in spans and not coref.coherent(coref.join_bounds(spans[ri], spans[rj])):
                 continue
             s = pair_score(refs[i], refs[j], aliases)
             if s >= JOIN_THRESHOLD:
@@ -318,41 +332,55 @@ def _inside(area: EventMention, x: EventMention) -> bool:
     return x.lat is not None and km(area.lat, area.lon, x.lat, x.lon) <= REGION_KM
 
 
+def vague(ms) -> bool:
+    """Mentions located only to an area (a region, a country) or not at all."""
+    return all(m.geo_precision in _AREA or m.place is None for m in ms)
+
+
+def area_fit(group: list[MentionRef], placed: dict) -> object | None:
+    """The incident (a key of ``placed``: key -> its mentions) that an incident located only
+    to an area (``group``) is a report of: an incident of a place inside the area (see
+    ``REGION_KM``), of a type that may name the same happening, in its time, reported by
+    another source; the one such incident, or the one most sources report (twice as many
+    as the next). None when there is none or the choice is not clear."""
+    fits = []
+    for k, h in placed.items():
+        if any(coref.type_weight(r.mention, x.mention) > 0
+               and coref.overlap(r.mention, x.mention, SLACK)
+               and _inside(r.mention, x.mention)
+               and r.source_id != x.source_id
+               for r in group for x in h if x.mention.geo_precision in ("point", "near")):
+            fits.append((len({x.origin_group for x in h}), str(k), k))
+    if not fits:
+        return None
+    fits.sort(key=lambda f: (-f[0], f[1]))
+    if len(fits) == 1 or fits[0][0] >= 2 * fits[1][0]:
+        return fits[0][2]
+    return None
+
+
 def _attach_areas(refs: list[MentionRef], find, union) -> None:
     """Incidents located only to an area join the incident of a place inside it (see
-    ``REGION_KM``): the one such incident, or the one most sources report."""
+    ``area_fit``)."""
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(refs)):
         groups[find(i)].append(i)
-    vague = [g for g in groups.values() if all(refs[i].mention.geo_precision in _AREA or refs[i].mention.place is None
-                                                for i in g)]
+    vagues = [g for g in groups.values() if vague(refs[i].mention for i in g)]
     placed = [g for g in groups.values() if any(refs[i].mention.geo_precision in ("point", "near") for i in g)]
     by_key: dict[tuple, list[int]] = defaultdict(list)   # blocking: type family and week
     for k, g in enumerate(placed):
         for key in {(family(refs[i].mention), w) for i in g for w in (_weeks(refs[i].mention)
                                                                     if refs[i].mention.date_start else {None})}:
             by_key[key].append(k)
-    for g in vague:
+    for g in vagues:
         keys = {(family(refs[i].mention), w) for i in g for w in (_weeks(refs[i].mention)
                                                                  if refs[i].mention.date_start else {None})}
         if any(refs[i].mention.date_start is None for i in g):
             keys |= {k for k in by_key if k[0] in {family(refs[i].mention) for i in g}}
         cands = {k for key in keys for k in by_key.get(key, ())}
-        fits = []
-        for k in cands:
-            h = placed[k]
-            if any(coref.type_weight(refs[i].mention, refs[j].mention) > 0
-                   and coref.overlap(refs[i].mention, refs[j].mention, SLACK)
-                   and _inside(refs[i].mention, refs[j].mention)
-                   and refs[i].source_id != refs[j].source_id
-                   for i in g for j in h if refs[j].mention.geo_precision in ("point", "near")):
-                fits.append((len({refs[j].origin_group for j in h}), k))
-        if not fits:
-            continue
-        fits.sort(reverse=True)
-        if len(fits) == 1 or fits[0][0] >= 2 * fits[1][0]:
-            h = placed[fits[0][1]]
-            union(g[0], h[0], 0.6)
+        k = area_fit([refs[i] for i in g], {k: [refs[j] for j in placed[k]] for k in sorted(cands)})
+        if k is not None:
+            union(g[0], placed[k][0], 0.6)
 
 
 def stable_id(group: list[MentionRef]) -> str:
@@ -415,17 +443,37 @@ def link_parts(incidents: list[Incident]) -> None:
 # (the store keeps incidents; a new source's mentions are attached one by one)
 
 
+def unlocated(refs) -> bool:
+    """An incident no report locates (no place at all)."""
+    return all(r.mention.place is None for r in refs)
+
+
+def can_join(a: list[MentionRef], b: list[MentionRef]) -> bool:
+    """May two groups of mentions become one incident whatever their pair scores? Not when
+    their sites differ (a church and a hospital), nor, for reports that name no place, when
+    some two of their dates are more than ``SLACK`` apart: with no place to tie them, daily
+    reports of one kind of happening would otherwise chain, day to day, into one incident
+    (complete link on dates for unlocated incidents)."""
+    sa: set[str] = set()
+    sb: set[str] = set()
+    for r in a:
+        sa |= coref.mention_sites(r.mention)
+    for r in b:
+        sb |= coref.mention_sites(r.mention)
+    if coref.sites_conflict(sa, sb):
+        return False
+    if unlocated(a) and unlocated(b):
+        return coref.coherent(coref.join_bounds(coref.bounds(r.mention for r in a), coref.bounds(r.mention for r in b)))
+    return True
+
+
 def attach_score(ref: MentionRef, members: list[MentionRef]) -> float:
     """How strongly a new mention belongs to an incident made of ``members`` (0..1; it
     joins at ``JOIN_THRESHOLD`` or above). The batch ``merge`` decides by the same evidence:
-    the best pair score with a member, and 0 when the incident's sites differ from the
-    mention's (a church and a hospital)."""
-    if not members:
-        return 0.0
-    sites: set[str] = set()
-    for m in members:
-        sites |= coref.mention_sites(m.mention)
-    if coref.sites_conflict(coref.mention_sites(ref.mention), sites):
+    the best pair score with a member, and 0 when the two may not join (``can_join``: the
+    incident's sites differ from the mention's, or an unlocated incident's dates would
+    stretch beyond a day of slack)."""
+    if not members or not can_join([ref], members):
         return 0.0
     aliases = coref.Aliases.of([ref.mention, *(m.mention for m in members)])
     return max(pair_score(ref, m, aliases) for m in members)
@@ -456,6 +504,10 @@ def _incident(group: list[MentionRef], aliases: coref.Aliases | None = None) -> 
     etype, sub = _type_of(asserted)
     actors, types = _actors(asserted, aliases)
     umb = [coref.family(m.trigger) or coref.other_kind(m.trigger) or "siege" for m in asserted if coref.umbrella(m)]
+    if starts and len(umb) * 2 > len(asserted):
+        # a siege, an offensive, an exodus lasts: it spans the days its reports speak of
+        # (one report's day of it is not its date)
+        d0, d1 = min(starts), max(ends)
     inc = Incident(id="", event_type=etype, sub_event_type=sub, label="",
                    date_start=d0, date_end=d1, date_precision=when.date_precision if d0 else "unknown",
                    place=lead.place, country=lead.country, lat=lead.lat, lon=lead.lon,

@@ -7,8 +7,11 @@ where something changed.
   placed is scored (``fuse.incidents.attach_score``) against the stored incidents that
   share a blocking key with it (type family, ISO week, place name, grid cell or country,
   as ``merge`` blocks) in its collection: it joins the best one at ``JOIN_THRESHOLD`` or
-  above, or opens a new incident. A mention that fits several incidents no analyst has
-  touched joins them into one (as ``merge``'s single link does); the others keep their
+  above; a mention located only to an area (or nowhere) that fits none joins the incident
+  of a place inside the area (``fuse.incidents.area_fit``, as ``merge`` attaches areas);
+  else it opens a new incident. A mention that fits several incidents no analyst has
+  touched joins them into one (as ``merge``'s single link does, unless ``can_join``
+  forbids: two sites, or unlocated dates too far apart); the others keep their
   ids and the absorbed one is kept as ``merged`` so its id still resolves. Only the
   incidents touched are recomputed (``fuse.incidents.summarise``).
 - **Re-fusion** (``refuse``, ``analyze --reextract``): ``merge`` over a whole collection,
@@ -258,8 +261,8 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
 
 
 def _name_locs(m: EventMention) -> set[str]:
-    words, heads = name_tokens(m.place or "")
-    return {"n:" + (m.place or "").lower()} | ({"w:" + w for w in words} if heads else set())
+    words, _ = name_tokens(m.place or "")
+    return {"n:" + (m.place or "").lower()} | {"w:" + w for w in words}
 
 
 def _own_locs(m: EventMention) -> set[str]:
@@ -566,7 +569,10 @@ def _match(old: list[dict], keyed: dict[str, EventMention]) -> dict[int, str | N
 
 
 def _fits(member: Member, others: list[Member]) -> bool:
-    return not others or attach_score(member.ref, [o.ref for o in others]) >= fusion.JOIN_THRESHOLD
+    if not others or attach_score(member.ref, [o.ref for o in others]) >= fusion.JOIN_THRESHOLD:
+        return True
+    # an area-wide report placed in the incident of a place inside the area stays there
+    return fusion.vague([member.ref.mention]) and fusion.area_fit([member.ref], {0: [o.ref for o in others]}) == 0
 
 
 def fuse_source(conn: Connection, sid: int, *, across: bool = False) -> list[str]:
@@ -619,10 +625,21 @@ def fuse_source(conn: Connection, sid: int, *, across: bool = False) -> list[str
 def attach(w: Work, mem: Member, allowed: set[str] | None, collection: str, exclude: set[str] = frozenset()) -> str:
     """Place one mention: the best stored incident it fits, or a new one."""
     scored = []
-    for iid in w.candidates(mem.ref.mention, allowed) - set(exclude):
+    cands = sorted(w.candidates(mem.ref.mention, allowed) - set(exclude))
+    for iid in cands:
         s = attach_score(mem.ref, [m.ref for m in w.members[iid]])
         if s >= fusion.JOIN_THRESHOLD:
             scored.append((s, iid))
+    if not scored and fusion.vague([mem.ref.mention]):
+        # a report located only to an area: the incident of a place inside it, as merge does
+        placed = {iid: refs for iid, refs in ((i, [m.ref for m in w.members[i]]) for i in cands)
+                  if any(r.mention.geo_precision in ("point", "near") for r in refs)
+                  and fusion.can_join([mem.ref], refs)}
+        iid = fusion.area_fit([mem.ref], placed)
+        if iid is not None:
+            mem.how, mem.score = "attached", fusion.JOIN_THRESHOLD
+            w.add(iid, mem)
+            return iid
     if not scored:
         iid = w.open(collection)
         mem.how, mem.score = "opened", 1.0
@@ -643,6 +660,8 @@ def attach(w: Work, mem: Member, allowed: set[str] | None, collection: str, excl
     if not w.analysed(best):
         for _, other in scored[1:]:
             if w.analysed(other) or w.rows[other]["collection"] != w.rows[best]["collection"]:
+                continue
+            if not fusion.can_join([m.ref for m in w.members[best]], [m.ref for m in w.members[other]]):
                 continue
             for m in list(w.members[other]):
                 w.remove(other, m, None)
