@@ -333,3 +333,21 @@ def test_sqlite_older_store_file(tmp_path):
     assert stored_groups(again) == at_once(again)
     names = {r[0] for r in sqlite3.connect(path).execute("select name from sqlite_master where type = 'index'")}
     assert "ix_sources_origin_group" in names
+
+
+def test_a_band_key_shared_by_thousands_pairs_each_source_twice_not_all_with_all():
+    # one templated bulletin republished 5,000 times: every copy shares one band key
+    n = 5000
+    ids = __import__("numpy").arange(1, n + 1, dtype="int64")
+    keys = __import__("numpy").zeros((n, 3), dtype="int64")
+    keys[:, 1] = 10**9 + 2 * ids
+    keys[:, 2] = 10**9 + 2 * ids + 1
+    pairs = independence.candidate_pairs(ids, keys)
+    assert len(pairs) < 2 * n   # not n*(n-1)/2 = 12.5 million
+    g = independence.Groups()
+    for a, b in pairs.tolist():
+        g.union(("s", a), ("s", b))
+    assert len({g.find(("s", i)) for i in ids.tolist()}) == 1
+    # a small bucket still gives every pair
+    few = independence.candidate_pairs(ids[:5], keys[:5])
+    assert len(few) == 10

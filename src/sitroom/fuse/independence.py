@@ -224,9 +224,16 @@ class Groups:
         return out
 
 
+BUCKET_CAP = 64
+
+
 def candidate_pairs(ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
     """(m, 2) pairs of ids (smaller first, each pair once) that share a band key, from
-    (n,) ids and their (n, BANDS) keys."""
+    (n,) ids and their (n, BANDS) keys. A key shared by more than ``BUCKET_CAP`` sources
+    (boilerplate, templated bulletins, one wire story republished thousands of times) gives
+    each of them paired with the first and with the next rather than all n²/2 pairs, which
+    at 30k near-identical sources would be hundreds of millions: memory stays linear, and
+    such a bucket is one story in practice, so the groups are the same."""
     flat, owner = keys.ravel(), np.repeat(ids, keys.shape[1])
     order = np.argsort(flat, kind="stable")
     flat, owner = flat[order], owner[order]
@@ -236,6 +243,10 @@ def candidate_pairs(ids: np.ndarray, keys: np.ndarray) -> np.ndarray:
     parts = [np.stack([owner[twos], owner[twos + 1]], axis=1)]
     for st, n in zip(starts[lens > 2].tolist(), lens[lens > 2].tolist()):
         run = owner[st:st + n]
+        if n > BUCKET_CAP:
+            parts.append(np.stack([np.full(n - 1, run[0]), run[1:]], axis=1))
+            parts.append(np.stack([run[1:-1], run[2:]], axis=1))
+            continue
         i, j = np.triu_indices(n, 1)
         parts.append(np.stack([run[i], run[j]], axis=1))
     pairs = np.concatenate(parts) if parts else np.empty((0, 2), dtype=ids.dtype)
