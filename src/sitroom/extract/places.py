@@ -77,6 +77,7 @@ GENERIC_AFTER = set(_words("generic_after"))
 ADMIN_SUFFIX = set(_words("admin_suffix"))
 ADMIN_SUFFIX_LC = set(_words("admin_suffix_lc"))
 AREA_SUFFIX = {w.lower() for w in _words("area_suffix")}
+AREA_SUFFIX_TITLE = set(_words("area_suffix"))   # "County", "Parish", "Borough": US counties
 _COMMON = set(_words("common"))
 NOT_PLACE_LABELS = ("DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE")
 # head words of organisations named after a place ("Arakan Army", "Lagos Herald"): the shared table
@@ -109,6 +110,7 @@ class _Mention:
     named_after: tuple[Entry, ...] = ()  # "Mopti Central Market": the town a facility's name starts with
     support: dict | None = None        # (surface, gid) -> how much the document's other names back it
     sure: bool = False                 # the words around it make it a town ("Xville, Ohio", "an Xville man")
+    part: bool = False                 # after a compass word ("North Texas"): kept where the report's other places share its country
 
 
 def extract(ctx: DocContext) -> list[Place]:
@@ -437,7 +439,8 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
         for t in ent:
             ent_label[t.i] = ent
     persons = _person_names(ctx)
-    for run in _runs(ctx, g):
+    runs = _runs(ctx, g)
+    for run in runs:
         i = 0
         while i < len(run):
             if not _cap(run[i]) and not (i == 0 and _ARTICLE_TOKEN.match(run[i].text)):
@@ -470,8 +473,8 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                         or (_foreign_lookup(g, surface, ctx.language, respell=i == 0) if ctx.language != "en" else ()) \
                         or _article_variants(g, surface, add=j == i + 1 and run[i].i in ent_label
                                              and ent_label[run[i].i].label_ in ("GPE", "LOC"))
-                if ctx.language != "en" and run[j - 1].text == "-":
-                    continue   # "France-" of "France-Presse"
+                if run[j - 1].text == "-":
+                    continue   # "France-" of "France-Presse", "Canada-" of "Canada-US"
                 if not cands or surface in STATE_ABBR or (surface + "." in STATE_ABBR and text[end:end + 1] == "."):
                     continue   # "Ill.", "Kan.": a state's abbreviation, read as such below
                 if run[-1].text in NAMED_FACILITY and j <= len(run) - 1 and i == 0:
@@ -479,6 +482,8 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                 left = run[i - 1] if i > 0 and run[i - 1].lower_ not in ("'s", "’s") else None
                 right = run[j] if j < len(run) and run[j].lower_ not in ("'s", "’s") else None
                 suffix = right if right is not None and right.lower_ in ADMIN_SUFFIX else None
+                # "Illinois State Police", "Lagos State Governor": the place heads a longer name (its own name is the place)
+                heads = suffix is not None and suffix.lower_ == "state" and j + 1 < len(run) and _cap(run[j + 1])
                 after_tok = ctx.doc[run[j - 1].i + 1] if run[j - 1].i + 1 < len(ctx.doc) else None
                 if suffix is None and right is None and after_tok is not None and after_tok.text in ADMIN_SUFFIX_LC \
                         and after_tok.idx == end + 1:
@@ -499,10 +504,13 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                         break
                     # "Lagos State" names the area; so does "Kano state" (Kano alone is the city);
                     # in "the Borno state" the name is "Borno", a region whatever follows it
-                    if suffix is right or not regions or any(c.kind == "settlement" for c in cands):
+                    if not heads and (suffix is right or not regions or any(c.kind == "settlement" for c in cands)):
                         end = suffix.idx + len(suffix.text)
+                    if heads and not regions:
+                        cands = tuple(c for c in cands if norm(c.name) == norm(surface)) or cands
                     m = _Mention(start=start, end=end, surface=text[start:end], cands=regions or cands,
-                                 kind_hint="region", admin=not regions, labelled=True)
+                                 kind_hint="region" if regions or not heads else None, admin=not regions and not heads,
+                                 labelled=True)
                     out.append(m)
                     i, taken = j, True
                     break
@@ -512,6 +520,7 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                              labelled=any(ent_label.get(t.i) is not None and ent_label[t.i].label_ in ("GPE", "LOC", "FAC")
                                           for t in run[i:j]))
                 m.sure = not m.labelled and _looks_like_town(ctx, run[i], run[j - 1], cands)
+                m.part = left is not None and right is None and run[i].i - left.i == 1 and _direction_before(ctx, left)
                 _facility(ctx, m, run[j - 1])
                 out.append(m)
                 i, taken = j, True
@@ -531,9 +540,101 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     out = [m for m in out if not _kicker(text, m)]
     if ctx.language != "en":
         out += _foreign_mentions(ctx, g)
+    if ctx.language == "en":
+        out = _area_lists(ctx, g, out)
+        out += _repeated(ctx, g, out, runs)
     out = _drop_overlaps(out + _abbreviations(ctx, g, out) + _lowercase_datelines(ctx, g))
     _contained(ctx, g, out)
     return out
+
+
+def _repeated(ctx: DocContext, g: Gazetteer, ms: list[_Mention], runs: list[list[Token]]) -> list[_Mention]:
+    """A town or area the text names as a place once is that place where its name stands alone
+    again (one sense per report): "Xville's council", "Xville police" after "in Xville", though
+    NER reads the bare name as a person or a body. Not a name that opens a longer one, one
+    after a title, nor a speaker ("Xville said")."""
+    known = {m.surface: m for m in ms if m.cands and not m.unknown and not m.facility and m.kind_hint != "demonym"
+             and (m.labelled or m.sure or m.within is not None) and m.end - m.start > 3
+             and any(c.kind in ("settlement", "region") for c in m.cands)}
+    if not known:
+        return []
+    persons = _person_names(ctx)
+    taken = [(m.start, m.end) for m in ms]
+    out = []
+    ents = None
+    for run in runs:
+        start, end = run[0].idx, run[-1].idx + len(run[-1].text)
+        m = known.get(ctx.text[start:end])
+        if m is None or m.surface in persons or any(a < end and start < b for a, b in taken):
+            continue
+        prev = ctx.doc[run[0].i - 1] if run[0].i > 0 else None
+        nxt = ctx.doc[run[-1].i + 1] if run[-1].i + 1 < len(ctx.doc) else None
+        if prev is not None and prev.lower_.rstrip(".") in TITLES:
+            continue
+        if nxt is not None and (nxt.lemma_ in SPEECH_VERBS or nxt.lower_ in SPEECH_VERBS or nxt.text == "&"):
+            continue   # "Xville said", "Xville & Sons"
+        if prev is not None and prev.lower_ == "the" and not any(c.kind == "country" for c in m.cands):
+            continue   # "the White House", "the Centre": a building's or a body's name, not the place's
+        if run[0].ent_type_ and ents is None:
+            ents = {t.i: e for e in ctx.doc.ents for t in e}
+        ent = ents.get(run[0].i) if run[0].ent_type_ else None
+        if ent is not None and (ent.label_ in NOT_PLACE_LABELS or (ent.label_ == "PERSON" and len(ent) > len(run))):
+            continue
+        out.append(_Mention(start=start, end=end, surface=m.surface, cands=m.cands, kind_hint=m.kind_hint,
+                            within=m.within, admin=m.admin, labelled=m.labelled, sure=m.sure))
+    return out
+
+
+ADMIN_PLURAL = _words("admin_plural")
+_LIST_ITEM = r"[A-Z][\w'’.-]*(?:[ \t]+[A-Z][\w'’.-]*){0,2}"
+_AREA_LIST = re.compile(r"(?<![\w-])((?:" + _LIST_ITEM + r"[ \t]*,[ \t]*)*" + _LIST_ITEM + r"[ \t]*,?[ \t]+(?:and|or|&)[ \t]+"
+                        + _LIST_ITEM + r")[ \t]+(" + _alt(ADMIN_PLURAL) + r")\b")
+
+
+def _area_lists(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[_Mention]:
+    """"Becker, Clay and Polk counties", "Kano and Kaduna states": each name of a list closed by
+    a plural area word is such an area (a US county by the county table, else a region of the
+    gazetteer under that name); what the runs made of them (a person's name, a town) gives way."""
+    text = ctx.text
+    add: list[_Mention] = []
+    for mo in _AREA_LIST.finditer(text):
+        singular = ADMIN_PLURAL[mo.group(2).lower()]
+        first = len(add)
+        for im in re.finditer(_LIST_ITEM, mo.group(1)):
+            words = [(w.start(), w.end()) for w in re.finditer(r"\S+", im.group(0))]
+            for k in range(len(words)):   # "Small Hitchcock": the longest tail that names such an area
+                start, end = mo.start(1) + im.start() + words[k][0], mo.start(1) + im.start() + words[-1][1]
+                name = text[start:end]
+                if norm(name) in JOINERS or norm(name) in LEADING_STOP:
+                    continue
+                full = f"{name} {singular}"
+                towns = _county_towns(full, g.lookup(name)) if singular in AREA_SUFFIX_TITLE else None
+                if towns is not None:
+                    add.append(_Mention(start=start, end=end, surface=name, cands=towns, unknown=not towns,
+                                        kind_hint="region", admin=True, labelled=True))
+                    break
+                regions = tuple(c for c in g.lookup(full) + g.lookup(name) if c.kind == "region" and c.country) \
+                    or tuple(c for c in g.lookup(name) if c.kind == "settlement" and c.population >= 10_000
+                             and singular not in AREA_SUFFIX_TITLE)   # "Pune and Nashik districts": named after the towns
+                if regions:
+                    add.append(_Mention(start=start, end=end, surface=name, cands=tuple(dict.fromkeys(regions)),
+                                        kind_hint="region", labelled=True))
+                    break
+        # the counties of one list lie in one state: the one most of them share ("Cooke, Grayson and
+        # Love counties" is not three counties of three states)
+        states = Counter(st for m in add[first:] if m.admin
+                         for st in sorted(us_counties().get(norm(f"{m.surface} {singular}"), ())))
+        # the state the report names first where several share the most (else the first in order)
+        named = [c.admin1 for m in ms for c in m.cands[:1] if c.gid.startswith("state:US")]
+        best, n = max(states.items(), key=lambda kv: (kv[1], kv[0] in named, kv[0]), default=(None, 0))
+        if n >= 2:
+            for m in add[first:]:
+                if m.admin and best in us_counties().get(norm(f"{m.surface} {singular}"), ()):
+                    m.cands = tuple(c for c in m.cands if c.admin1 == best)
+                    m.unknown = not m.cands
+    if not add:
+        return ms
+    return [m for m in ms if not any(a.start < m.end and m.start < a.end for a in add)] + add
 
 
 # "mogadishu, Somalia (AP) —", "goma, Congo —": a dateline typed in lower case
@@ -745,6 +846,10 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
     if ctx.language != "en" and re.match(r"^-[A-ZА-ЯЁІЇЄҐ]", ctx.text[last.idx + len(last.text):last.idx + len(last.text) + 2]) \
             and not strong_cands(cands):
         return False   # "France-Presse": part of a hyphenated name
+    if left is not None and right is None and first.i - left.i == 1 and _direction_before(ctx, left) \
+            and norm(f"{left.text} {surface}") not in gazetteer() and first.lower_ not in DIRECTION_BEFORE \
+            and any(c.population >= (500_000 if c.kind == "region" else 100_000) for c in cands):
+        left = None   # "North Texas", "East Oxford": a part of the place, named by the place
     if left is not None and left.lower_ == "of" and right is None and left.i > 0 \
             and doc[left.i - 1].ent_type_ == "PERSON" and doc[left.i - 1].lower_ not in ORG_HEADS:
         left = None   # "Mark Jones of Xville": where a person lives, not a part of the person's name
@@ -842,9 +947,26 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
     return False
 
 
+DIRECTION_BEFORE = set(_words("direction_before"))
+
+
+def _direction_before(ctx: DocContext, left: Token) -> bool:
+    """``left`` (the word before a name) is a compass word opening the name's run: "North" of
+    "North Texas", "North East" of "North East Lincolnshire" (the gazetteer holds the whole
+    names it knows; these are the rest)."""
+    if ctx.language != "en" or left.lower_ not in DIRECTION_BEFORE and not (
+            left.i > 0 and f"{ctx.doc[left.i - 1].lower_} {left.lower_}" in DIRECTION_BEFORE):
+        return False
+    i = left.i - 1 if left.lower_ not in DIRECTION_BEFORE else left.i
+    prev = ctx.doc[i - 1] if i > 0 else None
+    return prev is None or (not _cap(prev) and prev.lower_ not in JOINERS) or left.is_sent_start
+
+
 RESIDENT_AFTER = set(_words("resident_after"))
 _AREA_AFTER = re.compile(r"^,\s*([A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})")
 _PARTY = re.compile(r"\b[DRI]-$")
+_STREET_ADDRESS = re.compile(r"(?:\b\d+[A-Za-z]?(?:[ \t]+[NSEW]\.?)?(?:[ \t]+[A-Z][\w'’-]*\.?){1,3}[ \t]+(?:"
+                             + _alt(_words("street_suffix")) + r")|\b(?:Highway|Route|Hwy\.?)[ \t]+\d+[A-Z]?)\.?[ \t]*,[ \t]*$")
 _RESIDENT_OF = re.compile(r"\b[A-Z][a-z][\w'’-]*(?:,\s*\d{1,3},)?\s+of\s+$")
 
 
@@ -874,6 +996,8 @@ def _looks_like_town(ctx: DocContext, first: Token, last: Token, cands: tuple[En
             and not (first is last and (first.is_stop or first.lower_ in _COMMON)) \
             and (first.i == 0 or re.search(r"(?:[.!?\"”]|\b\d{4})\s*$", text[max(0, first.idx - 8):first.idx])):
         return True   # "Title of the story. XVILLE — ...": a dateline after a headline or a byline's date
+    if _STREET_ADDRESS.search(text[max(0, first.idx - 80):first.idx]):
+        return True   # "of 12 Mill St., Xville", "Highway 29, Xville": the town of a street address
     if first.pos_ != "PROPN" or first.ent_type_ in NOT_PLACE_LABELS:
         return False
     if _PARTY.search(text[max(0, first.idx - 3):first.idx]) or re.match(r"^-(?:based|born|area)\b", after):
@@ -1125,6 +1249,11 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
                              country=area.country, lat=area.lat, lon=area.lon, kind=m.kind_hint or "other",
                              precision=precision, gazetteer_id=None, admin1=area.admin1, confidence=0.4))
             continue
+        others = {chosen[o.surface].country for o in ms
+                  if not o.part and o.surface != m.surface and o.surface in chosen and o.kind_hint != "demonym"} \
+            if m.part else set()
+        if m.part and e.kind != "country" and others and e.country not in others:
+            continue   # "West X" of a region no other place of the report shares a country with: a name of its own
         kind = e.kind if not m.facility else (m.kind_hint or "facility")
         precision = {"country": "country", "region": "region", "route": "near", "water": "region", "bloc": "region"}.get(e.kind, "point")
         if m.facility:
