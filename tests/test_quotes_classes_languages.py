@@ -91,9 +91,9 @@ def test_a_text_cut_inside_a_quotation_gives_no_quotation():
            "ces victimes ? » a-t-il demandé.", "Qui a compté ces victimes", "Paul Ngoy"),
     ("uk", "Як зазначив голова ОВА Павло Ткаченко, у Харкові зруйновано три школи.",
      "у Харкові зруйновано три школи", "Pavlo Tkachenko"),
-    ("ar", "أعلنت منظمة الصحة العالمية أن الميناء تعرض للقصف.\n\nونفت حماس الاتهامات واعتبرتها "
+    ("ar", "أعلنت منظمة الصحة العالمية أن الميناء تعرض للقصف.\n\nونفت حركة الشباب الاتهامات واعتبرتها "
            "كاذبة وأكدت في تصريح أن مقاتليها لم يقتربوا من الميناء.",
-     "مقاتليها لم يقتربوا من الميناء", "Hamas"),
+     "مقاتليها لم يقتربوا من الميناء", "al-Shabaab"),
 ])
 def test_reported_speech_and_its_speaker(lang, text, claim, speaker):
     got = said(text, lang)
