@@ -205,3 +205,23 @@ def test_a_siege_spans_the_days_its_reports_speak_of():
                **town)
     (inc,) = [i for i in merge(_refs(week, later, day)) if i.umbrella]
     assert inc.date_start == D0 and inc.date_end == D0 + timedelta(days=11)
+
+
+# ---------------------------------------------------------------- the incident's date
+
+def test_the_date_most_sources_give_not_the_one_a_single_report_repeats():
+    from sitroom.fuse.incidents import summarise
+
+    wrong, right = D0 - timedelta(days=1), D0
+    where = dict(place="Port Halden", lat=-6.2, lon=39.3, cc="TZ")
+    # one report repeats a wrong weekday in four sentences; three others give the right day once each
+    one = [MentionRef(mention=_m(day=wrong, **where), source_id=1, article="a1", origin_group="g1") for _ in range(4)]
+    others = [MentionRef(mention=_m(day=right, **where), source_id=k, article=f"a{k}", origin_group=f"g{k}")
+              for k in (2, 3, 4)]
+    inc = summarise(one + others)
+    assert (inc.date_start, inc.date_end) == (right, right)
+    # copies of one story count once: three republications of the wrong day against two reports
+    copies = [MentionRef(mention=_m(day=wrong, **where), source_id=k, article=f"c{k}", origin_group="wire")
+              for k in (5, 6, 7)]
+    inc = summarise(copies + others[:2])
+    assert inc.date_start == right

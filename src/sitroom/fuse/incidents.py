@@ -501,6 +501,8 @@ def _incident(group: list[MentionRef], aliases: coref.Aliases | None = None) -> 
     ends = [m.date_end for m in asserted if m.date_end]
     d0 = when.date_start or (min(starts) if starts else None)
     d1 = when.date_end or (max(ends) if ends else None)
+    if d0 is not None:
+        d0, d1 = _agreed_dates(group, when, (d0, d1))
     etype, sub = _type_of(asserted)
     actors, types = _actors(asserted, aliases)
     umb = [coref.family(m.trigger) or coref.other_kind(m.trigger) or "siege" for m in asserted if coref.umbrella(m)]
@@ -516,6 +518,28 @@ def _incident(group: list[MentionRef], aliases: coref.Aliases | None = None) -> 
     inc.label = label(inc, asserted)
     _tolls(inc, group)
     return inc
+
+
+def _agreed_dates(group: list[MentionRef], when: EventMention, first: tuple) -> tuple:
+    """The dates most independent sources give at the best precision any mention gives (one
+    vote a source, its own most repeated dates): one report that repeats a wrong weekday in
+    four sentences does not outvote three reports that give the right one. Ties keep
+    ``first``, the dates of the first most precise mention."""
+    rank = _PRECISION.get(when.date_precision, 3)
+    refs = [r for r in group if r.mention.stance != "denied"] or group
+    per_source: dict[str, Counter] = defaultdict(Counter)
+    for r in refs:
+        m = r.mention
+        if m.date_start is not None and _PRECISION.get(m.date_precision, 3) == rank:
+            per_source[r.origin_group or r.article][(m.date_start, m.date_end or m.date_start)] += 1
+    votes: Counter = Counter()
+    for c in per_source.values():
+        votes[c.most_common(1)[0][0]] += 1
+    if not votes:
+        return first
+    top = max(votes.values())
+    return first if votes.get((first[0], first[1] or first[0])) == top else \
+        min(d for d, n in votes.items() if n == top)
 
 
 def _actors(ms: list[EventMention], aliases: coref.Aliases) -> tuple[list[str], dict[str, str]]:
