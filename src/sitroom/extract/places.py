@@ -110,7 +110,7 @@ class _Mention:
     named_after: tuple[Entry, ...] = ()  # "Mopti Central Market": the town a facility's name starts with
     support: dict | None = None        # (surface, gid) -> how much the document's other names back it
     sure: bool = False                 # the words around it make it a town ("Xville, Ohio", "an Xville man")
-    part: bool = False                 # after a compass word ("North Texas"): kept where the report's other places share its country
+    part: bool = False                 # after a compass word ("South Leeds"): kept where the report's other places share its country
 
 
 def extract(ctx: DocContext) -> list[Place]:
@@ -255,7 +255,7 @@ def _given(g: Gazetteer, start: int, end: int, surface: str) -> _Mention:
 def _given_named_after(g: Gazetteer, ms: list[_Mention]) -> None:
     """A given name the gazetteer lacks that opens with a place ("X Republic", "X Regional
     Hospital"): there, when that place is an area or a town the document names on its own
-    (a person's name opens many names: "Carnegie Library", "Loyola University")."""
+    (a person's name opens many names: "Wilberforce Library", "Mandela College")."""
     named = {norm(m.surface) for m in ms if not m.unknown}
     for m in ms:
         words = m.surface.split()
@@ -482,7 +482,7 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                 left = run[i - 1] if i > 0 and run[i - 1].lower_ not in ("'s", "’s") else None
                 right = run[j] if j < len(run) and run[j].lower_ not in ("'s", "’s") else None
                 suffix = right if right is not None and right.lower_ in ADMIN_SUFFIX else None
-                # "Illinois State Police", "Lagos State Governor": the place heads a longer name (its own name is the place)
+                # "Ohio State Patrol", "Kano State Governor": the place heads a longer name (its own name is the place)
                 heads = suffix is not None and suffix.lower_ == "state" and j + 1 < len(run) and _cap(run[j + 1])
                 after_tok = ctx.doc[run[j - 1].i + 1] if run[j - 1].i + 1 < len(ctx.doc) else None
                 if suffix is None and right is None and after_tok is not None and after_tok.text in ADMIN_SUFFIX_LC \
@@ -602,7 +602,7 @@ def _area_lists(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[_Ment
         first = len(add)
         for im in re.finditer(_LIST_ITEM, mo.group(1)):
             words = [(w.start(), w.end()) for w in re.finditer(r"\S+", im.group(0))]
-            for k in range(len(words)):   # "Small Hitchcock": the longest tail that names such an area
+            for k in range(len(words)):   # "Upper Vellmoor": the longest tail that names such an area
                 start, end = mo.start(1) + im.start() + words[k][0], mo.start(1) + im.start() + words[-1][1]
                 name = text[start:end]
                 if norm(name) in JOINERS or norm(name) in LEADING_STOP:
@@ -849,7 +849,7 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
     if left is not None and right is None and first.i - left.i == 1 and _direction_before(ctx, left) \
             and norm(f"{left.text} {surface}") not in gazetteer() and first.lower_ not in DIRECTION_BEFORE \
             and any(c.population >= (500_000 if c.kind == "region" else 100_000) for c in cands):
-        left = None   # "North Texas", "East Oxford": a part of the place, named by the place
+        left = None   # "South Leeds", "East Bristol": a part of the place, named by the place
     if left is not None and left.lower_ == "of" and right is None and left.i > 0 \
             and doc[left.i - 1].ent_type_ == "PERSON" and doc[left.i - 1].lower_ not in ORG_HEADS:
         left = None   # "Mark Jones of Xville": where a person lives, not a part of the person's name
@@ -952,7 +952,7 @@ DIRECTION_BEFORE = set(_words("direction_before"))
 
 def _direction_before(ctx: DocContext, left: Token) -> bool:
     """``left`` (the word before a name) is a compass word opening the name's run: "North" of
-    "North Texas", "North East" of "North East Lincolnshire" (the gazetteer holds the whole
+    "South Leeds", "North East" of "North East Fife" (the gazetteer holds the whole
     names it knows; these are the rest)."""
     if ctx.language != "en" or left.lower_ not in DIRECTION_BEFORE and not (
             left.i > 0 and f"{ctx.doc[left.i - 1].lower_} {left.lower_}" in DIRECTION_BEFORE):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from sitroom.extract import dates
-from sitroom.extract.prefilter import compile_fast
+from sitroom.extract.fast_patterns import compile_fast
 
 TEXTS = [
     "Since early March 2021 the river town of Velmora has flooded twice; in the 1990s it never did.",

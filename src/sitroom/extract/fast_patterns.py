@@ -1,14 +1,10 @@
-"""A cheap test that a compiled regex cannot match a text, so that its scan is skipped.
+"""Regular expressions compiled to scan faster with the same matches (``compile_fast``).
 
-``cannot_match(pattern, text)`` is True only where no match of ``pattern`` is possible in
-``text``: every match of the pattern holds one of a set of literal strings (read from
-the pattern's own parse: a run of literal characters that every match must contain, or
-one of the alternatives of a group every match must pass), and ``text`` holds none of
-them. Skipping the scan then changes nothing (``finditer`` finds nothing either), and a
-substring test is far cheaper than a scan of a long pattern whose optional prefix is
-tried at every position of the text. Patterns with case-insensitive parts, conditional
-groups or anything else this reading does not follow get no set: they are always
-scanned.
+Python's ``re`` tries a pattern at every position of a text; patterns that open with
+optional words or long alternations (the date rules) pay a repeat's set-up or one test per
+alternative at every character. Rewriting those groups behind a one-character lookahead
+keeps every match and skips most positions. No library does this for ``re``'s own
+patterns, hence our own, on ``re``'s parser.
 """
 from __future__ import annotations
 
@@ -21,95 +17,6 @@ except ImportError:  # pragma: no cover - Python 3.10
     import sre_constants as _c  # type: ignore[no-redef]
     import sre_parse as _p  # type: ignore[no-redef]
 
-_cache: dict[re.Pattern, tuple[str, ...] | None] = {}
-_MAX_STRINGS = 400       # a longer set costs more to test than it saves
-
-
-def needs(pattern: re.Pattern) -> tuple[str, ...] | None:
-    """Literal strings one of which every match of ``pattern`` contains (None: no such
-    set is known, the pattern must be scanned). Computed once per pattern."""
-    try:
-        return _cache[pattern]
-    except KeyError:
-        pass
-    got: tuple[str, ...] | None = None
-    if isinstance(pattern.pattern, str) and not pattern.flags & re.IGNORECASE:
-        try:
-            found = _seq(_p.parse(pattern.pattern, pattern.flags))
-        except Exception:  # noqa: BLE001 - a construct this reading does not know: always scan
-            found = None
-        if found and "" not in found and len(found) <= _MAX_STRINGS:
-            got = tuple(sorted(found, key=lambda s: (-len(s), s)))
-    _cache[pattern] = got
-    return got
-
-
-def cannot_match(pattern: re.Pattern, text: str) -> bool:
-    """True only where ``pattern`` has no match in ``text`` (see the module's docstring)."""
-    need = needs(pattern)
-    if need is None:
-        return False
-    for s in need:
-        if s in text:
-            return False
-    return True
-
-
-def _better(a: frozenset[str] | None, b: frozenset[str] | None) -> frozenset[str] | None:
-    """The more selective of two sets (its shortest string longer, else fewer strings)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    ka, kb = (min(map(len, a)), -len(a)), (min(map(len, b)), -len(b))
-    return a if ka >= kb else b
-
-
-def _seq(items) -> frozenset[str] | None:
-    """A set for a sequence: the best of its mandatory runs of literals and mandatory
-    parts (every match of the sequence passes through each of them)."""
-    best: frozenset[str] | None = None
-    run: list[str] = []
-    for op, av in items:
-        if op is _c.LITERAL:
-            run.append(chr(av))
-            continue
-        if run:
-            best = _better(best, frozenset(["".join(run)]))
-            run = []
-        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
-            continue   # zero width: nothing to require (the runs either side stay apart)
-        best = _better(best, _node(op, av))
-    if run:
-        best = _better(best, frozenset(["".join(run)]))
-    return best
-
-
-def _node(op, av) -> frozenset[str] | None:
-    if op is _c.SUBPATTERN:
-        _group, add_flags, _del_flags, sub = av
-        if add_flags & re.IGNORECASE:
-            return None
-        return _seq(sub)
-    if op is getattr(_c, "ATOMIC_GROUP", None):
-        return _seq(av)
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", _c.MAX_REPEAT)):
-        lo, _hi, sub = av
-        return _seq(sub) if lo >= 1 else None
-    if op is _c.BRANCH:
-        out: set[str] = set()
-        for alt in av[1]:
-            got = _seq(alt)
-            if not got:
-                return None
-            out |= got
-            if len(out) > _MAX_STRINGS:
-                return None
-        return frozenset(out)
-    return None   # a class of characters, any character, a back reference, a condition: no literal
-
-
-# ---------------------------------------------------------------- faster compiled patterns
 
 def compile_fast(pattern: str, flags: int = 0) -> re.Pattern:
     """``re.compile(pattern, flags)`` with the same matches, faster to scan: an optional
