@@ -130,6 +130,7 @@ def resolve_spans(ctx: DocContext, spans: list[tuple[int, int]]) -> list[Place |
         m = _given(g, start, end, surface)
         ms.append(m)
     _contained(ctx, g, ms)
+    _street_lists(ctx, ms)
     _context_initials(g, ms)
     _given_named_after(g, ms)
     by_span = {(p.start, p.end): p for p in _resolve(ctx, g, ms, given=True)}
@@ -249,7 +250,9 @@ def _given(g: Gazetteer, start: int, end: int, surface: str) -> _Mention:
     if not cands and len(words) > 1 and words[-1].lower() in AREA_SUFFIX:   # a county the gazetteer lacks
         return _Mention(start=start, end=end, surface=surface, cands=(), unknown=True, kind_hint="region",
                         admin=True, labelled=True)
-    return _Mention(start=start, end=end, surface=surface, cands=cands, unknown=not cands, labelled=True)
+    hint = NAMED_FACILITY.get(words[-1]) if len(words) > 1 and cands else None   # "X Square", "X Park"
+    return _Mention(start=start, end=end, surface=surface, cands=cands, unknown=not cands, labelled=True,
+                    kind_hint=hint)
 
 
 def _given_named_after(g: Gazetteer, ms: list[_Mention]) -> None:
@@ -545,6 +548,8 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
         out += _repeated(ctx, g, out, runs)
     out = _drop_overlaps(out + _abbreviations(ctx, g, out) + _lowercase_datelines(ctx, g))
     _contained(ctx, g, out)
+    if ctx.language == "en":
+        _street_lists(ctx, out)
     return out
 
 
@@ -635,6 +640,19 @@ def _area_lists(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> list[_Ment
     if not add:
         return ms
     return [m for m in ms if not any(a.start < m.end and m.start < a.end for a in add)] + add
+
+
+_STREET_LIST = re.compile(r"(?<![\w-])((?:" + _LIST_ITEM + r"[ \t]*,[ \t]*)*" + _LIST_ITEM + r"[ \t]*,?[ \t]+(?:and|or|&)[ \t]+"
+                          + _LIST_ITEM + r")[ \t]+(?:" + _alt(_words("street_plural")) + r")\b")
+
+
+def _street_lists(ctx: DocContext, ms: list[_Mention]) -> None:
+    """"Bourbon and Dauphine streets": each name of a list closed by a plural street word is a
+    street, of the report's town unless a town of its name lies near the report's others."""
+    for mo in _STREET_LIST.finditer(ctx.text):
+        for m in ms:
+            if mo.start(1) <= m.start and m.end <= mo.end(1) and m.kind_hint != "demonym":
+                m.kind_hint = "route"   # (a town of that name near the report's own may be what it is named after)
 
 
 # "mogadishu, Somalia (AP) —", "goma, Congo —": a dateline typed in lower case
@@ -787,6 +805,13 @@ def _contained(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> None:
     area that can contain it is a place inside that area; the area is the state or country."""
     ms.sort(key=lambda m: m.start)
     for a, b in zip(ms, ms[1:]):
+        if a.kind_hint == "demonym" and a.cands and b.cands and b.kind_hint != "demonym" \
+                and _KIND_OF.fullmatch(ctx.text[a.end:b.start]):
+            # "the English city of X", "the Malian town of X": inside the people's country or region
+            inner = tuple(c for c in b.cands if c is not a.cands[0] and _inside(c, a.cands[0]))
+            if inner:
+                b.cands, b.within = inner, a.cands[0]
+            continue
         if not a.cands or not b.cands or not re.fullmatch(r"\s*,\s*", ctx.text[a.end:b.start]):
             continue
         if a.kind_hint == "demonym" or b.kind_hint == "demonym":
@@ -803,6 +828,9 @@ def _contained(ctx: DocContext, g: Gazetteer, ms: list[_Mention]) -> None:
         best = next(x for x in areas if any(_inside(c, x) for c in inner))
         a.cands, a.within = tuple(inner), best
         b.cands = (best,)
+
+
+_KIND_OF = re.compile(r"\s+(?:" + _alt(_words("settlement_cue") | _words("region_cue")) + r")\s+of\s+", re.I)
 
 
 def _listed(ctx: DocContext, b: _Mention, ms: list[_Mention]) -> bool:
@@ -1216,6 +1244,20 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
                 m.cands, m.unknown, m.fuzzy = hit, False, True
                 chosen[m.surface] = max(hit, key=lambda c: _score(c, m, countries, anchors, main_pt))
     areas = _main_areas(ctx, g, ms, chosen)
+    if any(k in areas for k in ("settlement", "region")):
+        # a square, park or street named like a town far from every town of the report's country:
+        # one of the report's own (a town's name is often a street's in another)
+        home = next(iter(areas.values())).country
+        towns = [(e.lat, e.lon) for e in [*chosen.values(), *areas.values()] if e.country == home
+                 and e.kind == "settlement"]   # (not a state's centre: a state is wide)
+        for m in ms:
+            e = chosen.get(m.surface)
+            if e is not None and e.kind == "settlement" and (m.kind_hint == "route" or given and m.kind_hint in (
+                    "other", "facility")) \
+                    and min((km((e.lat, e.lon), a) for a in towns if a != (e.lat, e.lon)), default=0) > NEAR_KM:
+                m.unknown = True
+                chosen.pop(m.surface, None)
+                areas = _main_areas(ctx, g, ms, chosen)
     out: list[Place] = []
     prev: _Mention | None = None
     for m in ms:
@@ -1278,6 +1320,7 @@ SUPPORT_KM = 60.0
 SUPPORT_WEIGHT = 2.0
 TOWN_POPULATION_WEIGHT = 1.3
 ALT_NAME_PENALTY = 3.0
+WORLD_CITY_PENALTY = 3.0
 STATE_OWN_NAME = 3.0
 STATE_NAMED = 10.0     # a state the document names elsewhere unambiguously (after a town, abbreviated)
 SUPPORT_CANDS = 40     # candidates of one name that count for its neighbours (the most populous)
@@ -1354,9 +1397,14 @@ def _score(c: Entry, m: _Mention, countries: Counter, anchors: dict[str, tuple[f
     n = countries.get(c.country, 0) - (1 if c.country and own == c.country else 0)
     if c.country and n > 0:   # the countries the rest of the document names
         s += 2 + min(n, 3)
+    d = 1e9
     if anchors and c.kind != "country":   # near the document's other places (not its own earlier choice)
         d = min((km((c.lat, c.lon), a) for k, a in anchors.items() if k != m.surface), default=1e9)
         s += 5 if d < 100 else 3 if d < NEAR_KM else 1 if d < 800 else 0
+    if c.kind == "settlement" and d >= NEAR_KM and m.within is None and any(
+            x.kind == "settlement" and norm(x.name) == surface and x.population >= max(1_000_000, 100 * c.population)
+            for x in m.cands):
+        s -= WORLD_CITY_PENALTY   # a village named after a world city, with nothing of the report near it
     if m.kind_hint == "settlement":
         s += 4 if c.kind == "settlement" else -2
     elif m.kind_hint == "region":
@@ -1474,11 +1522,17 @@ def _main_areas(ctx: DocContext, g: Gazetteer, ms: list[_Mention], chosen: dict[
     if not counts:
         return out
     top = counts.most_common(1)[0][0]
+    spots = {e.gid: e for e in es if e.kind != "country"}.values()
     for kind in ("region", "settlement", "country"):
         c = Counter(e.gid for e in es if e.kind == kind and e.country == top)
         if c:
-            gid = c.most_common(1)[0][0]
-            out[kind] = next(e for e in es if e.gid == gid)
+            # the most named; among as many names, the one most of the other places lie near
+            # (a report's town beside a famous namesake it compares itself to)
+            firsts = {gid: next(e for e in es if e.gid == gid) for gid in c}
+            near = {gid: sum(1 for o in spots if o.gid != gid and km((e.lat, e.lon), (o.lat, o.lon)) < NEAR_KM)
+                    for gid, e in firsts.items()} if kind != "country" else {}
+            gid = max(c, key=lambda k: (c[k], near.get(k, 0)))
+            out[kind] = firsts[gid]
     if "country" not in out:
         country = g.country(top)
         if country is not None:

@@ -1,0 +1,103 @@
+"""English place resolution by the report's own context: a people's adjective before a kind
+word ("the Scottish city of X") puts the town in that country or region; names of a list
+closed by a plural street word ("A and B streets") are streets of the report's town, not the
+far towns that share their names; a square or park named like a far-away town is the
+report's own; the report's main town, where names the gazetteer lacks are placed, is the one
+its other places lie near, not a famous town it only compares itself to. Sentences of our
+own, several countries."""
+from __future__ import annotations
+
+from test_places_local_en import by_surface
+from test_places_resolution_en import near, resolve
+
+
+# ------------------------------------------------------------------ "the <people's> town of X"
+
+
+def test_a_peoples_adjective_before_city_of_puts_the_town_in_that_region():
+    got = resolve("Floods cut off the Scottish city of Perth on Tuesday, police said.", ["Scottish", "Perth"])
+    assert got["Perth"].country == "GB" and near(got["Perth"], 56.4, -3.4)
+
+
+def test_a_peoples_adjective_before_town_of_beats_a_famous_namesake():
+    ps = by_surface("Officials in the Canadian city of London said the river rose overnight.")
+    assert ps["London"].country == "CA" and near(ps["London"], 42.98, -81.25)
+
+
+def test_a_peoples_adjective_picks_the_namesake_of_its_country():
+    ps = by_surface("Rescuers reached the American town of Paris after the tornado tore through.")
+    assert ps["Paris"].country == "US"
+
+
+def test_a_peoples_adjective_of_the_towns_own_country_keeps_it():
+    ps = by_surface("Shelling hit the Ukrainian town of Kherson overnight, the governor said.")
+    assert ps["Kherson"].country == "UA"
+
+
+# ------------------------------------------------------------------ lists of streets
+
+
+def test_names_of_a_street_list_are_streets_of_the_reports_town():
+    text = "Flood water closed Lyon and Verona streets in downtown Dayton, Ohio, on Monday."
+    got = resolve(text, ["Lyon", "Verona", "Dayton", "Ohio"])
+    for name in ("Lyon", "Verona"):
+        assert got[name].kind == "route" and near(got[name], 39.76, -84.19), name
+
+
+def test_a_street_list_found_unaided_gives_no_far_town():
+    ps = by_surface("Flood water closed Lyon and Verona streets in downtown Dayton, Ohio, on Monday.")
+    assert all(p.country == "US" for p in ps.values())
+    for p in ps.values():
+        assert near(p, 39.76, -84.19, 200), p.surface
+
+
+def test_a_street_list_keeps_a_namesake_town_near_the_report():
+    # "Lagos and Ikorodu roads" in a Lagos report: the towns they are named after are at hand
+    text = "Traffic stood still on Ikorodu and Ikeja roads in Lagos, Nigeria, on Friday."
+    got = resolve(text, ["Ikorodu", "Ikeja", "Lagos", "Nigeria"])
+    assert near(got["Ikorodu"], 6.6, 3.5) and near(got["Ikeja"], 6.6, 3.35)
+
+
+# ------------------------------------------------------------------ squares and parks
+
+
+def test_a_square_named_like_a_far_town_is_the_reports_own():
+    got = resolve("Protesters gathered in Franklin Square in Nashville, Tennessee, on Sunday.",
+                  ["Franklin Square", "Nashville", "Tennessee"])
+    assert near(got["Franklin Square"], 36.17, -86.78)
+
+
+# ------------------------------------------------------------------ the report's main town
+
+
+def test_the_main_town_is_the_one_the_reports_places_lie_near():
+    text = ("'It feels like Darwin,' a resident said of the new suburb between Parramatta and Penrith in "
+            "New South Wales. Buses run to Kellyville Junction.")
+    got = resolve(text, ["Darwin", "Parramatta", "Penrith", "New South Wales", "Kellyville Junction"])
+    assert near(got["Kellyville Junction"], -33.8, 150.9)
+    assert near(got["Darwin"], -12.46, 130.84)   # the far town compared to is still itself
+
+
+def test_the_main_town_near_other_places_in_a_kenyan_report():
+    text = ("Traders compared the market to Mombasa's. It stands between Nakuru and Naivasha, and "
+            "buses stop at Kivumbini Stage.")
+    got = resolve(text, ["Mombasa", "Nakuru", "Naivasha", "Kivumbini Stage"])
+    assert near(got["Kivumbini Stage"], -0.5, 36.2)
+
+
+# ------------------------------------------------------------------ world cities and their namesakes
+
+
+def test_a_world_city_beats_a_village_of_the_reports_country_far_from_its_places():
+    text = ("ATLANTA — Regulators in Georgia fined the hospital chain, which runs clinics in Savannah, Augusta "
+            "and Columbus, on Thursday. Its London-based insurer disputed the claims, and adjusters in Macon "
+            "reviewed the files.")
+    got = resolve(text, ["ATLANTA", "Georgia", "Savannah", "Augusta", "Columbus", "London", "Macon"])
+    assert got["London"].country == "GB"
+    assert got["Columbus"].country == "US" and near(got["Columbus"], 32.46, -84.99)   # the report's own
+
+
+def test_a_namesake_of_a_world_city_near_the_reports_places_stays_local():
+    got = resolve("Police in Corbin, Kentucky, said the suspect fled north to London on Tuesday.",
+                  ["Corbin", "Kentucky", "London"])
+    assert got["London"].country == "US" and near(got["London"], 37.13, -84.08)
