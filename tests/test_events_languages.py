@@ -202,3 +202,25 @@ def test_right_to_left_text_is_shown_with_dir_auto():
     assert seen >= 7
     sitrep = (root / "report" / "sitrep.py").read_text(encoding="utf-8")
     assert sitrep.count('dir=\\"auto\\"') + sitrep.count('dir="auto"') >= 2
+
+
+# A happening told without a place or a day of its own, after a sentence that gives them: a
+# mention in every language (it takes the report's place), as in English.
+UNANCHORED = [
+    ("fr", "Des hommes armés ont attaqué le village de Kiwanja, dans le Nord-Kivu, lundi. "
+           "Des dizaines de personnes ont été enlevées, selon des témoins.", "enlevées"),
+    ("de", "Bewaffnete haben am Montag im Osten Kongos Dörfer angegriffen. "
+           "Dutzende Menschen wurden entführt, berichteten Zeugen.", "entführt"),
+    ("es", "Hombres armados atacaron el lunes la aldea de Kiwanja, en el este del Congo. "
+           "Decenas de personas fueron secuestradas, según testigos.", "secuestradas"),
+    ("ru", "В понедельник боевики напали на деревню под Мосулом. "
+           "Десятки жителей были похищены, сообщили свидетели.", "похищены"),
+]
+
+
+@pytest.mark.parametrize("lang,text,trigger", UNANCHORED, ids=[c[0] for c in UNANCHORED])
+def test_a_happening_told_without_its_own_place_is_a_mention_in_every_language(lang, text, trigger):
+    facts = extract_document(text, PUB, language=lang)
+    (m,) = [e for e in facts.events if e.sub_event_type == "Abduction/forced disappearance"]
+    assert m.trigger == trigger and m.event_type == VAC
+    assert m.place   # the report's place, for fusion to join it to what happened there
