@@ -224,3 +224,22 @@ def test_a_happening_told_without_its_own_place_is_a_mention_in_every_language(l
     (m,) = [e for e in facts.events if e.sub_event_type == "Abduction/forced disappearance"]
     assert m.trigger == trigger and m.event_type == VAC
     assert m.place   # the report's place, for fusion to join it to what happened there
+
+
+# A sentence that opens on an earlier happening ("after the strike on X") and tells of a new
+# one elsewhere: the new one is where its own clause says.
+EARLIER = [
+    ("en", "Hours after the strike on the Al-Nour hospital in Gao, hundreds of people protested in Bamako.",
+     "Bamako"),
+    ("fr", "Après la frappe sur l'hôpital Al-Nour de Gao, des centaines de personnes ont manifesté à Bamako.",
+     "Bamako"),
+    ("de", "Nach dem Luftangriff auf den Markt in Gao protestierten Hunderte Menschen in Bamako.", "Bamako"),
+    ("ru", "После удара по рынку в Мосуле сотни людей вышли на акцию протеста в Багдаде.", "Baghdad"),
+]
+
+
+@pytest.mark.parametrize("lang,text,place", EARLIER, ids=[c[0] for c in EARLIER])
+def test_a_place_of_an_earlier_happening_is_not_where_the_new_one_is(lang, text, place):
+    facts = extract_document(text, PUB, language=lang)
+    (m,) = [e for e in facts.events if e.event_type == PROTEST]
+    assert m.place == place

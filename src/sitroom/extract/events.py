@@ -1154,9 +1154,28 @@ def _where(ctx: DocContext, sent: Span, tok: Token, main: Place | None,
             if main is not None and main.kind != "country" and here and all(p.country == main.country for p in here):
                 here = []  # "in eastern Congo": the report's own area, inside that country
     if here:
-        best = min(here, key=lambda p: (_modifier(ctx, p), _SPECIFIC.get(p.kind, 3), abs(p.start - tok.idx)))
+        earlier = _earlier_happening(ctx, sent, tok)
+        best = min(here, key=lambda p: (any(a <= p.start < b for a, b in earlier), _modifier(ctx, p),
+                                        _SPECIFIC.get(p.kind, 3), abs(p.start - tok.idx)))
         return best, _precision(best), own
     return main, ("region" if main and main.kind != "country" else "country"), False
+
+
+def _earlier_happening(ctx: DocContext, sent: Span, tok: Token) -> list[tuple[int, int]]:
+    """Spans before the trigger that tell of something earlier ("After the strike on the market
+    in Gao, hundreds protested in Bamako"; "Nach dem Angriff auf X protestierten ..."): from a
+    time word (time_head cues) to the next comma or the trigger. A place in one is where that
+    happened, not where this did."""
+    pat = _cue_re(ctx.language, "time_head")
+    if pat is None:
+        return []
+    text = ctx.text[sent.start_char:tok.idx]
+    out = []
+    for m in pat.finditer(text):
+        comma = text.find(",", m.end())
+        end = comma if comma >= 0 else len(text)
+        out.append((sent.start_char + m.start(), sent.start_char + end))
+    return out
 
 
 def _modifier(ctx: DocContext, p: Place) -> bool:
