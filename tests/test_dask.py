@@ -196,3 +196,15 @@ def test_an_existing_scheduler_extracts_what_one_process_does(tmp_path):
         assert run.returncode == 0, run.stderr[-2000:]
         assert "6 extracted" in run.stdout and "1 Dask worker" in run.stdout
     assert facts_by_content(db) == facts_by_content(ref_db)
+
+
+def test_short_reports_travel_together_and_a_long_one_alone():
+    def job(sid: int, size: int) -> pipeline._Job:
+        return pipeline._Job(sid=sid, origin=f"r{sid}", lang="en", text="x" * size, published=None, title=None)
+
+    jobs = [job(1, 300), job(2, 300), job(3, 300), job(4, 300), job(5, 300), job(6, 9000), job(7, 2000),
+            job(8, 2500)]
+    tasks = pipeline._tasks(jobs)
+    assert [[j.sid for j in t] for t in tasks] == [[1, 2, 3, 4], [5], [6], [7], [8]]
+    assert all(len(t) <= pipeline.TASK_TEXTS for t in tasks)
+    assert all(len(t) == 1 or sum(len(j.text) for j in t) <= pipeline.TASK_CHARS for t in tasks)

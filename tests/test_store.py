@@ -103,3 +103,26 @@ def test_concurrent_writers_archive_each_content_once_with_every_origin(tmp_path
     assert len(store.sources()) == len(texts)
     for sid in store.source_ids():
         assert sorted(o["origin"].split("/")[0] for o in store.origins(sid)) == ["run-a", "run-b"]
+
+
+def test_claims_find_pending_sources_by_index_in_an_upgraded_store(tmp_path):
+    from sqlalchemy import text
+
+    from sitroom.store.db import new_claim
+
+    store = Store(str(tmp_path / "s.db"))
+    ids = [store.add_source(make_source(f"Report {i}: shelling hit the depot.", ext=f"r{i}"))[0] for i in range(6)]
+    with store.engine.begin() as conn:   # the store as it was before the index (schema v11)
+        conn.execute(text("DROP INDEX ix_sources_status"))
+        conn.execute(text("DELETE FROM schema_version WHERE version >= :v"),
+                     {"v": migrations.STEPS.index(migrations._v12_status_index) + 1})
+        conn.execute(text("UPDATE sources SET status = 'done' WHERE id <= :i"), {"i": ids[3]})
+    store.engine.dispose()
+    again = Store(str(tmp_path / "s.db"))
+    query = ("EXPLAIN QUERY PLAN SELECT id FROM sources WHERE status = 'pending' AND "
+             "(claimed_until IS NULL OR claimed_until < '2030-01-01') ORDER BY id LIMIT 1")
+    with again.engine.connect() as conn:
+        plan = " ".join(str(r[-1]) for r in conn.exec_driver_sql(query).all())
+    assert "ix_sources_status" in plan
+    claim = new_claim()
+    assert again.claim_pending(claim, limit=5) == ids[4:]

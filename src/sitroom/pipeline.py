@@ -330,6 +330,31 @@ def extract_job(text: str, published, title: str | None, lang: str, time_budget:
         return ("failed", "error", f"{exc.__class__.__name__}: {str(exc)[:500]}")
 
 
+def extract_jobs(jobs: list[tuple], time_budget: float | None) -> list[tuple]:
+    """``extract_job`` over several texts ((text, published, title, lang) each) in one Dask
+    task: short reports travel together, so the scheduler's and the writer's cost per task
+    is shared among them (each text keeps its own time budget)."""
+    return [extract_job(*job, time_budget) for job in jobs]
+
+
+# a Dask task carries texts up to about this many characters together (a long report goes alone)
+TASK_CHARS = 4000
+TASK_TEXTS = 4
+
+
+def _tasks(jobs: list[_Job]) -> list[list[_Job]]:
+    """Pack jobs, in order, into tasks of at most TASK_TEXTS texts and about TASK_CHARS characters."""
+    out: list[list[_Job]] = []
+    size = 0
+    for job in jobs:
+        if not out or len(out[-1]) >= TASK_TEXTS or size + len(job.text) > TASK_CHARS:
+            out.append([])
+            size = 0
+        out[-1].append(job)
+        size += len(job.text)
+    return out
+
+
 def _store_outcome(store: Store, result: AnalyzeResult, job: _Job, outcome: tuple, claim: str) -> None:
     """Write what extracting one claimed source gave (facts, or why it failed)."""
     from sitroom.extract.nlp import ModelMissing
@@ -393,10 +418,11 @@ def _extract_on_dask(store: Store, result: AnalyzeResult, on_source: Callable[[i
                      claim: str, lease: float, time_budget: float | None, collection: str | None,
                      workers: int | None, scheduler: str | None, in_flight: int | None, writer: _Clock) -> None:
     """Extraction on Dask workers, streaming: sources are claimed only as slots open (at
-    most ``in_flight`` texts out at once: 2 per worker thread by default), results are
-    written as they come back (``as_completed``) by this process alone, so memory stays
-    bounded and a kill loses only what was in flight (claims of a dead process are
-    released by the next run: ``reap_claims``)."""
+    most ``in_flight`` texts out at once: 2 tasks of up to TASK_TEXTS short texts per worker
+    thread by default), results are written as they come back (``as_completed``) by this
+    process alone, so memory stays bounded and a kill loses only what was in flight (claims
+    of a dead process are released by the next run: ``reap_claims``). Slots are refilled
+    once a worker's worth of them is free, so sources are claimed several at a time."""
     from distributed import as_completed
 
     from sitroom.store.db import ClaimLost
@@ -404,20 +430,23 @@ def _extract_on_dask(store: Store, result: AnalyzeResult, on_source: Callable[[i
     if not store.pending_ids(collection):
         return   # nothing to extract: no cluster started
     client = _dask_client(workers, scheduler)
-    out: dict = {}   # future -> job
+    out: dict = {}   # future -> its jobs
     try:
         threads = sum(client.nthreads().values()) or (workers or 1)
         result.workers = threads
-        limit = max(1, in_flight or 2 * threads)
+        limit = max(1, in_flight or 2 * TASK_TEXTS * threads)
         queue = as_completed()
         exhausted = False
 
+        def flying() -> int:
+            return sum(len(jobs) for jobs in out.values())
+
         def fill() -> None:
             nonlocal exhausted
-            while not exhausted and len(out) < limit:
+            # (sources skipped for their language take no slot: claim again until the slots are full)
+            while not exhausted and (room := limit - flying()) >= min(limit, TASK_TEXTS):
                 with writer:
-                    got = store.claim_pending(claim, lease_seconds=lease, collection=collection,
-                                              limit=limit - len(out))
+                    got = store.claim_pending(claim, lease_seconds=lease, collection=collection, limit=room)
                     if not got:
                         exhausted = True
                         return
@@ -429,31 +458,35 @@ def _extract_on_dask(store: Store, result: AnalyzeResult, on_source: Callable[[i
                                 on_source(sid)
                         else:
                             jobs.append(job)
-                for job in jobs:
-                    fut = client.submit(extract_job, job.text, job.published, job.title, job.lang, time_budget,
-                                        pure=False, key=f"sitroom-extract-{job.sid}-{claim.rsplit('/', 1)[-1]}")
-                    out[fut] = job
+                for task in _tasks(jobs):
+                    fut = client.submit(extract_jobs, [(j.text, j.published, j.title, j.lang) for j in task],
+                                        time_budget, pure=False,
+                                        key=f"sitroom-extract-{task[0].sid}-{claim.rsplit('/', 1)[-1]}")
+                    out[fut] = task
                     queue.add(fut)
 
         fill()
         while out:
             fut = next(queue)
-            job = out.pop(fut)
+            jobs = out[fut]   # left in ``out`` until stored: a stop on the way gives back those not stored
             try:
-                outcome = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a worker lost with the task: this source only
-                outcome = ("failed", "error", f"the worker failed ({exc.__class__.__name__}: {str(exc)[:300]})")
+                outcomes = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a worker lost with the task: these sources only
+                outcomes = [("failed", "error", f"the worker failed ({exc.__class__.__name__}: {str(exc)[:300]})")] \
+                    * len(jobs)
             fut.release()
-            try:
-                with writer:
-                    _store_outcome(store, result, job, outcome, claim)
-            except ClaimLost:
-                pass  # its lease ran out and another run took it: that run stores it
-            if on_source:
-                on_source(job.sid)
+            for job, outcome in zip(jobs, outcomes):
+                try:
+                    with writer:
+                        _store_outcome(store, result, job, outcome, claim)
+                except ClaimLost:
+                    pass  # its lease ran out and another run took it: that run stores it
+                if on_source:
+                    on_source(job.sid)
+            del out[fut]
             fill()
     except BaseException:
-        for job in out.values():   # ModelMissing, Ctrl-C: in-flight sources go back at once
+        for job in (j for jobs in out.values() for j in jobs):   # ModelMissing, Ctrl-C: in-flight sources go back at once
             try:
                 store.release_claim(job.sid, claim)
             except Exception:  # noqa: BLE001 - the lease runs out in any case

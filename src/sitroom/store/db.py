@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from sqlalchemy import Engine, String, Text, create_engine, event, exists, func, insert, select, update
+from sqlalchemy import Engine, String, Text, bindparam, create_engine, event, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from sitroom.models import DocumentFacts, ExtractorFailure, Metadata, Source
@@ -111,6 +111,23 @@ def _decode_offsets(data: str) -> list[int]:
     for _, raw, n in json.loads(data):
         out.extend(range(raw, raw + n))
     return out
+
+
+class _SaveStatements:
+    """save_facts' statements, built once: building them for each source cost the writer
+    more than running them, and the writer is the one process every worker waits on."""
+
+    def __init__(self) -> None:
+        sid = bindparam("sid")
+        self.release = update(sources).where(sources.c.id == sid, sources.c.claimed_by == bindparam("claim")) \
+            .values(claimed_by=None, claimed_until=None)
+        self.held = select(*(exists().where(t.c.source_id == sid) for t, _ in FACT_TABLES.values()),
+                           exists().where(extraction_failures.c.source_id == sid))
+        self.done = update(sources).where(sources.c.id == sid).values(
+            status="done", language=bindparam("language"), note=None, analyzed_at=bindparam("at"))
+
+
+_SAVE = _SaveStatements()
 
 
 class Store:
@@ -683,18 +700,14 @@ class Store:
         raised. Each fact's position is unique per source, so two writers storing one
         source at once cannot double its facts: the second one fails."""
         with self.engine.begin() as conn:
-            if claim is not None and not conn.execute(
-                    update(sources).where(sources.c.id == source_id, sources.c.claimed_by == claim)
-                    .values(claimed_by=None, claimed_until=None)).rowcount:
+            if claim is not None and not conn.execute(_SAVE.release, {"sid": source_id, "claim": claim}).rowcount:
                 raise ClaimLost(f"source {source_id} is no longer claimed by this run")
             if facts.method and facts.method not in self._methods_seen:
                 if self._record_method(conn, facts.method):
                     self._methods_seen.add(facts.method)   # stored before this transaction: never asked again
             # what this source already has (one query; a source extracted for the first time
             # has nothing, and then no table is touched to delete it)
-            held = dict(zip([*FACT_TABLES, "failures"], conn.execute(select(
-                *(exists().where(t.c.source_id == source_id) for t, _ in FACT_TABLES.values()),
-                exists().where(extraction_failures.c.source_id == source_id))).one()))
+            held = dict(zip([*FACT_TABLES, "failures"], conn.execute(_SAVE.held, {"sid": source_id}).one()))
             for name, (table, rec) in FACT_TABLES.items():
                 if held[name]:
                     conn.execute(table.delete().where(table.c.source_id == source_id))
@@ -720,8 +733,7 @@ class Store:
                 if facts.events:
                     conn.exec_driver_sql("INSERT INTO events_fts (sentence, source_id, start) VALUES (?, ?, ?)",
                                          [(e.sentence, source_id, e.start) for e in facts.events])
-            conn.execute(update(sources).where(sources.c.id == source_id)
-                         .values(status="done", language=facts.language, note=None, analyzed_at=_now()))
+            conn.execute(_SAVE.done, {"sid": source_id, "language": facts.language, "at": _now()})
 
     @staticmethod
     def _record_method(conn, stamp: str) -> bool:

@@ -169,9 +169,20 @@ def _v11_signatures(conn: Connection) -> None:
             ix.create(conn, checkfirst=True)
 
 
+def _v12_status_index(conn: Connection) -> None:
+    """An index on a source's status and id: claims find the next pending source without
+    reading past every source extracted before it."""
+    from sitroom.store.schema import sources
+
+    for ix in sources.indexes:
+        if ix.name == "ix_sources_status":
+            ix.create(conn, checkfirst=True)
+
+
 STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search, _v4_method, _v5_timex,
                                              _v6_hashed_sessions, _v7_custody, _v8_incidents, _v9_claims_and_feeds,
-                                             _v10_fingerprint_indexes, _v11_signatures]
+                                             _v10_fingerprint_indexes, _v11_signatures,
+                                             _v12_status_index]
 
 
 def current_version(conn: Connection) -> int:
