@@ -179,3 +179,45 @@ def test_a_quotation_then_a_new_sentence_takes_no_speaker_from_it():
     got = said(text, "de")
     assert got.get("völlige Missachtung für das Leben der Flüchtlinge", ("",))[0] != "Jonas Keller"
     assert got["Die Armee prüfe die Vorwürfe"] == ("Jonas Keller", "indirect")
+
+
+# ------------------------------------------------------------------ infinitives past a phrase
+
+
+def test_a_perfect_infinitive_after_a_phrase_between_it_and_the_verb():
+    got = said("Le chef de milice s'est vanté sur les réseaux sociaux d'avoir pris la ville à lui seul.", "fr")
+    (claim,) = [k for k in got if k.startswith("avoir pris la ville")]
+    assert "milice" in got[claim][0] and got[claim][1] == "indirect"
+
+
+def test_an_infinitive_after_another_verb_is_not_what_was_said():
+    got = said("Le ministre a promis aux familles de reconstruire les écoles de Bunia.", "fr")
+    assert not any(k.startswith("avoir") for k in got)
+
+
+# ------------------------------------------------------------------ "they": the people just named
+
+
+@pytest.mark.parametrize("lang,text,claim,part", [
+    ("fr", "Selon l'ONU, 40 000 personnes ont quitté Goma. Les hommes épuisés arrivés à Sake ont rapporté "
+           "des récits terribles. Ils ont raconté avoir survécu à des tirs.", "avoir survécu", "hommes"),
+    ("ru", "По данным ООН, 40 тысяч человек покинули Гому. Измученные беженцы прибыли в Саке вечером. "
+           "Они рассказали, что шли три дня.", "шли три дня", "Refugees"),
+    ("en", "According to the UN, 40,000 people left Goma. Exhausted women who reached Sake described terrible "
+           "journeys. They said they had walked for three days.", "they had walked", "women"),
+])
+def test_a_plural_pronoun_speaks_for_the_people_named_just_before(lang, text, claim, part):
+    got = said(text, lang)
+    (key,) = [k for k in got if k.startswith(claim)]
+    assert part in got[key][0] and "UN" not in got[key][0] and "Nations" not in got[key][0]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "UN agencies sent food to Goma on Monday. The strikes destroyed dozens of homes. "
+           "They said the army had fired first."),
+    ("fr", "Les agences de l'ONU ont envoyé des vivres à Goma lundi. Les frappes ont détruit des maisons. "
+           "Elles ont affirmé que l'armée avait tiré la première."),
+])
+def test_things_named_just_before_do_not_speak(lang, text):
+    for speaker, _ in said(text, lang).values():
+        assert "strike" not in (speaker or "").lower() and "frappe" not in (speaker or "").lower()

@@ -602,6 +602,12 @@ def _noun_phrase_speaker(state: _Speakers, tok: Token) -> tuple[str | None, str 
             return _noun_phrase_speaker(state, tok.head.head)
         return None, None
     if low in L("group_pron"):
+        subj = _plural_subject_before(state.ctx, tok) if low == "they" else None
+        if subj is not None:
+            # "Exhausted women who reached X described ... They said ...": the people just named
+            got = _noun_phrase_speaker(state, subj)
+            if got[0]:
+                return got
         got = state.organisation(at)
         if got is None and low == "they":
             s = state.last_speaker(at)
@@ -1753,6 +1759,14 @@ def _m_resolve_phrase(ctx: DocContext, state: _MState, toks: list[Token], lex: d
             s = state.last(at, person=True)
             return (2, s.name, s.role, True) if s else None
         if low in lex["group_pron"]:
+            # "Les déplacés arrivés à X ont rapporté ... Ils ont raconté ...": the plural subject
+            # of the sentence before, where it names people; else the last body that spoke
+            subj = _subject_words(_plural_subject_before(ctx, t))
+            if subj is not None and t.morph.get("Number") != ["Sing"]:
+                got = _m_resolve_phrase(ctx, state, subj, lex, at)
+                if got is not None:
+                    return got
+                return 1, _m_phrase_text(subj, lex), None, True   # people the words describe
             s = state.last(at, person=False) or state.last(at)
             return (2, s.name, s.role, s.person) if s else None
     # a role and a name the entity finder missed ("речниця облради Ірина Гуцал"): the name
@@ -2426,11 +2440,8 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
             if got:
                 add(_m_clause(ctx, sent, comp.idx + len(comp), sent.end_char, got[0], got[1]), got[2])
             continue
-        inf = doc[v.i + 1] if v.i + 1 < sent.end else None
-        if inf is not None and inf.lower_ in ("de", "d'", "d’") and v.i + 2 < sent.end:
-            inf = doc[v.i + 2]
-        if inf is not None and lex["infinitive"] and inf.lower_.replace("’", "'") in lex["infinitive"] and \
-                (not inf.has_morph() or "Fin" not in inf.morph.get("VerbForm")):
+        inf = _perfect_infinitive(doc, sent, v, lex) if lex["infinitive"] else None
+        if inf is not None:
             # "ont raconté avoir fui ...", "nie avoir tiré": the perfect infinitive and what follows
             got = _m_speaker(ctx, state, sent, v, lex, after_first=False)
             if got:
@@ -2577,3 +2588,62 @@ def _appos_person(ctx: DocContext, state: _MState, a: int, sent: Span, lex: dict
             return e
         return None
     return None
+
+
+def _perfect_infinitive(doc, sent: Span, v: Token, lex: dict) -> Token | None:
+    """The infinitive opening what was said after a verb of saying ("ont raconté avoir fui",
+    "nie avoir tiré", "s'est vanté d'avoir pris"), also past a short phrase between them
+    ("s'est vanté sur les réseaux sociaux d'avoir pris"): no punctuation and no other verb
+    on the way."""
+    for j in range(v.i + 1, min(sent.end, v.i + 9)):
+        t = doc[j]
+        if t.lower_.replace("’", "'") in lex["infinitive"] and (not t.has_morph() or "Fin" not in t.morph.get("VerbForm")):
+            if j == v.i + 1 or doc[j - 1].lower_ in ("de", "d'", "d’"):
+                return t
+            return None
+        if t.is_punct or t.pos_ in ("VERB", "AUX"):
+            return None
+    return None
+
+
+def _plural_subject_before(ctx: DocContext, pron: Token) -> Token | None:
+    """The plural subject of the sentence before ``pron``'s, in the same paragraph, where it
+    is a noun for people (None where the parse has no morphology, or the subject is a name,
+    a pronoun, singular or a thing)."""
+    doc = pron.doc
+    sent = pron.sent
+    if sent.start == 0 or not _has_deps(doc):
+        return None
+    prev = doc[sent.start - 1].sent
+    if "\n\n" in ctx.text[prev.end_char:sent.start_char] or "\n\n" in prev.text.strip():
+        return None
+    subj = next((t for t in prev if t.dep_ in ("nsubj", "nsubj:pass", "nsubjpass") and t.head == prev.root), None)
+    if subj is None or subj.pos_ != "NOUN" or (subj.morph.get("Number") != ["Plur"] and subj.tag_ != "NNS"):
+        return None
+    lang = ctx.language
+    if not {subj.lemma_.lower(), subj.lower_} & _people_nouns(lang):
+        return None   # things do not speak: "The strikes destroyed homes. They said ..." is not the strikes
+    return subj
+
+
+def _subject_words(subj: Token | None) -> list[Token] | None:
+    """A subject noun and what describes it, up to a comma or the verb ("Les hommes épuisés
+    arrivés à X")."""
+    if subj is None:
+        return None
+    words = []
+    for t in subj.doc[subj.left_edge.i:subj.right_edge.i + 1]:
+        if t.is_punct or t.i > subj.i and t.pos_ == "AUX":
+            break
+        words.append(t)
+    return words if 0 < len(words) <= 8 else None
+
+
+@functools.lru_cache(maxsize=None)
+def _people_nouns(lang: str) -> frozenset[str]:
+    """Nouns for people: those figures count, speakers that are people, groups of people
+    given a speaker's name, and civilians as actors (lemmas, lower case)."""
+    return frozenset(t.lower() for t in (
+        set(lexicon.terms("figure_people", lang)) | set(lexicon.terms("quote_speaker_names", lang)) |
+        {r.term for r in lexicon.rows("quote_speakers", lang) if r.speaker == "person"} |
+        {r.term for r in lexicon.rows("event_actors", lang) if r.kind == "civilian"}))
