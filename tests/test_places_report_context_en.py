@@ -101,3 +101,22 @@ def test_a_namesake_of_a_world_city_near_the_reports_places_stays_local():
     got = resolve("Police in Corbin, Kentucky, said the suspect fled north to London on Tuesday.",
                   ["Corbin", "Kentucky", "London"])
     assert got["London"].country == "US" and near(got["London"], 37.13, -84.08)
+
+
+# ------------------------------------------------------------------ page labels and facilities
+
+
+def test_a_section_label_run_into_the_headline_is_no_place():
+    text = ("date 2024-05-02 AFRICA Five killed in drone strike on Gao market\n"
+            "Five civilians were killed on Tuesday when a drone hit the market in Gao, officials said.")
+    assert "AFRICA" not in by_surface(text)
+
+
+def test_a_continent_opening_a_sentence_stays_a_place():
+    assert "Africa" in by_surface("Africa has the youngest population in the world, the report said.")
+
+
+def test_a_facility_is_at_the_town_of_its_name_not_at_a_town_with_that_alternate_name():
+    ps = by_surface("A drone hit the Gao market on Tuesday, killing four traders.")
+    (p,) = [p for s, p in ps.items() if s.startswith("Gao")]
+    assert p.country == "ML"

@@ -676,8 +676,17 @@ def _kicker(text: str, m: _Mention) -> bool:
     a = text.rfind("\n", 0, m.start) + 1
     b = text.find("\n", m.end)
     line = _DATE_LABEL.sub("", text[a:b if b >= 0 else len(text)]).strip()
-    return line == m.surface and m.surface.isupper() and len(m.surface) > 3 \
-        and any(c.gid.startswith("continent:") for c in m.cands)
+    if not (m.surface.isupper() and len(m.surface) > 3 and any(
+            c.gid.startswith("continent:") or c.gid.startswith("area:") and c.kind == "region" for c in m.cands)):
+        return False
+    if line == m.surface:
+        return True
+    # a page's label run into its headline by the cleaner ("date 2024-05-02 AFRICA Five killed in ..."):
+    # first on its line, and no dateline after it
+    before = _DATE_LABEL.sub("", text[a:m.start]).strip()
+    after = text[m.end:m.end + 60]
+    return not before and bool(re.match(r"\s+[A-Z0-9]", after)) and not _DATELINE_AFTER.match(after) \
+        and not _CAPS_DATELINE_AFTER.match(after)
 
 
 @functools.lru_cache(maxsize=None)
@@ -1367,6 +1376,8 @@ def _score(c: Entry, m: _Mention, countries: Counter, anchors: dict[str, tuple[f
     backed = m.support.get((m.surface, c.gid), 0.0) if m.support else 0.0
     s += SUPPORT_WEIGHT * min(backed, 2.0)
     surface = norm(m.surface)
+    if m.facility:   # "Gao market": the town's name is what its candidates are named
+        surface = norm(re.sub(r"(?i)(?:^|\s)" + re.escape(m.facility) + r"s?(?=\s|$)", " ", m.surface)) or surface
 
     def capital_spelling(country: Entry) -> bool:
         """The name is its capital's own and only a spelling of the country's ("Tunis")."""
@@ -1384,9 +1395,9 @@ def _score(c: Entry, m: _Mention, countries: Counter, anchors: dict[str, tuple[f
             # ("Mexico" for its capital) is the city only when the text says so
     if c.capital:
         s += 2  # a capital is what a bare name of it means, most of the time
-    if norm(c.name) == norm(m.surface):
+    if norm(c.name) == surface:
         s += 1.5  # the place's own name rather than one of its alternate names
-    elif c.kind == "settlement" and c.population < 100_000 and any(norm(x.name) == norm(m.surface) and x.population >= 100_000
+    elif c.kind == "settlement" and c.population < 100_000 and any(norm(x.name) == surface and x.population >= 100_000
                                         for x in m.cands if x is not c):
         s -= ALT_NAME_PENALTY   # a town's alternate name where a large place bears it as its own
         # ("Washington" for a village once called so, when the capital is called that)
