@@ -120,3 +120,19 @@ def test_a_facility_is_at_the_town_of_its_name_not_at_a_town_with_that_alternate
     ps = by_surface("A drone hit the Gao market on Tuesday, killing four traders.")
     (p,) = [p for s, p in ps.items() if s.startswith("Gao")]
     assert p.country == "ML"
+
+
+# ------------------------------------------------------------------ names the gazetteer lacks
+
+
+def test_a_name_the_gazetteer_lacks_is_at_the_town_its_sentence_places_in_a_state():
+    got = resolve("The storm hit Naples, Florida on Sunday and flooded the gym at Seagate Ridge High School.",
+                  ["Naples", "Florida", "Seagate Ridge High School"])
+    assert near(got["Seagate Ridge High School"], 26.14, -81.8, 25)
+
+
+def test_a_body_named_after_a_state_is_at_the_reports_town_in_that_state():
+    text = ("Flooding closed roads across Naples, Florida, on Monday. Students at Florida Gulf Lakes University "
+            "were sent home, the county said.")
+    got = resolve(text, ["Naples", "Florida", "Florida Gulf Lakes University"])
+    assert near(got["Florida Gulf Lakes University"], 26.14, -81.8, 25)

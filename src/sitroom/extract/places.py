@@ -1291,6 +1291,10 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
                 if m.named_after else None
             if named is not None and anchors and min(km((named.lat, named.lon), a) for a in anchors.values()) > 800:
                 named = None  # a namesake far from every place of the report
+            if named is not None and named.kind == "region" and (town := areas.get("settlement")) is not None \
+                    and _inside(town, named):
+                named = town   # "Florida Atlantic University" in a report on a Florida town: nearer that town
+                # than the state's centre
             area = owner or named or _enclosing(m, ms, chosen, sent, ctx.text) or _fallback(m, areas)
             if area is None:
                 continue
@@ -1583,6 +1587,8 @@ def _enclosing(m: _Mention, ms: list[_Mention], chosen: dict[str, Entry], sent: 
     regions = [chosen[o.surface] for o in same if chosen[o.surface].kind == "region" and chosen[o.surface].country]
     if m.kind_hint in ("other", "facility", "route") or (m.unknown and m.admin):   # (a county: nearer a town than its state)
         return (towns or regions or [None])[0]
+    if m.kind_hint is None and towns and regions and _inside(towns[0], regions[0]):
+        return towns[0]   # "in Parkland, Florida ... at X High School": the town the sentence places in its state
     return (regions or towns or [None])[0]
 
 
