@@ -164,6 +164,9 @@ def analyze(
     if result.fused_sources:
         console.print(f"fused {result.fused_sources} source(s): {result.incidents_touched} incident(s) opened or "
                       "updated", soft_wrap=True)
+    if result.anchored:
+        console.print(f"{len(result.anchored)} undated page(s) read again against the day of the incident they "
+                      "report", soft_wrap=True)
     if workers or scheduler:   # the one writer's share of the extraction phase
         share = result.writer_seconds / result.extract_seconds if result.extract_seconds else 0.0
         console.print(f"extraction on {result.workers} Dask worker thread(s): {result.extract_seconds:.1f} s, "

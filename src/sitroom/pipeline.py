@@ -83,6 +83,7 @@ class AnalyzeResult:
     workers: int = 0                                     # worker threads that extracted (1: this process)
     extract_seconds: float = 0.0
     writer_seconds: float = 0.0
+    anchored: list[int] = field(default_factory=list)   # undated sources read against their incident's day
     fuse_seconds: float = 0.0
 
     @property
@@ -264,8 +265,39 @@ def extract_pending(store: Store, result: AnalyzeResult | None = None,
     if fuse:
         t0 = time.perf_counter()
         fuse_stored(store, result, refuse=refuse, across=across, collection=collection)
+        if anchor_undated(store, result, collection=collection, time_budget=time_budget):
+            fuse_stored(store, result, across=across, collection=collection)
         result.fuse_seconds += time.perf_counter() - t0
     return result
+
+
+def anchor_undated(store: Store, result: AnalyzeResult | None = None, *, collection: str | None = None,
+                   time_budget: float | None = None) -> list[int]:
+    """Read again, once, each extracted page that gives no date (no publication date, so
+    "on Friday" or "March 14" stay unresolved) against the day of the incident fusion joined
+    it to, as the dated reports of that incident give it: its weekdays, "yesterday" and
+    dates without a year then resolve, and each date keeps that day as its ``anchor``.
+    Returns the sources read again (fuse them again after)."""
+    result = result or AnalyzeResult()
+    done = []
+    for sid in store.undated_sources(collection):
+        day = store.reported_day(sid)
+        if day is None or not store.claim_anchor(sid, day):
+            continue
+        source = store.get_source(sid)
+        lang = source.meta.language or "und"
+        outcome = extract_job(source.text, day, source.meta.title, lang, time_budget)
+        if outcome[0] != "ok":
+            continue   # the facts read without a day stay
+        try:
+            store.save_facts(sid, outcome[1])
+        except Exception as exc:  # noqa: BLE001 - the facts read without a day stay
+            result.errors.append(InputError(origin=source.origin, problem=f"cannot store the facts read against "
+                                                                          f"{day} ({exc.__class__.__name__})"))
+            continue
+        result.anchored.append(sid)
+        done.append(sid)
+    return done
 
 
 class _Clock:

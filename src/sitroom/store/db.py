@@ -786,10 +786,33 @@ class Store:
                                         (match,)).all()
         return {(int(a), int(b)) for a, b in rows}
 
+    def undated_sources(self, collection: str | None = None) -> list[int]:
+        """Extracted sources (of ``collection``) whose page gives no date and whose dates
+        were not yet read against an inferred day (``anchor_undated``)."""
+        q = select(sources.c.id).where(sources.c.status == "done", sources.c.published.is_(None),
+                                       sources.c.first_published.is_(None), sources.c.anchor_inferred.is_(None))
+        if collection is not None:
+            q = q.where(sources.c.collection == collection)
+        with self.engine.connect() as conn:
+            return list(conn.execute(q.order_by(sources.c.id)).scalars())
+
+    def reported_day(self, source_id: int):
+        """The day of the incident a source reports, as dated reports give it (or None)."""
+        from sitroom.store import incidents as sql
+
+        return self.incident_read(lambda conn: sql.reported_day(conn, source_id))
+
+    def claim_anchor(self, source_id: int, day) -> bool:
+        """Record that an undated source is read against ``day`` (the day of the incident it
+        reports); False where another run recorded one first (it reads it then: once)."""
+        with self.engine.begin() as conn:
+            return conn.execute(update(sources).where(sources.c.id == source_id, sources.c.anchor_inferred.is_(None))
+                                .values(anchor_inferred=day)).rowcount > 0
+
     def mark_all_pending(self, collection: str | None = None) -> int:
         """Queue every source (of ``collection``) for extraction again (after an upgrade of
         the extractors)."""
-        q = update(sources).values(status="pending", note=None)
+        q = update(sources).values(status="pending", note=None, anchor_inferred=None)   # (read again: anchored again)
         if collection is not None:
             q = q.where(sources.c.collection == collection)
         with self.engine.begin() as conn:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, or_, select, tuple_, update
 
@@ -186,6 +186,22 @@ def delete_links(conn: Connection, link_ids: Iterable[int]) -> None:
 def incidents_of_source(conn: Connection, source_id: int) -> list[str]:
     return sorted({r[0] for r in conn.execute(select(incident_mentions.c.incident_id)
                                               .where(incident_mentions.c.source_id == source_id))})
+
+
+def reported_day(conn: Connection, source_id: int) -> date | None:
+    """The day of the incident ``source_id`` reports that most independent sources give: an
+    active incident dated to the day, joined by a mention of another source too (so that
+    the day does not come from this source itself). None where there is none."""
+    other = incident_mentions.alias("other")
+    q = (select(incidents.c.date_end, incidents.c.source_count)
+         .join(incident_mentions, incident_mentions.c.incident_id == incidents.c.id)
+         .where(incident_mentions.c.source_id == source_id, incidents.c.status == "active",
+                incidents.c.date_precision == "day", incidents.c.date_end.is_not(None),
+                select(other.c.id).where(other.c.incident_id == incidents.c.id,
+                                         other.c.source_id != source_id).exists())
+         .order_by(incidents.c.source_count.desc(), incidents.c.date_end.desc()).limit(1))
+    row = conn.execute(q).first()
+    return row[0] if row else None
 
 
 # ---------------------------------------------------------------- blocking keys

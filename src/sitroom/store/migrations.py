@@ -179,10 +179,20 @@ def _v12_status_index(conn: Connection) -> None:
             ix.create(conn, checkfirst=True)
 
 
+def _v13_inferred_anchor(conn: Connection) -> None:
+    """The day an undated page's dates were read against (the day of the incident it
+    reports), so that it is read again only once."""
+    from sitroom.store.schema import sources
+
+    if "anchor_inferred" not in {c["name"] for c in inspect(conn).get_columns("sources")}:
+        conn.exec_driver_sql("ALTER TABLE sources ADD COLUMN anchor_inferred "
+                             f"{sources.c.anchor_inferred.type.compile(conn.dialect)}")
+
+
 STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search, _v4_method, _v5_timex,
                                              _v6_hashed_sessions, _v7_custody, _v8_incidents, _v9_claims_and_feeds,
                                              _v10_fingerprint_indexes, _v11_signatures,
-                                             _v12_status_index]
+                                             _v12_status_index, _v13_inferred_anchor]
 
 
 def current_version(conn: Connection) -> int:

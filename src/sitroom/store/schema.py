@@ -58,6 +58,9 @@ sources = Table(
     # runs on one store never extract the same source twice
     Column("claimed_by", String(64)),
     Column("claimed_until", DateTime),
+    # a page that gives no date has its dates read against the day of the incident it
+    # reports, once fusion has joined it to one that dated reports give (pipeline.anchor_undated)
+    Column("anchor_inferred", Date),
     UniqueConstraint("sha256", name="uq_sources_sha256"),
 )
 Index("ix_sources_external_id", sources.c.external_id)
