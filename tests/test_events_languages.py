@@ -243,3 +243,30 @@ def test_a_place_of_an_earlier_happening_is_not_where_the_new_one_is(lang, text,
     facts = extract_document(text, PUB, language=lang)
     (m,) = [e for e in facts.events if e.event_type == PROTEST]
     assert m.place == place
+
+
+# An aim is not a happening: "fought to take control of X", "pour prendre le contrôle de X".
+AIMS = [
+    ("en", "The rebels have fought since 2023 to take control of Goma."),
+    ("fr", "Les rebelles se battent depuis 2023 pour prendre le contrôle de Goma."),
+    ("de", "Die Rebellen kämpfen seit 2023, um die Kontrolle über Goma zu übernehmen."),
+    ("es", "Los rebeldes luchan desde 2023 para tomar el control de Goma."),
+    ("ru", "Боевики воюют с 2023 года, чтобы захватить Гому."),
+]
+TAKEN = [
+    ("en", "Rebels fought their way into Goma and took control of the airport on Monday."),
+    ("fr", "Après des combats, les rebelles ont pris le contrôle de Goma lundi."),
+    ("de", "Nach heftigen Kämpfen haben die Rebellen Goma am Montag erobert."),
+]
+
+
+@pytest.mark.parametrize("lang,text", AIMS, ids=[c[0] for c in AIMS])
+def test_ground_a_party_fights_to_take_is_not_taken(lang, text):
+    facts = extract_document(text, PUB, language=lang)
+    assert not [e for e in facts.events if e.sub_event_type == "Non-state actor overtakes territory"]
+
+
+@pytest.mark.parametrize("lang,text", TAKEN, ids=[c[0] for c in TAKEN])
+def test_ground_taken_is_still_taken(lang, text):
+    facts = extract_document(text, PUB, language=lang)
+    assert [e for e in facts.events if e.sub_event_type == "Non-state actor overtakes territory"]

@@ -30,7 +30,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from datetime import date, timedelta
-from itertools import islice
+from itertools import islice, takewhile
 
 from spacy.tokens import Span, Token
 
@@ -415,7 +415,7 @@ def _kind(tokens: list[Token], ctx: DocContext) -> str | None:
 def _battle_sub(tok: Token, sent: Span, ctx: DocContext) -> str:
     """A battle in which the ground changed hands is typed by who took it; "forced them to
     surrender" says nothing of who that was."""
-    if not _cue_in(ctx.language, "territory", sent.text):
+    if not _territory_told(sent, ctx):
         return CLASH
     agents = _args(tok, ("agent",))
     agent = _kind(agents, ctx)
@@ -426,6 +426,30 @@ def _battle_sub(tok: Token, sent: Span, ctx: DocContext) -> str:
     if agent == "nonstate":
         return NSA
     return CLASH
+
+
+def _territory_told(sent: Span, ctx: DocContext) -> bool:
+    """The sentence says ground changed hands: a territory cue that is not an aim ("fought to
+    take control of X", "se battent pour prendre le contrôle de X")."""
+    pat = _cue_re(ctx.language, "territory")
+    if pat is None:
+        return False
+    if ctx.language != "en":   # cues by lemma too ("erobert" for "eroberten")
+        terms = _cues(ctx.language, "territory")
+        if any(set(_forms(t)) & terms and not _purpose(ctx, sent, t.i, t) for t in sent):
+            return True
+    for m in pat.finditer(sent.text):
+        span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
+        if span is None or len(span) == 0:
+            return True
+        first = span[0]
+        if ctx.language == "en":
+            if not (first.tag_ == "VB" and first.dep_ == "advcl" and any(
+                    c.dep_ == "aux" and c.lower_ == "to" for c in first.children)):
+                return True
+        elif not _purpose(ctx, sent, first.i, first):
+            return True
+    return False
 
 
 def _actor_country(tokens: list[Token], ctx: DocContext) -> str | None:
@@ -796,6 +820,8 @@ def _stance(trig: Token | Span, sent: Span, ctx: DocContext) -> str | None:
             if c.dep_ == "mark" and c.lower_ in _cues(lang, "irrealis_mark") and \
                     (c.lower_ not in ("before", "until") or t.tag_ in ("VBZ", "VBP", "MD")):
                 return None  # "before fighting intensifies", "if the town falls"
+    if tok.tag_ == "VB" and tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return None  # "have fought since 2023 to take control of X": an aim, not a happening
     habitual = _cues(lang, "habitual")
     if any(c.lower_ in habitual for t in (tok, tok.head) for c in t.children):
         return None  # "fired daily rocket barrages": a pattern, not an incident
@@ -2081,7 +2107,7 @@ def _side_general(sent: Span, ctx: DocContext) -> str | None:
 
 
 def _battle_sub_general(trig, sent: Span, ctx: DocContext, agent: str | None) -> str:
-    if not _cue_general(ctx, "territory", sent):
+    if not _cue_general(ctx, "territory", sent) or not _territory_told(sent, ctx):
         return CLASH
     return _territory_general(trig, sent, ctx, agent, CLASH)
 
@@ -2134,6 +2160,8 @@ def _stance_general(trig: Token | Span, sent: Span, ctx: DocContext) -> str | No
         return None
     if tok.pos_ != "VERB" and _cue_general(ctx, "time_head", before[-2:]):
         return None   # "après le siège", "после обстрела": a time reference, not a report
+    if _purpose(ctx, sent, lo, tok):
+        return None   # "se battent pour prendre le contrôle de X": an aim, not a happening
     if _parsed(sent.doc):
         chain = [tok, *islice(tok.ancestors, 2)]
         if any(str(c.morph.get("Polarity")) == "['Neg']" or set(_forms(c)) & _cues(ctx.language, "negation")
@@ -2151,6 +2179,33 @@ def _stance_general(trig: Token | Span, sent: Span, ctx: DocContext) -> str | No
     if _cue_general(ctx, "claim", list(sent.doc[sent.start:lo])) and not _cue_general(ctx, "speech", [tok]):
         return "claimed"
     return "asserted"
+
+
+_REFLEXIVE = {"se", "s'", "s’", "sich", "me", "nous", "vous"}
+
+
+def _purpose(ctx: DocContext, sent: Span, lo: int, tok: Token) -> bool:
+    """An infinitive trigger after a word of purpose ("pour prendre", "para tomar", "чтобы
+    захватить"; German "um ... zu erobern"): what someone aims at."""
+    if _parsed(sent.doc) and tok.has_morph() and "Inf" not in tok.morph.get("VerbForm"):
+        return False
+    words = [t for t in sent.doc[max(sent.start, lo - 9):lo]]
+    k = len(words)
+    while k and words[k - 1].lower_ in _REFLEXIVE:
+        k -= 1
+    if ctx.language == "de":   # "um die Kontrolle über X zu übernehmen": "um" before, "zu" before the verb
+        opener = next((j for j in range(k - 1, -1, -1) if words[j].is_punct or words[j].lower_ in
+                       _cues("de", "purpose")), None)
+        if opener is None or words[opener].is_punct:
+            return False
+        after = sent.doc[lo:min(sent.end, lo + 8)]
+        return (k and words[k - 1].lower_ == "zu") or any(
+            t.lower_ == "zu" for t in takewhile(lambda t: not t.is_punct, after))
+    if not k:
+        return False
+    prev = words[k - 1].lower_
+    pair = f"{words[k - 2].lower_} {prev}" if k >= 2 else ""
+    return prev in _cues(ctx.language, "purpose") or pair in _cues(ctx.language, "purpose")
 
 
 def _sentence_actors_general(ctx: DocContext, sent: Span, trig: Token | Span,
