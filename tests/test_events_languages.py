@@ -270,3 +270,11 @@ def test_ground_a_party_fights_to_take_is_not_taken(lang, text):
 def test_ground_taken_is_still_taken(lang, text):
     facts = extract_document(text, PUB, language=lang)
     assert [e for e in facts.events if e.sub_event_type == "Non-state actor overtakes territory"]
+
+
+def test_no_incident_is_placed_at_a_continent():
+    text = ("Clashes broke out in Goma on Monday. Days later, rebels shelled villages in central Africa, "
+            "the report said.")
+    facts = extract_document(text, PUB, language="en")
+    shelled = [e for e in facts.events if e.trigger == "shelled"]
+    assert shelled and all(e.place == "Goma" for e in shelled)

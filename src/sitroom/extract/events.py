@@ -1153,7 +1153,8 @@ def _where(ctx: DocContext, sent: Span, tok: Token, main: Place | None,
     """The place, its precision, and whether the sentence itself names it."""
     def located(s: Span) -> list[Place]:
         found = [p for p in ctx.facts_in("places", s.start_char, s.end_char) if p.lat is not None
-                 and p.kind not in ("demonym", "metonym")]
+                 and p.kind not in ("demonym", "metonym")
+                 and not (p.gazetteer_id or "").startswith("continent:")]   # no incident is placed at a continent
         # where people fled *to* is not where it happened
         return [p for p in found if not _is_destination(ctx, p, tok)]
 
