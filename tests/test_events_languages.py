@@ -278,3 +278,10 @@ def test_no_incident_is_placed_at_a_continent():
     facts = extract_document(text, PUB, language="en")
     shelled = [e for e in facts.events if e.trigger == "shelled"]
     assert shelled and all(e.place == "Goma" for e in shelled)
+
+
+def test_a_toll_written_in_digits_is_who_was_killed_in_french():
+    # the French parser can head "200 civils" by the number: the civilians are still the victims
+    facts = extract_document("Le chef de la milice a tué 200 civils à Goma lundi.", PUB, language="fr")
+    (m,) = [e for e in facts.events if e.event_type == VAC]
+    assert m.sub_event_type == "Attack" and m.place == "Goma"

@@ -1957,6 +1957,8 @@ def _ud_args(tok: Token, role: str) -> list[Token]:
                 out.append(c)
             if c.dep_ in ("obl", "nmod", "obl:arg") and c.i > tok.i:
                 out.append(c)
+            elif c.pos_ == "NUM" and c.i > tok.i and c.dep_ not in ("nummod", "nsubj"):
+                out.append(c)   # "a tué 200 civils" parsed with the number as the head ("civils" under it)
     if role == "agent" and not out and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.pos_ == "VERB":
         out.extend(c for c in tok.head.children if c.dep_ == "nsubj")
     return out
