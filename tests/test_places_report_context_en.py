@@ -7,6 +7,8 @@ its other places lie near, not a famous town it only compares itself to. Sentenc
 own, several countries."""
 from __future__ import annotations
 
+import pytest
+
 from test_places_local_en import by_surface
 from test_places_resolution_en import near, resolve
 
@@ -136,3 +138,26 @@ def test_a_body_named_after_a_state_is_at_the_reports_town_in_that_state():
             "were sent home, the county said.")
     got = resolve(text, ["Naples", "Florida", "Florida Gulf Lakes University"])
     assert near(got["Florida Gulf Lakes University"], 26.14, -81.8, 25)
+
+
+# ------------------------------------------------------------------ "X, a village ..."
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Few managed to reach Kolomba, a small locality about 40 miles from Goma."),
+    ("fr", "Peu ont réussi à atteindre Kolomba, une localité située à environ 40 kilomètres de Goma."),
+    ("de", "Nur wenige erreichten Kolomba, ein Dorf etwa 40 Kilometer von Goma entfernt."),
+])
+def test_a_name_the_text_calls_a_town_in_apposition_is_a_place(lang, text):
+    from datetime import date
+
+    from sitroom.extract.document import extract_document
+
+    facts = extract_document(text, date(2024, 3, 4), language=lang)
+    (p,) = [p for p in facts.places if p.surface == "Kolomba"]
+    assert p.country == "CD" and near(p, -1.68, 29.22, 100)
+
+
+def test_a_person_followed_by_a_city_title_is_no_place():
+    ps = by_surface("The plan was drafted by Amos Kiptoo, Nakuru city administrator, and approved on Monday.")
+    assert "Amos Kiptoo" not in ps

@@ -1153,13 +1153,30 @@ def _unknown(ctx: DocContext, g: Gazetteer, run: list[Token], i: int) -> _Mentio
         # "Cooke County", "Rapides Parish": an area the gazetteer lacks, named so (not the head of a
         # longer name: "Cooke County Sheriff's Office"); placed by the report's own places
         return _Mention(start=start, end=end, surface=surface, cands=(), unknown=True, kind_hint="region", admin=True)
-    cued = SETTLEMENT_CUES.search(before) or re.match(r"^,\s*(?:a|the)\s+(?:village|town|city)\b", after)
+    cued = SETTLEMENT_CUES.search(before) if ctx.language == "en" else _cue_before(ctx, start) == "settlement"
+    cued = cued or _called_a_settlement(ctx, end)
     coordinated = re.search(r"\b(?:village|town|city|villages|towns|cities)s?\s+of\s+[A-Z][\w-]+\s+and\s+$", ctx.text[max(0, start - 60):start])
     if not (cued or coordinated):
         return None
     if tok.i > 0 and ctx.doc[tok.i - 1].lower_ in TITLES:
         return None
     return _Mention(start=start, end=end, surface=surface, cands=(), unknown=True, kind_hint="settlement")
+
+
+@functools.lru_cache(maxsize=None)
+def _appositive_cue(lang: str) -> re.Pattern:
+    words = sorted(_lw("settlement_cue", lang) - {"camp", "district", "region", "quartier", "район", "منطقة", "مناطق"})
+    articles = _lw("article", lang)
+    # an article and at most two lower-case words before the kind word ("a small village"); none in
+    # languages without articles ("X, село ...")
+    lead = r"(?:" + _alt(articles) + r")(?:\s+|(?<=['’]))(?:[a-zà-ÿß-]+\s+){0,2}?" if articles else ""
+    return re.compile(r"^,\s*" + lead + r"(?i:" + _alt(words) + r")\b")
+
+
+def _called_a_settlement(ctx: DocContext, end: int) -> bool:
+    """"X, a village ...", "X, une localité située à ...", "X, ein Dorf ...": the text calls it a
+    town right after its name (the language's settlement cue words)."""
+    return bool(_appositive_cue(ctx.language).match(ctx.text[end:end + 50]))
 
 
 def _drop_overlaps(ms: list[_Mention]) -> list[_Mention]:
