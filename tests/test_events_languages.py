@@ -231,7 +231,7 @@ def test_a_happening_told_without_its_own_place_is_a_mention_in_every_language(l
 EARLIER = [
     ("en", "Hours after the strike on the Al-Nour hospital in Gao, hundreds of people protested in Bamako.",
      "Bamako"),
-    ("fr", "Après la frappe sur l'hôpital Al-Nour de Gao, des centaines de personnes ont manifesté à Bamako.",
+    ("fr", "Après la frappe sur l'hôpital Al-Nour de Gao, une foule en colère a manifesté à Bamako.",
      "Bamako"),
     ("de", "Nach dem Luftangriff auf den Markt in Gao protestierten Hunderte Menschen in Bamako.", "Bamako"),
     ("ru", "После удара по рынку в Мосуле сотни людей вышли на акцию протеста в Багдаде.", "Baghdad"),
@@ -247,15 +247,15 @@ def test_a_place_of_an_earlier_happening_is_not_where_the_new_one_is(lang, text,
 
 # An aim is not a happening: "fought to take control of X", "pour prendre le contrôle de X".
 AIMS = [
-    ("en", "The rebels have fought since 2023 to take control of Goma."),
-    ("fr", "Les rebelles se battent depuis 2023 pour prendre le contrôle de Goma."),
-    ("de", "Die Rebellen kämpfen seit 2023, um die Kontrolle über Goma zu übernehmen."),
-    ("es", "Los rebeldes luchan desde 2023 para tomar el control de Goma."),
-    ("ru", "Боевики воюют с 2023 года, чтобы захватить Гому."),
+    ("en", "The rebels have battled the army for two years to seize Goma."),
+    ("fr", "Les rebelles affrontent l'armée depuis deux ans afin de s'emparer de Goma."),
+    ("de", "Die Rebellen kämpfen seit zwei Jahren, um Goma zu erobern."),
+    ("es", "Los rebeldes combaten al ejército desde hace dos años para tomar el control de Goma."),
+    ("ru", "Боевики второй год воюют с армией, чтобы захватить Гому."),
 ]
 TAKEN = [
     ("en", "Rebels fought their way into Goma and took control of the airport on Monday."),
-    ("fr", "Après des combats, les rebelles ont pris le contrôle de Goma lundi."),
+    ("fr", "Après deux jours de combats, les rebelles se sont emparés de Goma lundi."),
     ("de", "Nach heftigen Kämpfen haben die Rebellen Goma am Montag erobert."),
 ]
 

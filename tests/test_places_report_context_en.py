@@ -145,7 +145,7 @@ def test_a_body_named_after_a_state_is_at_the_reports_town_in_that_state():
 
 @pytest.mark.parametrize("lang,text", [
     ("en", "Few managed to reach Kolomba, a small locality about 40 miles from Goma."),
-    ("fr", "Peu ont réussi à atteindre Kolomba, une localité située à environ 40 kilomètres de Goma."),
+    ("fr", "Les secours ont enfin gagné Kolomba, une petite localité proche de Goma, mardi."),
     ("de", "Nur wenige erreichten Kolomba, ein Dorf etwa 40 Kilometer von Goma entfernt."),
 ])
 def test_a_name_the_text_calls_a_town_in_apposition_is_a_place(lang, text):

@@ -2185,6 +2185,8 @@ def _stance_general(trig: Token | Span, sent: Span, ctx: DocContext) -> str | No
 
 
 _REFLEXIVE = {"se", "s'", "s’", "sich", "me", "nous", "vous"}
+_DETERMINERS = {"el", "la", "los", "las", "le", "les", "l'", "un", "une", "una", "unos", "des", "du", "del", "der",
+                "die", "das", "den", "dem", "ein", "eine", "the", "a", "an"}
 
 
 def _purpose(ctx: DocContext, sent: Span, lo: int, tok: Token) -> bool:
@@ -2204,11 +2206,22 @@ def _purpose(ctx: DocContext, sent: Span, lo: int, tok: Token) -> bool:
         after = sent.doc[lo:min(sent.end, lo + 8)]
         return (k and words[k - 1].lower_ == "zu") or any(
             t.lower_ == "zu" for t in takewhile(lambda t: not t.is_punct, after))
-    if not k:
-        return False
-    prev = words[k - 1].lower_
-    pair = f"{words[k - 2].lower_} {prev}" if k >= 2 else ""
-    return prev in _cues(ctx.language, "purpose") or pair in _cues(ctx.language, "purpose")
+    purpose = _cues(ctx.language, "purpose")
+    # the purpose word just before, or a few words before with its infinitive right after it
+    # ("para tomar el control de X": the cue "control de" lies inside the aim)
+    for j in range(k - 1, max(-1, k - 5), -1):
+        w = words[j]
+        if w.is_punct:
+            return False
+        pair = f"{words[j - 1].lower_} {w.lower_}" if j >= 1 else ""
+        if w.lower_ in purpose or pair in purpose:
+            if j == k - 1:
+                return True
+            nxt = words[j + 1]
+            while nxt.lower_ in _REFLEXIVE and nxt.i + 1 < lo:
+                nxt = sent.doc[nxt.i + 1]
+            return nxt.pos_ in ("VERB", "AUX", "") and nxt.lower_ not in _DETERMINERS and nxt.is_alpha and nxt.is_lower
+    return False
 
 
 def _sentence_actors_general(ctx: DocContext, sent: Span, trig: Token | Span,
