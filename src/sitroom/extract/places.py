@@ -647,7 +647,7 @@ _STREET_LIST = re.compile(r"(?<![\w-])((?:" + _LIST_ITEM + r"[ \t]*,[ \t]*)*" + 
 
 
 def _street_lists(ctx: DocContext, ms: list[_Mention]) -> None:
-    """"Bourbon and Dauphine streets": each name of a list closed by a plural street word is a
+    """"Lyon and Verona streets": each name of a list closed by a plural street word is a
     street, of the report's town unless a town of its name lies near the report's others."""
     for mo in _STREET_LIST.finditer(ctx.text):
         for m in ms:
@@ -1310,7 +1310,7 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
                 named = None  # a namesake far from every place of the report
             if named is not None and named.kind == "region" and (town := areas.get("settlement")) is not None \
                     and _inside(town, named):
-                named = town   # "Florida Atlantic University" in a report on a Florida town: nearer that town
+                named = town   # "Florida Gulf Lakes University" in a report on a Florida town: nearer that town
                 # than the state's centre
             area = owner or named or _enclosing(m, ms, chosen, sent, ctx.text) or _fallback(m, areas)
             if area is None:
@@ -1605,7 +1605,7 @@ def _enclosing(m: _Mention, ms: list[_Mention], chosen: dict[str, Entry], sent: 
     if m.kind_hint in ("other", "facility", "route") or (m.unknown and m.admin):   # (a county: nearer a town than its state)
         return (towns or regions or [None])[0]
     if m.kind_hint is None and towns and regions and _inside(towns[0], regions[0]):
-        return towns[0]   # "in Parkland, Florida ... at X High School": the town the sentence places in its state
+        return towns[0]   # "in Naples, Florida ... at X High School": the town the sentence places in its state
     return (regions or towns or [None])[0]
 
 
