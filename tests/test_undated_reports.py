@@ -77,3 +77,13 @@ def test_a_page_extracted_again_is_anchored_again(tmp_path):
     assert len(result.anchored) == 1
     tuesday = next(d for s, d in dates_of(store, "undated-1").items() if "Tuesday" in s)
     assert tuesday.date_start == date(2024, 5, 14)
+
+
+def test_an_undated_report_is_anchored_on_postgres(tmp_path, postgres_url):
+    from test_postgres import fresh_db
+
+    store = Store(fresh_db(postgres_url))
+    result = pipeline.analyze([str(corpus(tmp_path, [DATED, UNDATED]))], store, online=False)
+    assert result.ok and len(result.anchored) == 1
+    tuesday = next(d for s, d in dates_of(store, "undated-1").items() if "Tuesday" in s)
+    assert tuesday.date_start == date(2024, 5, 14)

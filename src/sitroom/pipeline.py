@@ -280,9 +280,9 @@ def anchor_undated(store: Store, result: AnalyzeResult | None = None, *, collect
     Returns the sources read again (fuse them again after)."""
     result = result or AnalyzeResult()
     done = []
-    for sid in store.undated_sources(collection):
-        day = store.reported_day(sid)
-        if day is None or not store.claim_anchor(sid, day):
+    days = store.reported_days(store.undated_sources(collection))
+    for sid, day in sorted(days.items()):
+        if not store.claim_anchor(sid, day):
             continue
         source = store.get_source(sid)
         lang = source.meta.language or "und"

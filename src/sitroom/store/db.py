@@ -796,11 +796,12 @@ class Store:
         with self.engine.connect() as conn:
             return list(conn.execute(q.order_by(sources.c.id)).scalars())
 
-    def reported_day(self, source_id: int):
-        """The day of the incident a source reports, as dated reports give it (or None)."""
+    def reported_days(self, source_ids: list[int]) -> dict:
+        """The day of the incident each source reports, as dated reports give it (sources
+        with none left out)."""
         from sitroom.store import incidents as sql
 
-        return self.incident_read(lambda conn: sql.reported_day(conn, source_id))
+        return self.incident_read(lambda conn: sql.reported_days(conn, source_ids))
 
     def claim_anchor(self, source_id: int, day) -> bool:
         """Record that an undated source is read against ``day`` (the day of the incident it

@@ -188,20 +188,24 @@ def incidents_of_source(conn: Connection, source_id: int) -> list[str]:
                                               .where(incident_mentions.c.source_id == source_id))})
 
 
-def reported_day(conn: Connection, source_id: int) -> date | None:
-    """The day of the incident ``source_id`` reports that most independent sources give: an
-    active incident dated to the day, joined by a mention of another source too (so that
-    the day does not come from this source itself). None where there is none."""
+def reported_days(conn: Connection, source_ids: Iterable[int]) -> dict[int, date]:
+    """For each source, the day of the incident it reports that most independent sources
+    give: an active incident dated to the day and joined by a mention of another source too
+    (so that the day does not come from the source itself). Sources with none are left out.
+    One query per chunk of ids."""
     other = incident_mentions.alias("other")
-    q = (select(incidents.c.date_end, incidents.c.source_count)
-         .join(incident_mentions, incident_mentions.c.incident_id == incidents.c.id)
-         .where(incident_mentions.c.source_id == source_id, incidents.c.status == "active",
-                incidents.c.date_precision == "day", incidents.c.date_end.is_not(None),
-                select(other.c.id).where(other.c.incident_id == incidents.c.id,
-                                         other.c.source_id != source_id).exists())
-         .order_by(incidents.c.source_count.desc(), incidents.c.date_end.desc()).limit(1))
-    row = conn.execute(q).first()
-    return row[0] if row else None
+    best: dict[int, tuple[int, date]] = {}
+    for chunk in _chunks(source_ids):
+        q = (select(incident_mentions.c.source_id, incidents.c.date_end, incidents.c.source_count)
+             .join(incidents, incident_mentions.c.incident_id == incidents.c.id)
+             .where(incident_mentions.c.source_id.in_(chunk), incidents.c.status == "active",
+                    incidents.c.date_precision == "day", incidents.c.date_end.is_not(None),
+                    select(other.c.id).where(other.c.incident_id == incidents.c.id,
+                                             other.c.source_id != incident_mentions.c.source_id).exists()))
+        for sid, day, count in conn.execute(q):
+            if sid not in best or (count, day) > best[sid]:
+                best[sid] = (count, day)
+    return {sid: day for sid, (_, day) in best.items()}
 
 
 # ---------------------------------------------------------------- blocking keys
