@@ -161,3 +161,12 @@ def test_a_name_the_text_calls_a_town_in_apposition_is_a_place(lang, text):
 def test_a_person_followed_by_a_city_title_is_no_place():
     ps = by_surface("The plan was drafted by Amos Kiptoo, Nakuru city administrator, and approved on Monday.")
     assert "Amos Kiptoo" not in ps
+
+
+def test_a_name_given_a_distance_right_after_it_is_a_place():
+    ps = by_surface("More than 26,000 people have fled Goma since Sunday, many toward Kolomba, about 70 km west.")
+    assert ps["Kolomba"].country == "CD" and near(ps["Kolomba"], -1.68, 29.22, 100)
+
+
+def test_an_age_after_a_name_is_no_distance():
+    assert "Amos Kiptoo" not in by_surface("The plan was backed by Amos Kiptoo, 45, a councillor in Nakuru.")

@@ -1173,10 +1173,17 @@ def _appositive_cue(lang: str) -> re.Pattern:
     return re.compile(r"^,\s*" + lead + r"(?i:" + _alt(words) + r")\b")
 
 
+# "X, about 70 km west", "X, à environ 40 km de Y", "X, etwa 40 Kilometer entfernt": a distance
+# right after a name says it is a place (a few words, then a number and a unit of distance)
+_DISTANCE_AFTER = re.compile(r"^,\s*(?:[a-zà-ÿß']+\s+){0,3}\d[\d,.]*\s*(?:km|kilomet(?:er|re)s?|Kilometer[n]?|miles?)\b")
+
+
 def _called_a_settlement(ctx: DocContext, end: int) -> bool:
     """"X, a village ...", "X, une localité située à ...", "X, ein Dorf ...": the text calls it a
-    town right after its name (the language's settlement cue words)."""
-    return bool(_appositive_cue(ctx.language).match(ctx.text[end:end + 50]))
+    town right after its name (the language's settlement cue words), or gives its distance
+    ("X, about 70 km west")."""
+    after = ctx.text[end:end + 50]
+    return bool(_appositive_cue(ctx.language).match(after) or _DISTANCE_AFTER.match(after))
 
 
 def _drop_overlaps(ms: list[_Mention]) -> list[_Mention]:
