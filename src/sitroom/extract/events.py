@@ -442,12 +442,7 @@ def _territory_told(sent: Span, ctx: DocContext) -> bool:
         span = sent.doc.char_span(sent.start_char + m.start(), sent.start_char + m.end(), alignment_mode="expand")
         if span is None or len(span) == 0:
             return True
-        first = span[0]
-        if ctx.language == "en":
-            if not (first.tag_ == "VB" and first.dep_ == "advcl" and any(
-                    c.dep_ == "aux" and c.lower_ == "to" for c in first.children)):
-                return True
-        elif not _purpose(ctx, sent, first.i, first):
+        if not _purpose(ctx, sent, span[0].i, span[0]):
             return True
     return False
 
@@ -820,8 +815,8 @@ def _stance(trig: Token | Span, sent: Span, ctx: DocContext) -> str | None:
             if c.dep_ == "mark" and c.lower_ in _cues(lang, "irrealis_mark") and \
                     (c.lower_ not in ("before", "until") or t.tag_ in ("VBZ", "VBP", "MD")):
                 return None  # "before fighting intensifies", "if the town falls"
-    if tok.tag_ == "VB" and tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
-        return None  # "have fought since 2023 to take control of X": an aim, not a happening
+    if _purpose(ctx, sent, tok.i, tok):
+        return None  # "have fought for two years to seize X": an aim, not a happening
     habitual = _cues(lang, "habitual")
     if any(c.lower_ in habitual for t in (tok, tok.head) for c in t.children):
         return None  # "fired daily rocket barrages": a pattern, not an incident
@@ -2110,7 +2105,7 @@ def _side_general(sent: Span, ctx: DocContext) -> str | None:
 
 
 def _battle_sub_general(trig, sent: Span, ctx: DocContext, agent: str | None) -> str:
-    if not _cue_general(ctx, "territory", sent) or not _territory_told(sent, ctx):
+    if not _territory_told(sent, ctx):
         return CLASH
     return _territory_general(trig, sent, ctx, agent, CLASH)
 
@@ -2184,19 +2179,19 @@ def _stance_general(trig: Token | Span, sent: Span, ctx: DocContext) -> str | No
     return "asserted"
 
 
-_REFLEXIVE = {"se", "s'", "s’", "sich", "me", "nous", "vous"}
-_DETERMINERS = {"el", "la", "los", "las", "le", "les", "l'", "un", "une", "una", "unos", "des", "du", "del", "der",
-                "die", "das", "den", "dem", "ein", "eine", "the", "a", "an"}
-
-
 def _purpose(ctx: DocContext, sent: Span, lo: int, tok: Token) -> bool:
-    """An infinitive trigger after a word of purpose ("pour prendre", "para tomar", "чтобы
-    захватить"; German "um ... zu erobern"): what someone aims at."""
+    """An infinitive (a trigger, or a cue starting at ``lo``) after a word of purpose ("pour
+    prendre", "para tomar", "чтобы захватить"; German "um ... zu erobern"; English by the
+    parse: "fought to take", an adverbial clause with "to"): what someone aims at."""
+    if ctx.language == "en":
+        return tok.tag_ == "VB" and tok.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to"
+                                                                 for c in tok.children)
     if _parsed(sent.doc) and tok.has_morph() and "Inf" not in tok.morph.get("VerbForm"):
         return False
+    reflexive = _cues(ctx.language, "reflexive")
     words = [t for t in sent.doc[max(sent.start, lo - 9):lo]]
     k = len(words)
-    while k and words[k - 1].lower_ in _REFLEXIVE:
+    while k and words[k - 1].lower_ in reflexive:
         k -= 1
     if ctx.language == "de":   # "um die Kontrolle über X zu übernehmen": "um" before, "zu" before the verb
         opener = next((j for j in range(k - 1, -1, -1) if words[j].is_punct or words[j].lower_ in
@@ -2218,9 +2213,10 @@ def _purpose(ctx: DocContext, sent: Span, lo: int, tok: Token) -> bool:
             if j == k - 1:
                 return True
             nxt = words[j + 1]
-            while nxt.lower_ in _REFLEXIVE and nxt.i + 1 < lo:
+            while nxt.lower_ in reflexive and nxt.i + 1 < lo:
                 nxt = sent.doc[nxt.i + 1]
-            return nxt.pos_ in ("VERB", "AUX", "") and nxt.lower_ not in _DETERMINERS and nxt.is_alpha and nxt.is_lower
+            return nxt.pos_ in ("VERB", "AUX", "") and nxt.is_alpha and nxt.is_lower and \
+                nxt.lower_ not in lexicon.terms("entity_cues", ctx.language, cue="determiner")
     return False
 
 

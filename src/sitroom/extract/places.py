@@ -1165,7 +1165,7 @@ def _unknown(ctx: DocContext, g: Gazetteer, run: list[Token], i: int) -> _Mentio
 
 @functools.lru_cache(maxsize=None)
 def _appositive_cue(lang: str) -> re.Pattern:
-    words = sorted(_lw("settlement_cue", lang) - {"camp", "district", "region", "quartier", "район", "منطقة", "مناطق"})
+    words = sorted(t.lower() for t, kind in _words("settlement_cue", lang).items() if kind == "settlement")
     articles = _lw("article", lang)
     # an article and at most two lower-case words before the kind word ("a small village"); none in
     # languages without articles ("X, село ...")
@@ -1173,9 +1173,12 @@ def _appositive_cue(lang: str) -> re.Pattern:
     return re.compile(r"^,\s*" + lead + r"(?i:" + _alt(words) + r")\b")
 
 
-# "X, about 70 km west", "X, à environ 40 km de Y", "X, etwa 40 Kilometer entfernt": a distance
-# right after a name says it is a place (a few words, then a number and a unit of distance)
-_DISTANCE_AFTER = re.compile(r"^,\s*(?:[a-zà-ÿß']+\s+){0,3}\d[\d,.]*\s*(?:km|kilomet(?:er|re)s?|Kilometer[n]?|miles?)\b")
+@functools.lru_cache(maxsize=None)
+def _distance_after(lang: str) -> re.Pattern | None:
+    """"X, about 70 km west", "X, etwa 40 Kilometer entfernt": a few words, then a number and a
+    unit of distance (distance_unit words) right after a name."""
+    units = _words("distance_unit", lang)
+    return re.compile(r"^,\s*(?:[a-zà-ÿß']+\s+){0,3}\d[\d,.]*\s*(?:" + _alt(units) + r")\b") if units else None
 
 
 def _called_a_settlement(ctx: DocContext, end: int) -> bool:
@@ -1183,7 +1186,8 @@ def _called_a_settlement(ctx: DocContext, end: int) -> bool:
     town right after its name (the language's settlement cue words), or gives its distance
     ("X, about 70 km west")."""
     after = ctx.text[end:end + 50]
-    return bool(_appositive_cue(ctx.language).match(after) or _DISTANCE_AFTER.match(after))
+    dist = _distance_after(ctx.language)
+    return bool(_appositive_cue(ctx.language).match(after) or (dist is not None and dist.match(after)))
 
 
 def _drop_overlaps(ms: list[_Mention]) -> list[_Mention]:
@@ -1283,6 +1287,7 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
         home = next(iter(areas.values())).country
         towns = [(e.lat, e.lon) for e in [*chosen.values(), *areas.values()] if e.country == home
                  and e.kind == "settlement"]   # (not a state's centre: a state is wide)
+        moved = False
         for m in ms:
             e = chosen.get(m.surface)
             if e is not None and e.kind == "settlement" and (m.kind_hint == "route" or given and m.kind_hint in (
@@ -1290,7 +1295,9 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
                     and min((km((e.lat, e.lon), a) for a in towns if a != (e.lat, e.lon)), default=0) > NEAR_KM:
                 m.unknown = True
                 chosen.pop(m.surface, None)
-                areas = _main_areas(ctx, g, ms, chosen)
+                moved = True
+        if moved:
+            areas = _main_areas(ctx, g, ms, chosen)
     out: list[Place] = []
     prev: _Mention | None = None
     for m in ms:
@@ -1396,6 +1403,12 @@ def _support(ms: list[_Mention]) -> None:
         m.support = out
 
 
+@functools.lru_cache(maxsize=4096)
+def _town_part(surface: str, facility: str) -> str:
+    """"Gao market" -> "gao": a facility's town, by whose name its candidates are named."""
+    return norm(re.sub(r"(?i)(?:^|\s)" + re.escape(facility) + r"s?(?=\s|$)", " ", surface)) or norm(surface)
+
+
 def _score(c: Entry, m: _Mention, countries: Counter, anchors: dict[str, tuple[float, float]],
            main_pt: tuple[float, float] | None = None) -> float:
     # population among towns (weighted up: a famous city beats a village named after it unless
@@ -1403,9 +1416,7 @@ def _score(c: Entry, m: _Mention, countries: Counter, anchors: dict[str, tuple[f
     s = math.log10(c.population + 10) * (TOWN_POPULATION_WEIGHT if c.kind == "settlement" else 1)
     backed = m.support.get((m.surface, c.gid), 0.0) if m.support else 0.0
     s += SUPPORT_WEIGHT * min(backed, 2.0)
-    surface = norm(m.surface)
-    if m.facility:   # "Gao market": the town's name is what its candidates are named
-        surface = norm(re.sub(r"(?i)(?:^|\s)" + re.escape(m.facility) + r"s?(?=\s|$)", " ", m.surface)) or surface
+    surface = _town_part(m.surface, m.facility) if m.facility else norm(m.surface)
 
     def capital_spelling(country: Entry) -> bool:
         """The name is its capital's own and only a spelling of the country's ("Tunis")."""
@@ -1567,10 +1578,17 @@ def _main_areas(ctx: DocContext, g: Gazetteer, ms: list[_Mention], chosen: dict[
         if c:
             # the most named; among as many names, the one most of the other places lie near
             # (a report's town beside a famous namesake it compares itself to)
-            firsts = {gid: next(e for e in es if e.gid == gid) for gid in c}
-            near = {gid: sum(1 for o in spots if o.gid != gid and km((e.lat, e.lon), (o.lat, o.lon)) < NEAR_KM)
-                    for gid, e in firsts.items()} if kind != "country" else {}
-            gid = max(c, key=lambda k: (c[k], near.get(k, 0)))
+            firsts: dict[str, Entry] = {}
+            for e in es:
+                firsts.setdefault(e.gid, e)
+            most = max(c.values())
+            tied = [gid for gid in c if c[gid] == most]   # (in order of first mention)
+            if len(tied) > 1 and kind != "country":
+                near = {gid: sum(1 for o in spots if o.gid != gid and km((firsts[gid].lat, firsts[gid].lon),
+                                                                          (o.lat, o.lon)) < NEAR_KM) for gid in tied}
+                gid = max(tied, key=lambda k: near[k])
+            else:
+                gid = tied[0]
             out[kind] = firsts[gid]
     if "country" not in out:
         country = g.country(top)

@@ -95,6 +95,21 @@ def _v7_custody(conn: Connection) -> None:
         conn.execute(source_origins.insert(), missing)
 
 
+def _add_columns(conn: Connection, *columns) -> None:
+    """Add the schema's ``columns`` (of one table each) that the database's table lacks."""
+    for col in columns:
+        if col.name not in {c["name"] for c in inspect(conn).get_columns(col.table.name)}:
+            conn.exec_driver_sql(f"ALTER TABLE {col.table.name} ADD COLUMN {col.name} "
+                                 f"{col.type.compile(conn.dialect)}")
+
+
+def _create_indexes(conn: Connection, table, *names: str) -> None:
+    """Create the schema's indexes of ``table`` named ``names`` that the database lacks."""
+    for ix in table.indexes:
+        if ix.name in names:
+            ix.create(conn, checkfirst=True)
+
+
 def _v8_incidents(conn: Connection) -> None:
     """Incidents as stored records (incidents, incident_mentions, incident_blocks) and
     collections: every source gets a collection ("default"), its independence group and
@@ -108,12 +123,8 @@ def _v8_incidents(conn: Connection) -> None:
     have = {c["name"] for c in inspect(conn).get_columns("sources")}
     if "collection" not in have:
         conn.exec_driver_sql("ALTER TABLE sources ADD COLUMN collection VARCHAR(100) NOT NULL DEFAULT 'default'")
-    for col in (sources.c.origin_group, sources.c.fused_at):
-        if col.name not in have:
-            conn.exec_driver_sql(f"ALTER TABLE sources ADD COLUMN {col.name} {col.type.compile(conn.dialect)}")
-    for ix in sources.indexes:
-        if ix.name == "ix_sources_collection":
-            ix.create(conn, checkfirst=True)
+    _add_columns(conn, sources.c.origin_group, sources.c.fused_at)
+    _create_indexes(conn, sources, "ix_sources_collection")
     metadata.create_all(conn, tables=[incidents, incident_mentions, incident_blocks])  # checkfirst
     if conn.execute(select(incidents.c.id).limit(1)).first() is None:
         from sitroom.fuse.stored import adopt_legacy
@@ -128,18 +139,13 @@ def _v9_claims_and_feeds(conn: Connection) -> None:
     the changes that monitoring notified, and when each user last looked at them."""
     from sitroom.store.schema import FACT_TABLES, changes, feed_items, feeds, sources, users
 
-    have = {c["name"] for c in inspect(conn).get_columns("sources")}
-    for col in (sources.c.claimed_by, sources.c.claimed_until):
-        if col.name not in have:
-            conn.exec_driver_sql(f"ALTER TABLE sources ADD COLUMN {col.name} {col.type.compile(conn.dialect)}")
+    _add_columns(conn, sources.c.claimed_by, sources.c.claimed_until)
     _add_missing_fact_columns(conn)
     for table, _ in FACT_TABLES.values():
         for ix in table.indexes:
             if ix.unique:
                 ix.create(conn, checkfirst=True)
-    if "changes_seen_at" not in {c["name"] for c in inspect(conn).get_columns("users")}:
-        conn.exec_driver_sql(f"ALTER TABLE users ADD COLUMN changes_seen_at "
-                             f"{users.c.changes_seen_at.type.compile(conn.dialect)}")
+    _add_columns(conn, users.c.changes_seen_at)
     metadata.create_all(conn, tables=[feeds, feed_items, changes])  # checkfirst
 
 
@@ -149,10 +155,8 @@ def _v10_fingerprint_indexes(conn: Connection) -> None:
     scanning both tables."""
     from sitroom.store.schema import incidents, sources
 
-    for table, name in ((sources, "ix_sources_analyzed"), (incidents, "ix_incidents_updated")):
-        for ix in table.indexes:
-            if ix.name == name:
-                ix.create(conn, checkfirst=True)
+    _create_indexes(conn, sources, "ix_sources_analyzed")
+    _create_indexes(conn, incidents, "ix_incidents_updated")
 
 
 def _v11_signatures(conn: Connection) -> None:
@@ -164,9 +168,7 @@ def _v11_signatures(conn: Connection) -> None:
     from sitroom.store.schema import source_bands, source_signatures, sources
 
     metadata.create_all(conn, tables=[source_signatures, source_bands])  # checkfirst
-    for ix in sources.indexes:
-        if ix.name == "ix_sources_origin_group":
-            ix.create(conn, checkfirst=True)
+    _create_indexes(conn, sources, "ix_sources_origin_group")
 
 
 def _v12_status_index(conn: Connection) -> None:
@@ -174,9 +176,7 @@ def _v12_status_index(conn: Connection) -> None:
     reading past every source extracted before it."""
     from sitroom.store.schema import sources
 
-    for ix in sources.indexes:
-        if ix.name == "ix_sources_status":
-            ix.create(conn, checkfirst=True)
+    _create_indexes(conn, sources, "ix_sources_status")
 
 
 def _v13_inferred_anchor(conn: Connection) -> None:
@@ -184,9 +184,7 @@ def _v13_inferred_anchor(conn: Connection) -> None:
     reports), so that it is read again only once."""
     from sitroom.store.schema import sources
 
-    if "anchor_inferred" not in {c["name"] for c in inspect(conn).get_columns("sources")}:
-        conn.exec_driver_sql("ALTER TABLE sources ADD COLUMN anchor_inferred "
-                             f"{sources.c.anchor_inferred.type.compile(conn.dialect)}")
+    _add_columns(conn, sources.c.anchor_inferred)
 
 
 STEPS: list[Callable[[Connection], None]] = [_v1_initial, _v2_review, _v3_search, _v4_method, _v5_timex,
