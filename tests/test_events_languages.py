@@ -285,3 +285,40 @@ def test_a_toll_written_in_digits_is_who_was_killed_in_french():
     facts = extract_document("Le chef de la milice a tué 200 civils à Goma lundi.", PUB, language="fr")
     (m,) = [e for e in facts.events if e.event_type == VAC]
     assert m.sub_event_type == "Attack" and m.place == "Goma"
+
+
+# a noun mention whose verb says it happened ("une explosion est survenue ... le 3 mai")
+# keeps that date as its own; an earlier strike told in the pluperfect on another day of
+# the same report is a strike of its own
+EARLIER_STRIKE = [
+    ("fr", "Une explosion est survenue au dépôt de carburant de Bouaké, le 13 mai en fin de soirée.\n\n"
+           "Le dépôt avait déjà subi un bombardement le 9 mai, sans faire de victimes.",
+     "explosion", "bombardement"),
+    ("ru", "Взрыв произошёл на нефтебазе в Бердянске 13 мая поздно вечером.\n\n"
+           "Нефтебаза уже была повреждена обстрелом 9 мая.",
+     "Взрыв", "обстрелом"),
+]
+
+
+@pytest.mark.parametrize("lang,text,first,earlier", EARLIER_STRIKE)
+def test_a_happening_keeps_the_date_its_verb_gives_and_an_earlier_strike_its_own(lang, text, first, earlier):
+    evs = {e.trigger: e for e in extract_document(text, PUB, language=lang).events}
+    assert evs[first].date_start == date(2024, 5, 13) and evs[first].date_end == date(2024, 5, 13)
+    assert evs[earlier].date_start == date(2024, 5, 9)
+
+
+# an attack on a site after the missile strike on that site, in one report: one strike,
+# with the toll the attack sentence gives
+SAME_SITE = [
+    ("uk", "Російські війська вдарили ракетами по залізничному вокзалу в Лозовій.\n\n"
+           "Окупанти атакували вокзал вранці. Загинули 14 людей.", "Lozova"),
+    ("ru", "Армия нанесла ракетный удар по больнице в Северодонецке.\n\n"
+           "Больница была атакована в понедельник. Погибли 14 человек.", "Sievierodonetsk"),
+]
+
+
+@pytest.mark.parametrize("lang,text,town", SAME_SITE)
+def test_an_attack_on_the_site_a_strike_hit_is_that_strike(lang, text, town):
+    evs = extract_document(text, PUB, language=lang).events
+    assert evs and {e.event_type for e in evs} == {REMOTE}
+    assert any(e.killed == 14 for e in evs)

@@ -26,7 +26,7 @@ PATTERNS = [
     r"(?P<n>one|two|three|four|five|six|seven|eight|nine|ten|twelve|forty|\d+)\s+(?P<unit>days?|weeks?|attacks)",
     r"(?:early|late|mid)?-?(?P<decade>1[0-9]{2}0|20[0-9]0)'?s\b",
     r"(?:x)?",                                    # may match empty: left as it is
-    r"(?i:(?:since|in)\s+)?\d{4}",                # case-insensitive part: left as it is
+    r"(?i:(?:since|in)\s+)?\d{4}",                # a case-insensitive part: guarded case-insensitively
 ]
 
 

@@ -100,6 +100,49 @@ def test_a_report_between_two_unlocated_days_joins_one_of_them_not_both(tmp_path
     assert all((i.date_end - i.date_start) <= timedelta(days=1) for i in incs)
 
 
+# ---------------------------------------------------------------- strikes dated to a day do not chain
+
+def _strike(day, *, dprec="day", days=0, sentence="Missiles struck the Orvasca water plant."):
+    return _m("Orvasca water plant", day, trigger="missile strike", lat=47.1, lon=9.4, cc="CH", precision="near",
+              dprec=dprec, days=days, sentence=sentence)
+
+
+def test_two_strikes_on_one_site_three_days_apart_stay_two_through_a_report_of_the_week():
+    """A report dated only to the week fits both strikes; the strikes' own days are three
+    days apart, so they are two strikes, whichever order the reports come in."""
+    first, later = _strike(D0), _strike(D0 + timedelta(days=3))
+    week = _strike(D0 - timedelta(days=2), dprec="week", days=6)
+    for order in ((first, week, later), (week, later, first), (later, first, week)):
+        incs = merge(_refs(*order))
+        dated = sorted(i.date_start for i in incs if i.date_precision == "day")
+        assert dated == [D0, D0 + timedelta(days=3)], order
+    assert not can_join(_refs(first, week), _refs(later)[:1])
+
+
+def test_reports_of_one_strike_a_day_apart_still_join():
+    a, b, c = _strike(D0), _strike(D0 + timedelta(days=1)), _strike(D0 - timedelta(days=1))
+    assert len(merge(_refs(a, b, c))) == 1
+
+
+def test_a_siege_is_not_held_to_one_day():
+    a = _m("Orvasca", D0, etype=STRAT, sub="Other", trigger="siege", lat=47.1, lon=9.4, cc="CH")
+    b = _m("Orvasca", D0 + timedelta(days=5), etype=STRAT, sub="Other", trigger="siege", lat=47.1, lon=9.4, cc="CH")
+    assert can_join(_refs(a), _refs(b)[:1])
+
+
+def test_a_strike_three_days_from_the_stored_one_opens_its_own_incident(tmp_path):
+    store = Store(str(tmp_path / "s.db"))
+    _store_add(store, "first", "River Post", "Missiles struck the Orvasca water plant on Monday.", [_strike(D0)])
+    _store_add(store, "week", "Hill Courier", "The Orvasca water plant has been struck this week.",
+               [_strike(D0 - timedelta(days=2), dprec="week", days=6)])
+    _store_add(store, "later", "Wire", "Missiles struck the Orvasca water plant again on Thursday.",
+               [_strike(D0 + timedelta(days=3))])
+    from sitroom.fuse import picture
+    incs = picture.build(store).incidents
+    assert sorted(i.date_start for i in incs if i.date_precision == "day") == [D0, D0 + timedelta(days=3)]
+    assert all((i.date_end - i.date_start) <= timedelta(days=1) for i in incs if i.date_precision == "day")
+
+
 # ---------------------------------------------------------------- one place in several languages
 
 def test_a_facility_named_in_several_languages_is_one_place():

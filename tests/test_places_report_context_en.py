@@ -3,8 +3,9 @@ word ("the Scottish city of X") puts the town in that country or region; names o
 closed by a plural street word ("A and B streets") are streets of the report's town, not the
 far towns that share their names; a square or park named like a far-away town is the
 report's own; the report's main town, where names the gazetteer lacks are placed, is the one
-its other places lie near, not a famous town it only compares itself to. Sentences of our
-own, several countries."""
+its other places lie near, not a famous town it only compares itself to; a name the
+gazetteer lacks stays where the report first placed it (one sense per report, tested in
+French). Sentences of our own, several countries."""
 from __future__ import annotations
 
 import pytest
@@ -170,3 +171,26 @@ def test_a_name_given_a_distance_right_after_it_is_a_place():
 
 def test_an_age_after_a_name_is_no_distance():
     assert "Amos Kiptoo" not in by_surface("The plan was backed by Amos Kiptoo, 45, a councillor in Nakuru.")
+
+
+# ------------------------------------------------------------------ one sense per report
+
+SAME_FACILITY_LATER = [
+    "Une frappe a touché l’hôpital Nour-Amani de Goma, dans l’est du pays, mardi.\n\n"
+    "L’hôpital Nour-Amani avait subi des dégâts le 9 mai, comme l’avait rapporté l’évêque de Normandie.",
+    "Une frappe a touché l’hôpital Nour-Amani de Goma, dans l’est du pays, mardi.\n\n"
+    "L’hôpital Nour-Amani, financé depuis la Bretagne, avait subi des dégâts le 9 mai.",
+]
+
+
+@pytest.mark.parametrize("text", SAME_FACILITY_LATER)
+def test_a_name_the_gazetteer_lacks_stays_where_the_report_first_placed_it(text):
+    """A later sentence naming a far region (a bishop's see, a donor's region) does not move
+    the facility there: one name, one place, in one report."""
+    from datetime import date
+
+    from sitroom.extract.document import extract_document
+
+    got = [p for p in extract_document(text, date(2024, 5, 15), language="fr").places if "Nour-Amani" in p.surface]
+    assert len(got) == 2
+    assert {p.country for p in got} == {"CD"} and all(near(p, -1.67, 29.23) for p in got)

@@ -914,11 +914,28 @@ def extract(ctx: DocContext) -> list[EventMention]:
         if narrative:
             last_date = narrative[-1]
     frames(out, info, ctx.check)
+    out = _one_per_happening(out, info)
     # a mention that names neither where nor when ("hundreds were abducted") is kept in every
     # language, as in English: it takes the report's place and narrative date, and fusion
     # joins it to the incident of its type there (dropping such mentions outside English cost
     # the incidents of abductions, sexual violence and killings told without a place name)
     return [m for m in out if not _long(m)]
+
+
+def _one_per_happening(out: list[EventMention], info: dict[int, dict]) -> list[EventMention]:
+    """One mention a happening a sentence: two triggers of one sentence that their frame gave
+    the same type, place and dates ("an explosive device exploded in the market") are one
+    mention, the one that says most (placed, with its toll, the word that typed it rather
+    than the blast)."""
+    best: dict[tuple, EventMention] = {}
+    for m in out:
+        key = (m.sentence, m.event_type, m.sub_event_type, m.place, m.date_start, m.date_end)
+        cur = best.get(key)
+        if cur is None or _rank(m) + (not info.get(id(m), {}).get("blast"),) > \
+                _rank(cur) + (not info.get(id(cur), {}).get("blast"),):
+            best[key] = m
+    keep = {id(m) for m in best.values()}
+    return [m for m in out if id(m) in keep]
 
 
 def _long(m: EventMention) -> bool:
@@ -974,8 +991,26 @@ def _mention(ctx: DocContext, sent: Span, trig, etype: str, sub: str, stance: st
             "new": own is not None and own_place and tok.pos_ == "NOUN" and any(
                 c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children),
             "blast": blast_word(tok.lemma_, ctx.language) or blast_word(tok.text, ctx.language),
-            "site": site, "generic": _generic(tok), "tok": tok}
+            "site": site if ctx.language == "en" else _site_general(trig, sent, ctx),
+            "generic": _generic(tok), "tok": tok}
     return m, meta
+
+
+def _site_general(trig, sent: Span, ctx: DocContext) -> str | None:
+    """The word of the site hit ("вокзал", "hôpital"), in the report's language: two
+    mentions of one report that hit the same site are one happening ("the hospital was
+    attacked on Tuesday" after the missile strike on it). Kept for framing within the report
+    only (a mention's ``site`` is named in English)."""
+    table = _actors(ctx.language)
+    head = _head(trig)
+    # what the trigger's own words hit, else the site its sentence names nearest to it (a
+    # weapon's trigger, "struck the hospital with missiles", has no patient of its own)
+    near = sorted(sent, key=lambda t: abs(t.i - head.i))
+    for t in [*_side_tokens(trig, sent, "patient"), *near]:
+        for f in _forms(t):
+            if table.get(f) == "site":
+                return f
+    return None
 
 
 def _generic(tok: Token) -> bool:

@@ -46,24 +46,31 @@ def compile_fast(pattern: str, flags: int = 0) -> re.Pattern:
 
 
 _BRANCH_GUARD = 6   # alternatives from which one test of the next character is cheaper than trying each
+_MAX_GUARD = 200    # items in a guard's class, above which the guard costs more than it saves
+
+# A set of first characters is a set of class items: ("lit", code point, case-folded) or
+# ("cat", category) (\\d, \\w, \\s). A case-folded literal comes from a (?i:...) group: its
+# guard is tested case-insensitively too, by re itself, so that exactly the characters that
+# group accepts ("K", "k" and the Kelvin sign) pass.
+First = set
 
 
-def _first(items, i: int = 0) -> set[int] | None:
-    """The characters (code points) the sequence ``items[i:]`` can start with, where every
-    match of it consumes at least one character; None where unknown or possibly empty."""
-    out: set[int] = set()
+def _first(items, i: int = 0, icase: bool = False) -> First | None:
+    """The characters the sequence ``items[i:]`` can start with, where every match of it
+    consumes at least one character; None where unknown or possibly empty."""
+    out: First = set()
     for op, av in items[i:]:
         if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
             continue            # zero width: the first character comes after it
         if op is _c.LITERAL:
-            out.add(av)
+            out.add(("lit", av, icase))
             return out
         if op is _c.IN:
-            got = _charset(av)
+            got = _charset(av, icase)
             if got is None:
                 return None
             return out | got
-        sub_first, sub_empty = _node_first(op, av)
+        sub_first, sub_empty = _node_first(op, av, icase)
         if sub_first is None:
             return None
         out |= sub_first
@@ -72,22 +79,24 @@ def _first(items, i: int = 0) -> set[int] | None:
     return None                 # the sequence can match empty
 
 
-def _node_first(op, av) -> tuple[set[int] | None, bool]:
+def _node_first(op, av, icase: bool = False) -> tuple[First | None, bool]:
     """(first characters, can it match empty) of one node."""
     if op is _c.SUBPATTERN:
         _group, add_flags, del_flags, sub = av
-        if add_flags & re.IGNORECASE or del_flags:
-            return None, True
-        return _seq_first(sub)
+        if add_flags & re.IGNORECASE:
+            icase = True
+        if del_flags & re.IGNORECASE:
+            icase = False
+        return _seq_first(sub, icase)
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
         lo, _hi, sub = av
-        f, empty = _seq_first(sub)
+        f, empty = _seq_first(sub, icase)
         return f, empty or lo == 0
     if op is _c.BRANCH:
-        out: set[int] = set()
+        out: First = set()
         empty = False
         for alt in av[1]:
-            f, e = _seq_first(alt)
+            f, e = _seq_first(alt, icase)
             if f is None and not e:
                 return None, True
             if f is None:       # an empty alternative: nothing to start with
@@ -99,28 +108,28 @@ def _node_first(op, av) -> tuple[set[int] | None, bool]:
     return None, True
 
 
-def _seq_first(sub) -> tuple[set[int] | None, bool]:
+def _seq_first(sub, icase: bool = False) -> tuple[First | None, bool]:
     items = list(sub)
     if not items:
         return None, True
-    f = _first(items)
+    f = _first(items, 0, icase)
     if f is not None:
         return f, False
     # possibly empty: the union of what each item can start with, until a non-empty one
-    out: set[int] = set()
+    out: First = set()
     for op, av in items:
         if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
             continue
         if op is _c.LITERAL:
-            out.add(av)
+            out.add(("lit", av, icase))
             return out, False
         if op is _c.IN:
-            got = _charset(av)
+            got = _charset(av, icase)
             if got is None:
                 return None, True
             out |= got
             return out, False
-        nf, ne = _node_first(op, av)
+        nf, ne = _node_first(op, av, icase)
         if nf is None:
             return None, True
         out |= nf
@@ -129,44 +138,62 @@ def _seq_first(sub) -> tuple[set[int] | None, bool]:
     return (out or None), True
 
 
-def _charset(items) -> set[int] | None:
-    out: set[int] = set()
+def _charset(items, icase: bool = False) -> First | None:
+    out: First = set()
     for op, av in items:
         if op is _c.LITERAL:
-            out.add(av)
+            out.add(("lit", av, icase))
         elif op is _c.RANGE and av[1] - av[0] < 256:
-            out.update(range(av[0], av[1] + 1))
+            out.update(("lit", c, icase) for c in range(av[0], av[1] + 1))
+        elif op is _c.CATEGORY:
+            out.add(("cat", av))
         else:
-            return None         # a negated class, a category (\d, \w): not followed here
+            return None         # a negated class: not followed here
     return out
 
 
-def _guard(p) -> bool:
+def _guard_node(state, first: First):
+    """A lookahead that passes exactly the characters of ``first``: one class, and the
+    case-folded literals in a (?i:...) class of their own."""
+    plain = sorted((_c.LITERAL, x[1]) if x[0] == "lit" else (_c.CATEGORY, x[1]) for x in first
+                   if not (x[0] == "lit" and x[2]))
+    folded = sorted((_c.LITERAL, x[1]) for x in first if x[0] == "lit" and x[2])
+    alts = []
+    if plain:
+        alts.append(_p.SubPattern(state, [(_c.IN, plain)]))
+    if folded:
+        alts.append(_p.SubPattern(state, [(_c.SUBPATTERN, (None, re.IGNORECASE, 0,
+                                                           _p.SubPattern(state, [(_c.IN, folded)])))]))
+    look = alts[0] if len(alts) == 1 else _p.SubPattern(state, [(_c.BRANCH, (None, alts))])
+    return (_c.ASSERT, (1, look))
+
+
+def _guard(p, icase: bool = False) -> bool:
     """Rewrite the optional groups of a parsed pattern in place (see ``compile_fast``);
-    True where anything was rewritten."""
+    True where anything was rewritten. ``icase``: whether ``p`` is read case-insensitively
+    (inside a (?i:...) group)."""
     changed = False
     data = p.data
     for k in range(len(data) - 1, -1, -1):   # from the end: a guard inserted keeps the indices before it
         op, av = data[k]
         if op is _c.SUBPATTERN:
-            if not (av[1] | av[2]) & re.IGNORECASE:   # case-folded parts are left as they are
-                changed |= _guard(av[3])
+            inner = (icase or bool(av[1] & re.IGNORECASE)) and not av[2] & re.IGNORECASE
+            changed |= _guard(av[3], inner)
         elif op is _c.BRANCH:
             for alt in av[1]:
-                changed |= _guard(alt)
+                changed |= _guard(alt, icase)
             if len(av[1]) >= _BRANCH_GUARD:
-                f, empty = _node_first(op, av)
-                if f is not None and not empty and len(f) < 200:
-                    data.insert(k, (_c.ASSERT, (1, _p.SubPattern(p.state, [(_c.IN, sorted((_c.LITERAL, c) for c in f))]))))
+                f, empty = _node_first(op, av, icase)
+                if f is not None and not empty and len(f) < _MAX_GUARD:
+                    data.insert(k, _guard_node(p.state, f))
                     changed = True
         elif op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
-            changed |= _guard(av[2])
+            changed |= _guard(av[2], icase)
             lo, hi, sub = av
             if op is _c.MAX_REPEAT and lo == 0 and hi == 1 and not _is_simple(sub):
-                f, empty = _seq_first(sub)
-                if f is not None and not empty and len(f) < 200:
-                    guard = _p.SubPattern(p.state, [(_c.IN, sorted((_c.LITERAL, c) for c in f))])
-                    body = _p.SubPattern(p.state, [(_c.ASSERT, (1, guard)), *sub.data])
+                f, empty = _seq_first(sub, icase)
+                if f is not None and not empty and len(f) < _MAX_GUARD:
+                    body = _p.SubPattern(p.state, [_guard_node(p.state, f), *sub.data])
                     data[k] = (_c.BRANCH, (None, [body, _p.SubPattern(p.state, [])]))
                     changed = True
     return changed

@@ -1300,6 +1300,7 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
             areas = _main_areas(ctx, g, ms, chosen)
     out: list[Place] = []
     prev: _Mention | None = None
+    placed_lacking: dict[str, Entry] = {}
     for m in ms:
         sent = ctx.sentence_of(m.start, m.end)
         e = chosen.get(m.surface) if not m.unknown else None
@@ -1326,9 +1327,14 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
                     and _inside(town, named):
                 named = town   # "Florida Gulf Lakes University" in a report on a Florida town: nearer that town
                 # than the state's centre
-            area = owner or named or _enclosing(m, ms, chosen, sent, ctx.text) or _fallback(m, areas)
+            key = norm(m.surface)
+            # one sense per report: a name the gazetteer lacks, placed once, stays there ("the
+            # X hospital" in a later sentence that names an archbishop's see is not moved)
+            area = owner or placed_lacking.get(key) or named or _enclosing(m, ms, chosen, sent, ctx.text) \
+                or _fallback(m, areas)
             if area is None:
                 continue
+            placed_lacking.setdefault(key, area)
             precision = "near" if area.kind == "settlement" else "admin" if area.gid.startswith("state:") \
                 else "country" if area.kind == "country" else "region"
             out.append(Place(start=m.start, end=m.end, sentence=sent.text.strip(), surface=m.surface, name=m.surface,

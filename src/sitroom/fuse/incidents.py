@@ -230,6 +230,8 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
     # unlocated groups: their date bounds (complete link on dates, see ``can_join``)
     spans: dict[int, coref.Bounds] = {i: coref.bounds([r.mention]) for i, r in enumerate(refs)
                                       if r.mention.place is None}
+    # groups holding strikes dated to a day: those days' bounds (see ``strike_days``)
+    days: dict[int, frozenset[date]] = {i: d for i, r in enumerate(refs) if (d := strike_days([r.mention]))}
     weakest: dict[int, float] = {}
 
     def find(i: int) -> int:
@@ -247,6 +249,9 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
         si, sj = spans.pop(ri, None), spans.pop(rj, None)
         if si is not None and sj is not None:
             spans[rj] = coref.join_bounds(si, sj)
+        di, dj = days.pop(ri, frozenset()), days.pop(rj, frozenset())
+        if di or dj:
+            days[rj] = di | dj
         weakest[rj] = min(weakest.pop(ri, 1.0), weakest.get(rj, 1.0), s)
 
     index: dict[tuple, list[int]] = defaultdict(list)      # dated mentions, by week
@@ -277,6 +282,8 @@ def merge(refs: list[MentionRef], *, asserted_only: bool = False) -> list[Incide
             if ri == rj or coref.sites_conflict(sites.get(ri, set()), sites.get(rj, set())):
                 continue
             if ri in spans and rj in spans and not coref.coherent(coref.join_bounds(spans[ri], spans[rj])):
+                continue
+            if not days_meet(days.get(ri, frozenset()), days.get(rj, frozenset())):
                 continue
             s = pair_score(refs[i], refs[j], aliases)
             if s >= JOIN_THRESHOLD:
@@ -448,6 +455,23 @@ def unlocated(refs) -> bool:
     return all(r.mention.place is None for r in refs)
 
 
+def strike_days(ms) -> frozenset[date]:
+    """The days of the strikes among ``ms`` dated to a day. A strike, a shelling or an
+    explosion happens on one day: two groups none of whose day-dated strikes lie within
+    ``SLACK`` of each other are two strikes on one place, even where a report dated only to
+    the week would fit both (no chaining through vaguer dates; a report a day off still joins)."""
+    return frozenset(m.date_start for m in ms if m.event_type == coref.REMOTE and m.date_precision == "day"
+                     and m.date_start is not None and not coref.umbrella(m))
+
+
+def days_meet(a: frozenset[date], b: frozenset[date]) -> bool:
+    """Do two sets of strike days come within ``SLACK`` of each other (or is either empty)?"""
+    if not a or not b:
+        return True
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return any(d + timedelta(days=k) in large for d in small for k in range(-SLACK.days, SLACK.days + 1))
+
+
 def can_join(a: list[MentionRef], b: list[MentionRef]) -> bool:
     """May two groups of mentions become one incident whatever their pair scores? Not when
     their sites differ (a church and a hospital), nor, for reports that name no place, when
@@ -461,6 +485,8 @@ def can_join(a: list[MentionRef], b: list[MentionRef]) -> bool:
     for r in b:
         sb |= coref.mention_sites(r.mention)
     if coref.sites_conflict(sa, sb):
+        return False
+    if not days_meet(strike_days(r.mention for r in a), strike_days(r.mention for r in b)):
         return False
     if unlocated(a) and unlocated(b):
         return coref.coherent(coref.join_bounds(coref.bounds(r.mention for r in a), coref.bounds(r.mention for r in b)))
