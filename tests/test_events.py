@@ -176,3 +176,16 @@ class TestFrames:
                     "Officials said the strike on the station was deliberate.")
         assert {(e.event_type, e.sub_event_type) for e in es} == {(REMOTE, "Shelling/artillery/missile attack")}
         assert {e.place for e in es} == {"Lviv"}
+
+
+def test_a_strike_named_anew_after_a_dated_clause_is_of_that_day():
+    """"were stopped on Thursday following a drone strike": the strike is Thursday's, a happening of
+    its own beside Friday's shelling in the same report, not a part of it."""
+    evs = events("Shelling hit the market in Mopti on Friday, killing 12 people.\n\n"
+                 "Two buses carrying refugees were stopped in the Mopti region on Thursday following a drone strike "
+                 "on the road, officials said.", published=date(2024, 5, 18))
+    strike = next(e for e in evs if "drone" in e.trigger)
+    assert (strike.sub_event_type, strike.date_start, strike.date_end) == \
+        ("Air/drone strike", date(2024, 5, 16), date(2024, 5, 16))
+    shelling = next(e for e in evs if "drone" not in e.trigger)
+    assert shelling.date_start == date(2024, 5, 17) and shelling.sub_event_type == "Shelling/artillery/missile attack"

@@ -1085,6 +1085,8 @@ def _date_of_another_verb(ctx: DocContext, d: TimeExpr, tok: Token) -> bool:
             break
     if verb is None or verb not in list(tok.ancestors):
         return False
+    if tok.head.head == verb and tok.head.lower_ in _cues(ctx.language, "just_after"):
+        return False  # "the buses were halted on Thursday following a drone strike": the strike's day too
     lem = verb.lemma_.lower()
     return lem not in _triggers(ctx.language) and lem not in _cues(ctx.language, "attack_use") \
         and lem not in _cues(ctx.language, "happen") and lem not in ("be", "have")
