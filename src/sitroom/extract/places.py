@@ -546,7 +546,8 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     if ctx.language == "en":
         out = _area_lists(ctx, g, out)
         out += _repeated(ctx, g, out, runs)
-    out = _drop_overlaps(out + _abbreviations(ctx, g, out) + _lowercase_datelines(ctx, g))
+    out = _drop_overlaps(out + _abbreviations(ctx, g, out) + _lowercase_datelines(ctx, g)
+                         + _people_named_facilities(ctx))
     _contained(ctx, g, out)
     if ctx.language == "en":
         _street_lists(ctx, out)
@@ -874,7 +875,7 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
         left = None   # a capitalised sentence word or noun before it ("Die Bewohner Berlins", "У Львові")
     tagged = ctx.language in TAGGED   # a part-of-speech tagger worth trusting on names
     if ctx.language != "en" and first is last and all(c.kind == "settlement" for c in cands) \
-            and first.i > 0 and doc[first.i - 1].lower_ in _ARTICLES.get(ctx.language, ()) \
+            and first.i > 0 and doc[first.i - 1].lower_ in _lw("definite", ctx.language) \
             and not any(norm(c.name).startswith(doc[first.i - 1].lower_ + " ") for c in cands):
         return False   # "der Taliban", "la Mecque" aside: towns take no article
     if ctx.language == "de" and first is last and _known_de(first.text) \
@@ -1062,7 +1063,7 @@ def _facility(ctx: DocContext, m: _Mention, last: Token) -> None:
         m.surface = ctx.text[m.start:m.end]
         m.kind_hint = FACILITY_WORDS.get(m.facility.split()[-1], "facility")
         if all(c.kind == "country" for c in m.cands) and m.facility not in ("border", "crossing"):
-            # "the city's Saudi hospital", "the Turkish market": a facility named after a
+            # "the city's Turkish hospital", "the Turkish market": a facility named after a
             # country stands in a town of the text, not at the country's centre
             m.cands, m.unknown = (), True
         return
@@ -1489,6 +1490,8 @@ def _metonym(ctx: DocContext, m: _Mention, e: Entry) -> bool:
         # (in English only our areas' initials: "NY", "CA" are states, written so as places)
     if not (e.kind == "country" or e.capital):
         return False
+    if e.kind == "country" and _between_parties(ctx, m):
+        return True   # "the war between X and Y": a party, its state
     if ctx.language != "en":
         return _metonym_other(ctx, m, e)
     if _dateline(ctx.text, m):
@@ -2008,6 +2011,66 @@ def _facility_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     return out
 
 
+_ECONOMIC_KINDS = ("market", "port")
+
+
+def _people_named_facilities(ctx: DocContext) -> list[_Mention]:
+    """Facilities named by a people's adjective ("the Turkish hospital", see ``_named_by_people``),
+    in every language; located, as other names the gazetteer lacks, by the report's places."""
+    lang = ctx.language or "en"
+    # buildings ("region" is no facility here), and not the words whose people's adjective
+    # names an economy more often than a place ("the American market", "le port chinois")
+    economic = {r.term.lower() for r in lexicon.rows("place_kinds", lang) if r.kind in _ECONOMIC_KINDS}
+    facility = frozenset(r.term.lower() for r in lexicon.rows("place_words", lang)
+                         if r.role == "facility" and r.kind == "facility" and r.term.lower() not in economic)
+    if not facility or not lexicon.table("demonyms", lang):
+        return []
+    out = []
+    for tok in ctx.doc:
+        if not tok.is_alpha:
+            continue
+        forms = _lemmas_of(tok) | {tok.lower_}
+        if not forms & facility:
+            continue
+        ctx.check()
+        got = _named_by_people(ctx.doc, tok, lang)
+        if got is not None:
+            word = next(iter(forms & facility))
+            out.append(_Mention(start=got[0], end=got[1], surface=ctx.text[got[0]:got[1]], cands=(), unknown=True,
+                                kind_hint=FACILITY_WORDS.get(word, "facility"), facility=word, labelled=True))
+    return out
+
+
+def _named_by_people(doc, tok: Token, lang: str) -> tuple[int, int] | None:
+    """A facility named by the people who built or run it, with the definite article: "the
+    Turkish hospital", "l'hôpital turc", "la maternité turque", "المستشفى التركي" (one
+    hospital of a town, known by that name; "a French hospital" is any). The people's
+    adjective after the noun (fr, es, ar) or before it (en, de, ru, uk); (start, end) of the
+    name, without the article."""
+    dem = lexicon.table("demonyms", lang)
+    if not dem:
+        return None
+
+    def people(t: Token) -> bool:
+        return t.is_alpha and any(f in dem and dem[f].form == "adj" for f in (t.lower_, *_lemmas_of(t)))
+
+    definite = _lw("definite", lang)
+    if lang == "ar":
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        if tok.text.startswith("ال") and nxt is not None and nxt.text.startswith("ال") and people(nxt):
+            return tok.idx, nxt.idx + len(nxt.text)
+        return None
+    if lang in ("fr", "es"):
+        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        before = doc[tok.i - 1] if tok.i > 0 else None
+        if nxt is not None and people(nxt) and before is not None and before.lower_ in definite:
+            return tok.idx, nxt.idx + len(nxt.text)
+        return None
+    if tok.i >= 2 and people(doc[tok.i - 1]) and doc[tok.i - 2].lower_ in definite:
+        return doc[tok.i - 1].idx, tok.idx + len(tok.text)
+    return None
+
+
 def _lemmas_of_word(word: str, lang: str) -> frozenset[str]:
     return frozenset((word.lower(), *_word_forms(word, lang)))
 
@@ -2188,13 +2251,39 @@ def _foreign_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     return out
 
 
-_ARTICLES = {"de": ("der", "die", "das", "den", "dem", "des"), "fr": ("le", "la", "les", "l'", "l’"),
-             "es": ("el", "la", "los", "las")}
+
+
+def _between_parties(ctx: DocContext, m: _Mention) -> bool:
+    """A country named as a party: "the war between X and Y", "le conflit entre X et le
+    M23", "переговоры между X и Y" (place_words parties_noun and between rows): within a
+    few words before it, a word for between, and right before that a word for a war, talks
+    or relations. Read on the words, so in every language, parsed or not."""
+    lang = ctx.language or "en"
+    between, nouns = _lw("between", lang), _lw("parties_noun", lang)
+    if not between or not nouns:
+        return False
+    span = ctx.doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return False
+    sent_start = span[0].sent.start if ctx.doc.has_annotation("SENT_START") else 0
+    doc = ctx.doc
+    for k in range(span.start - 1, max(sent_start, span.start - 7) - 1, -1):
+        t = doc[k]
+        if t.lower_ in between:
+            # the noun of the war or talks: the word before "between", past an adjective or two
+            # ("the long war between"), or a phrase that ends there ("alto el fuego entre")
+            lead = ctx.text[doc[max(sent_start, k - 4)].idx:t.idx].lower()
+            return any(w in nouns or any(f in nouns for f in _lemmas_of(w_tok))
+                       for w_tok in doc[max(sent_start, k - 3):k] for w in (w_tok.lower_,)) \
+                or any(lead.rstrip().endswith(n) for n in nouns if " " in n)
+        if t.is_punct and t.text not in ("-", "'", "’") or t.is_sent_start:
+            return False
+    return False
 
 
 def _metonym_other(ctx: DocContext, m: _Mention, e: Entry) -> bool:
     """A country or capital standing for its state in another language. With a parse (fr,
-    ru): the subject of a verb other than those a place itself does ("la France condamne",
+    ru): the subject of a verb other than those a place itself does ("la Belgique condamne",
     "Израиль отрицает", and each of a list of subjects), the object of a verb of blame
     ("обвиняют Израиль"), a genitive of a body of the state ("Премьер Израиля"). Without
     one (de): the name followed by a verb of saying or acting ("Israel betonte"), or after
@@ -2220,11 +2309,12 @@ def _metonym_other(ctx: DocContext, m: _Mention, e: Entry) -> bool:
         verb = tok.head
         if tok.dep_ in ("obj", "iobj") and verb.lemma_.lower() in blame:
             return True
-        if not tok.dep_.startswith("nsubj") or verb.pos_ not in ("VERB", "AUX"):
-            return False
-        if verb.pos_ == "AUX" or verb.lemma_.lower() in ("être", "avoir", "быть", "стать"):
-            return False
-        return verb.lemma_.lower() not in literal
+        if tok.dep_.startswith("nsubj") and verb.pos_ in ("VERB", "AUX"):
+            if verb.pos_ == "AUX" or verb.lemma_.lower() in ("être", "avoir", "быть", "стать"):
+                return False
+            return verb.lemma_.lower() not in literal
+        # a parse thrown by a quotation mark glued to the name ("«la Belgique condamne"): read
+        # the words, as without a parse
     doc = ctx.doc
     after = doc[span.end] if span.end < len(doc) else None
     if after is not None and _lemmas_of(after) & acts and not after.text[:1].isupper():

@@ -307,9 +307,18 @@ def name_tokens(name: str) -> tuple[frozenset[str], frozenset[str]]:
     kinds = {w: _kind_of(w) for w in words}
     table = _latin()
     latin = {w: re.sub(r"[^\w]", "", "".join(table.get(c, c) for c in w)) for w in words}   # "аль" -> "al"
-    return (frozenset(skeleton(w) for w in words if not kinds[w] and w not in fillers and latin[w] not in fillers
-                      and len(latin[w]) > 2) - {""},
+    peoples = _peoples()
+    # a people's adjective in the name is its country, in every language ("Turkish hospital",
+    # "hôpital turc", "المستشفى التركي": one hospital)
+    return (frozenset(f"@{peoples[w]}" if w in peoples else skeleton(w) for w in words
+                      if not kinds[w] and w not in fillers and latin[w] not in fillers and len(latin[w]) > 2) - {""},
             frozenset(k for k in kinds.values() if k))
+
+
+@functools.lru_cache(maxsize=1)
+def _peoples() -> dict[str, str]:
+    """People's adjectives of every language (folded) -> their country (``lexicons/demonyms.tsv``)."""
+    return {fold(r.term): r.country for r in lexicon.rows("demonyms", None) if r.country and r.form == "adj"}
 
 
 def similar_names(a: str, b: str) -> bool:
