@@ -53,3 +53,14 @@ def test_crlf_input():
 def test_markdown_heading_marks_are_dropped():
     c = clean_text("# Floods in the delta\n\n## Day two\n\nWater rose again.")
     assert c.text.split("\n\n") == ["Floods in the delta", "Day two", "Water rose again."]
+
+
+def test_teasers_for_other_stories_are_dropped_in_several_languages():
+    """A "Read also: ..." line between two paragraphs is the page's, not the story's (a
+    pronoun after it must not read its headline as the last thing named)."""
+    raw = ("Shells hit the depot in Bouaké.\n\n• Read also: LIVE | Talks resume in the capital\n\n"
+           "Lire aussi : Le point sur la saison des pluies\n\nЧитайте также: Новости региона\n\n"
+           "“We lost everything,” he said.\n\nRead also the full report of the commission.")
+    got = clean_text(raw).text
+    assert "Talks resume" not in got and "saison des pluies" not in got and "Новости" not in got
+    assert "“We lost everything,” he said." in got and "Read also the full report" in got

@@ -215,3 +215,16 @@ def test_seed_quotes_floor(shared):
     res = scorer.score_quotes(gold, pred)
     assert res["found"]["f1"] >= 0.8
     assert res["speaker_agrees"] >= 0.85
+
+
+def test_a_reported_clause_opening_the_page_starts_after_its_date_label():
+    """Saved pages carry their date as a label run into the first sentence: the quotation is
+    the report's words, not the label's (in English and French)."""
+    for lang, text, first in [
+            ("en", " date 2024-06-02 A total of 1,200 families reached the camp near Dori over the weekend, "
+                   "the regional relief committee said on Sunday.", "A total of 1,200 families"),
+            ("fr", " date 2024-06-02 Quelque 1 200 familles sont arrivées au camp près de Dori, a indiqué "
+                   "dimanche le comité régional de secours.", "Quelque 1 200 familles")]:
+        qs = extract_document(text, None, language=lang).quotes
+        q = next(q for q in qs if "1,200" in q.text or "1 200" in q.text)
+        assert q.text.startswith(first) and text[q.start:q.end] == q.text, (lang, q.text)

@@ -7,6 +7,7 @@ span" and "which facts cover this offset" without a scan of the document per que
 """
 from __future__ import annotations
 
+import re
 import time
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -15,6 +16,10 @@ from datetime import date
 from spacy.tokens import Doc, Span
 
 from sitroom.models import Entity, EventMention, Figure, Place, Quote, TimeExpr
+
+# a page's date label at the head of its text ("date 2024-05-01 ..."), as saved pages and
+# excerpts carry it: not a word of the report (not a place, not part of a quotation)
+PAGE_DATE_LABEL = re.compile(r"\A\s*date\s+(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\b\s*", re.I)
 
 
 class TimeBudgetExceeded(BaseException):

@@ -57,7 +57,7 @@ from datetime import date, datetime, timedelta
 import dateparser
 
 from sitroom.extract import lexicon
-from sitroom.extract.context import DocContext
+from sitroom.extract.context import PAGE_DATE_LABEL, DocContext
 from sitroom.extract.rules import RuleTable, rule
 from sitroom.models import TimeExpr
 
@@ -1197,7 +1197,6 @@ def extract(ctx: DocContext) -> list[TimeExpr]:
     return [_record(ctx, h) for h in _run(ctx) if h.d0 is not None]
 
 
-_DATE_LABEL = re.compile(r"\A\s*date\s+(?P<y>\d{4})-(?P<m>\d{2})(?:-(?P<d>\d{2}))?\b", re.I)
 
 
 def anchor_from_text(ctx: DocContext) -> date | None:
@@ -1208,7 +1207,7 @@ def anchor_from_text(ctx: DocContext) -> date | None:
     after the last day it names); a label of a month alone gives its year to the days named
     without one ("am 9. Juli" under "date 2019-07"), else stands for the month's last
     day. None when the text names none."""
-    label = _DATE_LABEL.match(ctx.text)
+    label = PAGE_DATE_LABEL.match(ctx.text)
     if label and label.group("d"):
         try:
             return date(int(label.group("y")), int(label.group("m")), int(label.group("d")))

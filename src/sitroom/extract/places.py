@@ -41,7 +41,7 @@ from rapidfuzz import fuzz, process
 from spacy.tokens import Span, Token
 
 from sitroom.extract import lexicon
-from sitroom.extract.context import DocContext
+from sitroom.extract.context import PAGE_DATE_LABEL, DocContext
 from sitroom.extract.gazetteer import Entry, Gazetteer, acronym_aliases, gazetteer, km, norm, us_counties
 from sitroom.extract.nlp import arabic_proclitics, arabic_skeleton, arabic_stems, fold_apostrophes, latin_skeleton, \
     lemma_candidates, morph_analyzer, nominatives
@@ -676,7 +676,7 @@ def _kicker(text: str, m: _Mention) -> bool:
     """"AFRICA", "EUROPE" alone on a line: a page's section label, not a place of the story."""
     a = text.rfind("\n", 0, m.start) + 1
     b = text.find("\n", m.end)
-    line = _DATE_LABEL.sub("", text[a:b if b >= 0 else len(text)]).strip()
+    line = PAGE_DATE_LABEL.sub("", text[a:b if b >= 0 else len(text)]).strip()
     if not (m.surface.isupper() and len(m.surface) > 3 and any(
             c.gid.startswith("continent:") or c.gid.startswith("area:") and c.kind == "region" for c in m.cands)):
         return False
@@ -684,7 +684,7 @@ def _kicker(text: str, m: _Mention) -> bool:
         return True
     # a page's label run into its headline by the cleaner ("date 2024-05-02 AFRICA Five killed in ..."):
     # first on its line, and no dateline after it
-    before = _DATE_LABEL.sub("", text[a:m.start]).strip()
+    before = PAGE_DATE_LABEL.sub("", text[a:m.start]).strip()
     after = text[m.end:m.end + 60]
     return not before and bool(re.match(r"\s+[A-Z0-9]", after)) and not _DATELINE_AFTER.match(after) \
         and not _CAPS_DATELINE_AFTER.match(after)
@@ -1028,7 +1028,7 @@ def _looks_like_town(ctx: DocContext, first: Token, last: Token, cands: tuple[En
         if any(_inside(c, a) for c in cands for a in areas):
             return True
     line_start = text.rfind("\n", 0, first.idx) + 1
-    if not _DATE_LABEL.sub("", text[line_start:first.idx]).strip() and _DATELINE_AFTER.match(text[end:end + 60]):
+    if not PAGE_DATE_LABEL.sub("", text[line_start:first.idx]).strip() and _DATELINE_AFTER.match(text[end:end + 60]):
         return True
     if text[first.idx:end].isupper() and _CAPS_DATELINE_AFTER.match(text[end:end + 60]) \
             and not (first is last and (first.is_stop or first.lower_ in _COMMON)) \
@@ -1614,7 +1614,6 @@ def _fallback(m: _Mention, areas: dict[str, Entry]) -> Entry | None:
     return next((areas[k] for k in order if k in areas), None)
 
 
-_DATE_LABEL = re.compile(r"^\s*date\s+\d{4}-\d{2}(?:-\d{2})?\s*", re.I)
 _CAPS_DATELINE_AFTER = re.compile(r"^(?:,\s*[A-Z][\w.'’ -]{1,30}?)?\s*(?:\([\w .'’-]{1,30}\))?\s*(?:--|[–—]|\s-\s)"
                                   r"[\s–—-]*[\"“]?[A-Z0-9]")
 _DATELINE_AFTER = re.compile(r"^(?:,\s*[A-Z][\w.'’ -]{1,30}?)?\s*(?:\([\w .'’-]{1,30}\))?\s*[-–—:]\s")
@@ -1623,7 +1622,7 @@ _DATELINE_AFTER = re.compile(r"^(?:,\s*[A-Z][\w.'’ -]{1,30}?)?\s*(?:\([\w .'�
 def _dateline(text: str, m: _Mention) -> bool:
     """"GOMA, Congo (Reuters) - ...": where the report was filed, not where things happened."""
     line_start = text.rfind("\n", 0, m.start) + 1
-    before = _DATE_LABEL.sub("", text[line_start:m.start])  # a page's "date 2024-05-01" label
+    before = PAGE_DATE_LABEL.sub("", text[line_start:m.start])  # a page's "date 2024-05-01" label
     return not before.strip() and bool(_DATELINE_AFTER.match(text[m.end:m.end + 60]))
 
 

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from sitroom.extract import lexicon
-from sitroom.extract.context import DocContext
+from sitroom.extract.context import PAGE_DATE_LABEL, DocContext
 from sitroom.extract.entities import gender_of, person_gender_words
 from sitroom.extract.rules import RuleTable, rule
 from sitroom.models import Entity, Quote
@@ -1073,8 +1073,40 @@ def _quoted_share(toks: list[Token], q: _Q) -> float:
 
 
 def extract(ctx: DocContext) -> list[Quote]:
-    if ctx.language != "en":
-        return _extract_other(ctx)
+    out = _extract_en(ctx) if ctx.language == "en" else _extract_other(ctx)
+    return _past_date_label(ctx, out)
+
+
+def _past_participle_phrase(ctx: DocContext, sent: Span, a: int) -> int:
+    """"According to a nurse treating the wounded, gathered in the yard, at least 20 people
+    died": a claim does not open on a verb without a subject left over from the speaker's
+    phrase; it starts with the subject of the sentence's verb, where that comes after it."""
+    first = next((t for t in sent if t.idx >= a and not t.is_punct), None)
+    root = sent.root
+    if first is None or first.pos_ != "VERB" or first is root or \
+            any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in first.children):
+        return a   # a clause of its own ("killed 12 people" has its subject before it)
+    subj = [c for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl") and c.idx > first.idx]
+    if not subj or root.idx < first.idx:
+        return a
+    return min(t.idx for t in subj[0].subtree)
+
+
+def _past_date_label(ctx: DocContext, quotes: list[Quote]) -> list[Quote]:
+    """A reported clause that opens the text starts after the page's date label ("date
+    2024-05-01 Some 300 families arrived ...": the quotation is "Some 300 families ...")."""
+    label = PAGE_DATE_LABEL.match(ctx.text)
+    if label is None:
+        return quotes
+    end = label.end()
+    for q in quotes:
+        if q.start < end < q.end:
+            cut = end - q.start
+            q.text, q.start = q.text[cut:] if q.text.startswith(ctx.text[q.start:end]) else q.text, end
+    return quotes
+
+
+def _extract_en(ctx: DocContext) -> list[Quote]:
     spans = _quote_spans(ctx.text, ctx.check)
     state = _Speakers(ctx, spans)
     out: list[Quote] = []
@@ -1384,6 +1416,7 @@ def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q], direc
                     # the speaker's phrase as the parse reads it ("a volunteer helping ..., gathered ...")
                     rest = [t for t in sent if t.i > sub[-1].i and not t.is_punct]
                     a = max(a, rest[0].idx) if rest and rest[0].idx < sent.end_char else a
+                    a = _past_participle_phrase(ctx, sent, a)
                 b = sent.end_char
             else:  # "<claim>, according to X."
                 a, b = sent.start_char, sent.start_char + m.start()

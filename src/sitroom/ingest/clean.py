@@ -25,6 +25,10 @@ _FURNITURE = re.compile(
     r"share\s+(?:this|on)\b.*|follow\s+us\b.*|"
     r"(?:all\s+rights\s+reserved|copyright\s+©|©).*|"
     r"(?:advertisement|related\s+(?:articles|stories)|read\s+more)\s*:?\s*|"
+    # a teaser for another story, with its label: "• Read also: LIVE | ...", "Lire aussi : ..."
+    r"(?:[•·*]\s*)?(?:read\s+also|also\s+read|see\s+also|read\s+more|(?:à\s+)?lire\s+(?:aussi|également)|"
+    r"voir\s+aussi|lesen\s+sie\s+(?:auch|mehr)|mehr\s+zum\s+thema|lea\s+también|lee\s+también|"
+    r"читайте\s+(?:также|також)|смотрите\s+также|дивіться\s+також|اقرأ\s+(?:أيضا|أيضاً))\s*[:|—–].*|"
     r"p\.?\s?s\.?|"
     r"<?https?://\S+>?|[\w.-]+\.(?:org|com|net|info|uk|fr|de)/\S*"
     r")\s*$",
