@@ -94,6 +94,12 @@ def bench_bare(limit: int | None) -> dict:
     for _ in nlp.pipe(texts):
         pass
     bare = (time.perf_counter() - t0, cpu() - c0)
+    # the same pass without the entity recogniser: its share of the bare pass
+    t0, c0 = time.perf_counter(), cpu()
+    with nlp.select_pipes(disable=["ner"]):
+        for _ in nlp.pipe(texts):
+            pass
+    no_ner = (time.perf_counter() - t0, cpu() - c0)
     # our own parse alone (the same model, with paragraph breaks and bounded sentences), no
     # extractor: the most analyze could reach without leaving text unparsed
     t0, c0 = time.perf_counter(), cpu()
@@ -124,6 +130,7 @@ def bench_bare(limit: int | None) -> dict:
         "gazetteer_open_s": round(t_gaz[0], 3),
         "bare_spacy": {"wall_s": round(bare[0], 2), "cpu_s": round(bare[1], 2),
                        "cpu_s_per_1k_words": round(bare[1] / kw, 4)},
+        "ner_share_of_bare": round(1 - no_ner[1] / bare[1], 3),
         "parse_only": {"wall_s": round(parse_only[0], 2), "cpu_s": round(parse_only[1], 2),
                        "vs_bare": round(bare[1] / parse_only[1], 3)},
         "analyze": {"wall_s": round(an[0], 2), "cpu_s": round(an[1], 2), "cpu_s_per_1k_words": round(an[1] / kw, 4),
@@ -141,6 +148,8 @@ def bench_bare(limit: int | None) -> dict:
           f"gazetteer opened in {t_gaz[0]:.2f} s")
     print(f"{'':22s}{'wall s':>9s}{'CPU s':>9s}{'CPU s/1k words':>16s}{'vs bare':>9s}")
     print(f"{'bare spaCy (pipe)':22s}{bare[0]:9.1f}{bare[1]:9.1f}{bare[1] / kw:16.4f}{1.0:9.2f}")
+    print(f"{'  without entities':22s}{no_ner[0]:9.1f}{no_ner[1]:9.1f}{no_ner[1] / kw:16.4f}"
+          f"   (the entity recogniser: {1 - no_ner[1] / bare[1]:.0%} of the bare pass)")
     print(f"{'our parse alone':22s}{parse_only[0]:9.1f}{parse_only[1]:9.1f}{parse_only[1] / kw:16.4f}"
           f"{bare[1] / parse_only[1]:9.2f}")
     print(f"{'analyze':22s}{an[0]:9.1f}{an[1]:9.1f}{an[1] / kw:16.4f}{bare[1] / an[1]:9.2f}")

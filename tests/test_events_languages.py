@@ -322,3 +322,13 @@ def test_an_attack_on_the_site_a_strike_hit_is_that_strike(lang, text, town):
     evs = extract_document(text, PUB, language=lang).events
     assert evs and {e.event_type for e in evs} == {REMOTE}
     assert any(e.killed == 14 for e in evs)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Whoever shells a hospital commits a war crime, the minister said."),
+    ("ru", "Кто жестоко бомбит наши школы, тот бомбит и свои."),
+    ("fr", "Quiconque bombarde une école commet un crime de guerre, a déclaré le ministre."),
+])
+def test_a_maxim_about_whoever_does_it_is_no_incident(lang, text):
+    assert extract_document(text, PUB, language=lang).events == []
+

@@ -880,6 +880,8 @@ def extract(ctx: DocContext) -> list[EventMention]:
             hits = [(t, denied_prev.event_type, denied_prev.sub_event_type, False) for t in sent
                     if t.lemma_.lower() in _cues(ctx.language, "deny")][:1]
         separate = bool(_cue_in(ctx.language, "separate", sent.text[:40]))
+        if hits and _generic_subject(sent, ctx):
+            hits = []   # "whoever kills our children ...": a maxim, not a happening
         for trig, etype, sub, _weak in hits:
             stance = _stance(trig, sent, ctx) if ctx.language == "en" else _stance_general(trig, sent, ctx)
             if stance is None:
@@ -920,6 +922,13 @@ def extract(ctx: DocContext) -> list[EventMention]:
     # joins it to the incident of its type there (dropping such mentions outside English cost
     # the incidents of abductions, sexual violence and killings told without a place name)
     return [m for m in out if not _long(m)]
+
+
+def _generic_subject(sent: Span, ctx: DocContext) -> bool:
+    """A sentence that opens on "whoever", "quiconque", "wer", "кто" (event_cues
+    generic_subject rows) says what anyone who does it is, or asks who did: no incident."""
+    first = next((t for t in sent if not t.is_punct and not t.is_space), None)
+    return first is not None and first.lower_ in _cues(ctx.language, "generic_subject")
 
 
 def _one_per_happening(out: list[EventMention], info: dict[int, dict]) -> list[EventMention]:
@@ -1002,15 +1011,26 @@ def _site_general(trig, sent: Span, ctx: DocContext) -> str | None:
     attacked on Tuesday" after the missile strike on it). Kept for framing within the report
     only (a mention's ``site`` is named in English)."""
     table = _actors(ctx.language)
+    towns = _settlement_words(ctx.language)   # "город", "ville": the town, not a site in it
     head = _head(trig)
     # what the trigger's own words hit, else the site its sentence names nearest to it (a
     # weapon's trigger, "struck the hospital with missiles", has no patient of its own)
     near = sorted(sent, key=lambda t: abs(t.i - head.i))
     for t in [*_side_tokens(trig, sent, "patient"), *near]:
-        for f in _forms(t):
+        forms = _forms(t)
+        if towns & set(forms):
+            continue
+        for f in forms:
             if table.get(f) == "site":
                 return f
     return None
+
+
+@functools.lru_cache(maxsize=None)
+def _settlement_words(lang: str) -> frozenset[str]:
+    """Words for a town or an area (place_words settlement_cue and region_cue rows)."""
+    return frozenset(r.term.lower() for r in lexicon.rows("place_words", lang)
+                     if r.role in ("settlement_cue", "region_cue"))
 
 
 def _generic(tok: Token) -> bool:
