@@ -228,3 +228,23 @@ def test_a_reported_clause_opening_the_page_starts_after_its_date_label():
         qs = extract_document(text, None, language=lang).quotes
         q = next(q for q in qs if "1,200" in q.text or "1 200" in q.text)
         assert q.text.startswith(first) and text[q.start:q.end] == q.text, (lang, q.text)
+
+
+def test_a_count_of_people_as_the_object_of_a_verb_of_saying_is_reported_speech():
+    """Who gives the number: "announced the deaths of 40 civilians" is the army's claim, in
+    English and French; an object that counts no one ("new measures") is no quotation."""
+    qs = quotes("The army announced the deaths of 40 civilians in the district on Friday.")
+    q = starting(qs, "the deaths of 40 civilians")
+    assert q.kind == "indirect" and q.speaker.lower().endswith("army")
+    qs = quotes("The relief committee estimates the number of displaced people at about 5,000.")
+    assert starting(qs, "the number of displaced people at about 5,000").speaker.lower().endswith("relief committee")
+    assert quotes("The ministry announced new measures for the border crossings.") == []
+    fr = extract_document("Les autorités régionales ont annoncé la mort de 40 civils dans le district vendredi.",
+                          date(2024, 3, 1), language="fr").quotes
+    assert any(q.text.startswith("la mort de 40 civils") and "autorités" in q.speaker for q in fr)
+
+
+def test_a_relative_clause_speaks_for_the_noun_it_follows_in_french():
+    qs = extract_document("Le comité de secours, qui a déclaré que la route vers Dori était coupée depuis lundi.",
+                          date(2024, 3, 1), language="fr").quotes
+    assert any(q.speaker == "comité de secours" and q.text.startswith("la route vers Dori") for q in qs)

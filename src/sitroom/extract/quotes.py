@@ -1439,6 +1439,8 @@ def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q], direc
                 continue  # "<X denied it>, CNN reported": X's words (after the verb they are its speaker's)
             if not toks and lemma in _frame("gerund"):
                 toks = _gerund_object(verb)
+            if not toks:
+                toks = _counted_object(ctx, verb, ("dobj",), tuple(lexicon.terms("quote_cues", "en", cue="count_at")))
         elif lemma in _frame("gerund"):
             toks = _gerund_object(verb)
         if not toks and lemma in _frame("object_infinitive"):
@@ -1459,6 +1461,30 @@ def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q], direc
         if q and not any(o.start == q.start for o in out):
             out.append(q)
     return out
+
+
+def _counted_object(ctx: DocContext, verb: Token, obj_deps: tuple[str, ...], at_words: tuple[str, ...]) -> list[Token]:
+    """"announced the deaths of 40 civilians", "put the number of arrivals at about 5,000",
+    "a annoncé la mort de 40 civils": a verb of saying whose object is a count of people (a
+    figure found in it) reports that count; the object, and where the count is given after
+    it ("at about 5,000", "à environ 5 000"), that too. Other objects ("announced new
+    measures") are no quotation."""
+    obj = next((c for c in verb.children if c.dep_ in obj_deps and c.i > verb.i), None)
+    if obj is None:
+        return []
+    toks = set(obj.subtree)
+    for c in verb.children:
+        if c.i > obj.i and c.dep_ in ("prep", "obl", "obl:arg", "obl:mod") and (
+                c.lower_ in at_words or any(x.dep_ == "case" and x.lower_ in at_words for x in c.children)):
+            toks |= set(c.subtree)
+    out = sorted(toks, key=lambda t: t.i)
+    a, b = out[0].idx, out[-1].idx + len(out[-1].text)
+    if not any(f.category in _COUNTED for f in ctx.facts_in("figures", a, b)):
+        return []
+    return out
+
+
+_COUNTED = ("killed", "injured", "missing", "displaced", "evacuated", "arrived", "detained", "affected")   # not "population"
 
 
 def _gerund_object(verb: Token) -> list[Token]:
@@ -1540,6 +1566,7 @@ def _mlex(lang: str):
         "as": lexicon.terms("quote_cues", lang, cue="as"),
         "passive_aux": lexicon.terms("quote_cues", lang, cue="passive_aux"),
         "time_lead": lexicon.terms("quote_cues", lang, cue="time_lead"),
+        "count_at": tuple(lexicon.terms("quote_cues", lang, cue="count_at")),
         "infinitive": {t.replace("’", "'") for t in lexicon.terms("quote_cues", lang, cue="infinitive")},
         "channels": {t.lower() for t in lexicon.terms("quote_channels", lang) | lexicon.terms("quote_channels", "en")
                      | lexicon.terms("quote_media", lang)},
@@ -1963,6 +1990,12 @@ def _m_subject(v: Token) -> list[Token]:
         subs = [c for c in h.children if c.dep_ in ("nsubj", "nsubj:pass", "csubj")]
         if subs:
             subj = min(subs, key=lambda c: abs(c.i - v.i))
+            if "Rel" in subj.morph.get("PronType") and h.dep_ == "acl:relcl" and h.head.i < h.i:
+                # "le comité, qui a déclaré que ...": the noun the relative clause is about
+                ante = h.head
+                skip = {t.i for c in ante.children if c.dep_ in ("acl:relcl", "acl", "parataxis")
+                        for t in c.subtree}
+                return [t for t in ante.subtree if t.i not in skip and not t.is_punct][:14]
             # two subjects on one side: a name the parser split off its role ("le porte-parole de X, Marc Dubois")
             subs = [c for c in subs if (c.i < v.i) == (subj.i < v.i)] if len(subs) > 1 else [subj]
             skip = {t.i for sj in subs for c in sj.subtree if c.dep_ in ("acl:relcl", "acl", "parataxis")
@@ -2471,7 +2504,19 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
         if comp is not None:
             got = _m_speaker(ctx, state, sent, v, lex, after_first=True)
             if got:
-                add(_m_clause(ctx, sent, comp.idx + len(comp), sent.end_char, got[0], got[1]), got[2])
+                end = sent.end_char
+                if v.dep_ == "acl:relcl":   # "X, qui a déclaré que <claim>, ...": the claim ends with the clause
+                    last = max(v.subtree, key=lambda t: t.i)
+                    end = min(end, last.idx + len(last.text))
+                add(_m_clause(ctx, sent, comp.idx + len(comp), end, got[0], got[1]), got[2])
+            continue
+        counted = _counted_object(ctx, v, ("obj",), lex["count_at"]) if _has_deps(doc) else []
+        if counted:
+            # "ont annoncé la mort de 40 civils": the count of people the verb's object gives
+            got = _m_speaker(ctx, state, sent, v, lex, after_first=False)
+            if got:
+                add(_m_clause(ctx, sent, counted[0].idx, counted[-1].idx + len(counted[-1].text), got[0], got[1]),
+                    got[2])
             continue
         inf = _perfect_infinitive(doc, sent, v, lex) if lex["infinitive"] else None
         if inf is not None:
