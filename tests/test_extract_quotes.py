@@ -248,3 +248,13 @@ def test_a_relative_clause_speaks_for_the_noun_it_follows_in_french():
     qs = extract_document("Le comité de secours, qui a déclaré que la route vers Dori était coupée depuis lundi.",
                           date(2024, 3, 1), language="fr").quotes
     assert any(q.speaker == "comité de secours" and q.text.startswith("la route vers Dori") for q in qs)
+
+
+def test_a_french_verb_the_lemmatizer_reads_as_a_noun_still_speaks():
+    """"estime" (also the noun "esteem"): a verb of saying all the same, and the body before
+    the relative pronoun is who speaks, never the last speaker."""
+    text = ("Le maire de Dori a déclaré que la route était coupée. Le camp est géré par le Conseil danois "
+            "pour les réfugiés, qui estime le nombre d’arrivants à environ 5 000.")
+    qs = extract_document(text, date(2024, 3, 1), language="fr").quotes
+    q = next(q for q in qs if q.text.startswith("le nombre d’arrivants"))
+    assert "Conseil" in q.speaker and "maire" not in q.speaker

@@ -1991,11 +1991,22 @@ def _m_subject(v: Token) -> list[Token]:
         if subs:
             subj = min(subs, key=lambda c: abs(c.i - v.i))
             if "Rel" in subj.morph.get("PronType") and h.dep_ == "acl:relcl" and h.head.i < h.i:
-                # "le comité, qui a déclaré que ...": the noun the relative clause is about
-                ante = h.head
-                skip = {t.i for c in ante.children if c.dep_ in ("acl:relcl", "acl", "parataxis")
-                        for t in c.subtree}
-                return [t for t in ante.subtree if t.i not in skip and not t.is_punct][:14]
+                # "le comité, qui a déclaré que ...": the noun phrase the relative clause follows,
+                # read on the words (a parse often hangs the clause on the last noun of a
+                # name: "le Conseil danois pour les réfugiés, qui"), back to a verb or a stop
+                doc, k = subj.doc, subj.i - 1
+                if k >= 0 and doc[k].text in (",", "،"):
+                    k -= 1
+                phrase: list[Token] = []
+                while k >= 0 and len(phrase) < 10 and not doc[k].is_punct and \
+                        doc[k].pos_ not in ("VERB", "AUX") and not doc[k].is_sent_start:
+                    phrase.insert(0, doc[k])
+                    k -= 1
+                if k >= 0 and doc[k].is_sent_start and not doc[k].is_punct and doc[k].pos_ not in ("VERB", "AUX"):
+                    phrase.insert(0, doc[k])
+                while phrase and phrase[0].pos_ == "ADP":
+                    phrase = phrase[1:]
+                return phrase
             # two subjects on one side: a name the parser split off its role ("le porte-parole de X, Marc Dubois")
             subs = [c for c in subs if (c.i < v.i) == (subj.i < v.i)] if len(subs) > 1 else [subj]
             skip = {t.i for sj in subs for c in sj.subtree if c.dep_ in ("acl:relcl", "acl", "parataxis")
@@ -2014,8 +2025,14 @@ def _m_speaker(ctx: DocContext, state: _MState, sent: Span, v: Token, lex: dict,
     at = v.idx
     if _has_deps(ctx.doc):
         subj = _m_subject(v)
+        relative = v.dep_ == "acl:relcl" and any(
+            c.dep_.startswith("nsubj") and "Rel" in c.morph.get("PronType") for c in v.children)
+        if relative and not subj:
+            return None   # "X, qui ...": X speaks or no one does, never the last speaker
         if subj:
             got = _m_resolve(ctx, state, subj, lex, at)
+            if relative and not got:
+                return None
             if got and not got[3] and any(set(_lemmas(t)) & lex["roles"] for t in subj[:4]):
                 # "le directeur de <body>, Amadou Diallo, a dit": the name the parse hung elsewhere
                 e = _appos_person(ctx, state, subj[0].idx, sent, lex)
