@@ -456,3 +456,17 @@ def test_as_reported_with_no_one_named_is_no_quotation():
                        ("ru", "Как сообщалось ранее, в Белгороде повреждена школа."),
                        ("de", "Wie berichtet, schlugen in Odessa zwei Raketen ein.")]:
         assert extract_document(text, date(2024, 5, 1), language=lang).quotes == [], text
+
+
+def test_a_long_speaker_phrase_with_a_quoted_channel_before_the_complementizer():
+    """"وأكد المتحدث ...، في تصريح لقناة ”X“ ...، أن ...": a title, a place and a quoted channel
+    stand between the verb of saying and its complementizer; the clause after it is still
+    what was said."""
+    from datetime import date
+
+    from sitroom.extract.document import extract_document
+
+    text = ("وأكد المتحدث باسم الدفاع المدني في ولاية النيل الأزرق، في تصريح لقناة ”الحدث“ مساء الأحد، "
+            "أن 120 شخصا لقوا حتفهم في القصف على السوق.")
+    qs = extract_document(text, date(2024, 5, 15), language="ar").quotes
+    assert any(q.kind == "indirect" and q.text.startswith("120 شخصا") for q in qs)

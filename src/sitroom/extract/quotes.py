@@ -2506,15 +2506,16 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
             continue
         # a complementizer after the verb (and its subject): "a déclaré que", "заявил, что", "قال إن"
         comp = None
-        for j in range(v.i + 1, min(sent.end, v.i + 12)):
+        for j in range(v.i + 1, min(sent.end, v.i + _COMP_REACH)):
             t = doc[j]
             if t.lower_ in lex["comp"]:
                 # where the parse tags words, a relative pronoun is no complementizer ("racontent la
                 # terreur qu'ils font régner")
                 comp = t if not (_has_deps(doc) and t.pos_ == "PRON") else None
                 break
-            if t.is_punct and t.text not in (",", "،") or _in_quotes(t, qs) or _m_is_speech(t, lex, qs):
-                break
+            if t.is_punct and t.text not in (",", "،") and t.text not in _NAME_MARKS and not _short_quoted(t, qs) or \
+                    _in_quotes(t, qs) and not _short_quoted(t, qs) or _m_is_speech(t, lex, qs):
+                break   # a quoted name of a word or two ("via «X»") is part of the speaker's phrase
         if comp is not None and v.i + 2 < comp.i and doc[v.i + 1].text == "," and \
                 doc[v.i + 2].lower_ in lex["person_pron"]:
             comp = None   # "sagte, er glaube nicht, dass ...": the clause after the comma is what was said
@@ -2593,6 +2594,10 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
             if got:
                 add(_m_clause(ctx, sent, nxt.idx + 1, sent.end_char, got[0], got[1]), got[2])
     return out
+
+
+_COMP_REACH = 30   # tokens from a verb of saying to its complementizer: a long title and role may stand between
+_NAME_MARKS = frozenset('"“”«»„‘’')   # marks around a name ("via ”X“") that no quotation span holds
 
 
 def _passive_comma(v: Token, sent: Span, lex: dict, qs: _QList) -> int | None:
