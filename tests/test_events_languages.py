@@ -332,3 +332,11 @@ def test_an_attack_on_the_site_a_strike_hit_is_that_strike(lang, text, town):
 def test_a_maxim_about_whoever_does_it_is_no_incident(lang, text):
     assert extract_document(text, PUB, language=lang).events == []
 
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("fr", "Les combats reprendront demain à Goma, selon des sources locales."),
+    ("ru", "Вскоре Лозовая окажется в центре тяжёлых боев на востоке."),
+])
+def test_a_happening_under_a_verb_in_the_future_is_yet_to_come(lang, text):
+    assert extract_document(text, PUB, language=lang).events == []

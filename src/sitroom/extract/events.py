@@ -2223,6 +2223,12 @@ def _stance_general(trig: Token | Span, sent: Span, ctx: DocContext) -> str | No
                for t in chain for c in t.children if c.dep_ in ("advmod", "neg", "advmod:neg", "aux", "particle")):
             return None
         over = [c for t in chain for c in t.children if c.dep_ in ("aux", "aux:pass")] + chain[1:]
+        # a verb in the future over it: yet to come ("les combats reprendront", "бои
+        # возобновятся"); but what a future verb does to a happening named as its object or
+        # passive subject ("l'attaque sera examinée") is about a past one
+        if tok.dep_ not in ("nsubj:pass", "obj") and any(
+                "Fut" in c.morph.get("Tense") for c in [*chain, *(x for x in over if x.dep_.startswith("aux"))]):
+            return None
     else:
         over = list(sent.doc[max(sent.start, lo - _IRREALIS_WINDOW):lo])
     if _cue_general(ctx, "modal", over) or _cue_general(ctx, "irrealis", over):
