@@ -194,3 +194,12 @@ def test_a_name_the_gazetteer_lacks_stays_where_the_report_first_placed_it(text)
     got = [p for p in extract_document(text, date(2024, 5, 15), language="fr").places if "Nour-Amani" in p.surface]
     assert len(got) == 2
     assert {p.country for p in got} == {"CD"} and all(near(p, -1.67, 29.23) for p in got)
+
+
+def test_a_sentences_first_word_of_a_happening_does_not_make_a_name_with_of():
+    """"Shelling of Nikopol leaves two dead": "Shelling" is capitalised only as the first word,
+    so "of Nikopol" is a place, not what a name is "of" (as in "University of Nairobi")."""
+    ps = by_surface("Shelling of Nikopol leaves two dead, the governor said.")
+    assert ps["Nikopol"].country == "UA"
+    ps = by_surface("Flooding of Beira worsened overnight, aid groups said.")
+    assert ps["Beira"].country == "MZ"

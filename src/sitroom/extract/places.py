@@ -421,8 +421,10 @@ def _runs(ctx: DocContext, g: Gazetteer | None = None) -> list[list[Token]]:
             cur.append(tok)   # "Cox's Bazar", "Martha's Vineyard": a possessive inside a known name
             continue
         if cur and tok.lower_ in JOINERS and spaced and nxt is not None and not nxt.is_sent_start \
-                and (_cap(nxt) or nxt.text == "-") and nxt.idx == tok.idx + len(tok.text) + (nxt.text != "-"):
-            cur.append(tok)
+                and (_cap(nxt) or nxt.text == "-") and nxt.idx == tok.idx + len(tok.text) + (nxt.text != "-") \
+                and not (lang == "en" and len(cur) == 1 and cur[0].is_sent_start and cur[0].tag_ in _COMMON_TAGS
+                         and cur[0].lower_ not in _KIND_WORDS):
+            cur.append(tok)   # "University of X", "City of X" are names; "Shelling of X", a sentence's first word, is not
             continue
         if cur:
             close()
@@ -432,6 +434,8 @@ def _runs(ctx: DocContext, g: Gazetteer | None = None) -> list[list[Token]]:
 
 
 MAX_NAME_TOKENS = 8
+_COMMON_TAGS = frozenset(("NN", "NNS", "VBG", "VBN", "VBD", "VBZ", "JJ"))   # a word capitalised only as a sentence's first
+_KIND_WORDS = frozenset(_words("settlement_cue") | _words("region_cue"))     # "City of X", "Province of X": names
 
 
 def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
