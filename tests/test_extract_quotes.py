@@ -236,8 +236,8 @@ def test_a_count_of_people_as_the_object_of_a_verb_of_saying_is_reported_speech(
     qs = quotes("The army announced the deaths of 40 civilians in the district on Friday.")
     q = starting(qs, "the deaths of 40 civilians")
     assert q.kind == "indirect" and q.speaker.lower().endswith("army")
-    qs = quotes("The relief committee estimates the number of displaced people at about 5,000.")
-    assert starting(qs, "the number of displaced people at about 5,000").speaker.lower().endswith("relief committee")
+    qs = quotes("The relief committee estimates the number of displaced people at some 3,200.")
+    assert starting(qs, "the number of displaced people at some 3,200").speaker.lower().endswith("relief committee")
     assert quotes("The ministry announced new measures for the border crossings.") == []
     fr = extract_document("Les autorités régionales ont annoncé la mort de 40 civils dans le district vendredi.",
                           date(2024, 3, 1), language="fr").quotes
@@ -253,8 +253,8 @@ def test_a_relative_clause_speaks_for_the_noun_it_follows_in_french():
 def test_a_french_verb_the_lemmatizer_reads_as_a_noun_still_speaks():
     """"estime" (also the noun "esteem"): a verb of saying all the same, and the body before
     the relative pronoun is who speaks, never the last speaker."""
-    text = ("Le maire de Dori a déclaré que la route était coupée. Le camp est géré par le Conseil danois "
-            "pour les réfugiés, qui estime le nombre d’arrivants à environ 5 000.")
+    text = ("Le maire de Dori a déclaré que la route était coupée. Le camp est géré par le Comité "
+            "international de secours, qui estime le nombre de déplacés à quelque 3 200.")
     qs = extract_document(text, date(2024, 3, 1), language="fr").quotes
-    q = next(q for q in qs if q.text.startswith("le nombre d’arrivants"))
-    assert "Conseil" in q.speaker and "maire" not in q.speaker
+    q = next(q for q in qs if q.text.startswith("le nombre de déplacés"))
+    assert "Comité" in q.speaker and "maire" not in q.speaker

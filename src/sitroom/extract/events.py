@@ -1007,11 +1007,13 @@ def _mention(ctx: DocContext, sent: Span, trig, etype: str, sub: str, stance: st
 
 def _site_general(trig, sent: Span, ctx: DocContext) -> str | None:
     """The word of the site hit ("вокзал", "hôpital"), in the report's language: two
-    mentions of one report that hit the same site are one happening ("the hospital was
-    attacked on Tuesday" after the missile strike on it). Kept for framing within the report
-    only (a mention's ``site`` is named in English)."""
+    mentions of one report that hit the same site are one happening (gunmen "stormed the
+    depot" after the shelling of that depot). Kept for framing within the report only (a
+    mention's ``site`` is named in English)."""
     table = _actors(ctx.language)
-    towns = _settlement_words(ctx.language)   # "город", "ville": the town, not a site in it
+    # "город", "ville": the town, not a site in it
+    towns = lexicon.terms("place_words", ctx.language, role="settlement_cue") | \
+        lexicon.terms("place_words", ctx.language, role="region_cue")
     head = _head(trig)
     # what the trigger's own words hit, else the site its sentence names nearest to it (a
     # weapon's trigger, "struck the hospital with missiles", has no patient of its own)
@@ -1024,13 +1026,6 @@ def _site_general(trig, sent: Span, ctx: DocContext) -> str | None:
             if table.get(f) == "site":
                 return f
     return None
-
-
-@functools.lru_cache(maxsize=None)
-def _settlement_words(lang: str) -> frozenset[str]:
-    """Words for a town or an area (place_words settlement_cue and region_cue rows)."""
-    return frozenset(r.term.lower() for r in lexicon.rows("place_words", lang)
-                     if r.role in ("settlement_cue", "region_cue"))
 
 
 def _generic(tok: Token) -> bool:

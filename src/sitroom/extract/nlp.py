@@ -443,15 +443,20 @@ def lemma_candidates(word: str, lang: str) -> tuple[str, ...]:
         return _unique((_simplemma(word, lang).lower(), low))
     if lang == "ar":
         return arabic_stems(word)
-    if lang == "fr_verb":   # a French verb form spaCy's lemmatizer left as it is
-        lem = _simplemma(word, "fr").lower()
-        if lem == low:
-            # a form that is also a noun ("estime", "bombarde"): the present of a verb in -er
-            # (nine French verbs in ten), as a candidate the lexicons may or may not hold
-            stem = re.sub(r"(?:e|es|ent)$", "", low)
-            lem = stem + "er" if stem != low and len(stem) >= 3 else low
-        return _unique((lem, low))
     return (low,)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _french_verb_lemmas(word: str) -> tuple[str, ...]:
+    """A French verb form spaCy's lemmatizer left as written: simplemma's infinitive, else,
+    for a form that is also a noun ("estime", "bombarde"), the infinitive of a verb in -er
+    (nine French verbs in ten), as a candidate the lexicons may or may not hold."""
+    low = word.lower()
+    lem = _simplemma(word, "fr").lower()
+    if lem == low:
+        stem = re.sub(r"(?:e|es|ent)$", "", low)
+        lem = stem + "er" if stem != low and len(stem) >= 3 else low
+    return _unique((lem, low))
 
 
 @functools.lru_cache(maxsize=100_000)
@@ -871,7 +876,7 @@ def _token_lemmas(tok: Token) -> tuple[str, ...]:
     if lang == "fr" and tok.pos_ in ("VERB", "AUX") and lemma == tok.lower_:
         # the lemmatizer gave a verb back as it is written ("estime", read as the noun):
         # simplemma's infinitive after it
-        return _unique((lemma, *lemma_candidates(tok.text, "fr_verb")))
+        return _unique((lemma, *_french_verb_lemmas(tok.text)))
     return _unique((lemma, tok.lower_))
 
 

@@ -2021,18 +2021,17 @@ def _people_named_facilities(ctx: DocContext) -> list[_Mention]:
     """Facilities named by a people's adjective ("the Turkish hospital", see ``_named_by_people``),
     in every language; located, as other names the gazetteer lacks, by the report's places."""
     lang = ctx.language or "en"
-    # buildings ("region" is no facility here), and not the words whose people's adjective
-    # names an economy more often than a place ("the American market", "le port chinois")
-    economic = {r.term.lower() for r in lexicon.rows("place_kinds", lang) if r.kind in _ECONOMIC_KINDS}
-    facility = frozenset(r.term.lower() for r in lexicon.rows("place_words", lang)
-                         if r.role == "facility" and r.kind == "facility" and r.term.lower() not in economic)
+    facility = _people_named_words(lang)
     if not facility or not lexicon.table("demonyms", lang):
         return []
+    inflected = lang in ("ru", "uk")   # where a token's one lemma does not say its case forms
     out = []
     for tok in ctx.doc:
         if not tok.is_alpha:
             continue
-        forms = _lemmas_of(tok) | {tok.lower_}
+        forms = {tok.lower_, tok.lemma_.lower()}
+        if inflected:
+            forms |= _lemmas_of(tok)
         if not forms & facility:
             continue
         ctx.check()
@@ -2042,6 +2041,16 @@ def _people_named_facilities(ctx: DocContext) -> list[_Mention]:
             out.append(_Mention(start=got[0], end=got[1], surface=ctx.text[got[0]:got[1]], cands=(), unknown=True,
                                 kind_hint=FACILITY_WORDS.get(word, "facility"), facility=word, labelled=True))
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def _people_named_words(lang: str) -> frozenset[str]:
+    """Facility words a people's adjective names: buildings ("region" is no facility here),
+    not the words whose people's adjective names an economy more often than a place ("the
+    American market", "le port chinois")."""
+    economic = {r.term.lower() for r in lexicon.rows("place_kinds", lang) if r.kind in _ECONOMIC_KINDS}
+    return frozenset(r.term.lower() for r in lexicon.rows("place_words", lang)
+                     if r.role == "facility" and r.kind == "facility" and r.term.lower() not in economic)
 
 
 def _named_by_people(doc, tok: Token, lang: str) -> tuple[int, int] | None:
@@ -2254,8 +2263,6 @@ def _foreign_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     return out
 
 
-
-
 def _between_parties(ctx: DocContext, m: _Mention) -> bool:
     """A country named as a party: "the war between X and Y", "le conflit entre X et le
     M23", "переговоры между X и Y" (place_words parties_noun and between rows): within a
@@ -2275,10 +2282,10 @@ def _between_parties(ctx: DocContext, m: _Mention) -> bool:
         if t.lower_ in between:
             # the noun of the war or talks: the word before "between", past an adjective or two
             # ("the long war between"), or a phrase that ends there ("alto el fuego entre")
-            lead = ctx.text[doc[max(sent_start, k - 4)].idx:t.idx].lower()
-            return any(w in nouns or any(f in nouns for f in _lemmas_of(w_tok))
-                       for w_tok in doc[max(sent_start, k - 3):k] for w in (w_tok.lower_,)) \
-                or any(lead.rstrip().endswith(n) for n in nouns if " " in n)
+            if any(({w.lower_} | _lemmas_of(w)) & nouns for w in doc[max(sent_start, k - 3):k]):
+                return True
+            lead = ctx.text[doc[max(sent_start, k - 4)].idx:t.idx].lower().rstrip()
+            return any(lead.endswith(n) for n in nouns if " " in n)
         if t.is_punct and t.text not in ("-", "'", "’") or t.is_sent_start:
             return False
     return False

@@ -1100,9 +1100,8 @@ def _past_date_label(ctx: DocContext, quotes: list[Quote]) -> list[Quote]:
         return quotes
     end = label.end()
     for q in quotes:
-        if q.start < end < q.end:
-            cut = end - q.start
-            q.text, q.start = q.text[cut:] if q.text.startswith(ctx.text[q.start:end]) else q.text, end
+        if q.start < end < q.end and q.text == ctx.text[q.start:q.end]:
+            q.start, q.text = end, ctx.text[end:q.end]
     return quotes
 
 
@@ -1413,7 +1412,7 @@ def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q], direc
             if m.start() <= 2:  # "According to X, <claim>."
                 a = sent.start_char + m.end()
                 if sub and sub[0].i == cue[0].i and sub[-1].i + 1 < sent.end:
-                    # the speaker's phrase as the parse reads it ("a volunteer helping ..., gathered ...")
+                    # the speaker's phrase as the parse reads it ("a nurse treating ..., gathered ...")
                     rest = [t for t in sent if t.i > sub[-1].i and not t.is_punct]
                     a = max(a, rest[0].idx) if rest and rest[0].idx < sent.end_char else a
                     a = _past_participle_phrase(ctx, sent, a)
@@ -1440,7 +1439,7 @@ def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q], direc
             if not toks and lemma in _frame("gerund"):
                 toks = _gerund_object(verb)
             if not toks:
-                toks = _counted_object(ctx, verb, ("dobj",), tuple(lexicon.terms("quote_cues", "en", cue="count_at")))
+                toks = _counted_object(ctx, verb, ("dobj",), lexicon.terms("quote_cues", "en", cue="count_at"))
         elif lemma in _frame("gerund"):
             toks = _gerund_object(verb)
         if not toks and lemma in _frame("object_infinitive"):
@@ -1463,11 +1462,11 @@ def _reported(ctx: DocContext, state: _Speakers, sent: Span, qs: list[_Q], direc
     return out
 
 
-def _counted_object(ctx: DocContext, verb: Token, obj_deps: tuple[str, ...], at_words: tuple[str, ...]) -> list[Token]:
-    """"announced the deaths of 40 civilians", "put the number of arrivals at about 5,000",
+def _counted_object(ctx: DocContext, verb: Token, obj_deps: tuple[str, ...], at_words: frozenset[str]) -> list[Token]:
+    """"announced the deaths of 40 civilians", "puts the number of displaced at some 3,200",
     "a annoncé la mort de 40 civils": a verb of saying whose object is a count of people (a
     figure found in it) reports that count; the object, and where the count is given after
-    it ("at about 5,000", "à environ 5 000"), that too. Other objects ("announced new
+    it ("at some 3,200", "à quelque 3 200"), that too. Other objects ("announced new
     measures") are no quotation."""
     obj = next((c for c in verb.children if c.dep_ in obj_deps and c.i > verb.i), None)
     if obj is None:
@@ -1566,7 +1565,7 @@ def _mlex(lang: str):
         "as": lexicon.terms("quote_cues", lang, cue="as"),
         "passive_aux": lexicon.terms("quote_cues", lang, cue="passive_aux"),
         "time_lead": lexicon.terms("quote_cues", lang, cue="time_lead"),
-        "count_at": tuple(lexicon.terms("quote_cues", lang, cue="count_at")),
+        "count_at": lexicon.terms("quote_cues", lang, cue="count_at"),
         "infinitive": {t.replace("’", "'") for t in lexicon.terms("quote_cues", lang, cue="infinitive")},
         "channels": {t.lower() for t in lexicon.terms("quote_channels", lang) | lexicon.terms("quote_channels", "en")
                      | lexicon.terms("quote_media", lang)},
@@ -1993,7 +1992,7 @@ def _m_subject(v: Token) -> list[Token]:
             if "Rel" in subj.morph.get("PronType") and h.dep_ == "acl:relcl" and h.head.i < h.i:
                 # "le comité, qui a déclaré que ...": the noun phrase the relative clause follows,
                 # read on the words (a parse often hangs the clause on the last noun of a
-                # name: "le Conseil danois pour les réfugiés, qui"), back to a verb or a stop
+                # name: "la Commission nationale des droits humains, qui"), back to a verb or a stop
                 doc, k = subj.doc, subj.i - 1
                 if k >= 0 and doc[k].text in (",", "،"):
                     k -= 1
