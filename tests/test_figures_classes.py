@@ -26,8 +26,8 @@ def pairs(text):
 @pytest.mark.parametrize("text, expected", [
     # coordination: each number takes its own participle, not the one it is joined to
     ("Eight soldiers were killed and another 14 wounded in the raid.", [(8, "killed"), (14, "injured")]),
-    ("The head of the rail company, Ivan Petrenko, spoke to him of 30 dead and more than 100 injured, "
-     "denouncing on his channel a deliberate strike.", [(30, "killed"), (100, "injured")]),
+    ("The mayor, Lina Osei, told the radio of 12 dead and more than 40 injured, "
+     "calling it a planned attack on the market.", [(12, "killed"), (40, "injured")]),
     ("The blast left 14 residents of the block injured and 3 missing.", [(14, "injured"), (3, "missing")]),
     ("Five killed, 12 wounded in Kabul blast", [(5, "killed"), (12, "injured")]),
     ("The earthquake killed more than 50,000 people in Turkey and Syria and injured over 100,000.",
@@ -54,7 +54,7 @@ def pairs(text):
     ("Idlib's 2.9 million people have nowhere to go.", [(2_900_000, "population")]),
     # people present where something happened (category other)
     ("Around 3,000 people were at the stadium when the bomb exploded.", [(3000, "other")]),
-    ("About 900 fans had been in and around the stadium.", [(900, "other")]),
+    ("About 900 fans had been inside the arena and near it.", [(900, "other")]),
     # states: "in critical condition", "at risk", "without shelter"
     ("Twelve people are in critical condition.", [(12, "injured")]),
     ("About 2 million children are at risk of malnutrition.", [(2_000_000, "affected")]),
@@ -120,8 +120,8 @@ def test_attribution_classes():
     assert who("LIMA (Reuters) - Interior Minister Ana Ruiz said 12 miners were trapped.") == \
         ["Interior Minister Ana Ruiz"]
     # "an assessment that estimates": the noun the relative clause is about
-    got = who("A report cited a United Nations assessment that estimates that between 40 and 60 people "
-              "died in the fire.")
+    got = who("A report quoted a United Nations survey that estimates that between 40 and 60 people "
+              "died in the blaze.")
     assert got and "United Nations" in got[0]
     # an acronym spelt like a pronoun is a source
     assert who("More than 3,000 have been injured since the fighting began, WHO said.") == ["WHO"]

@@ -730,7 +730,7 @@ class _Resolver:
         return NONE
 
     def span_of(self, m: re.Match):
-        """"after one day of fighting": the day(s) the narrative is on (a DURATION with its window)."""
+        """"after three days of talks": the day(s) the narrative is on (a DURATION with its window)."""
         base = self.last_day.d0 if self.last_day else None
         n = _n(m.group("n"))
         self._timex("DURATION", f"P{n}D")
@@ -1043,7 +1043,7 @@ RULES = RuleTable("dates.en", _Resolver, [
          'the agency reports weekly'),
     rule(_c(r"(?:(?<=\bafter\s)|(?<=\bwithin\s))(?:just\s+|only\s+)?(?P<n>one|a single|two|three|four|five|\d)\s+days?(?=\s+of\s+\w)",
         re.I), "span_of",
-         'after one day of fighting'),
+         'after three days of talks'),
     # durations: "for nine months", "a decade", "the past two years", "18-month", "two and a half years"
     rule(_c(r"(?:(?P<the>[Tt]he)\s+(?P<rel>past|last|next|coming|previous|following)\s+)?" + _DURATION_PREFIX + _NUMW +
         r"(?P<half>\s+and\s+a\s+half)?(?:[\s-]+|\s+(?:more|straight|consecutive|full|long|whole|additional)\s+)" + _UNIT +

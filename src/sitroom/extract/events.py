@@ -1029,7 +1029,7 @@ def _site_general(trig, sent: Span, ctx: DocContext) -> str | None:
 
 
 def _generic(tok: Token) -> bool:
-    """"bombing its cities and villages", "airstrikes on towns": many places, not one."""
+    """"bombing its towns and farms", "airstrikes on towns": many places, not one."""
     pats = _args(tok, ("patient",))
     if tok.pos_ == "NOUN" and tok.tag_ == "NNS" and not _specific(tok):
         return True
@@ -1138,13 +1138,13 @@ _PARA_WINDOW = 5000
 def _time_reference(tok: Token, ctx: DocContext) -> bool:
     """"in the weeks preceding the offensive", "after the blast": a time reference, not a report."""
     if any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in tok.children):
-        return False  # "killed during a battle", "after an 18-month siege": a happening named anew
+        return False  # "killed during a battle", "after a two-week siege": a happening named anew
     return tok.dep_ in ("pobj", "dobj", "pcomp") and tok.head.lower_ in _cues(ctx.language, "time_head") \
         and (tok.pos_ == "NOUN" or tok.dep_ == "pcomp")
 
 
 def _of_a_place(ctx: DocContext, tok: Token, sub: str) -> bool:
-    """"the dissolution of the Soviet Union": a state's history, not a group's change of activity."""
+    """"the dissolution of Czechoslovakia": a state's history, not a group's change of activity."""
     if sub != "Change to group/activity":
         return False
     for c in tok.children:
@@ -1579,7 +1579,7 @@ _SUBCOUNT = re.compile(r"(?i)\b(?:including|includ(?:es|ed)|among them|among who
 
 
 def _subcount(ctx: DocContext, f) -> bool:
-    """"27 people, including two children": a part of another count, not a whole toll."""
+    """"12 people, including three children": a part of another count, not a whole toll."""
     return bool(_SUBCOUNT.search(ctx.text[max(0, f.start - 40):f.start])) or \
         bool(_SUBCOUNT_AFTER.search(ctx.text[f.end:f.end + 60]))
 
@@ -1747,7 +1747,7 @@ def _places_compatible(a: EventMention, ia: dict, b: EventMention, ib: dict) -> 
         return "facility" in (ka, kb) and a.geo_precision in ("point", "near") and \
             b.geo_precision in ("point", "near") and _km(a, b) <= 8
     if ia.get("generic") or ib.get("generic"):
-        return False  # "bombing its cities and villages": not the strike on one town
+        return False  # "bombing its towns and farms": not the strike on one town
     return _km(a, b) <= 150  # an area and a place in it
 
 

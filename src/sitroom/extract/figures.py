@@ -632,7 +632,7 @@ def _category(ctx: DocContext, tok: Token, counted: Token | None, sent: Span,
     own = _category_of(counted, as_noun=True) if counted is not None else None
     cat = None
     if head.dep_ in ("conj", "appos") or tok.dep_ in ("conj", "appos"):
-        # "30 dead and more than 100 injured", "killed 8 and another 14 wounded": each number
+        # "12 dead and more than 40 injured", "killed 8 and another 14 wounded": each number
         # of a coordination takes its own participle before the one it shares
         cat = _predicate_after(tok, counted)
     if cat is None and counted is not None and (counted.pos_ in ("ADJ", "VERB") or counted.tag_ in ("JJ", "VBN")) and \
@@ -692,7 +692,7 @@ def _total_of(head: Token) -> str | None:
 
 
 def _standing(counted: Token) -> str | None:
-    """"the territory's 2.3 million people", "the 1.1 million people of the north": a count
+    """"the province's 1.8 million people", "the 1.1 million people of the north": a count
     of people owned by a place, with nothing said to have happened to them, is a population."""
     lang = counted.doc.lang_
     if not (counted.lemma_.lower() in _standing_nouns(lang) or counted.lower_ in _standing_nouns(lang)
@@ -1581,7 +1581,7 @@ def _w_subcount(ctx: DocContext, ws: list, a: int, b: int) -> bool:
 
 def _w_listed(ctx: DocContext, ws: list, k: int, last: int, counted: int | None,
               sent_figs: list[Figure]) -> str | None:
-    """"16 дітей, 46 жінок та 36 чоловіків": an item of a list takes the count before it;
+    """"9 дітей, 21 жінка та 14 чоловіків": an item of a list takes the count before it;
     so does a number that ends its clause ("..., mais plutôt entre 10 et 50") and the
     people of a count framed before ("З 98 поранених, ..., 16 дітей")."""
     if not sent_figs:
