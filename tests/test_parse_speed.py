@@ -44,17 +44,37 @@ def test_attribute_ruler_from_dictionaries_matches_spacys():
         assert _annotations(a) == _annotations(b)
 
 
-def _patterns(nlp):
+def _shipped_model():
     import importlib
 
     from sitroom.extract.nlp import MODEL_NAMES
 
-    for name in MODEL_NAMES:   # the model's own rules, as shipped
+    for name in MODEL_NAMES:   # the model as shipped, none of our changes
         try:
-            return importlib.import_module(name).load().get_pipe("attribute_ruler").patterns
+            return importlib.import_module(name).load()
         except ImportError:
             continue
     pytest.skip("no English model package")
+
+
+def _patterns(nlp):
+    return _shipped_model().get_pipe("attribute_ruler").patterns
+
+
+def test_lemmas_are_spacys_own():
+    """Our lemmatizer keeps each lemma once worked out and tests its word index as a set:
+    the lemmas are those of the model as shipped, inflected and unknown words included."""
+    shipped = _shipped_model()
+    texts = TEXTS + [
+        "The oxen were driven across the fords; the herders' wives fled, carrying the smallest children.",
+        "Gunmen had been seizing trucks, looting warehouses and burning the granaries of three villages.",
+        "Floodwaters were rising faster than the dykes could be mended, the engineers warned, worried.",
+        "Mortars struck the camps again; the UN said the displaced were better housed in schools.",
+    ]
+    for text in texts * 2:           # the second time, every lemma comes from the cache
+        ours = english()(text)
+        theirs = shipped(text)
+        assert [(t.text, t.lemma_) for t in ours] == [(t.text, t.lemma_) for t in theirs]
 
 
 def test_date_matches_are_found_once_and_anchor_does_not_change_them():
@@ -77,3 +97,27 @@ def test_date_matches_are_found_once_and_anchor_does_not_change_them():
 def test_norm_folds_case_accents_and_punctuation(name, key):
     assert norm(name) == key
     assert norm(name) == key   # cached: the same answer again
+
+
+def test_date_patterns_are_skipped_only_where_they_cannot_match():
+    """A pattern is not run over a text holding none of the words every match of it
+    holds; folding keeps the letters re matches case-insensitively ("ſ" for "s")."""
+    import re
+
+    from sitroom.extract.fast_patterns import could_match, fold, needed_words
+
+    pat = re.compile(r"(?i)\b(?:(?:\d+|a\s+few)\s+(?:days|weeks)\s+ago|last\s+spring)\b")
+    words = needed_words(pat)
+    assert words and all(len(w) >= 2 for w in words)
+    for text in ("Talks resumed in Goma a few weeks ago.", "LAST SPRING the dam broke at Kherson.",
+                 "the levee held laſt ſpring", "The siege of Mosul lasted nine months."):
+        assert could_match(words, fold(text), text) == bool(pat.search(text)), text
+    assert needed_words(re.compile(r"\d{4}")) is None        # digits alone: always run
+    texts = ["Fighting near Bamako on 3 March 2024 left 12 dead; two days later the army withdrew.",
+             "No date here at all, only 45 displaced families in Bunia.",
+             "Since last weekend, 300 homes have flooded every day in Sylhet, the district said on Monday."]
+    for text in texts:
+        ctx = parse(text, date(2024, 3, 10))
+        gated = [(h, m.span()) for h, m in dates._matches(ctx, "en")]
+        full = [(r.handler, m.span()) for r in dates.RULES for m in r.pattern.finditer(text)]
+        assert gated == full

@@ -59,6 +59,7 @@ import dateparser
 from sitroom.extract import lexicon
 from sitroom.extract.context import PAGE_DATE_LABEL, DocContext
 from sitroom.extract.rules import RuleTable, rule
+from sitroom.extract.fast_patterns import could_match, fold, needed_words
 from sitroom.models import TimeExpr
 
 MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -1333,17 +1334,27 @@ def _matches(ctx: DocContext, lang: str) -> list[tuple]:
     got = ctx._cache.get(key)
     if got is None:
         text = _ascii_digits(ctx)
+        folded = fold(text)
         got = []
         if lang == "en":
             for r in RULES:
                 ctx.check()
-                got.extend((r.handler, m) for m in r.pattern.finditer(text))
+                if could_match(_needed(r.pattern), folded, text):
+                    got.extend((r.handler, m) for m in r.pattern.finditer(text))
         else:
             for pat, method, extra in _foreign_patterns(lang):
                 ctx.check()
-                got.extend(((method, extra), m) for m in pat.finditer(text))
+                if could_match(_needed(pat), folded, text):
+                    got.extend(((method, extra), m) for m in pat.finditer(text))
         ctx._cache[key] = got
     return got
+
+
+@functools.lru_cache(maxsize=None)
+def _needed(pattern: re.Pattern) -> frozenset[str] | None:
+    """Words one of which every match of ``pattern`` holds: a text without any is not
+    scanned (the same matches; the scans were a tenth of a run)."""
+    return needed_words(pattern)
 
 
 def _english_hit(ctx: DocContext, m: re.Match, method: str) -> _Hit | None:

@@ -204,3 +204,100 @@ def _is_simple(sub) -> bool:
     from re import _compiler
 
     return _compiler._simple(sub)
+
+
+# ---------------------------------------------------------------- words every match holds
+
+_MIN_WORD = 2    # a one-letter "word" is in nearly every text: no use as a gate
+
+
+def needed_words(pattern: re.Pattern) -> frozenset[str] | None:
+    """Words (folded with ``fold``) of which every match of ``pattern`` holds at least
+    one: "ago" for a pattern ending in "ago", the month names for one that needs a month.
+    A text whose folded form holds none of them has no match, and the pattern need not be
+    run over it (``could_match``). None where no such set is known (a pattern that may
+    match digits alone, say)."""
+    try:
+        p = _p.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - another Python's internals: no gate
+        return None
+    got = _seq_words(list(p))
+    return frozenset(got) if got else None
+
+
+def _seq_words(items) -> set[str] | None:
+    """The best word set of a sequence: any one element's set will do (every match of the
+    sequence holds a match of each element), and a run of literals is a word itself."""
+    best: set[str] | None = None
+    run: list[str] = []
+
+    def consider(words: set[str] | None) -> None:
+        nonlocal best
+        if words and min(map(len, words)) >= _MIN_WORD and (
+                best is None or (min(map(len, words)), -len(words)) > (min(map(len, best)), -len(best))):
+            best = words
+
+    for op, av in items:
+        if op is _c.LITERAL:
+            run.append(chr(av))
+            continue
+        if run:
+            consider({fold("".join(run))})
+            run = []
+        consider(_node_words(op, av))
+    if run:
+        consider({fold("".join(run))})
+    return best
+
+
+def _node_words(op, av) -> set[str] | None:
+    if op is _c.SUBPATTERN:
+        return _seq_words(list(av[3]))
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
+        lo, _hi, sub = av
+        return _seq_words(list(sub)) if lo >= 1 else None
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            words = _seq_words(list(alt))
+            if not words:
+                return None     # an alternative without a word: no gate for the branch
+            out |= words
+        return out
+    return None
+
+
+def _fold_table() -> dict[int, int]:
+    """Characters that ``re`` matches case-insensitively to another beyond lower case
+    ("ſ" to "s", "ı" to "i", "K" to "k"), mapped to one of their class."""
+    try:
+        from re import _casefix
+    except ImportError:  # pragma: no cover - before Python 3.11
+        return {}
+    table: dict[int, int] = {}
+    for c, others in _casefix._EXTRA_CASES.items():
+        members = {ord(chr(x).lower()) if len(chr(x).lower()) == 1 else x for x in (c, *others)}
+        first = min(members)
+        for x in (c, *others):
+            table[x] = first
+            low = chr(x).lower()
+            if len(low) == 1:
+                table[ord(low)] = first
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased, with the characters ``re`` also matches case-insensitively to
+    another letter folded to one of their class, so that a word's case-insensitive match
+    is found in the folded text (``needed_words``)."""
+    return text.lower().translate(_FOLD)
+
+
+def could_match(words: frozenset[str] | None, folded: str, text: str) -> bool:
+    """Whether a pattern needing one of ``words`` could match ``text`` (``folded`` is
+    ``fold(text)``). A text with a dotted capital I (which lower-cases to two characters
+    where ``re`` reads one) is always run."""
+    return words is None or "\u0130" in text or any(w in folded for w in words)

@@ -174,18 +174,31 @@ def _cache_lemmas(lemmatizer) -> None:
         return
     lemmatizer._lemma_cache = {}
     lemmatizer.__class__ = type(f"Cached{cls.__name__}", (_CachedLemmas, cls), {})
+    # spaCy tests "form in index" on the English index's lists (57k nouns): ~130 us a new
+    # word, most of the lemmatizer's time. Sets answer the same test at once.
+    index = lemmatizer.lookups.get_table("lemma_index", None)
+    if index is not None:
+        for key, words in list(index.items()):
+            if isinstance(words, list):
+                index[key] = frozenset(words)
 
 
 _ONE_TOKEN_KEYS = ("TAG", "LOWER", "IS_SPACE", "DEP")
 
 
 class FastAttributeRuler:
-    """spaCy's ``attribute_ruler`` with the same rules and the same result, faster: a rule
-    on one token that tests only its tag, lower-case form, dependency label and whether it
-    is a space (most of them: the tag map, the morphology rules) is tested once per
-    distinct (tag, form, label, space) and the answer kept; rules on several tokens go
-    through a Matcher of their own. Where rules set the same attribute of a token, the
-    later rule's value stays, as when the attribute ruler applies them one by one."""
+    """spaCy's ``attribute_ruler`` with the same rules and the same result, faster.
+
+    - A rule on one token that tests only its tag, lower-case form, dependency label and
+      whether it is a space (most of them: the tag map, the morphology rules) is tested
+      once per distinct (tag, form, label, space) and the answer kept.
+    - A rule on a fixed run of such tokens ("gon" + "na", an expletive + "is") keeps, per
+      distinct token, which of its steps that token passes; a run is a token passing the
+      first step followed by tokens passing the next. Only a rule with operators (``OP``)
+      or other attributes goes through a Matcher of its own (none in the English model:
+      spaCy's Matcher was a third of this component's time).
+    - Where rules set the same attribute of a token, the later rule's value stays, as when
+      the attribute ruler applies them one by one."""
 
     def __init__(self, vocab, patterns: list[dict]):
         from spacy.matcher import Matcher
@@ -194,10 +207,12 @@ class FastAttributeRuler:
         self.vocab = vocab
         self.attrs = [normalize_token_attrs(vocab, dict(p["attrs"])) for p in patterns]
         self.indices = [p["index"] for p in patterns]
-        self.one: list[tuple[int, dict]] = []        # (rule, its one-token pattern)
+        self.one: list[tuple[int, tuple]] = []       # (rule, its one-token tests)
+        self.runs: list[tuple[int, int]] = []        # (rule, length) of fixed runs
+        self._run_steps: list[tuple[int, int, tuple]] = []   # (run, step, tests)
         self.matcher = Matcher(vocab, validate=False)
         self.residual = False
-        self._rules_cache: dict[tuple, tuple[int, ...]] = {}
+        self._rules_cache: dict[tuple, tuple[tuple[int, ...], frozenset]] = {}
         self._merged_cache: dict[tuple[int, ...], dict] = {}
         self.keyed: dict[tuple, list[int]] = {}     # (tag, form, space), None for any -> rules
         for i, p in enumerate(patterns):
@@ -205,13 +220,28 @@ class FastAttributeRuler:
             for pat in p["patterns"]:
                 if self._keyed(pat):
                     self._add_keyed(i, pat[0])
-                elif self._one_token(pat):
-                    self.one.append((i, pat[0]))
+                elif all(self._one_token([tok]) for tok in pat):
+                    if len(pat) == 1:
+                        self.one.append((i, self._tests(pat[0])))
+                    else:
+                        run = len(self.runs)
+                        self.runs.append((i, len(pat)))
+                        self._run_steps += [(run, k, self._tests(tok)) for k, tok in enumerate(pat)]
                 else:
                     rest.append(pat)
             if rest:
                 self.matcher.add(str(i), rest)
                 self.residual = True
+        # tests that name the form they want are tried only on that form
+        self._by_form: dict[str, list[tuple]] = {}
+        self._any_form: list[tuple] = []
+        for what, tests in [((None, i), t) for i, t in self.one] + [((run, k), t) for run, k, t in self._run_steps]:
+            forms = next(([arg] if kind == 0 else list(arg) for k, kind, arg in tests
+                          if k == "LOWER" and (kind == 0 or (kind == 1 and isinstance(arg, frozenset)))), None)
+            for form in forms or ():
+                self._by_form.setdefault(form, []).append((what, tests))
+            if forms is None:
+                self._any_form.append((what, tests))
 
     @staticmethod
     def _one_token(pat: list[dict]) -> bool:
@@ -238,68 +268,53 @@ class FastAttributeRuler:
                 self.keyed[key].append(i)
 
     @staticmethod
-    def _holds(pred: dict, values: dict) -> bool:
+    def _tests(pred: dict) -> tuple:
+        """A one-token predicate as ((attribute, test, argument), ...): sets for IN and
+        NOT_IN, compiled patterns for REGEX."""
+        tests = []
         for k, want in pred.items():
-            got = values[k]
             if isinstance(want, dict):
                 op, arg = next(iter(want.items()))
-                if op == "IN":
-                    ok = got in arg
-                elif op == "NOT_IN":
-                    ok = got not in arg
+                if op in ("IN", "NOT_IN"):
+                    tests.append((k, 1 if op == "IN" else 2,
+                                  frozenset(arg) if all(isinstance(a, str) for a in arg) else arg))
                 else:
-                    ok = re.search(arg, got) is not None
+                    tests.append((k, 3, re.compile(arg)))
             else:
-                ok = got == want
+                tests.append((k, 0, want))
+        return tuple(tests)
+
+    @staticmethod
+    def _passes(tests: tuple, values: dict) -> bool:
+        for k, kind, arg in tests:
+            v = values[k]
+            if kind == 0:
+                ok = v == arg
+            elif kind == 1:
+                ok = v in arg
+            elif kind == 2:
+                ok = v not in arg
+            else:
+                ok = arg.search(v) is not None
             if not ok:
                 return False
         return True
 
-    def _compiled_one(self) -> list[tuple[int, tuple]]:
-        """``self.one`` as (rule, ((attribute, test, argument), ...)): sets for IN and
-        NOT_IN, compiled patterns for REGEX (the same tests as ``_holds``)."""
-        got = self.__dict__.get("_one_compiled")
-        if got is None:
-            got = []
-            for i, pred in self.one:
-                tests = []
-                for k, want in pred.items():
-                    if isinstance(want, dict):
-                        op, arg = next(iter(want.items()))
-                        if op == "IN":
-                            tests.append((k, 1, frozenset(arg) if all(isinstance(a, str) for a in arg) else arg))
-                        elif op == "NOT_IN":
-                            tests.append((k, 2, frozenset(arg) if all(isinstance(a, str) for a in arg) else arg))
-                        else:
-                            tests.append((k, 3, re.compile(arg)))
-                    else:
-                        tests.append((k, 0, want))
-                got.append((i, tuple(tests)))
-            self._one_compiled = got
-        return got
-
-    def _rules_of(self, tag: str, low: str, space: bool, dep: str) -> tuple[int, ...]:
+    def _rules_of(self, tag: str, low: str, space: bool, dep: str) -> tuple[tuple[int, ...], frozenset]:
+        """The one-token rules a token of this kind gets, and the (run, step) it passes."""
         values = {"TAG": tag, "LOWER": low, "IS_SPACE": space, "DEP": dep}
-        got = set()
-        for i, tests in self._compiled_one():
-            for k, kind, arg in tests:
-                v = values[k]
-                if kind == 0:
-                    ok = v == arg
-                elif kind == 1:
-                    ok = v in arg
-                elif kind == 2:
-                    ok = v not in arg
+        got: set[int] = set()
+        steps = []
+        for (run, k), tests in self._any_form + self._by_form.get(low, []):
+            if self._passes(tests, values):
+                if run is None:
+                    got.add(k)
                 else:
-                    ok = arg.search(v) is not None
-                if not ok:
-                    break
-            else:
-                got.add(i)
+                    steps.append((run, k))
         for key in ((tag, None, None), (None, low, None), (tag, low, None), (None, None, space),
                     (tag, None, space), (None, low, space), (tag, low, space)):
             got.update(self.keyed.get(key, ()))
-        return tuple(sorted(got))
+        return tuple(sorted(got)), frozenset(steps)
 
     def _merged(self, rules: tuple[int, ...]) -> dict:
         """The attributes rules set on one token, applied in order (a later rule wins)."""
@@ -316,19 +331,32 @@ class FastAttributeRuler:
 
         cache = self._rules_cache
         rules: list[tuple[int, ...]] = []
+        starts: list[tuple[int, int]] = []      # (token, run) where a run's first step holds
         strings = self.vocab.strings
-        for tag, low, dep, space in (doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist() if len(doc) else ()):
+        steps_of: list[frozenset] = []
+        for t, (tag, low, dep, space) in enumerate(doc.to_array([TAG, LOWER, DEP, IS_SPACE]).tolist()
+                                                   if len(doc) else ()):
             key = (tag, low, dep, bool(space))
             got = cache.get(key)
             if got is None:
                 got = cache[key] = self._rules_of(strings[tag] if tag else "", strings[low] if low else "",
                                                   bool(space), strings[dep] if dep else "")
-            rules.append(got)
+            rules.append(got[0])
+            steps_of.append(got[1])
+            if got[1]:
+                starts += [(t, run) for run, k in got[1] if k == 0]
+        extra: list[tuple[int, int]] = []      # (token, rule) from runs and the Matcher
+        for t, run in starts:
+            i, length = self.runs[run]
+            if t + length <= len(doc) and all((run, k) in steps_of[t + k] for k in range(1, length)):
+                at = self.indices[i]
+                extra.append((t + (at if at >= 0 else length + at), i))
         if self.residual:
             for m_id, s, e in self.matcher(doc, allow_missing=True, as_spans=False):
                 i = int(self.vocab.strings[m_id])
-                t = doc[s:e][self.indices[i]].i
-                rules[t] = tuple(sorted({*rules[t], i}))
+                extra.append((doc[s:e][self.indices[i]].i, i))
+        for t, i in extra:
+            rules[t] = tuple(sorted({*rules[t], i}))
         for t, got in enumerate(rules):
             if got:
                 set_token_attrs(doc[t], self._merged(got))

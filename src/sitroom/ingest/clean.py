@@ -38,7 +38,8 @@ _MD_LINK = re.compile(r"\[([^\]\n]{1,300})\]\((?:[^)\s]*)\)")
 _MD_EMPH = re.compile(r"(\*{1,2}|_{2})(\S(?:[^\n]*?\S)?)\1")
 # "Port-au- Prince": a hyphenated name split by a hard line break.
 _HYPHEN_BREAK = re.compile(r"(?<=\w)-[ \t]*\n?[ \t]+(?=[A-Z])")
-_SPACES = re.compile(r"[ \t\u00a0]+")
+# runs of blanks other than one plain space (which would be rewritten as itself)
+_SPACES = re.compile(r"[\t\u00a0][ \t\u00a0]*| [ \t\u00a0]+")
 _SENT_END = re.compile(r"[.!?:;\"”’)\]…]$")
 
 
@@ -51,10 +52,13 @@ class _Text:
     def rewrite(self, pattern: re.Pattern, repl: Callable[[re.Match], list[tuple[int, int] | str]]) -> None:
         """Replace each match by pieces: (start, end) spans of the current text kept with
         their offsets, or literal strings mapped to the match start."""
+        matches = list(pattern.finditer(self.text))
+        if not matches:
+            return
         out_t: list[str] = []
         out_o: list[int] = []
         pos = 0
-        for m in pattern.finditer(self.text):
+        for m in matches:
             out_t.append(self.text[pos:m.start()])
             out_o.extend(self.offsets[pos:m.start()])
             for piece in repl(m):
@@ -114,6 +118,8 @@ def _broken_sentence(text: str, end: int) -> bool:
 
 
 def _crlf_offsets(raw: str) -> list[int]:
+    if "\r" not in raw:
+        return list(range(len(raw)))
     offs: list[int] = []
     i = 0
     while i < len(raw):
