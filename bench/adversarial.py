@@ -178,10 +178,10 @@ def _measure(kind: str, size: int) -> dict:
             facts = fn(ctx)
             out[attr + "_n"] = len(facts)
         except Exception as exc:  # noqa: BLE001 - measured, not fatal
-            facts = []
+            facts = getattr(ctx, attr) if attr in out else []   # a second step keeps the first's facts
             out[attr + "_error"] = f"{exc.__class__.__name__}: {exc}"[:200]
         setattr(ctx, attr, facts)
-        out[attr] = time.perf_counter() - t
+        out[attr] = out.get(attr, 0.0) + time.perf_counter() - t
     out["total"] = time.perf_counter() - t0
     try:
         import resource

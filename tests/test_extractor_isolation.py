@@ -46,3 +46,23 @@ def test_a_clean_run_clears_old_failures(tmp_path):
     assert facts.failures == []
     store.save_facts(sid, facts)
     assert store.failures(sid) == []
+
+
+def test_a_later_step_that_fails_keeps_the_facts_it_came_back_to(monkeypatch):
+    """The step that gives numbers in quotations their speaker comes back to the figures:
+    where it raises, the figures stay as the figures extractor made them."""
+    steps = [name for name, _ in document.EXTRACTORS]
+    assert steps.count("figures") == 2 and steps.index("quotes") < len(steps) - 1 - steps[::-1].index("figures")
+    registry, seen = [], 0
+    for name, fn in document.EXTRACTORS:
+        if name == "figures":
+            seen += 1
+            if seen == 2:
+                fn = _broken
+        registry.append((name, fn))
+    monkeypatch.setattr(document, "EXTRACTORS", registry)
+    facts = document.extract_document('Rebels shelled Goma on Monday, killing 14 people, officials said.',
+                                      date(2024, 2, 2))
+    assert [f.extractor for f in facts.failures] == ["figures"]
+    assert any(f.value == 14 and f.category == "killed" for f in facts.figures)
+    assert facts.events   # the events still read the figures

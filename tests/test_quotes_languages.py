@@ -78,6 +78,9 @@ CASES = [
      "لا يوجد مكان آمن للمرضى في إدلب", "منظمة أطباء بلا حدود", None, "direct"),
     ("ar", "وأضاف محافظ الإقليم أن الفيضانات في موزمبيق شردت مئات العائلات.",
      "الفيضانات في موزمبيق شردت مئات العائلات", "محافظ الإقليم", None, "indirect"),
+    # the verb opens the sentence, the speaker and the day follow, then a count of people
+    ("ar", "أعلنت الأمم المتحدة، الاثنين، نزوح 4500 شخص من مدينة كادوقلي خلال يومين.",
+     "نزوح 4500 شخص من مدينة كادوقلي خلال يومين", "الأمم المتحدة", None, "indirect"),
 ]
 
 
@@ -470,3 +473,9 @@ def test_a_long_speaker_phrase_with_a_quoted_channel_before_the_complementizer()
             "أن 120 شخصا لقوا حتفهم في القصف على السوق.")
     qs = extract_document(text, date(2024, 5, 15), language="ar").quotes
     assert any(q.kind == "indirect" and q.text.startswith("120 شخصا") for q in qs)
+
+
+def test_an_announced_object_that_counts_no_one_is_no_quotation():
+    text = "أعلنت الحكومة، الاثنين، حالة الطوارئ في ولاية النيل الأزرق."
+    facts = extract_document(text, date(2024, 5, 1), language="ar")
+    assert not facts.failures and facts.quotes == []

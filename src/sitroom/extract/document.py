@@ -2,11 +2,14 @@
 
 A new extractor is one module with ``extract(ctx: DocContext) -> list[Fact]`` and one
 line in ``EXTRACTORS``. Later extractors may read what earlier ones put on the context
-(figures read dates and entities; quotes read entities).
+(figures read dates and entities; quotes read entities; events read them all). A step may
+come back to an earlier kind: after the quotes, a number inside a quotation takes its
+speaker as who gives it (``figures.speakers_from_quotes``).
 
 Each extractor runs on its own: one that raises is recorded (``DocumentFacts.failures``,
 with the extractor's name and the error) and the document keeps every other extractor's
-facts; the ones after it read an empty list where its facts would be.
+facts; the ones after it read an empty list where its facts would be (a step that comes
+back to a kind and raises leaves that kind's facts as they were).
 
 Bounded work per document: a time budget (``time_budget`` seconds, or a ``deadline`` on
 ``time.monotonic()``) is checked while parsing (between pieces of a long text), before
@@ -44,6 +47,7 @@ EXTRACTORS: list[tuple[str, Callable[[DocContext], list]]] = [
     ("dates", dates.extract),
     ("figures", figures.extract),
     ("quotes", quotes.extract),
+    ("figures", figures.speakers_from_quotes),   # a number inside a quotation: its speaker gives it
     ("events", events.extract),
 ]
 
@@ -141,6 +145,7 @@ def extract_document(text: str, published: date | None, title: str | None = None
             failures.append(ExtractorFailure(extractor="dates", error=f"{exc.__class__.__name__}: {exc}",
                                              where=_where(exc), method=stamp))
     kinds = kinds_for(language)
+    done: set[str] = set()
     for attr, fn in EXTRACTORS:
         if attr in kinds:
             ctx.stage = f"the {attr} extractor"
@@ -148,9 +153,11 @@ def extract_document(text: str, published: date | None, title: str | None = None
             try:
                 setattr(ctx, attr, fn(ctx))
             except Exception as exc:  # noqa: BLE001 - one extractor's bug must not cost the others
-                setattr(ctx, attr, [])
+                if attr not in done:     # a later step on the same facts keeps what they were
+                    setattr(ctx, attr, [])
                 failures.append(ExtractorFailure(extractor=attr, error=f"{exc.__class__.__name__}: {exc}",
                                                  where=_where(exc), method=stamp))
+            done.add(attr)
     ctx.stage = ""
     return DocumentFacts(language=language, method=stamp, failures=failures, entities=ctx.entities,
                          places=ctx.places, dates=ctx.dates, figures=ctx.figures, quotes=ctx.quotes,

@@ -52,6 +52,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import replace
 from datetime import date
 from itertools import islice
 
@@ -1075,9 +1076,7 @@ def _attribution_raw(ctx: DocContext, sent: Span, tok: Token) -> str | None:
                 return who
             if anc.lemma_.lower() not in _speech_through(lang):
                 break
-        if anc.dep_ in ("advcl", "ccomp") and any(c.dep_ == "mark" and c.lower_ in _words("background", lang)
-                                       for c in anc.children) or \
-                anc.dep_ == "pcomp" and anc.head.lower_ in _words("background", lang):
+        if _background_clause(anc, lang):
             background = True
     for t in sent:
         if t.pos_ == "VERB" and t.lemma_.lower() in _speech(lang) \
@@ -1087,6 +1086,69 @@ def _attribution_raw(ctx: DocContext, sent: Span, tok: Token) -> str | None:
             if who:
                 return who
     return None
+
+
+def _background_clause(t: Token, lang: str) -> bool:
+    """A clause that sets the scene ("after a missile killed 52", "following the
+    attack that left 9 dead"): what it says is the outlet's narration."""
+    return t.dep_ in ("advcl", "ccomp") and any(c.dep_ == "mark" and c.lower_ in _words("background", lang)
+                                                 for c in t.children) or \
+        t.dep_ == "pcomp" and t.head.lower_ in _words("background", lang)
+
+
+def speakers_from_quotes(ctx: DocContext) -> list[Figure]:
+    """Who gives a number its sentence leaves unsaid: the speaker of the quotation or the
+    reported speech it lies in (the innermost). The quote extractor follows a speaker
+    where this module's sentence rules do not: across sentences and pronouns ("..., it
+    added"), through reported speech in every language ("teilte ... mit", "a affirmé
+    cette source") and to the name shared across languages. Runs after the quotes; a
+    number in a clause that sets the scene ("X said he wants ... after a missile killed
+    52") stays the outlet's, as in ``_attribution``. A source this module found itself
+    in another language is given the shared name too ("Минздрава" -> Ministry of
+    Health), so that the same source agrees across reports."""
+    from sitroom.extract.quotes import shared_speaker
+
+    lang = ctx.language or "en"
+    quotes = [q for q in ctx.quotes if q.speaker]
+    out = []
+    for f in ctx.figures:
+        inside = sorted((q for q in quotes if q.start <= f.start and f.end <= q.end), key=lambda q: q.end - q.start)
+        if f.attributed_to is not None:
+            if inside and _anaphor(f.attributed_to, lang):
+                # "..., the organisation said": the body the quotes found it refers to
+                f = replace(f, attributed_to=inside[0].speaker)
+            elif lang != "en":     # "по данным Минздрава": the name shared across languages, as the quotes give it
+                shared = _shared_source(f.attributed_to, inside, lang, ctx.text, shared_speaker)
+                if shared and shared != f.attributed_to:
+                    f = replace(f, attributed_to=shared)
+        elif inside:
+            tok = _token_at_char(ctx, f.start)
+            if tok is None or not any(_background_clause(a, lang) for a in [tok, *tok.ancestors]):
+                f = replace(f, attributed_to=inside[0].speaker)
+        out.append(f)
+    return out
+
+
+def _anaphor(who: str, lang: str) -> bool:
+    """A source written as a word that refers back ("the organisation", "l'organisme"),
+    not a name (lexicon org_anaphors)."""
+    low = who.lower().replace("’", "'")
+    terms = {t.replace("’", "'") for t in lexicon.terms("org_anaphors", lang)}
+    return low in terms or any(t.split(" ", 1)[-1] == low for t in terms if " " in t)
+
+
+def _shared_source(who: str, inside: list, lang: str, text: str, shared_speaker) -> str | None:
+    """The shared name of a source this module found: the speaker of the quotation the
+    number is in where the source names it ("porte-parole de la MONUSCO" -> MONUSCO: the
+    quotes tell the role from the body), else the shared form of the words; a role alone
+    ("Spokesperson") never stands for words that name a body."""
+    for q in inside:
+        if (q.speaker_written or q.speaker) in who:
+            return q.speaker
+    shared = shared_speaker(who, lang, text)
+    if shared and len(shared.split()) == 1 and any(w[:1].isupper() for w in who.split()[1:]):
+        return None
+    return shared
 
 
 def _is_pronoun(word: str, lang: str = "en") -> bool:

@@ -1486,6 +1486,40 @@ def _counted_object(ctx: DocContext, verb: Token, obj_deps: tuple[str, ...], at_
 _COUNTED = ("killed", "injured", "missing", "displaced", "evacuated", "arrived", "detained", "affected")   # not "population"
 
 
+def _counted_words(ctx: DocContext, sent: Span, v: Token, lex: dict, qs) -> tuple[int, int, bool] | None:
+    """``_counted_object`` read on the words, where there is no parse: a verb of saying
+    that opens its sentence (after a day or a conjunction at most), its speaker just after
+    it up to a comma, with a day after that, then its object, which gives a count of
+    people ("أعلنت X، الأربعاء، نزوح 2698 شخصا"). The object runs to the next comma or
+    the sentence's end and must hold a count of people harmed, displaced or held.
+    (start, end, True: the speaker follows the verb), or None."""
+    doc = ctx.doc
+    label = PAGE_DATE_LABEL.match(ctx.text)
+    page = label.end() if label else 0
+
+    def dated(t: Token) -> bool:
+        return bool(ctx.facts_in("dates", t.idx, t.idx + len(t.text)) or ctx.facts_at("dates", t.idx))
+
+    lead = [t for t in doc[sent.start:v.i] if not (t.is_punct or t.idx < page or t.lower_ in lex["and"]
+                                                   or t.lower_ in lex["time_lead"] or dated(t))]
+    if lead:
+        return None   # the speaker before the verb: its clause has other readings (a subject, an object)
+    i = v.i + 1   # past the speaker, to its comma, and a day or time set off by commas
+    while i < sent.end and doc[i].text not in (",", "،"):
+        i += 1
+    while i < sent.end and (doc[i].text in (",", "،") or dated(doc[i])):
+        i += 1
+    if i >= sent.end or doc[i].is_punct or _in_quotes(doc[i], qs) or doc[i].lower_ in lex["comp"]:
+        return None
+    j = i
+    while j < sent.end and doc[j].text not in (",", "،", ";", ".", ":") and not _m_is_speech(doc[j], lex, qs):
+        j += 1
+    a, b = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+    if not any(f.category in _COUNTED for f in ctx.facts_in("figures", a, b)):
+        return None
+    return a, b, True
+
+
 def _gerund_object(verb: Token) -> list[Token]:
     """ "denied targeting civilians" -> "targeting civilians"."""
     for c in verb.children:
@@ -2180,27 +2214,33 @@ def _bullets(ctx: DocContext, state: _MState, spans: _QList, lex: dict, taken: l
 
 
 def _shared_name(q: Quote, lang: str, text: str) -> Quote:
-    """The speaker in the form reports in every language share: an organisation's English
-    name, a person's name in Latin letters; the words of the report kept in speaker_written."""
-    from sitroom.extract.entities import body_canonical, latin_name, org_in_context, speaker_noun_canonical
-    from sitroom.extract.nlp import press_latin
-
-    if not q.speaker:
-        return q
-    shared = org_in_context(q.speaker, lang, text) or _declined_org(q.speaker, lang, text) \
-        or body_canonical(q.speaker, lang, rest=1)
-    if shared is None:
-        shared = _joined_speakers(q.speaker, lang, text)
-    if shared is None and sum(w[:1].isupper() for w in q.speaker.split()) < 2:
-        shared = speaker_noun_canonical(q.speaker, lang)   # "témoins" -> Witnesses
-    if shared is None and sum(w[:1].isupper() for w in q.speaker.split()) < 2:
-        shared = _glossed_org(q.speaker, lang)   # "الحركة الشعبية" -> Popular Movement
-    if shared is None and sum(w[:1].isupper() for w in q.speaker.split()) >= 2:
-        # a person's full name (a body's name stays as written), as the English press spells it
-        shared = press_latin(q.speaker, lang) or latin_name(q.speaker, lang)
+    """The speaker in the form reports in every language share; the words of the report
+    kept in speaker_written."""
+    shared = shared_speaker(q.speaker, lang, text) if q.speaker else None
     if shared and shared != q.speaker:
         q.speaker_written, q.speaker = q.speaker, shared
     return q
+
+
+def shared_speaker(speaker: str, lang: str, text: str) -> str | None:
+    """A speaker or source in the form reports in every language share: an organisation's
+    English name ("Минздрава Газы" -> Ministry of Health of Gaza), a person's name in
+    Latin letters; None where none is known."""
+    from sitroom.extract.entities import body_canonical, latin_name, org_in_context, speaker_noun_canonical
+    from sitroom.extract.nlp import press_latin
+
+    shared = org_in_context(speaker, lang, text) or _declined_org(speaker, lang, text) \
+        or body_canonical(speaker, lang, rest=1)
+    if shared is None:
+        shared = _joined_speakers(speaker, lang, text)
+    if shared is None and sum(w[:1].isupper() for w in speaker.split()) < 2:
+        shared = speaker_noun_canonical(speaker, lang)   # "témoins" -> Witnesses
+    if shared is None and sum(w[:1].isupper() for w in speaker.split()) < 2:
+        shared = _glossed_org(speaker, lang)   # "الحركة الشعبية" -> Popular Movement
+    if shared is None and sum(w[:1].isupper() for w in speaker.split()) >= 2:
+        # a person's full name (a body's name stays as written), as the English press spells it
+        shared = press_latin(speaker, lang) or latin_name(speaker, lang)
+    return shared
 
 
 def _glossed_org(speaker: str, lang: str) -> str | None:
@@ -2534,6 +2574,14 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
             if got:
                 add(_m_clause(ctx, sent, counted[0].idx, counted[-1].idx + len(counted[-1].text), got[0], got[1]),
                     got[2])
+            continue
+        words = _counted_words(ctx, sent, v, lex, qs) if not _has_deps(doc) else None
+        if words is not None:
+            # no parse: "X meldete ... 471 Todesopfer", "أعلنت X، الأربعاء، نزوح 2698 شخصا"
+            a, b, opens = words
+            got = _m_speaker(ctx, state, sent, v, lex, after_first=opens)
+            if got:
+                add(_m_clause(ctx, sent, a, b, got[0], got[1]), got[2])
             continue
         inf = _perfect_infinitive(doc, sent, v, lex) if lex["infinitive"] else None
         if inf is not None:
