@@ -41,3 +41,20 @@ def test_given_metadata_wins_and_self_credit_is_not_syndication():
 def test_person_name_surname_first_in_capitals():
     assert person_name("PHIPPS Mike") == "Mike Phipps"
     assert person_name("Mike Phipps") == "Mike Phipps"
+
+
+def test_an_agency_credited_in_the_dateline_is_the_origin():
+    """Wire copy says whose it is in its dateline: the agency's one name (lexicon
+    wire_agencies), also after the outlet's own ("(Outlet/AFP)"); not on the agency's own
+    page, and not from a photo credit further down."""
+    story = "Shelling resumes near Bakhmut\n\nKRAMATORSK, Ukraine (AP) — Shelling resumed overnight, officials said."
+    assert meta_of(story, outlet="Valley Gazette").syndicated_from == "Associated Press"
+    assert meta_of(story, outlet="apnews.com").syndicated_from is None
+    assert meta_of(story, outlet="Japan Times").syndicated_from == "Associated Press"
+    fr = "Niamey (Niger), 3 mars (Sahel Presse/AFP) – Au moins 12 soldats ont été tués dans une embuscade."
+    assert meta_of(fr, outlet="Sahel Presse").syndicated_from == "AFP"
+    photo = ("Floods in Sylhet\n\n" + "Water rose in the night and reached the market by dawn. " * 10
+             + "Photo: (Reuters) - A boat on a flooded road.")
+    assert meta_of(photo, outlet="Dhaka Courier").syndicated_from is None
+    given = meta_of(story, outlet="Valley Gazette", syndicated_from="Harbour Post")
+    assert given.syndicated_from == "Harbour Post"

@@ -5,7 +5,9 @@ Title, author and date come from the header lines pasted pages keep ("Headline",
 republished page names its origin in words ("Date first published: ...", "This article
 first appeared in X", "Republished from X") or in a credit block at its foot (an outlet
 name above the original URL); both give ``syndicated_from`` and ``first_published``.
-What the input states wins over what is inferred.
+Wire copy credits its agency in the story's dateline ("KYIV, Ukraine (AP) — ...",
+"Niamey, 3 mars (Sahel Presse/AFP) – ..."): on another outlet's page, that agency is the
+origin (lexicon wire_agencies names it). What the input states wins over what is inferred.
 """
 from __future__ import annotations
 
@@ -70,7 +72,10 @@ def find_metadata(raw_text: str, clean: str, given: Metadata) -> Metadata:
         name, url = credit
         found.syndicated_from = found.syndicated_from or name
         found.syndicated_url = url
+    wire = _wire_dateline(clean)
     out = replace(given)
+    if wire and out.syndicated_from is None and not found.syndicated_from and not _agency_page(out.outlet, *wire):
+        found.syndicated_from = wire[1]
     for f in ("title", "author", "published", "first_published", "syndicated_from", "syndicated_url"):
         if getattr(out, f) is None:
             setattr(out, f, getattr(found, f))
@@ -79,6 +84,45 @@ def find_metadata(raw_text: str, clean: str, given: Metadata) -> Metadata:
     if out.syndicated_from and out.outlet and _same_outlet(out.syndicated_from, out.outlet):
         out.syndicated_from = None  # a page crediting itself is not a republication
     return out
+
+
+# how far into the text a story's dateline stands (after a headline, a byline, page furniture)
+_DATELINE_CHARS = 400
+
+
+@lru_cache(maxsize=1)
+def _wire_credit():
+    """ "(AP) —", "(LaPresse/AP) –", "(BSS/AFP) -": an agency credited in parentheses, alone
+    or after the outlet's own name, before a dash (agency names: lexicon wire_agencies)."""
+    from sitroom.extract import lexicon
+
+    names = lexicon.alternation("wire_agencies", None)
+    agencies = {r.term.lower(): r.agency for r in lexicon.rows("wire_agencies", None)}
+    pattern = re.compile(r"\((?:[^()\n/]{1,40}/)?(?P<agency>" + names + r")(?:/[^()\n]{1,40})?\)\s*[-–—]")
+    return pattern, agencies
+
+
+def _wire_dateline(clean: str) -> tuple[str, str] | None:
+    """An agency's credit in the story's dateline ("KYIV, Ukraine (AP) — ...", "Le Caire,
+    29 octobre (LaPresse/AP) – ..."): the story is that agency's copy, republished. (the
+    credit as written, the agency's one name), or None. A credit further down the page (a
+    photo's "Foto: AP") is no dateline."""
+    pattern, agencies = _wire_credit()
+    m = pattern.search(clean, 0, _DATELINE_CHARS + 60)
+    if m is None or m.start() > _DATELINE_CHARS:
+        return None
+    written = m.group("agency")
+    return written, agencies.get(written.lower(), written)
+
+
+def _agency_page(outlet: str | None, written: str, agency: str) -> bool:
+    """Is the outlet the agency itself ("AP News", "apnews.com", "Reuters", "afp.com")?
+    Compared by the outlet's first word: a short credit ("AP") is inside many names."""
+    words = re.findall(r"[a-z0-9]+", (outlet or "").lower())
+    if not words:
+        return False
+    first, whole = words[0], "".join(re.findall(r"[a-z0-9]+", agency.lower()))
+    return first in (written.lower(), written.lower() + "news", whole) or "".join(words).startswith(whole)
 
 
 def _looks_like_title(p: str) -> bool:
