@@ -105,7 +105,15 @@ def test_an_extraction_that_raises_is_failed_with_its_reason_and_the_run_goes_on
             raise MemoryError("a deliberately failing parse")
         return real_parse(text, *a, **kw)
 
+    real_many = document.parse_many
+
+    def parse_many(texts, *a, **kw):   # parsed together: the batch fails, then each text alone
+        if any("BREAK" in t for t, _, _ in texts):
+            raise MemoryError("a deliberately failing parse")
+        return real_many(texts, *a, **kw)
+
     monkeypatch.setattr(document, "parse", parse)
+    monkeypatch.setattr(document, "parse_many", parse_many)
     batch = _jsonl(tmp_path, ["BREAK " + REPORTS[0], REPORTS[1]])
     store = Store(str(tmp_path / "s.db"))
     result = pipeline.analyze([str(batch)], store, online=False)

@@ -121,3 +121,21 @@ def test_date_patterns_are_skipped_only_where_they_cannot_match():
         gated = [(h, m.span()) for h, m in dates._matches(ctx, "en")]
         full = [(r.handler, m.span()) for r in dates.RULES for m in r.pattern.finditer(text)]
         assert gated == full
+
+
+def test_texts_parsed_together_are_parsed_as_one_at_a_time():
+    """Parsing several texts in one batch shares the model's calls, not its reading: every
+    annotation is what ``parse_text`` gives each text alone (a run with no full stop cut
+    before the parse included)."""
+    from sitroom.extract.nlp import parse_text, parse_texts
+
+    nlp = english()
+    long_run = "Aid reached " + ", ".join(f"village {i}" for i in range(120)) + " before the roads closed."
+    texts = TEXTS + [long_run, "", "Shelling hit Kherson.\n\nTwo people died, officials said."]
+    together = parse_texts(nlp, texts)
+    for text, doc in zip(texts, together):
+        alone = parse_text(nlp, text)
+        assert doc.text == text
+        assert _annotations(doc) == _annotations(alone)
+        assert [e.text for e in doc.ents] == [e.text for e in alone.ents]
+        assert [s.start for s in doc.sents] == [s.start for s in alone.sents]

@@ -221,7 +221,7 @@ def extract_pending(store: Store, result: AnalyzeResult | None = None,
     mentions to stored incidents or opens new ones (``fuse.stored.fuse_pending``); with
     ``refuse`` the collections are fused again from scratch (``fuse.stored.refuse``: after
     a re-extraction). Incidents never join across collections unless ``across``."""
-    from sitroom.store.db import CLAIM_LEASE, ClaimLost, new_claim
+    from sitroom.store.db import CLAIM_LEASE, new_claim
 
     result = result or AnalyzeResult()
     if time_budget is None:
@@ -242,24 +242,14 @@ def extract_pending(store: Store, result: AnalyzeResult | None = None,
                          writer=writer)
     else:
         result.workers = 1
+        # as many at once as the lease outlasts, each using its whole time budget
+        batch = max(1, min(CLAIM_BATCH, int(lease // time_budget) - 1)) if time_budget else CLAIM_BATCH
         while True:
             with writer:
-                got = store.claim_pending(claim, lease_seconds=lease, collection=collection)
+                got = store.claim_pending(claim, lease_seconds=lease, collection=collection, limit=batch)
             if not got:
                 break
-            sid = got[0]
-            try:
-                _extract_claimed(store, result, sid, claim, time_budget, writer)
-            except ClaimLost:
-                pass  # its lease ran out and another run took it: that run stores it
-            except BaseException:
-                try:
-                    store.release_claim(sid, claim)  # ModelMissing, Ctrl-C: another run may take it at once
-                except Exception:  # noqa: BLE001 - the lease runs out in any case
-                    pass
-                raise
-            if on_source:
-                on_source(sid)
+            _extract_claimed(store, result, got, claim, time_budget, writer, on_source)
     result.extract_seconds += time.perf_counter() - started
     result.writer_seconds += writer.seconds
     if fuse:
@@ -343,9 +333,11 @@ def _prepare(store: Store, result: AnalyzeResult, sid: int, claim: str) -> _Job 
                 published=source.meta.first_published or source.meta.published, title=source.meta.title)
 
 
-def extract_job(text: str, published, title: str | None, lang: str, time_budget: float | None) -> tuple:
+def extract_job(text: str, published, title: str | None, lang: str, time_budget: float | None,
+                ctx=None) -> tuple:
     """Extract one text (on whichever process runs it: this one, or a Dask worker, which
-    loads its models once). Returns ("ok", DocumentFacts), ("failed", reason, detail) or
+    loads its models once); ``ctx``: its parse, where it was parsed with others
+    (``parse_together``). Returns ("ok", DocumentFacts), ("failed", reason, detail) or
     ("missing", message) when no model can be loaded."""
     from sitroom.extract.context import TimeBudgetExceeded
     from sitroom.extract.document import extract_document, warm_up  # loads spaCy: only when needed
@@ -353,7 +345,7 @@ def extract_job(text: str, published, title: str | None, lang: str, time_budget:
 
     try:
         warm_up(lang)  # once per language and process: loading models is no document's time
-        return ("ok", extract_document(text, published, title, language=lang, time_budget=time_budget))
+        return ("ok", extract_document(text, published, title, language=lang, ctx=ctx, time_budget=time_budget))
     except TimeBudgetExceeded as exc:
         return ("failed", exc.reason, str(exc))
     except ModelMissing as exc:
@@ -365,8 +357,43 @@ def extract_job(text: str, published, title: str | None, lang: str, time_budget:
 def extract_jobs(jobs: list[tuple], time_budget: float | None) -> list[tuple]:
     """``extract_job`` over several texts ((text, published, title, lang) each) in one Dask
     task: short reports travel together, so the scheduler's and the writer's cost per task
-    is shared among them (each text keeps its own time budget)."""
-    return [extract_job(*job, time_budget) for job in jobs]
+    is shared among them, and they are parsed together (``parse_together``); each text
+    keeps its own time budget for its extraction."""
+    ctxs = parse_together(jobs)
+    return [extract_job(*job, time_budget, ctx=ctx) for job, ctx in zip(jobs, ctxs)]
+
+
+# sources claimed at once by one process, to be parsed together
+CLAIM_BATCH = 16
+# a text longer than this is parsed on its own (with its time budget between pieces)
+TOGETHER_CHARS = 20_000
+
+
+def parse_together(jobs: list[tuple]) -> list:
+    """The parses of (text, published, title, lang) jobs, those of one language and at
+    most ``TOGETHER_CHARS`` characters parsed together (``document.parse_many``: the same
+    parses, ~15% less CPU per text); None for a text parsed on its own when it is
+    extracted: a long one, the only one of its language, or a group whose parse failed
+    (each text then fails, or not, on its own)."""
+    from sitroom.extract.document import parse_many, warm_up
+    from sitroom.extract.nlp import ModelMissing
+
+    out: list = [None] * len(jobs)
+    groups: dict[str, list[int]] = {}
+    for i, (text, _published, _title, lang) in enumerate(jobs):
+        if len(text) <= TOGETHER_CHARS:
+            groups.setdefault(lang, []).append(i)
+    for lang, idx in groups.items():
+        if len(idx) < 2:
+            continue
+        try:
+            warm_up(lang)
+            ctxs = parse_many([(jobs[i][0], jobs[i][1], jobs[i][2]) for i in idx], lang)
+        except (ModelMissing, Exception):  # noqa: BLE001 - each text is parsed again on its own
+            continue
+        for i, ctx in zip(idx, ctxs):
+            out[i] = ctx
+    return out
 
 
 # a Dask task carries texts up to about this many characters together (a long report goes alone)
@@ -414,17 +441,47 @@ def _store_outcome(store: Store, result: AnalyzeResult, job: _Job, outcome: tupl
         for f in facts.failures)
 
 
-def _extract_claimed(store: Store, result: AnalyzeResult, sid: int, claim: str, time_budget: float,
-                     writer: _Clock | None = None) -> None:
-    """Extract one source this run has claimed and store its facts (or why it failed)."""
-    writer = writer or _Clock()
-    with writer:
-        job = _prepare(store, result, sid, claim)
-    if job is None:
-        return
-    outcome = extract_job(job.text, job.published, job.title, job.lang, time_budget)
-    with writer:
-        _store_outcome(store, result, job, outcome, claim)
+def _extract_claimed(store: Store, result: AnalyzeResult, sids: list[int], claim: str, time_budget: float,
+                     writer: _Clock, on_source: Callable[[int], None] | None) -> None:
+    """Extract the sources this run has claimed, parsed together (``parse_together``), and
+    store each one's facts (or why it failed) as soon as it is read. Sources not stored
+    when the run stops (ModelMissing, Ctrl-C) are released at once for another run."""
+    from sitroom.store.db import ClaimLost
+
+    done: set[int] = set()
+    try:
+        jobs: list[_Job] = []
+        for sid in sids:
+            try:
+                with writer:
+                    job = _prepare(store, result, sid, claim)
+            except ClaimLost:
+                job = None   # another run took it
+            if job is None:
+                done.add(sid)
+                if on_source:
+                    on_source(sid)
+            else:
+                jobs.append(job)
+        ctxs = parse_together([(j.text, j.published, j.title, j.lang) for j in jobs])
+        for job, ctx in zip(jobs, ctxs):
+            outcome = extract_job(job.text, job.published, job.title, job.lang, time_budget, ctx=ctx)
+            try:
+                with writer:
+                    _store_outcome(store, result, job, outcome, claim)
+            except ClaimLost:
+                pass  # its lease ran out and another run took it: that run stores it
+            done.add(job.sid)
+            if on_source:
+                on_source(job.sid)
+    except BaseException:
+        for sid in sids:
+            if sid not in done:
+                try:
+                    store.release_claim(sid, claim)  # another run may take it at once
+                except Exception:  # noqa: BLE001 - the lease runs out in any case
+                    pass
+        raise
 
 
 def _dask_client(workers: int | None, scheduler: str | None):

@@ -47,6 +47,14 @@ language:
   bounded; news sentences are far shorter (the longest of the development set has 72
   tokens), so ordinary texts are parsed exactly as before. The Russian parser and
   tagger run sentence by sentence on the sentences so cut.
+
+``parse_texts`` parses several texts together (``nlp.pipe`` over the texts with their cuts
+preset): the same Docs as ``parse_text`` one at a time, for about 15% less CPU per text
+in English; analyze parses the sources it claims together (``pipeline.parse_together``).
+
+Two of the English model's components are replaced by faster ones that give the same
+annotations: the attribute ruler (``FastAttributeRuler``) and the lemmatizer's lookups
+(``_CachedLemmas``, and its word index read as sets).
 """
 from __future__ import annotations
 
@@ -962,16 +970,47 @@ def parse_text(nlp: Language, text: str, check: Callable[[], None] | None = None
     return doc
 
 
+# texts parsed together (``parse_texts``): a batch through the model costs ~15% less CPU
+# per text than one text at a time (400 news articles: 24.3 against 28.6 CPU s; 4 together: 26.1)
+PARSE_BATCH = 16
+
+
+def parse_texts(nlp: Language, texts: list[str]) -> list[Doc]:
+    """``parse_text`` over several texts of at most ``PARSE_PIECE_CHARS`` characters each,
+    through the pipeline together: the same Docs as one at a time (the model reads each
+    text on its own; a batch only shares the calls), for less CPU. A longer text is
+    parsed on its own, in pieces."""
+    out: list[Doc | None] = [None] * len(texts)
+    short = [i for i, t in enumerate(texts) if len(t) <= PARSE_PIECE_CHARS]
+    for i, doc in zip(short, nlp.pipe((_preset(nlp, texts[i]) for i in short), batch_size=PARSE_BATCH)):
+        out[i] = _rebound(nlp, texts[i], doc)
+    for i, t in enumerate(texts):
+        if out[i] is None:
+            out[i] = parse_text(nlp, t)
+    return out  # type: ignore[return-value]
+
+
+def _preset(nlp: Language, text: str) -> Doc:
+    """The text's tokens with the sentence starts ``_run_cuts`` presets."""
+    doc = nlp.make_doc(text)
+    for i in _run_cuts(doc):
+        doc[i].is_sent_start = True
+    return doc
+
+
 def _bounded(nlp: Language, text: str) -> Doc:
     """Parse with no sentence over ``MAX_SENT_TOKENS`` tokens: a run of that many tokens
     with no full stop, question or exclamation mark gets a sentence start preset before
     the parse; a sentence the parser still makes longer is cut and parsed again with the
     cuts preset (without a parser, the cuts are set on the parse directly)."""
-    doc = nlp.make_doc(text)
-    for i in _run_cuts(doc):
-        doc[i].is_sent_start = True
+    doc = _preset(nlp, text)
     for _name, proc in nlp.pipeline:
         doc = proc(doc)
+    return _rebound(nlp, text, doc)
+
+
+def _rebound(nlp: Language, text: str, doc: Doc) -> Doc:
+    """``doc`` parsed again with cuts preset where a sentence is still too long."""
     for _ in range(2):
         cuts = _cuts(doc)
         if not cuts:

@@ -96,14 +96,17 @@ def database_url(db: str) -> str:
 
 
 def _encode_offsets(offsets: list[int]) -> str:
-    """Run-length: [[clean_start, raw_start, length], ...] for runs of consecutive offsets."""
-    runs: list[list[int]] = []
-    for i, o in enumerate(offsets):
-        if runs and o == runs[-1][1] + runs[-1][2] and i == runs[-1][0] + runs[-1][2]:
-            runs[-1][2] += 1
-        else:
-            runs.append([i, o, 1])
-    return json.dumps(runs, separators=(",", ":"))
+    """Run-length: [[clean_start, raw_start, length], ...] for runs of consecutive offsets
+    (a run ends where an offset is not the one before plus one; found with numpy, the
+    offsets being one per character)."""
+    import numpy as np
+
+    a = np.asarray(offsets, dtype=np.int64)
+    if not len(a):
+        return "[]"
+    starts = np.concatenate(([0], np.flatnonzero(np.diff(a) != 1) + 1))
+    lengths = np.diff(np.append(starts, len(a)))
+    return json.dumps(np.stack([starts, a[starts], lengths], 1).tolist(), separators=(",", ":"))
 
 
 def _decode_offsets(data: str) -> list[int]:
