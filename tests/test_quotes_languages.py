@@ -479,3 +479,20 @@ def test_an_announced_object_that_counts_no_one_is_no_quotation():
     text = "أعلنت الحكومة، الاثنين، حالة الطوارئ في ولاية النيل الأزرق."
     facts = extract_document(text, date(2024, 5, 1), language="ar")
     assert not facts.failures and facts.quotes == []
+
+
+def test_a_statement_marked_only_at_its_two_ends_runs_over_its_paragraphs():
+    """“... ¶ ... ¶ ...”: one quotation of its speaker, with the numbers in it; a mark left
+    open with another one further down is not joined to it."""
+    text = ("Олена Гончар:\n\n“Ситуація у Херсоні залишається складною, обстріли тривають від ранку.\n\n"
+            "До лікарень доставили 27 поранених, серед них четверо дітей.\n\n"
+            "Ми продовжуємо евакуацію з прибережних районів”.\n\nІнші новини дня.")
+    facts = extract_document(text, date(2024, 5, 1), language="uk")
+    assert not facts.failures
+    (q,) = [q for q in facts.quotes if q.text.startswith("Ситуація")]
+    assert q.text.endswith("прибережних районів") and q.kind == "direct"
+    assert text[q.start:q.end] == q.text
+    assert [f.attributed_to for f in facts.figures if f.value == 27] == [q.speaker]
+    loose = ("Мер сказав: “Ми тримаємося.\n\nІнші новини.\n\nРаніше він заявив, що “усе під контролем”.")
+    facts = extract_document(loose, date(2024, 5, 1), language="uk")
+    assert not any("Інші новини" in q.text for q in facts.quotes)

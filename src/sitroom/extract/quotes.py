@@ -195,6 +195,10 @@ def _quote_spans(text: str, check=None, unclosed: bool = False) -> _QList:
             inner = None
             if kind != "close" and _para_start(text, i) and paras.continues(i):
                 continue  # the mark that opens the quotation's next paragraph again
+            if kind == "close" and _marked_block(text, open_at, i, paras):
+                _add(out, text, open_at + 1, i)   # one mark at each end of a block of paragraphs
+                open_at = None
+                continue
             if kind != "open" and paras.continues(i, last_may_not_reopen=True):
                 _add(out, text, open_at + 1, i)
                 open_at = None
@@ -223,6 +227,27 @@ def _quote_spans(text: str, check=None, unclosed: bool = False) -> _QList:
         # (a text that ends in the quotation may have been cut there: nothing)
         _unclosed(out, text, open_at, text.find("\n", open_at))
     return out
+
+
+_BLOCK_PARAS = 6   # paragraphs a quotation marked only at its two ends may run over
+
+
+def _marked_block(text: str, a: int, b: int, paras: _Paragraphs) -> bool:
+    """A quotation of several paragraphs marked only where it opens and where it closes
+    (“... ¶ ... ¶ ...”, as Ukrainian and Russian pages often set a statement): the mark at
+    ``a`` opens a paragraph, the closing one at ``b`` ends one, no other mark lies between
+    (but for «names» quoted inside a “statement”), and it spans at most ``_BLOCK_PARAS``
+    paragraphs."""
+    if not _para_start(text, a) and a != 0:
+        return False
+    after = text[b + 1:b + 3]
+    if after.strip(" .!?…") and not after.startswith("\n") and not after.lstrip(" .!?…").startswith("\n"):
+        return False
+    inside = text[a + 1:b]
+    if text[a] not in "“«" or any(m in inside for m in "\"“”„") or inside.count("«") != inside.count("»"):
+        return False   # other marks between, but for a «name» quoted inside “...”
+    k = bisect_left(paras.starts, b)
+    return 1 <= k <= _BLOCK_PARAS - 1
 
 
 def _unclosed(out: list[_Q], text: str, a: int, b: int) -> None:
