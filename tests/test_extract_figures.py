@@ -161,8 +161,15 @@ def test_attribution_inside_quotes():
 def test_as_of():
     def as_of(text):
         return [f.as_of for f in run(text)]
-    # a weekday in the sentence dates the count; else the publication date
+    # a weekday in the sentence dates a tally; else the publication date
     assert as_of("The death toll rose to 1,200 on Tuesday.") == [date(2024, 3, 5)]
+    # a toll of the days the report covers stands as of the report: the day dates the harm
+    assert as_of("Nine people were wounded on Tuesday when a shell hit a bus.") == [PUB]
+    # ... unless it is the day of the statement that gives it, or an earlier happening
+    assert as_of("The Red Crescent said on Tuesday that nine people were wounded.") == [date(2024, 3, 5)]
+    assert as_of("Nine people had been wounded in a raid on Tuesday.") == [date(2024, 3, 5)]
+    # weeks before the report, a dated happening keeps its day
+    assert as_of("On 3 February, 14 people were killed in Bunia.") == [date(2024, 2, 3)]
     assert as_of("At least 60 people died in the landslide.") == [PUB]
     # "since ..." opens a running count: it is as of publication
     assert as_of("12,480 Yemenis had been killed since March 26.") == [PUB]
@@ -180,7 +187,7 @@ def test_provenance_and_cue():
     assert text[f.start:f.end] == "3,000"
     assert f.sentence == "Some 3,000 families were displaced by the floods on Friday."
     assert 3 <= len(f.cue.split()) <= 8 and "3,000" in f.cue
-    assert f.as_of == date(2024, 3, 8)
+    assert f.as_of == PUB   # displaced on Friday: the count stands as of the report
 
 
 def test_one_figure_per_mention_across_sentences():

@@ -43,17 +43,23 @@ a number (qualifiers, vague amounts, units, "according to") form the rule table
    through a background clause: "said ... after a missile killed 52" is the outlet's), and
    for numbers inside a direct quote, the quote's speaker found cheaply from
    "X said: "..."", ""...," X said" patterns (the verbs: the document's own tokens whose
-   lemma is a verb of saying). None when the outlet asserts it;
+   lemma is a verb of saying). None when the outlet asserts it. After the quotes, a
+   number left without a source that lies in a quotation or reported speech takes its
+   speaker (``speakers_from_quotes``);
 7. as_of: the nearest date expression in the sentence (its end, so "in 2020" is the
-   end of 2020; "since X" starts a running count and is ignored), else the publication
-   date; standing populations have no as_of unless a date is given.
+   end of 2020, never after the report; "since X" starts a running count and is ignored),
+   else the publication date; standing populations have no as_of unless a date is given.
+   A toll of the week before the report ("wounded on Tuesday") is a running tally, as of
+   the report (the project's annotation convention): the day dates the harm. The day stays
+   where it dates the count: a tally's ("the toll rose to 1,200 on Tuesday"), a
+   statement's ("said on Tuesday that ..."), an earlier happening's ("had been wounded").
 """
 from __future__ import annotations
 
 import functools
 import re
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from itertools import islice
 
 from spacy.tokens import Span, Token
@@ -1281,8 +1287,65 @@ def _as_of(ctx: DocContext, sent: Span, start: int, category: str) -> date | Non
         return None  # a standing population is not a dated count
     if dates:
         nearest = min(dates, key=lambda d: abs(d.start - start))
-        return nearest.date_end or nearest.date_start
+        day = nearest.date_end or nearest.date_start
+        if ctx.published and not ctx.anchor_estimated:
+            day = min(day, ctx.published)   # "this week": up to the report, not the week's end
+        if category in _TALLIES and ctx.published and not ctx.anchor_estimated and nearest.precision == "day" and \
+                timedelta(0) <= ctx.published - day <= RUNNING_DAYS and not _dates_statement(ctx, sent, nearest) \
+                and not _before_the_past(ctx, start) and not _tally_before(ctx, sent, start):
+            # "injured Thursday", "abducted on Tuesday": the day of the harm; the toll of the
+            # days the report covers stands as of the report (a statement's day dates its count,
+            # and a period, "between Sunday and Wednesday", its end)
+            return ctx.published
+        return day
     return ctx.published
+
+
+# a toll whose day lies this close before the report's is a running tally, as of the report
+RUNNING_DAYS = timedelta(days=7)
+_TALLIES = {"killed", "injured", "missing", "displaced", "evacuated", "detained", "affected", "arrived"}
+
+
+def _tally_before(ctx: DocContext, sent: Span, at: int) -> bool:
+    """A tally names the count ("the death toll rose to 1,200 on Tuesday", "the number of
+    dead grew from 50 on Friday"): its day is the day the tally stood at that number."""
+    nouns = _tally_nouns(ctx.language or "en")
+    return any(t.lemma_.lower() in nouns or t.lower_ in nouns for t in sent if t.idx < at)
+
+
+def _before_the_past(ctx: DocContext, at: int) -> bool:
+    """The count's verb is in the past perfect ("had been wounded", "avaient été blessés"):
+    an earlier happening, told as background, whose day dates its count."""
+    tok = _token_at_char(ctx, at)
+    if tok is None or not ctx.doc.has_annotation("DEP"):
+        return False
+    verb = next((a for a in [tok, *tok.ancestors] if a.pos_ == "VERB"), None)
+    if verb is None:
+        return False
+    return any(c.dep_.startswith("aux") and c.lemma_.lower() in ("have", "avoir")
+               and set(c.morph.get("Tense")) & {"Past", "Imp"} and c.tag_ != "VBZ" for c in verb.children) and \
+        not any(c.dep_.startswith("aux") and c.lemma_.lower() in ("have", "avoir") and
+                "Pres" in c.morph.get("Tense") for c in verb.children)
+
+
+def _dates_statement(ctx: DocContext, sent: Span, d: TimeExpr) -> bool:
+    """The date is the day of a statement ("said Wednesday", "ومساء الثلاثاء، أعلنت"): a
+    verb that gives a number stands within two words of it."""
+    lang = ctx.language or "en"
+    verbs = _speech(lang)
+    near = [t for t in sent if t.idx + len(t.text) > d.start - 12 and t.idx < d.end + 12 and not t.is_punct]
+    for t in near:
+        if t.idx + len(t.text) <= d.start:
+            gap = len([u for u in near if t.idx < u.idx < d.start])
+        elif t.idx >= d.end:
+            gap = len([u for u in near if d.end <= u.idx < t.idx])
+        else:
+            continue
+        forms = {t.lemma_.lower(), t.lower_, *(t._.lemmas or ())} if t.has_extension("lemmas") else \
+            {t.lemma_.lower(), t.lower_}
+        if gap <= 2 and forms & verbs:
+            return True
+    return False
 
 
 def _dates_in(ctx: DocContext, sent: Span) -> list[TimeExpr]:
