@@ -202,9 +202,10 @@ def test_short_reports_travel_together_and_a_long_one_alone():
     def job(sid: int, size: int) -> pipeline._Job:
         return pipeline._Job(sid=sid, origin=f"r{sid}", lang="en", text="x" * size, published=None, title=None)
 
-    jobs = [job(1, 300), job(2, 300), job(3, 300), job(4, 300), job(5, 300), job(6, 9000), job(7, 2000),
-            job(8, 2500)]
-    tasks = pipeline._tasks(jobs)
-    assert [[j.sid for j in t] for t in tasks] == [[1, 2, 3, 4], [5], [6], [7], [8]]
+    n, size = pipeline.TASK_TEXTS, pipeline.TASK_CHARS
+    short = [job(i, 300) for i in range(1, n + 2)]                      # one more than a task holds
+    rest = [job(n + 2, size + 1000), job(n + 3, size * 6 // 10), job(n + 4, size * 6 // 10)]
+    tasks = pipeline._tasks(short + rest)
+    assert [[j.sid for j in t] for t in tasks] == [list(range(1, n + 1)), [n + 1], [n + 2], [n + 3], [n + 4]]
     assert all(len(t) <= pipeline.TASK_TEXTS for t in tasks)
     assert all(len(t) == 1 or sum(len(j.text) for j in t) <= pipeline.TASK_CHARS for t in tasks)
