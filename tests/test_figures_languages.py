@@ -142,9 +142,8 @@ def test_figures_are_read_in_the_language(lang):
 
 @pytest.mark.parametrize("lang, text, value, who", [
     # the quote extractor follows the speaker across sentences and pronouns
-    ("en", "The International Committee of the Red Cross said its teams reached Goma on Monday. "
-           "Nine volunteers were injured when their convoy came under fire, it added.", 9,
-     "International Committee of the Red Cross"),
+    ("en", "Caritas said its teams reached Goma on Monday. "
+           "Nine volunteers were injured when their convoy came under fire, it added.", 9, "Caritas"),
     # reported speech without a parse, and the name shared across languages
     ("de", "Die Vereinten Nationen teilten am Montag mit, bei dem Angriff auf das Lager seien 14 Menschen "
            "getötet worden.", 14, "United Nations"),
@@ -157,8 +156,8 @@ def test_figures_are_read_in_the_language(lang):
     ("en", "The World Food Programme said its warehouse in Bentiu was looted. Four staff were wounded in the "
            "raid, the organisation said.", 4, "World Food Programme"),
     # a clause that sets the scene stays the outlet's
-    ("en", "The governor said he wants an inquiry after a drone struck a market in Kharkiv, killing 9 people.", 9,
-     None),
+    ("en", "Officials said they would open an inquiry, after drones hit a bus depot in Kharkiv and killed nine people.",
+     9, None),
 ])
 def test_who_gives_a_number_inside_a_quotation(lang, text, value, who):
     facts = extract_document(text, PUB, language=lang)

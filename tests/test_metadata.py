@@ -47,7 +47,7 @@ def test_an_agency_credited_in_the_dateline_is_the_origin():
     """Wire copy says whose it is in its dateline: the agency's one name (lexicon
     wire_agencies), also after the outlet's own ("(Outlet/AFP)"); not on the agency's own
     page, and not from a photo credit further down."""
-    story = "Shelling resumes near Bakhmut\n\nKRAMATORSK, Ukraine (AP) — Shelling resumed overnight, officials said."
+    story = "Clashes resume near Goma\n\nGOMA, Congo (AP) — Fighting resumed overnight north of the city, officials said."
     assert meta_of(story, outlet="Valley Gazette").syndicated_from == "Associated Press"
     assert meta_of(story, outlet="apnews.com").syndicated_from is None
     assert meta_of(story, outlet="Japan Times").syndicated_from == "Associated Press"

@@ -1020,7 +1020,7 @@ def speaker_noun_canonical(name: str | None, lang: str) -> str | None:
 def body_canonical(name: str | None, lang: str, head: int = 2, rest: int | None = None,
                    kind: str = "org_bodies") -> str | None:
     """The shared English name of a generic public body a phrase names in its own language,
-    by lemmas ("Минздрава" -> Ministry of Health, "la diplomatie française" -> Ministry of Foreign
+    by lemmas ("Минобороны" -> Ministry of Defence, "la diplomatie française" -> Ministry of Foreign
     Affairs, "وزارة الصحة" -> Ministry of Health; lexicon org_bodies), else None."""
     if not name or lang == "en":
         return None

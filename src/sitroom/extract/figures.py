@@ -40,7 +40,7 @@ a number (qualifiers, vague amounts, units, "according to") form the rule table
    "fewer than", "under", "just under" are ``fewer_than``;
 6. attribution: "according to X", "X said/told/reported ..." governing the clause
    (subject of a verb of saying above the number, or the sentence's reporting verb; not
-   through a background clause: "said ... after a missile killed 52" is the outlet's), and
+   through a background clause: "said ... after a shell killed 9" is the outlet's), and
    for numbers inside a direct quote, the quote's speaker found cheaply from
    "X said: "..."", ""...," X said" patterns (the verbs: the document's own tokens whose
    lemma is a verb of saying). None when the outlet asserts it. After the quotes, a
@@ -1076,7 +1076,7 @@ def _attribution_raw(ctx: DocContext, sent: Span, tok: Token) -> str | None:
     for anc in [tok, *tok.ancestors]:
         if anc.pos_ in ("VERB", "AUX") and anc.lemma_.lower() in _speech(lang) and anc.i != tok.i:
             if background:
-                return None  # "X said he wants ... after a missile killed 52": the outlet narrates it
+                return None  # "X said he would ask for ... after a shell killed 9": the outlet narrates it
             who = _speaker_of(ctx, anc, tok)
             if who:
                 return who
@@ -1095,7 +1095,7 @@ def _attribution_raw(ctx: DocContext, sent: Span, tok: Token) -> str | None:
 
 
 def _background_clause(t: Token, lang: str) -> bool:
-    """A clause that sets the scene ("after a missile killed 52", "following the
+    """A clause that sets the scene ("after a shell killed 9", "following the
     attack that left 9 dead"): what it says is the outlet's narration."""
     return t.dep_ in ("advcl", "ccomp") and any(c.dep_ == "mark" and c.lower_ in _words("background", lang)
                                                  for c in t.children) or \
@@ -1107,11 +1107,11 @@ def speakers_from_quotes(ctx: DocContext) -> list[Figure]:
     reported speech it lies in (the innermost). The quote extractor follows a speaker
     where this module's sentence rules do not: across sentences and pronouns ("..., it
     added"), through reported speech in every language ("teilte ... mit", "a affirmé
-    cette source") and to the name shared across languages. Runs after the quotes; a
-    number in a clause that sets the scene ("X said he wants ... after a missile killed
-    52") stays the outlet's, as in ``_attribution``. A source this module found itself
-    in another language is given the shared name too ("Минздрава" -> Ministry of
-    Health), so that the same source agrees across reports."""
+    le porte-parole") and to the name shared across languages. Runs after the quotes; a
+    number in a clause that sets the scene ("X said he would ask for ... after a shell
+    killed 9") stays the outlet's, as in ``_attribution``. A source this module found itself
+    in another language is given the shared name too ("МЧС" -> Emergency
+    Services), so that the same source agrees across reports."""
     from sitroom.extract.quotes import shared_speaker
 
     lang = ctx.language or "en"
@@ -1123,7 +1123,7 @@ def speakers_from_quotes(ctx: DocContext) -> list[Figure]:
             if inside and _anaphor(f.attributed_to, lang):
                 # "..., the organisation said": the body the quotes found it refers to
                 f = replace(f, attributed_to=inside[0].speaker)
-            elif lang != "en":     # "по данным Минздрава": the name shared across languages, as the quotes give it
+            elif lang != "en":     # "по данным МЧС": the name shared across languages, as the quotes give it
                 shared = _shared_source(f.attributed_to, inside, lang, ctx.text, shared_speaker)
                 if shared and shared != f.attributed_to:
                     f = replace(f, attributed_to=shared)
@@ -1308,7 +1308,7 @@ _TALLIES = {"killed", "injured", "missing", "displaced", "evacuated", "detained"
 
 def _tally_before(ctx: DocContext, sent: Span, at: int) -> bool:
     """A tally names the count ("the death toll rose to 1,200 on Tuesday", "the number of
-    dead grew from 50 on Friday"): its day is the day the tally stood at that number."""
+    dead climbed from 12 on Monday"): its day is the day the tally stood at that number."""
     nouns = _tally_nouns(ctx.language or "en")
     return any(t.lemma_.lower() in nouns or t.lower_ in nouns for t in sent if t.idx < at)
 
@@ -1329,7 +1329,7 @@ def _before_the_past(ctx: DocContext, at: int) -> bool:
 
 
 def _dates_statement(ctx: DocContext, sent: Span, d: TimeExpr) -> bool:
-    """The date is the day of a statement ("said Wednesday", "ومساء الثلاثاء، أعلنت"): a
+    """The date is the day of a statement ("said Wednesday", "صباح الاثنين، أعلن"): a
     verb that gives a number stands within two words of it."""
     lang = ctx.language or "en"
     verbs = _speech(lang)
@@ -1394,10 +1394,10 @@ def _cue(text: str, start: int, end: int, s0: int, s1: int) -> str:
 # French, Russian (parsed), German, Spanish, Ukrainian and Arabic (not parsed) share one
 # reading over the words around each number: the numbers come from extract/numbers.py; the
 # counted noun is the people noun or category word just after the number ("2 000 civils",
-# "пятеро жителей", "471 Todesopfer", "3 من الكوادر"); what happened to them comes from
+# "пятеро жителей", "83 Todesopfer", "4 من المسعفين"); what happened to them comes from
 # that noun, else (where there is a parse) from the verb or noun that governs it, else from
 # the nearest category word of its clause, after or before it ("ont été tuées", "погибли
-# 471 человек", "نزوح 2698 شخصا"), a tally before it ("le bilan s'élève à 50", "Zahl der
+# 83 человек", "نزوح 4500 شخص"), a tally before it ("le bilan s'élève à 50", "Zahl der
 # Toten ... auf 3000"), a place it is taken to ("до лікарень доправлено 98 осіб"); a
 # sub-count ("з них п'ятеро", "fünf davon") and the items of a list ("16 enfants, 46
 # femmes et 36 hommes") take the category of the count before them. Every word is a row of

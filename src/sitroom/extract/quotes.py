@@ -1515,7 +1515,7 @@ def _counted_words(ctx: DocContext, sent: Span, v: Token, lex: dict, qs) -> tupl
     """``_counted_object`` read on the words, where there is no parse: a verb of saying
     that opens its sentence (after a day or a conjunction at most), its speaker just after
     it up to a comma, with a day after that, then its object, which gives a count of
-    people ("أعلنت X، الأربعاء، نزوح 2698 شخصا"). The object runs to the next comma or
+    people ("أعلنت X، الاثنين، نزوح 4500 شخص"). The object runs to the next comma or
     the sentence's end and must hold a count of people harmed, displaced or held.
     (start, end, True: the speaker follows the verb), or None."""
     doc = ctx.doc
@@ -1867,7 +1867,7 @@ def _m_resolve_phrase(ctx: DocContext, state: _MState, toks: list[Token], lex: d
             return 2, s.name, s.role, s.person
     if len(toks) >= 2 and toks[0].lower_ in lex["demonstrative"] and any(
             set(_lemmas(u)) & (lex["roles"] | set(lex["speaker_kind"])) for u in toks[1:3]):
-        # "a affirmé cette source", "sagte dieser Sprecher": the one who spoke last
+        # "a affirmé ce responsable", "sagte dieser Sprecher": the one who spoke last
         s = state.last(at)
         if s:
             return 2, s.name, s.role, s.person
@@ -2249,7 +2249,7 @@ def _shared_name(q: Quote, lang: str, text: str) -> Quote:
 
 def shared_speaker(speaker: str, lang: str, text: str) -> str | None:
     """A speaker or source in the form reports in every language share: an organisation's
-    English name ("Минздрава Газы" -> Ministry of Health of Gaza), a person's name in
+    English name ("МЧС" -> Emergency Services), a person's name in
     Latin letters; None where none is known."""
     from sitroom.extract.entities import body_canonical, latin_name, org_in_context, speaker_noun_canonical
     from sitroom.extract.nlp import press_latin
@@ -2602,7 +2602,7 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
             continue
         words = _counted_words(ctx, sent, v, lex, qs) if not _has_deps(doc) else None
         if words is not None:
-            # no parse: "X meldete ... 471 Todesopfer", "أعلنت X، الأربعاء، نزوح 2698 شخصا"
+            # no parse: "أعلنت X، الاثنين، نزوح 4500 شخص"
             a, b, opens = words
             got = _m_speaker(ctx, state, sent, v, lex, after_first=opens)
             if got:

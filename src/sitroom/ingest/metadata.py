@@ -5,7 +5,7 @@ Title, author and date come from the header lines pasted pages keep ("Headline",
 republished page names its origin in words ("Date first published: ...", "This article
 first appeared in X", "Republished from X") or in a credit block at its foot (an outlet
 name above the original URL); both give ``syndicated_from`` and ``first_published``.
-Wire copy credits its agency in the story's dateline ("KYIV, Ukraine (AP) — ...",
+Wire copy credits its agency in the story's dateline ("GOMA, Congo (AP) — ...",
 "Niamey, 3 mars (Sahel Presse/AFP) – ..."): on another outlet's page, that agency is the
 origin (lexicon wire_agencies names it). What the input states wins over what is inferred.
 """
@@ -96,7 +96,7 @@ _DATELINE_CHARS = 400
 
 @lru_cache(maxsize=1)
 def _wire_credit():
-    """ "(AP) —", "(LaPresse/AP) –", "(BSS/AFP) -": an agency credited in parentheses, alone
+    """ "(AP) —", "(Sahel Presse/AFP) –", "(Reuters) -": an agency credited in parentheses, alone
     or after the outlet's own name, before a dash (agency names: lexicon wire_agencies)."""
     from sitroom.extract import lexicon
 
@@ -107,10 +107,10 @@ def _wire_credit():
 
 
 def _wire_dateline(clean: str) -> tuple[str, str] | None:
-    """An agency's credit in the story's dateline ("KYIV, Ukraine (AP) — ...", "Le Caire,
-    29 octobre (LaPresse/AP) – ..."): the story is that agency's copy, republished. (the
+    """An agency's credit in the story's dateline ("GOMA, Congo (AP) — ...", "Niamey,
+    3 mars (Sahel Presse/AFP) – ..."): the story is that agency's copy, republished. (the
     credit as written, the agency's one name), or None. A credit further down the page (a
-    photo's "Foto: AP") is no dateline."""
+    photo's "(Reuters) - A boat ...") is no dateline."""
     pattern, agencies = _wire_credit()
     m = pattern.search(clean, 0, _DATELINE_CHARS + 60)
     if m is None or m.start() > _DATELINE_CHARS:
