@@ -24,6 +24,8 @@ NAME = "devset"
 # (score.py key, label, target for English from the "Generalise" issue)
 METRICS = [
     ("figures.typed.f1", "figures", "typed F1", 0.92),
+    ("figures.attribution_agrees", "figures", "source agrees", None),
+    ("figures.as_of_agrees", "figures", "as-of agrees", None),
     ("places.found.f1", "places", "F1", 0.88),
     ("places.within_25km", "places", "within 25 km", 0.90),
     ("dates.found.f1", "dates", "found F1", 0.85),
@@ -32,6 +34,7 @@ METRICS = [
     ("quotes.speaker_agrees", "quotes", "speaker agrees", 0.88),
     ("incidents.found.f1", "incidents", "F1", None),
     ("incidents.sub_type_agrees", "incidents", "sub-type agrees", None),
+    ("articles.syndication_agrees", "articles", "origin agrees", None),
     ("mean_f1", "all", "mean F1", None),
 ]
 
