@@ -119,3 +119,19 @@ def test_capitalised_dateline_after_a_headline():
 def test_capitalised_words_that_are_no_dateline():
     ps = {p.surface for p in found("The report was clear. CHANGE — that was the word the mayor used.")}
     assert "CHANGE" not in ps
+
+
+def test_a_town_the_gazetteer_lacks_lies_the_distance_and_way_the_text_gives():
+    """"X, about 40 km south (of Y)": X lies that far that way from Y, from the town named
+    before it in its sentence, or from the report's own town; people fleeing toward X did
+    not flee from X."""
+    for lang, text in [("en", "Thousands fled Bunia on Monday, many toward Ndjoko, about 40 km south, aid workers said."),
+                       ("fr", "Les déplacés ont rejoint Ndjoko, à environ 40 km au sud de Bunia."),
+                       ("en", "Rebels shelled Bunia overnight.\n\nResidents reached Ndjoko, some 25 miles south.")]:
+        facts = extract_document(text, date(2024, 3, 4), language=lang)
+        ps = {p.surface: p for p in facts.places}
+        town, lacking = ps["Bunia"], ps["Ndjoko"]
+        far = 40 if "km" in text else 25 * 1.609
+        assert lacking.lat < town.lat and abs(lacking.lon - town.lon) < 0.01
+        assert abs(km((town.lat, town.lon), (lacking.lat, lacking.lon)) - far) < 1
+        assert all(e.place != "Ndjoko" for e in facts.events)

@@ -1327,7 +1327,7 @@ def _facility_words(ctx: DocContext) -> dict[str, tuple[list[int], list[int]]]:
 
 def _is_destination(ctx: DocContext, p: Place, tok: Token) -> bool:
     before = ctx.text[max(0, p.start - 12):p.start].lower()
-    return bool(re.search(r"\b(?:to|towards|into|reach(?:ed)?)\s+(?:the\s+)?$", before)) and tok.lemma_ not in (
+    return bool(re.search(r"\b(?:to|towards?|into|reach(?:ed)?)\s+(?:the\s+)?$", before)) and tok.lemma_ not in (
         "march",)
 
 

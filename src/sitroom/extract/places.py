@@ -1186,6 +1186,52 @@ def _distance_after(lang: str) -> re.Pattern | None:
     return re.compile(r"^,\s*(?:[a-zà-ÿß']+\s+){0,3}\d[\d,.]*\s*(?:" + _alt(units) + r")\b") if units else None
 
 
+@functools.lru_cache(maxsize=None)
+def _distance_bearing(lang: str) -> re.Pattern | None:
+    """``_distance_after`` with its number, unit and a bearing after it (place_words bearing
+    rows): "X, about 70 km west (of Y)"."""
+    units, bearings = _words("distance_unit", lang), _words("bearing", lang)
+    if not units or not bearings:
+        return None
+    return re.compile(r"^,\s*(?:[a-zà-ÿß']+\s+){0,3}(?P<n>\d[\d,.]*)\s*(?P<unit>" + _alt(units) + r")\b\s*"
+                      r"(?:(?:to\s+the|au|à\s+l['’])\s*)?(?P<bearing>" + _alt(bearings) + r")\b", re.I)
+
+
+def _offset_point(ctx: DocContext, m: _Mention, ms: list[_Mention], chosen: dict,
+                  home: Entry | None) -> tuple[float, float] | None:
+    """Where "X, about 70 km west" puts X: that far, that way, from the town named just
+    after the bearing ("... west of Y"), else the town named before it in its sentence, else
+    the report's own town (``home``). None where the text gives no distance and bearing, or
+    there is no town to measure from."""
+    pat = _distance_bearing(ctx.language or "en")
+    got = pat.match(ctx.text[m.end:m.end + 80]) if pat is not None else None
+    if got is None:
+        return None
+    unit = got.group("unit").lower()
+    try:
+        dist = float(got.group("n").replace(",", ""))
+    except ValueError:
+        return None
+    dist *= 1.609 if unit.startswith("mile") else 1.0
+    bearing = _words("bearing", ctx.language or "en")
+    deg = next((float(v) for k, v in bearing.items() if k.lower() == got.group("bearing").lower()), None)
+    if deg is None or not 0 < dist <= 1000:
+        return None
+    sent = ctx.sentence_of(m.start, m.end)
+    after = m.end + got.end()
+    towns = [o for o in ms if o is not m and not o.unknown and o.surface in chosen
+             and chosen[o.surface].kind == "settlement" and sent.start_char <= o.start < sent.end_char]
+    ref = next((o for o in towns if 0 <= o.start - after <= 8), None) or \
+        next((o for o in reversed(towns) if o.end <= m.start), None)
+    e = chosen[ref.surface] if ref is not None else home
+    if e is None or e.kind != "settlement":
+        return None
+    lat1, lon1, th, d = math.radians(e.lat), math.radians(e.lon), math.radians(deg), dist / 6371.0
+    lat2 = math.asin(math.sin(lat1) * math.cos(d) + math.cos(lat1) * math.sin(d) * math.cos(th))
+    lon2 = lon1 + math.atan2(math.sin(th) * math.sin(d) * math.cos(lat1), math.cos(d) - math.sin(lat1) * math.sin(lat2))
+    return round(math.degrees(lat2), 5), round((math.degrees(lon2) + 540) % 360 - 180, 5)
+
+
 def _called_a_settlement(ctx: DocContext, end: int) -> bool:
     """"X, a village ...", "X, une localité située à ...", "X, ein Dorf ...": the text calls it a
     town right after its name (the language's settlement cue words), or gives its distance
@@ -1263,8 +1309,9 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
         if e is not None and e.kind == "settlement" and e.population < 100_000 and not e.capital \
                 and m.within is None and not m.admin and not given and not m.sure \
                 and min((km((e.lat, e.lon), a) for a in others), default=0) > 800:
-            if m.kind_hint == "settlement":
-                m.cands, m.unknown = (), True
+            if m.kind_hint == "settlement" or (not m.kind_hint and _called_a_settlement(ctx, m.end)):
+                # "X, about 70 km west", "X, a village ...": a town of the report the gazetteer lacks
+                m.cands, m.unknown, m.kind_hint = (), True, "settlement"
                 chosen.pop(m.surface, None)
             elif not m.kind_hint:
                 far.add(m.surface)
@@ -1342,8 +1389,12 @@ def _resolve(ctx: DocContext, g: Gazetteer, ms: list[_Mention], given: bool = Fa
             placed_lacking.setdefault(key, area)
             precision = "near" if area.kind == "settlement" else "admin" if area.gid.startswith("state:") \
                 else "country" if area.kind == "country" else "region"
+            lat, lon = area.lat, area.lon
+            if m.kind_hint == "settlement" and (pt := _offset_point(ctx, m, ms, chosen, areas.get("settlement"))) \
+                    is not None:
+                lat, lon, precision = pt[0], pt[1], "near"   # "X, about 70 km west of Y"
             out.append(Place(start=m.start, end=m.end, sentence=sent.text.strip(), surface=m.surface, name=m.surface,
-                             country=area.country, lat=area.lat, lon=area.lon, kind=m.kind_hint or "other",
+                             country=area.country, lat=lat, lon=lon, kind=m.kind_hint or "other",
                              precision=precision, gazetteer_id=None, admin1=area.admin1, confidence=0.4))
             continue
         others = {chosen[o.surface].country for o in ms
