@@ -340,3 +340,15 @@ def test_a_maxim_about_whoever_does_it_is_no_incident(lang, text):
 ])
 def test_a_happening_under_a_verb_in_the_future_is_yet_to_come(lang, text):
     assert extract_document(text, PUB, language=lang).events == []
+
+
+@pytest.mark.parametrize("lang, text", [
+    ("fr", "À Goma, lundi, des milliers de civils ont fui vers Gisenyi."),
+    ("en", "In Goma on Monday, thousands of civilians fled toward Gisenyi."),
+])
+def test_where_people_fled_to_is_not_where_they_fled(lang, text):
+    """The place after a word of destination (event_cues destination: "vers", "toward") is
+    where people went: the flight is placed where they fled from."""
+    facts = extract_document(text, date(2024, 5, 15), language=lang)
+    assert not facts.failures
+    assert [e.place for e in facts.events] == ["Goma"]

@@ -1326,9 +1326,24 @@ def _facility_words(ctx: DocContext) -> dict[str, tuple[list[int], list[int]]]:
 
 
 def _is_destination(ctx: DocContext, p: Place, tok: Token) -> bool:
-    before = ctx.text[max(0, p.start - 12):p.start].lower()
-    return bool(re.search(r"\b(?:to|towards?|into|reach(?:ed)?)\s+(?:the\s+)?$", before)) and tok.lemma_ not in (
-        "march",)
+    """Where people went ("fled toward X", "ont fui vers X": event_cues destination), not
+    where it happened; a march's goal is where the march is."""
+    pat = _destination_re(ctx.language or "en")
+    if pat is None or tok.lemma_ in ("march",):
+        return False
+    return pat.search(ctx.text[max(0, p.start - 30):p.start]) is not None
+
+
+@functools.lru_cache(maxsize=None)
+def _destination_re(lang: str) -> re.Pattern | None:
+    words = _cues(lang, "destination")
+    if not words:
+        return None
+    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]")
+                   for w in sorted(words, key=len, reverse=True))
+    # the word, then at most an article before the name ("to the", "vers la", "nach der")
+    return re.compile(r"(?:^|[^\w'’])(?:" + alt + r")(?:\s+|(?<=['’]))(?:(?:the|la|le|les|die|der|das|el|los|las)\s+|l['’])?$",
+                      re.I)
 
 
 def _main_place(places: list[Place]) -> Place | None:
