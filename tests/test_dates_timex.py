@@ -181,3 +181,15 @@ def test_export_keeps_calendar_dates_once_each():
     got = {(d["surface"], d["value"]) for d in document_records("x", facts)["dates"]}
     assert got == {("on Friday", "2024-03-08"), ("Since Friday", "2024-03-08"),
                    ("On Tuesday night", "2024-03-12")}
+
+
+def test_an_interval_after_nothing_dated_is_a_duration():
+    """"Three weeks later" with no date before it resolves to no day: the shorter reading
+    inside it ("Three weeks") is kept; after a dated sentence, the whole is that day."""
+    alone = "Three weeks later, the first aid convoy reached Kadugli."
+    ctx = parse(alone, date(2024, 5, 1))
+    assert [(alone[t.start:t.end], t.type, t.value) for t in dates.timexes(ctx)] == [("Three weeks", "DURATION", "P3W")]
+    dated = "The siege of Kadugli began on 2 April. Three weeks later, the first aid convoy reached it."
+    ctx = parse(dated, date(2024, 5, 1))
+    got = [(dated[t.start:t.end], t.type, t.value) for t in dates.timexes(ctx)]
+    assert ("Three weeks later", "DATE", "2024-04-23") in got

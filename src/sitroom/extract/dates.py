@@ -1291,6 +1291,16 @@ def _run(ctx: DocContext) -> list[_Hit]:
         res.hit = hit
         got = getattr(res, hit.method)(hit.m)
         if got is None:
+            # the longest reading resolves to nothing ("Five years later" with no date before
+            # it): a shorter one inside it may ("Five years")
+            for inner in sorted((h for h in found if h is not hit and hit.start <= h.start and h.end <= hit.end),
+                                key=lambda h: (h.start - h.end, h.start)):
+                res.hit = inner
+                got = getattr(res, inner.method)(inner.m)
+                if got is not None:
+                    hit = inner
+                    break
+        if got is None:
             continue
         hit.d0, hit.d1, hit.prec = got
         if hit.d0 is None:
