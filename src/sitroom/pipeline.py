@@ -376,7 +376,6 @@ def parse_together(jobs: list[tuple]) -> list:
     extracted: a long one, the only one of its language, or a group whose parse failed
     (each text then fails, or not, on its own)."""
     from sitroom.extract.document import parse_many, warm_up
-    from sitroom.extract.nlp import ModelMissing
 
     out: list = [None] * len(jobs)
     groups: dict[str, list[int]] = {}
@@ -389,7 +388,7 @@ def parse_together(jobs: list[tuple]) -> list:
         try:
             warm_up(lang)
             ctxs = parse_many([(jobs[i][0], jobs[i][1], jobs[i][2]) for i in idx], lang)
-        except (ModelMissing, Exception):  # noqa: BLE001 - each text is parsed again on its own
+        except Exception:  # noqa: BLE001 - each text is parsed again on its own (a missing model included)
             continue
         for i, ctx in zip(idx, ctxs):
             out[i] = ctx

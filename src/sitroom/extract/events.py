@@ -1339,11 +1339,15 @@ def _destination_re(lang: str) -> re.Pattern | None:
     words = _cues(lang, "destination")
     if not words:
         return None
-    alt = "|".join(re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]")
-                   for w in sorted(words, key=len, reverse=True))
-    # the word, then at most an article before the name ("to the", "vers la", "nach der")
-    return re.compile(r"(?:^|[^\w'’])(?:" + alt + r")(?:\s+|(?<=['’]))(?:(?:the|la|le|les|die|der|das|el|los|las)\s+|l['’])?$",
-                      re.I)
+    def alt(ws) -> str:
+        return "|".join(re.escape(w).replace(r"\ ", r"\s+").replace("'", "['’]")
+                        for w in sorted(ws, key=len, reverse=True))
+
+    # the word, then at most a determiner before the name ("to the", "vers la", "nach der"):
+    # entity_cues determiner rows, elided ones ("l'") glued to the name
+    dets = lexicon.terms("entity_cues", lang, cue="determiner")
+    det = r"(?:(?:" + alt(dets) + r")(?:\s+|(?<=['’])))?" if dets else ""
+    return re.compile(r"(?:^|[^\w'’])(?:" + alt(words) + r")(?:\s+|(?<=['’]))" + det + "$", re.I)
 
 
 def _main_place(places: list[Place]) -> Place | None:

@@ -1112,8 +1112,6 @@ def speakers_from_quotes(ctx: DocContext) -> list[Figure]:
     killed 9") stays the outlet's, as in ``_attribution``. A source this module found itself
     in another language is given the shared name too ("МЧС" -> Emergency
     Services), so that the same source agrees across reports."""
-    from sitroom.extract.quotes import shared_speaker
-
     lang = ctx.language or "en"
     quotes = [q for q in ctx.quotes if q.speaker]
     out = []
@@ -1124,7 +1122,7 @@ def speakers_from_quotes(ctx: DocContext) -> list[Figure]:
                 # "..., the organisation said": the body the quotes found it refers to
                 f = replace(f, attributed_to=inside[0].speaker)
             elif lang != "en":     # "по данным МЧС": the name shared across languages, as the quotes give it
-                shared = _shared_source(f.attributed_to, inside, lang, ctx.text, shared_speaker)
+                shared = _shared_source(f.attributed_to, inside, lang, ctx.text)
                 if shared and shared != f.attributed_to:
                     f = replace(f, attributed_to=shared)
         elif inside:
@@ -1137,17 +1135,23 @@ def speakers_from_quotes(ctx: DocContext) -> list[Figure]:
 
 def _anaphor(who: str, lang: str) -> bool:
     """A source written as a word that refers back ("the organisation", "l'organisme"),
-    not a name (lexicon org_anaphors)."""
-    low = who.lower().replace("’", "'")
+    not a name (lexicon org_anaphors, with or without its article)."""
+    return who.lower().replace("’", "'") in _org_anaphors(lang)
+
+
+@functools.lru_cache(maxsize=None)
+def _org_anaphors(lang: str) -> frozenset[str]:
     terms = {t.replace("’", "'") for t in lexicon.terms("org_anaphors", lang)}
-    return low in terms or any(t.split(" ", 1)[-1] == low for t in terms if " " in t)
+    return frozenset(terms | {t.split(" ", 1)[1] for t in terms if " " in t})
 
 
-def _shared_source(who: str, inside: list, lang: str, text: str, shared_speaker) -> str | None:
+def _shared_source(who: str, inside: list, lang: str, text: str) -> str | None:
     """The shared name of a source this module found: the speaker of the quotation the
     number is in where the source names it ("porte-parole de la MONUSCO" -> MONUSCO: the
     quotes tell the role from the body), else the shared form of the words; a role alone
     ("Spokesperson") never stands for words that name a body."""
+    from sitroom.extract.quotes import shared_speaker
+
     for q in inside:
         if (q.speaker_written or q.speaker) in who:
             return q.speaker
@@ -1322,10 +1326,9 @@ def _before_the_past(ctx: DocContext, at: int) -> bool:
     verb = next((a for a in [tok, *tok.ancestors] if a.pos_ == "VERB"), None)
     if verb is None:
         return False
-    return any(c.dep_.startswith("aux") and c.lemma_.lower() in ("have", "avoir")
-               and set(c.morph.get("Tense")) & {"Past", "Imp"} and c.tag_ != "VBZ" for c in verb.children) and \
-        not any(c.dep_.startswith("aux") and c.lemma_.lower() in ("have", "avoir") and
-                "Pres" in c.morph.get("Tense") for c in verb.children)
+    perfect = _words("perfect_aux", ctx.language or "en")
+    return any(c.dep_.startswith("aux") and c.lemma_.lower() in perfect and set(c.morph.get("Tense")) & {"Past", "Imp"}
+               for c in verb.children)
 
 
 def _dates_statement(ctx: DocContext, sent: Span, d: TimeExpr) -> bool:
@@ -1341,9 +1344,7 @@ def _dates_statement(ctx: DocContext, sent: Span, d: TimeExpr) -> bool:
             gap = len([u for u in near if d.end <= u.idx < t.idx])
         else:
             continue
-        forms = {t.lemma_.lower(), t.lower_, *(t._.lemmas or ())} if t.has_extension("lemmas") else \
-            {t.lemma_.lower(), t.lower_}
-        if gap <= 2 and forms & verbs:
+        if gap <= 2 and {t.lemma_.lower(), t.lower_, *t._.lemmas} & verbs:
             return True
     return False
 

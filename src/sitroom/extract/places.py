@@ -1190,11 +1190,12 @@ def _distance_after(lang: str) -> re.Pattern | None:
 def _distance_bearing(lang: str) -> re.Pattern | None:
     """``_distance_after`` with its number, unit and a bearing after it (place_words bearing
     rows): "X, about 70 km west (of Y)"."""
-    units, bearings = _words("distance_unit", lang), _words("bearing", lang)
+    units, bearings, leads = _words("distance_unit", lang), _words("bearing", lang), _words("bearing_lead", lang)
     if not units or not bearings:
         return None
+    lead = r"(?:(?:" + _alt(leads) + r")\s*)?" if leads else ""
     return re.compile(r"^,\s*(?:[a-zà-ÿß']+\s+){0,3}(?P<n>\d[\d,.]*)\s*(?P<unit>" + _alt(units) + r")\b\s*"
-                      r"(?:(?:to\s+the|au|à\s+l['’])\s*)?(?P<bearing>" + _alt(bearings) + r")\b", re.I)
+                      + lead + r"(?P<bearing>" + _alt(bearings) + r")\b", re.I)
 
 
 def _offset_point(ctx: DocContext, m: _Mention, ms: list[_Mention], chosen: dict,
@@ -1207,14 +1208,14 @@ def _offset_point(ctx: DocContext, m: _Mention, ms: list[_Mention], chosen: dict
     got = pat.match(ctx.text[m.end:m.end + 80]) if pat is not None else None
     if got is None:
         return None
-    unit = got.group("unit").lower()
+    lang = ctx.language or "en"
+    units = {k.lower(): float(v or 1) for k, v in _words("distance_unit", lang).items()}
+    bearings = {k.lower(): float(v) for k, v in _words("bearing", lang).items()}
     try:
-        dist = float(got.group("n").replace(",", ""))
+        dist = float(got.group("n").replace(",", "")) * units.get(got.group("unit").lower(), 1.0)
     except ValueError:
         return None
-    dist *= 1.609 if unit.startswith("mile") else 1.0
-    bearing = _words("bearing", ctx.language or "en")
-    deg = next((float(v) for k, v in bearing.items() if k.lower() == got.group("bearing").lower()), None)
+    deg = bearings.get(got.group("bearing").lower())
     if deg is None or not 0 < dist <= 1000:
         return None
     sent = ctx.sentence_of(m.start, m.end)

@@ -1511,13 +1511,13 @@ def _counted_object(ctx: DocContext, verb: Token, obj_deps: tuple[str, ...], at_
 _COUNTED = ("killed", "injured", "missing", "displaced", "evacuated", "arrived", "detained", "affected")   # not "population"
 
 
-def _counted_words(ctx: DocContext, sent: Span, v: Token, lex: dict, qs) -> tuple[int, int, bool] | None:
+def _counted_words(ctx: DocContext, sent: Span, v: Token, lex: dict, qs) -> tuple[int, int] | None:
     """``_counted_object`` read on the words, where there is no parse: a verb of saying
     that opens its sentence (after a day or a conjunction at most), its speaker just after
     it up to a comma, with a day after that, then its object, which gives a count of
     people ("أعلنت X، الاثنين، نزوح 4500 شخص"). The object runs to the next comma or
     the sentence's end and must hold a count of people harmed, displaced or held.
-    (start, end, True: the speaker follows the verb), or None."""
+    (start, end) of the object, or None."""
     doc = ctx.doc
     label = PAGE_DATE_LABEL.match(ctx.text)
     page = label.end() if label else 0
@@ -1542,7 +1542,7 @@ def _counted_words(ctx: DocContext, sent: Span, v: Token, lex: dict, qs) -> tupl
     a, b = doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
     if not any(f.category in _COUNTED for f in ctx.facts_in("figures", a, b)):
         return None
-    return a, b, True
+    return a, b
 
 
 def _gerund_object(verb: Token) -> list[Token]:
@@ -2603,10 +2603,9 @@ def _m_reported(ctx: DocContext, state: _MState, sent: Span, qs: _QList, direct:
         words = _counted_words(ctx, sent, v, lex, qs) if not _has_deps(doc) else None
         if words is not None:
             # no parse: "أعلنت X، الاثنين، نزوح 4500 شخص"
-            a, b, opens = words
-            got = _m_speaker(ctx, state, sent, v, lex, after_first=opens)
+            got = _m_speaker(ctx, state, sent, v, lex, after_first=True)   # the speaker follows the verb
             if got:
-                add(_m_clause(ctx, sent, a, b, got[0], got[1]), got[2])
+                add(_m_clause(ctx, sent, *words, got[0], got[1]), got[2])
             continue
         inf = _perfect_infinitive(doc, sent, v, lex) if lex["infinitive"] else None
         if inf is not None:

@@ -101,9 +101,8 @@ def _wire_credit():
     from sitroom.extract import lexicon
 
     names = lexicon.alternation("wire_agencies", None)
-    agencies = {r.term.lower(): r.agency for r in lexicon.rows("wire_agencies", None)}
     pattern = re.compile(r"\((?:[^()\n/]{1,40}/)?(?P<agency>" + names + r")(?:/[^()\n]{1,40})?\)\s*[-–—]")
-    return pattern, agencies
+    return pattern, lexicon.table("wire_agencies", None)
 
 
 def _wire_dateline(clean: str) -> tuple[str, str] | None:
@@ -116,7 +115,8 @@ def _wire_dateline(clean: str) -> tuple[str, str] | None:
     if m is None or m.start() > _DATELINE_CHARS:
         return None
     written = m.group("agency")
-    return written, agencies.get(written.lower(), written)
+    row = agencies.get(written.lower())
+    return written, row.agency if row is not None else written
 
 
 def _agency_page(outlet: str | None, written: str, agency: str) -> bool:
