@@ -1,5 +1,6 @@
 """compile_fast: the same matches as re.compile (spans, groups, last group), on patterns
-with optional leading words and long alternations, and on the date rules themselves."""
+with optional leading words and long alternations, patterns whose first characters are
+case-insensitive or follow a lookbehind, and on the date rules themselves."""
 from __future__ import annotations
 
 import re
@@ -18,6 +19,7 @@ TEXTS = [
     "Nothing to see here: no dates, no numbers, just words and some Punctuation!",
     "",
     "in in in since Since until the the early late mid-2020s 2020s",
+    "\u017fince 2020, SINCE 2021, \u212aelvin 2022, \u0130n 2023 \u0131n 2024: in weeks, in days; Early Spring",
 ]
 
 PATTERNS = [
@@ -27,6 +29,9 @@ PATTERNS = [
     r"(?:early|late|mid)?-?(?P<decade>1[0-9]{2}0|20[0-9]0)'?s\b",
     r"(?:x)?",                                    # may match empty: left as it is
     r"(?i:(?:since|in)\s+)?\d{4}",                # a case-insensitive part: guarded case-insensitively
+    r"(?i:since|kelvin|in)\s+\d{4}",               # its first characters include "\u017f", "\u212a", "\u0130"
+    r"(?<=\bin\s)(?P<n>)(?:days|weeks)\b",          # a lookbehind, then an empty group: begins with d or w
+    r"(?i)(?:early\s+)?spring",                     # case-insensitive throughout
 ]
 
 
