@@ -396,8 +396,8 @@ def parse_together(jobs: list[tuple]) -> list:
 
 
 # a Dask task carries texts up to about this many characters together (a long report goes alone)
-TASK_CHARS = 8000
-TASK_TEXTS = 8
+TASK_CHARS = 16000
+TASK_TEXTS = 16
 
 
 def _tasks(jobs: list[_Job]) -> list[list[_Job]]:
