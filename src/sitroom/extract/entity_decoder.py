@@ -2,9 +2,10 @@
 
 Why our own decoder: in spaCy 3.8 the compiled transition loop that turns the entity
 model's scores into entities (``Parser._parseC``) takes a lock for nearly every query
-it makes of a parser state, and costs more than the network it decodes (about 60% of
-the recogniser, which is half of a bare ``en_core_web_sm`` pass). The recogniser's state
-is small enough to decode over arrays instead:
+it makes of a parser state, and costs twice the network it decodes (about two thirds of
+the recogniser, which is half of a bare ``en_core_web_sm`` pass: 37.9 CPU s over 1,135
+public articles, 11.4 s with this decoder). The recogniser's state is small enough to
+decode over arrays instead:
 
 - its features are the token at hand, the first token of the open entity and the token
   before (spaCy's three "ner" context tokens); outside an entity only the first is
