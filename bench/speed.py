@@ -9,7 +9,7 @@
 run, models loaded before the clocks start (spaCy's, the gazetteer, the language
 identifier's): ``en_core_web_sm``'s full pipeline as
 shipped (``spacy.load``: none of our components or speed-ups) over every text
-(``nlp.pipe``, the bare pass), the same with our attribute ruler and lemmatizer (the
+(``nlp.pipe``, the bare pass), the same with our attribute ruler, lemmatizer and entity decoding (the
 same annotations, faster), our parse alone, then ``sitroom analyze`` over the same texts
 (archive, clean, language, metadata, parse, every extractor, store, fusion), then the
 same inputs analysed again (re-ingest: hashed first, nothing new). Reports CPU and wall
@@ -129,7 +129,7 @@ def bench_bare(limit: int | None) -> dict:
         for _ in shipped.pipe(texts):
             pass
     no_ner = (time.perf_counter() - t0, cpu() - c0)
-    # the model with our faster attribute ruler and lemmatizer (same annotations), as the
+    # the model with our faster attribute ruler, lemmatizer and entity decoding (same annotations), as the
     # bare pass was measured before: what the rest of analyze costs beyond our own pipeline
     t0, c0 = time.perf_counter(), cpu()
     for _ in nlp.pipe(texts):
@@ -189,7 +189,7 @@ def bench_bare(limit: int | None) -> dict:
     print(f"{'  without entities':22s}{no_ner[0]:9.1f}{no_ner[1]:9.1f}{no_ner[1] / kw:16.4f}"
           f"   (the entity recogniser: {1 - no_ner[1] / bare[1]:.0%} of the bare pass)")
     print(f"{'same, our components':22s}{ours_pipe[0]:9.1f}{ours_pipe[1]:9.1f}{ours_pipe[1] / kw:16.4f}"
-          f"{bare[1] / ours_pipe[1]:9.2f}   (attribute ruler and lemmatizer: same annotations)")
+          f"{bare[1] / ours_pipe[1]:9.2f}   (attribute ruler, lemmatizer, entity decoding: same annotations)")
     print(f"{'our parse alone':22s}{parse_only[0]:9.1f}{parse_only[1]:9.1f}{parse_only[1] / kw:16.4f}"
           f"{bare[1] / parse_only[1]:9.2f}")
     print(f"{'analyze':22s}{an[0]:9.1f}{an[1]:9.1f}{an[1] / kw:16.4f}{bare[1] / an[1]:9.2f}")
