@@ -13,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from datetime import date
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from sitroom.models import Entity, EventMention, Figure, Place, Quote, TimeExpr
 
@@ -84,9 +84,22 @@ class DocContext:
         """The sentences of the parse, in order (computed once)."""
         got = self._cache.get("sents")
         if got is None:
-            sents = [Sentence(self.doc, s.start, s.end) for s in self.doc.sents]
+            toks = self.tokens()
+            sents = []
+            for s in self.doc.sents:
+                sent = Sentence(self.doc, s.start, s.end)
+                sent.__dict__["_tokens"] = toks[s.start:s.end]
+                sents.append(sent)
             got = self._cache["sents"] = (sents, [s.start for s in sents], [s.start_char for s in sents])
         return got[0]
+
+    def tokens(self) -> list[Token]:
+        """The document's tokens, made once (see ``Sentence``); a sentence's are the same
+        objects."""
+        got = self._cache.get("tokens")
+        if got is None:
+            got = self._cache["tokens"] = list(self.doc)
+        return got
 
     def sentence_of(self, start: int, end: int | None = None) -> Span:
         """The spaCy sentence containing char ``start`` (for an offset between two

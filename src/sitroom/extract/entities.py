@@ -229,7 +229,7 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
 
     # title words + a capitalised name: "Health Minister Jane Doe", "Ambassador to the UN John Smith"
     caps_end: dict[int, int] = {}  # token -> the end of the run of all-capitals words it starts
-    for tok in doc:
+    for tok in ctx.tokens():
         ctx.check()
         if tok.lower_ not in ROLE_WORDS or tok.lower_ in _WEAK_ROLE:
             continue
@@ -301,7 +301,7 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
         add(s, e, label)
 
     # a capitalised word with a role or an age in apposition, or that speaks: "Nour, a nurse,"
-    for tok in doc:
+    for tok in ctx.tokens():
         ctx.check()
         if tok.pos_ != "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "NORP", "DATE", "TIME") or not _is_name_token(tok):
             continue
@@ -320,7 +320,7 @@ def _candidates(ctx: DocContext) -> list[_Cand]:
     out = taken.cands
     surnames = {_surname_key(c.name.split()[-1]) for c in out if c.label == "PERSON" and len(c.name.split()) >= 2}
     acronyms = {c.name for c in out if c.label == "ORG" and c.name.isupper() and len(c.name) >= 2}
-    for tok in doc:
+    for tok in ctx.tokens():
         ctx.check()
         if not tok.text[:1].isupper() or taken.covers(tok.idx):
             continue
@@ -790,7 +790,7 @@ def _extract_other(ctx: DocContext) -> list[Entity]:
             continue
         add(a, b, ent.label_)
     # a title word, then a capitalised name: "porte-parole Marie Dupont", "Sprecher Hans Weber"
-    for tok in doc:
+    for tok in ctx.tokens():
         ctx.check()
         if not set(_lemmas_of(tok)) & roles:
             continue
@@ -833,7 +833,7 @@ def _extract_other(ctx: DocContext) -> list[Entity]:
                 add(doc[i].idx, doc[j - 1].idx + len(doc[j - 1]), "PERSON")
             i = max(j, i + 1)
     # acronyms: "ONU", "UNRWA", "ООН"
-    for tok in doc:
+    for tok in ctx.tokens():
         ctx.check()
         t = tok.text
         if 2 <= len(t) <= 8 and t.isupper() and t.isalpha() and not taken.covers(tok.idx) and \

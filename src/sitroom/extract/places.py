@@ -288,10 +288,15 @@ def _county_towns(surface: str, cands: tuple[Entry, ...]) -> tuple[Entry, ...] |
     return tuple(c for c in cands if c.country == "US" and c.admin1 in states and c.kind == "settlement")
 
 
+_NOT_LATIN_LETTER = re.compile(r"[^A-Za-z]")
+# "former Yugoslavia", "ex-Yugoslavia": a lower-case prefix that is part of a name
+_FORMER_BEFORE = re.compile(r"(?:\b(former|ex)-?\s?|\b(ex)-)$")
+
+
 def _not_acronym_towns(surface: str, cands: tuple[Entry, ...]) -> tuple[Entry, ...]:
     """An all-capital short name ("EU", "SA", "US") is an abbreviation: of a country, a state,
     an area or a big city ("NYC"), never a small town whose name it spells ("Eu", "Us")."""
-    letters = re.sub(r"[^A-Za-z]", "", surface)
+    letters = _NOT_LATIN_LETTER.sub("", surface)
     if len(letters) <= 4 and surface.endswith(".") and not letters.isupper():
         # "Inc.", "Corp.": an abbreviated word; a town only under its own name
         return tuple(c for c in cands if c.kind != "settlement" or norm(c.name) == norm(surface))
@@ -398,12 +403,13 @@ def _runs(ctx: DocContext, g: Gazetteer | None = None) -> list[list[Token]]:
             runs.append(r)
         cur = []
 
-    for tok in doc:
-        prev = doc[tok.i - 1] if tok.i > 0 else None
+    toks = ctx.tokens()
+    for tok in toks:
+        prev = toks[tok.i - 1] if tok.i > 0 else None
         touching = prev is not None and tok.idx == prev.idx + len(prev.text)
         glued = bool(cur) and touching and (tok.text == "-" or prev.text == "-") and not tok.is_sent_start
         spaced = prev is not None and tok.idx == prev.idx + len(prev.text) + 1 and prev.whitespace_ == " "
-        nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+        nxt = toks[tok.i + 1] if tok.i + 1 < len(toks) else None
         if glued:
             cur.append(tok)
             continue
@@ -411,8 +417,8 @@ def _runs(ctx: DocContext, g: Gazetteer | None = None) -> list[list[Token]]:
             if cur and (tok.is_sent_start or not spaced):
                 close()
             if not cur and prev is not None and prev.text == "-" and touching and prev.i > 0 \
-                    and _ARTICLE_TOKEN.match(doc[prev.i - 1].text) and doc[prev.i - 1].idx + len(doc[prev.i - 1].text) == prev.idx:
-                cur.extend([doc[prev.i - 1], prev])   # "al-Nour": the article glued before a name
+                    and _ARTICLE_TOKEN.match(toks[prev.i - 1].text) and toks[prev.i - 1].idx + len(toks[prev.i - 1].text) == prev.idx:
+                cur.extend([toks[prev.i - 1], prev])   # "al-Nour": the article glued before a name
             cur.append(tok)
             continue
         if cur and g is not None and tok.lower_ in ("'s", "’s") and touching and nxt is not None and _cap(nxt) \
@@ -465,7 +471,7 @@ def _find(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
                 start, end = run[i].idx, run[j - 1].idx + len(run[j - 1].text)
                 surface = text[start:end]
                 # "former Yugoslavia", "ex-Yugoslavia": a lower-case prefix that is part of a name
-                pre = re.search(r"(?:\b(former|ex)-?\s?|\b(ex)-)$", text[max(0, start - 8):start])
+                pre = _FORMER_BEFORE.search(text[max(0, start - 8):start])
                 if pre and g.lookup(text[start - len(pre.group(0)):end]):
                     start -= len(pre.group(0))
                     surface = text[start:end]
@@ -968,7 +974,7 @@ def _acceptable(ctx: DocContext, first: Token, last: Token, surface: str, cands:
     if surface.isupper() and len(surface) <= 4:
         return False  # acronyms are organisations far more often than towns
     if surface.lower() != surface and max(c.population for c in cands) < 100_000 \
-            and re.search(r"\b" + re.escape(surface.lower()) + r"\b", ctx.text):
+            and surface.lower() in ctx.text and re.search(r"\b" + re.escape(surface.lower()) + r"\b", ctx.text):
         return False  # also used as a common word in this text ("Bath", "Mobile"; a city's name typed
         # in lower case once is still the city)
     if partial and not (right is not None and left is None and right.lower_ in GENERIC_AFTER):
@@ -1888,7 +1894,7 @@ def _adjective_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     doc = ctx.doc
     out: list[_Mention] = []
     admin, body, facility = _lw("admin_noun", lang), _lw("admin_body", lang), _lw("facility", lang)
-    for tok in doc:
+    for tok in ctx.tokens():
         if not tok.text[:1].isupper() or not tok.is_alpha or len(tok.text) < 4:
             continue
         ctx.check()
@@ -1958,7 +1964,7 @@ def _headed_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     if not heads:
         return []
     doc, out = ctx.doc, []
-    for tok in doc:
+    for tok in ctx.tokens():
         if not tok.is_alpha or len(tok.text) < 3:
             continue
         forms = _lemmas_of(tok) | {tok.lower_}
@@ -2009,7 +2015,7 @@ def _facility_mentions(ctx: DocContext, g: Gazetteer) -> list[_Mention]:
     if not facility:
         return []
     doc, out = ctx.doc, []
-    for tok in doc:
+    for tok in ctx.tokens():
         if not tok.is_alpha and "-" not in tok.text:
             continue
         if lang == "de" and "-" in tok.text and tok.text[:1].isupper():
