@@ -10,22 +10,22 @@ from sitroom.extract.nlp import _preset, english, french
 
 ENGLISH = [
     "Shelling near Vorna Bay killed 11 civilians on Sunday, the regional governor, Ilse Marrow, said.\n\n"
-    "The United Nations Office for the Coordination of Humanitarian Affairs said 4,300 people had fled "
+    "The Northern Relief Consortium said 4,300 people had fled "
     "toward Dulan since March 3.",
-    "Cyclone Pera made landfall near Port Asembo late on Friday. The Red Cross said 37 were missing "
+    "Cyclone Pera made landfall near Port Asembo late on Friday. Red Crescent volunteers counted 37 missing "
     "and 1,200 homes were destroyed in the districts of Kaluma and West Tarro.",
     "\"We need water and medicine,\" Dr. Hamid Sorel of Médecins Sans Frontières told the BBC.  \n"
     "Militia fighters seized the airport at Bekri at about 6 a.m. local time, residents said.",
     "Police in Lanmore said a car bomb outside the Ministry of Finance wounded 23 people. "
-    "Two of them are in critical condition, according to a spokesman named Oren Vallis",
+    "Two of them remain in a serious state, said a spokesman named Oren Vallis",
     "",
     "Kessel",
     "   \n\n  ",
 ]
 
 FRENCH = [
-    "Des frappes ont tué 9 personnes samedi à Kolenda, a indiqué le porte-parole de l'armée, "
-    "Jean-Baptiste Moreau.\n\nLe Programme alimentaire mondial estime que 20 000 personnes ont fui vers Rassi.",
+    "Des frappes ont tué 9 personnes samedi à Kolenda, a déclaré Jean-Baptiste Moreau, qui parle au nom "
+    "des forces armées.\n\nLe Programme alimentaire mondial estime que 20 000 personnes ont fui vers Rassi.",
     "Selon la Croix-Rouge, les inondations ont fait au moins 14 morts dans la province de Tamaro.",
 ]
 
