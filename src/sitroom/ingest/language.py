@@ -48,13 +48,23 @@ def _detector():
 def detect_language(text: str) -> str:
     """ISO 639-1 code of ``text``'s language ("en", "ru", "uk", "hy", ...), or "und"."""
     sample = _URLS.sub(" ", text[:SAMPLE_CHARS])
-    if sum(c.isalpha() for c in sample) < MIN_LETTERS:
+    if not _has_letters(sample, MIN_LETTERS):
         return "und"
     values = _detector().compute_language_confidence_values(sample)
     if not values or values[0].value < MIN_CONFIDENCE:
         return "und"
     lang = values[0].language.iso_code_639_1.name.lower()
     return _east_slavic(sample, lang) if lang in _CYRILLIC_LANGS else lang
+
+
+def _has_letters(text: str, n: int) -> bool:
+    """Whether ``text`` holds at least ``n`` letters (read only as far as the n-th)."""
+    for c in text:
+        if c.isalpha():
+            n -= 1
+            if n <= 0:
+                return True
+    return n <= 0
 
 
 def language_name(code: str | None) -> str:
