@@ -395,9 +395,10 @@ def parse_together(jobs: list[tuple]) -> list:
     return out
 
 
-# a Dask task carries texts up to about this many characters together (a long report goes alone)
+# a Dask task carries texts up to about this many characters together (a long report goes
+# alone), and as many texts as a process claims to parse together
 TASK_CHARS = 16000
-TASK_TEXTS = 16
+TASK_TEXTS = CLAIM_BATCH
 
 
 def _tasks(jobs: list[_Job]) -> list[list[_Job]]:

@@ -147,7 +147,8 @@ class FastEntityRecognizer:
 
 @Language.factory("fast_entity_recognizer")
 def _make_fast_entity_recognizer(nlp: Language, name: str):
-    """Wraps the pipeline's trained ``ner`` (added right after it; the caller removes it)."""
+    """Wraps the pipeline's trained ``ner`` (added right after it; ``use_fast_entities``
+    then removes one of the two)."""
     return FastEntityRecognizer(nlp.get_pipe("ner"))
 
 
@@ -156,9 +157,7 @@ def use_fast_entities(nlp: Language) -> None:
     decoder models it (else leave spaCy's)."""
     if "ner" not in nlp.pipe_names:
         return
-    fast = FastEntityRecognizer(nlp.get_pipe("ner"))
-    if not fast.supported:
-        return
-    nlp.add_pipe("fast_entity_recognizer", name="fast_ner", after="ner")
-    nlp.remove_pipe("ner")
-    nlp.rename_pipe("fast_ner", "ner")
+    fast = nlp.add_pipe("fast_entity_recognizer", name="fast_ner", after="ner")
+    nlp.remove_pipe("ner" if fast.supported else "fast_ner")
+    if fast.supported:
+        nlp.rename_pipe("fast_ner", "ner")

@@ -67,89 +67,6 @@ _MAX_GUARD = 200    # items in a guard's class, above which the guard costs more
 First = set
 
 
-def _first(items, i: int = 0, icase: bool = False) -> First | None:
-    """The characters the sequence ``items[i:]`` can start with, where every match of it
-    consumes at least one character; None where unknown or possibly empty."""
-    out: First = set()
-    for op, av in items[i:]:
-        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
-            continue            # zero width: the first character comes after it
-        if op is _c.LITERAL:
-            out.add(("lit", av, icase))
-            return out
-        if op is _c.IN:
-            got = _charset(av, icase)
-            if got is None:
-                return None
-            return out | got
-        sub_first, sub_empty = _node_first(op, av, icase)
-        if sub_first is None:
-            return None
-        out |= sub_first
-        if not sub_empty:
-            return out
-    return None                 # the sequence can match empty
-
-
-def _node_first(op, av, icase: bool = False) -> tuple[First | None, bool]:
-    """(first characters, can it match empty) of one node."""
-    if op is _c.SUBPATTERN:
-        _group, add_flags, del_flags, sub = av
-        if add_flags & re.IGNORECASE:
-            icase = True
-        if del_flags & re.IGNORECASE:
-            icase = False
-        return _seq_first(sub, icase)
-    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT):
-        lo, _hi, sub = av
-        f, empty = _seq_first(sub, icase)
-        return f, empty or lo == 0
-    if op is _c.BRANCH:
-        out: First = set()
-        empty = False
-        for alt in av[1]:
-            f, e = _seq_first(alt, icase)
-            if f is None and not e:
-                return None, True
-            if f is None:       # an empty alternative: nothing to start with
-                empty = True
-                continue
-            out |= f
-            empty = empty or e
-        return out, empty
-    return None, True
-
-
-def _seq_first(sub, icase: bool = False) -> tuple[First | None, bool]:
-    items = list(sub)
-    if not items:
-        return None, True
-    f = _first(items, 0, icase)
-    if f is not None:
-        return f, False
-    # possibly empty: the union of what each item can start with, until a non-empty one
-    out: First = set()
-    for op, av in items:
-        if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
-            continue
-        if op is _c.LITERAL:
-            out.add(("lit", av, icase))
-            return out, False
-        if op is _c.IN:
-            got = _charset(av, icase)
-            if got is None:
-                return None, True
-            out |= got
-            return out, False
-        nf, ne = _node_first(op, av, icase)
-        if nf is None:
-            return None, True
-        out |= nf
-        if not ne:
-            return out, False
-    return (out or None), True
-
-
 def _charset(items, icase: bool = False) -> First | None:
     out: First = set()
     for op, av in items:
@@ -195,7 +112,7 @@ def _guard(p, icase: bool = False) -> bool:
             for alt in av[1]:
                 changed |= _guard(alt, icase)
             if len(av[1]) >= _BRANCH_GUARD:
-                f, empty = _node_first(op, av, icase)
+                f, empty = _lead([(op, av)], icase)
                 if f is not None and not empty and len(f) < _MAX_GUARD:
                     data.insert(k, _guard_node(p.state, f))
                     changed = True
@@ -203,7 +120,7 @@ def _guard(p, icase: bool = False) -> bool:
             changed |= _guard(av[2], icase)
             lo, hi, sub = av
             if op is _c.MAX_REPEAT and lo == 0 and hi == 1 and not _is_simple(sub):
-                f, empty = _seq_first(sub, icase)
+                f, empty = _lead(list(sub), icase)
                 if f is not None and not empty and len(f) < _MAX_GUARD:
                     body = _p.SubPattern(p.state, [_guard_node(p.state, f), *sub.data])
                     data[k] = (_c.BRANCH, (None, [body, _p.SubPattern(p.state, [])]))
@@ -240,8 +157,8 @@ def _info_with_first_characters(p, flags: int) -> list[int] | None:
 
 def _lead(items, icase: bool) -> tuple[First | None, bool]:
     """(the characters a match of the sequence ``items`` can begin with, whether it can
-    match empty); None for the characters where any may begin it. Unlike ``_seq_first``,
-    which serves the guards, an empty group is told from an unknown one."""
+    match empty); None for the characters where any may begin it (an empty group is told
+    from an unknown one). For the guards and for the INFO block alike."""
     out: First = set()
     for op, av in items:
         if op in (_c.AT, _c.ASSERT, _c.ASSERT_NOT):
